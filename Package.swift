@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the numeric modules drop bounds/overflow and exclusivity checks so that index loops vectorize
+/// (see BENCHMARKS.md); debug builds keep every check.
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-cross-module-optimization"],
+                 .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "mbmpo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mbmpo", targets: ["App"]),
+        .library(name: "Learner", targets: ["Learner"]),
+        .library(name: "Sim", targets: ["Sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C bindings
+        .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        // Swift modules
+        .target(name: "Core", swiftSettings: fast),
+        .target(name: "Sim", dependencies: ["Core", "CMuJoCo"], swiftSettings: fast),
+        .target(name: "Learner", dependencies: ["Core", "COpenBLAS"], swiftSettings: fast),
+        .executableTarget(
+            name: "App",
+            dependencies: [
+                "Core", "Sim", "Learner",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: fast),
+        // tests
+        .target(name: "_TestSupport", dependencies: ["Core"], path: "Sources/_TestSupport"),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "_TestSupport"]),
+        .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "_TestSupport"]),
+        .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

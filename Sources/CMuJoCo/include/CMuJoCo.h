@@ -1,0 +1,61 @@
+/* C shim over MuJoCo (Debian libmujoco-dev 2.2.2).
+ *
+ * Every MuJoCo call that can raise an error goes through a cmj_* function here: the shim installs an error
+ * handler that longjmps back into the same C function (never across Swift frames), so a MuJoCo error becomes a
+ * returned error code plus a message instead of exit(). Warnings are routed to a registered callback and counted
+ * per thread instead of being written to MUJOCO_LOG.TXT in the working directory. */
+#ifndef MBMPO_CMUJOCO_H
+#define MBMPO_CMUJOCO_H
+
+#include <stddef.h>
+#include <mujoco/mujoco.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Installs the error/warning handlers (idempotent, thread-safe). Called by every cmj_ function. */
+void cmj_install_handlers(void);
+
+/* Receives every MuJoCo warning message (from any thread). NULL restores the default: ignore (still counted). */
+typedef void (*cmj_log_callback)(const char* message);
+void cmj_set_warning_callback(cmj_log_callback callback);
+
+/* Number of warnings MuJoCo raised on the calling thread so far. */
+long cmj_thread_warning_count(void);
+
+/* Loads and compiles an MJCF file. Returns NULL and fills `error` on failure (parse, compile or runtime error). */
+mjModel* cmj_load_xml(const char* path, char* error, int error_size);
+
+/* Allocates data for a model. Returns NULL and fills `error` on failure. */
+mjData* cmj_make_data(const mjModel* m, char* error, int error_size);
+
+/* Status of a guarded simulation call. */
+enum {
+    CMJ_OK = 0,
+    CMJ_ERROR = 1,        /* MuJoCo raised an error (message in the error buffer) */
+    CMJ_UNSTABLE = 2,     /* MuJoCo reported a bad qpos/qvel/qacc (it resets the state itself) */
+    CMJ_NONFINITE = 3,    /* qpos or qvel hold a NaN/Inf after the step */
+};
+
+/* Runs `nstep` mj_step calls, then mj_forward so that positions, sites and derived quantities match the new
+ * state (the original environments call forward after stepping). Stops at the first step that raises an error or
+ * an instability warning, or leaves a non-finite state. */
+int cmj_step(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
+
+/* Runs nstep mj_step calls without the trailing forward (the raw engine rate, for benchmarks). */
+int cmj_step_raw(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
+
+/* Guarded mj_forward. */
+int cmj_forward(const mjModel* m, mjData* d, char* error, int error_size);
+
+/* Guarded mj_resetData. */
+int cmj_reset_data(const mjModel* m, mjData* d, char* error, int error_size);
+
+/* Version number of the linked library (222 for 2.2.2). */
+int cmj_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

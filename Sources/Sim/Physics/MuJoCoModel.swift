@@ -1,0 +1,140 @@
+import CMuJoCo
+import Core
+
+/// Errors from loading or running a MuJoCo model.
+public enum SimError: Error, Equatable, CustomStringConvertible {
+    /// The MJCF file could not be read, parsed or compiled.
+    case modelLoad(path: String, message: String)
+    /// MuJoCo could not allocate simulation data.
+    case dataAllocation(message: String)
+    /// MuJoCo raised an error while simulating.
+    case simulation(message: String)
+    /// No asset folder holding the model files was found.
+    case assetsNotFound(searched: [String])
+
+    public var description: String {
+        switch self {
+        case .modelLoad(let path, let message): return "cannot load model '\(path)': \(message)"
+        case .dataAllocation(let message): return "cannot allocate simulation data: \(message)"
+        case .simulation(let message): return "simulation error: \(message)"
+        case .assetsNotFound(let searched):
+            return "model folder not found (looked in: \(searched.joined(separator: ", "))); "
+                + "pass --assets DIR or set MBMPO_ASSETS"
+        }
+    }
+}
+
+/// Owns a compiled `mjModel`. Read-only after loading, so one instance is shared by every worker thread.
+public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; MuJoCo only reads mjModel while stepping
+    /// The raw model pointer, for the shim and the renderer.
+    public let pointer: UnsafeMutablePointer<mjModel>
+    /// The file it was loaded from.
+    public let path: String
+
+    /// Loads and compiles an MJCF file; throws ``SimError/modelLoad(path:message:)`` with MuJoCo's message.
+    public init(path: String) throws {
+        var error = [CChar](repeating: 0, count: 1024)
+        guard let model = cmj_load_xml(path, &error, Int32(error.count)) else {
+            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw SimError.modelLoad(path: path, message: message.isEmpty ? "unknown error" : message)
+        }
+        self.pointer = model
+        self.path = path
+    }
+
+    deinit { mj_deleteModel(pointer) }
+
+    var model: mjModel { pointer.pointee }
+
+    public var nq: Int { Int(model.nq) }
+    public var nv: Int { Int(model.nv) }
+    public var nu: Int { Int(model.nu) }
+    public var nbody: Int { Int(model.nbody) }
+    public var njnt: Int { Int(model.njnt) }
+    public var nsite: Int { Int(model.nsite) }
+    public var ngeom: Int { Int(model.ngeom) }
+    /// Simulation timestep (s).
+    public var timestep: Double { model.opt.timestep }
+    /// Gravity vector (m/s²).
+    public var gravity: [Double] { withUnsafeBytes(of: model.opt.gravity) { Array($0.bindMemory(to: Double.self)) } }
+    /// Medium viscosity and density.
+    public var viscosity: Double { model.opt.viscosity }
+    public var density: Double { model.opt.density }
+    /// Integrator (0 Euler, 1 RK4 in MuJoCo 2.2.2).
+    public var integrator: Int { Int(model.opt.integrator) }
+
+    /// Name of object `id` of type `type` (an mjtObj raw value), or "" if unnamed.
+    func name(_ type: mjtObj, _ id: Int) -> String {
+        guard let cName = mj_id2name(pointer, Int32(type.rawValue), Int32(id)) else { return "" }
+        return String(cString: cName)
+    }
+
+    /// Index of the named object, or nil.
+    func id(_ type: mjtObj, _ name: String) -> Int? {
+        let id = mj_name2id(pointer, Int32(type.rawValue), name)
+        return id < 0 ? nil : Int(id)
+    }
+
+    public func bodyName(_ id: Int) -> String { name(mjOBJ_BODY, id) }
+    public func jointName(_ id: Int) -> String { name(mjOBJ_JOINT, id) }
+    public func actuatorName(_ id: Int) -> String { name(mjOBJ_ACTUATOR, id) }
+    public func siteName(_ id: Int) -> String { name(mjOBJ_SITE, id) }
+    public func bodyID(_ name: String) -> Int? { id(mjOBJ_BODY, name) }
+    public func jointID(_ name: String) -> Int? { id(mjOBJ_JOINT, name) }
+    public func siteID(_ name: String) -> Int? { id(mjOBJ_SITE, name) }
+    public func geomID(_ name: String) -> Int? { id(mjOBJ_GEOM, name) }
+
+    /// Mass of body `id` (kg).
+    public func bodyMass(_ id: Int) -> Double { model.body_mass[id] }
+    /// Principal inertia of body `id` (kg·m²).
+    public func bodyInertia(_ id: Int) -> [Double] { (0..<3).map { model.body_inertia[3 * id + $0] } }
+    /// Sum of all body masses (kg).
+    public var totalMass: Double { (0..<nbody).reduce(0) { $0 + bodyMass($1) } }
+
+    /// Joint type of joint `id` (0 free, 1 ball, 2 slide, 3 hinge).
+    public func jointType(_ id: Int) -> Int { Int(model.jnt_type[id]) }
+    /// Whether joint `id` has a range.
+    public func jointLimited(_ id: Int) -> Bool { model.jnt_limited[id] != 0 }
+    /// Range of joint `id` (rad or m).
+    public func jointRange(_ id: Int) -> ClosedRange<Double> { model.jnt_range[2 * id]...model.jnt_range[2 * id + 1] }
+    /// Joint axis in the body frame.
+    public func jointAxis(_ id: Int) -> [Double] { (0..<3).map { model.jnt_axis[3 * id + $0] } }
+    /// Spring stiffness of joint `id`.
+    public func jointStiffness(_ id: Int) -> Double { model.jnt_stiffness[id] }
+    /// First qpos address of joint `id`.
+    public func jointQposAddress(_ id: Int) -> Int { Int(model.jnt_qposadr[id]) }
+    /// First dof address of joint `id`.
+    public func jointDofAddress(_ id: Int) -> Int { Int(model.jnt_dofadr[id]) }
+    /// Damping of dof `id`.
+    public func dofDamping(_ id: Int) -> Double { model.dof_damping[id] }
+    /// Armature of dof `id`.
+    public func dofArmature(_ id: Int) -> Double { model.dof_armature[id] }
+
+    /// First gear coefficient of actuator `id`.
+    public func actuatorGear(_ id: Int) -> Double { model.actuator_gear[6 * id] }
+    /// Whether actuator `id` clamps its control.
+    public func actuatorCtrlLimited(_ id: Int) -> Bool { model.actuator_ctrllimited[id] != 0 }
+    /// Control range of actuator `id`.
+    public func actuatorCtrlRange(_ id: Int) -> ClosedRange<Double> {
+        model.actuator_ctrlrange[2 * id]...model.actuator_ctrlrange[2 * id + 1]
+    }
+    /// Joint driven by actuator `id`.
+    public func actuatorJoint(_ id: Int) -> Int { Int(model.actuator_trnid[2 * id]) }
+
+    /// Sliding, torsional and rolling friction of geom `id`.
+    public func geomFriction(_ id: Int) -> [Double] { (0..<3).map { model.geom_friction[3 * id + $0] } }
+    /// Contact type and affinity bitmasks of geom `id`.
+    public func geomContact(_ id: Int) -> (type: Int, affinity: Int) {
+        (Int(model.geom_contype[id]), Int(model.geom_conaffinity[id]))
+    }
+    /// Number of explicit contact pairs.
+    public var npair: Int { Int(model.npair) }
+    /// Model's reference position qpos0 (nq).
+    public var qpos0: [Double] { (0..<nq).map { model.qpos0[$0] } }
+    /// A named numeric element's values, or nil.
+    public func numeric(_ name: String) -> [Double]? {
+        guard let id = id(mjOBJ_NUMERIC, name) else { return nil }
+        let address = Int(model.numeric_adr[id]), size = Int(model.numeric_size[id])
+        return (0..<size).map { model.numeric_data[address + $0] }
+    }
+}

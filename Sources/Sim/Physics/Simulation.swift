@@ -1,0 +1,112 @@
+import CMuJoCo
+import Core
+
+/// Owns one `mjData`: the mutable state of one simulation. Not thread-safe; one per worker.
+public final class MuJoCoData {
+    public let model: MuJoCoModel
+    public let pointer: UnsafeMutablePointer<mjData>
+
+    /// Allocates data for `model`.
+    public init(model: MuJoCoModel) throws {
+        var error = [CChar](repeating: 0, count: 512)
+        guard let data = cmj_make_data(model.pointer, &error, Int32(error.count)) else {
+            throw SimError.dataAllocation(message: cString(error))
+        }
+        self.model = model
+        self.pointer = data
+    }
+
+    deinit { mj_deleteData(pointer) }
+}
+
+/// The outcome of advancing the simulation.
+public enum StepStatus: Equatable, Sendable {
+    case ok
+    /// The state went bad; the message says how. The episode must end.
+    case diverged(String)
+}
+
+/// A model plus one data instance plus a frame skip: the stepping logic all environments share.
+///
+/// `step(control:)` sets the actuator controls, runs `frameSkip` physics steps, then `mj_forward` so that sites
+/// and other derived quantities describe the new state, as the original (MuJoCo 1.31) environments did.
+public final class Simulation {
+    public let model: MuJoCoModel
+    public let data: MuJoCoData
+    /// Physics steps per environment step.
+    public let frameSkip: Int
+    private var errorBuffer = [CChar](repeating: 0, count: 512)
+
+    public init(model: MuJoCoModel, frameSkip: Int) throws {
+        precondition(frameSkip >= 1, "frame skip must be at least 1, got \(frameSkip)")
+        self.model = model
+        self.data = try MuJoCoData(model: model)
+        self.frameSkip = frameSkip
+    }
+
+    /// Seconds per environment step.
+    public var dt: Double { model.timestep * Double(frameSkip) }
+
+    var d: UnsafeMutablePointer<mjData> { data.pointer }
+
+    /// Generalized positions (nq).
+    public var qpos: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.qpos, count: model.nq) }
+    /// Generalized velocities (nv).
+    public var qvel: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.qvel, count: model.nv) }
+    /// Actuator controls (nu).
+    public var ctrl: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.ctrl, count: model.nu) }
+    /// Simulated time (s).
+    public var time: Double { d.pointee.time }
+
+    /// World position of site `id` (3), valid after a forward pass.
+    public func sitePosition(_ id: Int) -> SIMD3<Double> {
+        let p = d.pointee.site_xpos + 3 * id
+        return SIMD3(p[0], p[1], p[2])
+    }
+
+    /// World position of body `id`'s frame (3), valid after a forward pass.
+    public func bodyPosition(_ id: Int) -> SIMD3<Double> {
+        let p = d.pointee.xpos + 3 * id
+        return SIMD3(p[0], p[1], p[2])
+    }
+
+    /// Restores the model's initial state (qpos0, zero velocity, zero controls).
+    public func resetData() throws {
+        let status = cmj_reset_data(model.pointer, d, &errorBuffer, Int32(errorBuffer.count))
+        if status != 0 { throw SimError.simulation(message: cString(errorBuffer)) }
+    }
+
+    /// Recomputes every derived quantity from the current qpos/qvel.
+    public func forward() throws {
+        let status = cmj_forward(model.pointer, d, &errorBuffer, Int32(errorBuffer.count))
+        if status != 0 { throw SimError.simulation(message: cString(errorBuffer)) }
+    }
+
+    /// Sets the full state and recomputes derived quantities.
+    public func setState(qpos newQpos: [Double], qvel newQvel: [Double]) throws {
+        precondition(newQpos.count == model.nq && newQvel.count == model.nv,
+                     "state needs nq=\(model.nq), nv=\(model.nv); got \(newQpos.count), \(newQvel.count)")
+        for i in 0..<model.nq { qpos[i] = newQpos[i] }
+        for i in 0..<model.nv { qvel[i] = newQvel[i] }
+        try forward()
+    }
+
+    /// Sets `ctrl` to `control`, advances `frameSkip` physics steps and runs a forward pass.
+    public func step(control: UnsafeBufferPointer<Double>) -> StepStatus {
+        let c = ctrl
+        for i in 0..<c.count { c[i] = control[i] }
+        let status = cmj_step(model.pointer, d, Int32(frameSkip), &errorBuffer, Int32(errorBuffer.count))
+        return status == 0 ? .ok : .diverged(cString(errorBuffer))
+    }
+
+    /// Runs `count` bare `mj_step` calls (no control change, no trailing forward): the engine's own rate.
+    public func rawSteps(_ count: Int) -> StepStatus {
+        let status = cmj_step_raw(model.pointer, d, Int32(count), &errorBuffer, Int32(errorBuffer.count))
+        return status == 0 ? .ok : .diverged(cString(errorBuffer))
+    }
+}
+
+/// Decodes a NUL-terminated C buffer.
+func cString(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
