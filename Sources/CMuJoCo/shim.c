@@ -8,6 +8,8 @@
 #include <string.h>
 
 /* per-thread jump target: MuJoCo's error handler jumps back into the guarded C function that set it */
+enum { CMJ_MODE_FAST = 0, CMJ_MODE_PLAIN = 1, CMJ_MODE_RAW = 2 };
+
 static _Thread_local jmp_buf *cmj_jump_target = (jmp_buf *)0;
 static _Thread_local char cmj_error_message[1024];
 static _Thread_local long cmj_warning_count = 0;
@@ -103,21 +105,51 @@ static int cmj_unstable_count(const mjData *d) {
     return d->warning[mjWARN_BADQPOS].number + d->warning[mjWARN_BADQVEL].number + d->warning[mjWARN_BADQACC].number;
 }
 
-static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int forward, char *error, int error_size) {
+/* Whether the position and velocity stages that a trailing mj_forward computed can be reused by the next
+ * mj_step. Not for models with quaternion joints: the position stage renormalizes quaternions in qpos, and
+ * renormalizing twice is not bit-identical to renormalizing once. */
+static int cmj_can_reuse_stages(const mjModel *m) {
+    for (int j = 0; j < m->njnt; j++) {
+        if (m->jnt_type[j] == mjJNT_FREE || m->jnt_type[j] == mjJNT_BALL) return 0;
+    }
+    return 1;
+}
+
+/* One mj_step whose position and velocity stages are taken from the preceding mj_forward at the same state:
+ * identical to mj_step (same calls in the same order, minus recomputing those stages), so the trajectory is
+ * bit-identical while the first physics step of an environment step costs less. */
+static void cmj_step_reusing_stages(const mjModel *m, mjData *d) {
+    mj_checkPos(m, d);
+    mj_checkVel(m, d);
+    mj_forwardSkip(m, d, mjSTAGE_VEL, 0);
+    mj_checkAcc(m, d);
+    if (m->opt.integrator == mjINT_RK4) {
+        mj_RungeKutta(m, d, 4);
+    } else {
+        mj_Euler(m, d);
+    }
+}
+
+static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int mode, char *error, int error_size) {
     cmj_install_handlers();
     jmp_buf target;
     if (setjmp(target) == 0) {
         cmj_jump_target = &target;
         const int unstable_before = cmj_unstable_count(d);
+        const int reuse = mode == CMJ_MODE_FAST && cmj_can_reuse_stages(m);
         int status = CMJ_OK;
         for (int i = 0; i < nstep; i++) {
-            mj_step(m, d);
+            if (i == 0 && reuse) {
+                cmj_step_reusing_stages(m, d);
+            } else {
+                mj_step(m, d);
+            }
             if (cmj_unstable_count(d) != unstable_before) {
                 status = CMJ_UNSTABLE;
                 break;
             }
         }
-        if (status == CMJ_OK && forward) {
+        if (status == CMJ_OK && mode != CMJ_MODE_RAW) {
             mj_forward(m, d);
         }
         cmj_jump_target = (jmp_buf *)0;
@@ -137,11 +169,15 @@ static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int forward,
 }
 
 int cmj_step(const mjModel *m, mjData *d, int nstep, char *error, int error_size) {
-    return cmj_guarded_step(m, d, nstep, 1, error, error_size);
+    return cmj_guarded_step(m, d, nstep, CMJ_MODE_FAST, error, error_size);
+}
+
+int cmj_step_reference(const mjModel *m, mjData *d, int nstep, char *error, int error_size) {
+    return cmj_guarded_step(m, d, nstep, CMJ_MODE_PLAIN, error, error_size);
 }
 
 int cmj_step_raw(const mjModel *m, mjData *d, int nstep, char *error, int error_size) {
-    return cmj_guarded_step(m, d, nstep, 0, error, error_size);
+    return cmj_guarded_step(m, d, nstep, CMJ_MODE_RAW, error, error_size);
 }
 
 int cmj_forward(const mjModel *m, mjData *d, char *error, int error_size) {
@@ -169,6 +205,30 @@ int cmj_reset_data(const mjModel *m, mjData *d, char *error, int error_size) {
     }
     cmj_jump_target = (jmp_buf *)0;
     cmj_copy_error(error, error_size, cmj_error_message);
+    return CMJ_ERROR;
+}
+
+int cmj_random_steps(const mjModel *m, mjData *d, long nstep, unsigned long long seed) {
+    cmj_install_handlers();
+    jmp_buf target;
+    if (setjmp(target) == 0) {
+        cmj_jump_target = &target;
+        unsigned long long x = seed ? seed : 88172645463325252ULL;
+        for (long i = 0; i < nstep; i++) {
+            for (int j = 0; j < m->nu; j++) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                double u = (double)(x >> 11) * (1.0 / 9007199254740992.0);
+                double lo = m->actuator_ctrlrange[2 * j], hi = m->actuator_ctrlrange[2 * j + 1];
+                d->ctrl[j] = lo + u * (hi - lo);
+            }
+            mj_step(m, d);
+        }
+        cmj_jump_target = (jmp_buf *)0;
+        return CMJ_OK;
+    }
+    cmj_jump_target = (jmp_buf *)0;
     return CMJ_ERROR;
 }
 

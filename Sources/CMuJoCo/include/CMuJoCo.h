@@ -40,8 +40,14 @@ enum {
 
 /* Runs `nstep` mj_step calls, then mj_forward so that positions, sites and derived quantities match the new
  * state (the original environments call forward after stepping). Stops at the first step that raises an error or
- * an instability warning, or leaves a non-finite state. */
+ * an instability warning, or leaves a non-finite state.
+ * Requires that the last call on `d` was mj_forward or cmj_step (true after every reset and step): the first
+ * physics step then reuses that forward pass's position and velocity stages, which gives results bit-identical
+ * to cmj_step_reference (checked by the tests) at a lower cost. */
 int cmj_step(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
+
+/* The plain sequence: `nstep` full mj_step calls, then mj_forward. */
+int cmj_step_reference(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
 
 /* Runs nstep mj_step calls without the trailing forward (the raw engine rate, for benchmarks). */
 int cmj_step_raw(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
@@ -51,6 +57,10 @@ int cmj_forward(const mjModel* m, mjData* d, char* error, int error_size);
 
 /* Guarded mj_resetData. */
 int cmj_reset_data(const mjModel* m, mjData* d, char* error, int error_size);
+
+/* Benchmark ceiling: `nstep` bare mj_step calls, each after setting every control to a uniform random value in
+ * its control range (xorshift64 from `seed`), unguarded apart from the error trap. Returns a CMJ_ status. */
+int cmj_random_steps(const mjModel* m, mjData* d, long nstep, unsigned long long seed);
 
 /* Version number of the linked library (222 for 2.2.2). */
 int cmj_version(void);

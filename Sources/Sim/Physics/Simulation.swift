@@ -1,4 +1,7 @@
 import CMuJoCo
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Core
 
 /// Owns one `mjData`: the mutable state of one simulation. Not thread-safe; one per worker.
@@ -36,25 +39,31 @@ public final class Simulation {
     /// Physics steps per environment step.
     public let frameSkip: Int
     private var errorBuffer = [CChar](repeating: 0, count: 512)
+    // raw pointers and sizes cached so that the hot path touches no shared reference-counted object
+    // (atomic retains of the shared model from several threads would serialize them)
+    let m: UnsafeMutablePointer<mjModel>
+    let d: UnsafeMutablePointer<mjData>
+    let nq: Int, nv: Int, nu: Int
 
     public init(model: MuJoCoModel, frameSkip: Int) throws {
         precondition(frameSkip >= 1, "frame skip must be at least 1, got \(frameSkip)")
         self.model = model
         self.data = try MuJoCoData(model: model)
         self.frameSkip = frameSkip
+        m = model.pointer
+        d = data.pointer
+        (nq, nv, nu) = (model.nq, model.nv, model.nu)
     }
 
     /// Seconds per environment step.
     public var dt: Double { model.timestep * Double(frameSkip) }
 
-    var d: UnsafeMutablePointer<mjData> { data.pointer }
-
     /// Generalized positions (nq).
-    public var qpos: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.qpos, count: model.nq) }
+    public var qpos: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.qpos, count: nq) }
     /// Generalized velocities (nv).
-    public var qvel: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.qvel, count: model.nv) }
+    public var qvel: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.qvel, count: nv) }
     /// Actuator controls (nu).
-    public var ctrl: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.ctrl, count: model.nu) }
+    public var ctrl: UnsafeMutableBufferPointer<Double> { .init(start: d.pointee.ctrl, count: nu) }
     /// Simulated time (s).
     public var time: Double { d.pointee.time }
 
@@ -72,22 +81,22 @@ public final class Simulation {
 
     /// Restores the model's initial state (qpos0, zero velocity, zero controls).
     public func resetData() throws {
-        let status = cmj_reset_data(model.pointer, d, &errorBuffer, Int32(errorBuffer.count))
+        let status = cmj_reset_data(m, d, &errorBuffer, Int32(errorBuffer.count))
         if status != 0 { throw SimError.simulation(message: cString(errorBuffer)) }
     }
 
     /// Recomputes every derived quantity from the current qpos/qvel.
     public func forward() throws {
-        let status = cmj_forward(model.pointer, d, &errorBuffer, Int32(errorBuffer.count))
+        let status = cmj_forward(m, d, &errorBuffer, Int32(errorBuffer.count))
         if status != 0 { throw SimError.simulation(message: cString(errorBuffer)) }
     }
 
     /// Sets the full state and recomputes derived quantities.
     public func setState(qpos newQpos: [Double], qvel newQvel: [Double]) throws {
-        precondition(newQpos.count == model.nq && newQvel.count == model.nv,
-                     "state needs nq=\(model.nq), nv=\(model.nv); got \(newQpos.count), \(newQvel.count)")
-        for i in 0..<model.nq { qpos[i] = newQpos[i] }
-        for i in 0..<model.nv { qvel[i] = newQvel[i] }
+        precondition(newQpos.count == nq && newQvel.count == nv,
+                     "state needs nq=\(nq), nv=\(nv); got \(newQpos.count), \(newQvel.count)")
+        for i in 0..<nq { qpos[i] = newQpos[i] }
+        for i in 0..<nv { qvel[i] = newQvel[i] }
         try forward()
     }
 
@@ -95,13 +104,13 @@ public final class Simulation {
     public func step(control: UnsafeBufferPointer<Double>) -> StepStatus {
         let c = ctrl
         for i in 0..<c.count { c[i] = control[i] }
-        let status = cmj_step(model.pointer, d, Int32(frameSkip), &errorBuffer, Int32(errorBuffer.count))
+        let status = cmj_step(m, d, Int32(frameSkip), &errorBuffer, Int32(errorBuffer.count))
         return status == 0 ? .ok : .diverged(cString(errorBuffer))
     }
 
     /// Runs `count` bare `mj_step` calls (no control change, no trailing forward): the engine's own rate.
     public func rawSteps(_ count: Int) -> StepStatus {
-        let status = cmj_step_raw(model.pointer, d, Int32(count), &errorBuffer, Int32(errorBuffer.count))
+        let status = cmj_step_raw(m, d, Int32(count), &errorBuffer, Int32(errorBuffer.count))
         return status == 0 ? .ok : .diverged(cString(errorBuffer))
     }
 }
@@ -109,4 +118,44 @@ public final class Simulation {
 /// Decodes a NUL-terminated C buffer.
 func cString(_ buffer: [CChar]) -> String {
     String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+extension Simulation {
+    /// Benchmark ceiling: `count` bare `mj_step` calls with uniform random controls drawn in C (no observation,
+    /// reward or bookkeeping work).
+    public func randomRawSteps(_ count: Int, seed: UInt64) -> StepStatus {
+        cmj_random_steps(m, d, count, seed) == 0 ? .ok : .diverged("MuJoCo error")
+    }
+}
+
+/// Routes MuJoCo's warnings.
+public enum MuJoCoWarnings {
+    /// Prints every MuJoCo warning to standard error as `mujoco warning: …` (instead of MUJOCO_LOG.TXT).
+    public static func routeToStandardError() {
+        cmj_set_warning_callback { message in
+            guard let message else { return }
+            fputs("mujoco warning: \(String(cString: message))\n", stderr)
+        }
+    }
+
+    /// Counts warnings without printing them (the default).
+    public static func silence() {
+        cmj_install_handlers()
+        cmj_set_warning_callback(nil)
+    }
+
+    /// Warnings raised on the calling thread so far.
+    public static var countOnThisThread: Int { cmj_thread_warning_count() }
+}
+
+extension Simulation {
+    /// Like ``step(control:)`` but through the plain sequence (frameSkip full `mj_step` calls, then `mj_forward`),
+    /// without reusing the previous forward pass; the tests check both give bit-identical states.
+    public func referenceStep(control: UnsafeBufferPointer<Double>) -> StepStatus {
+        let c = ctrl
+        for i in 0..<c.count { c[i] = control[i] }
+        var buffer = [CChar](repeating: 0, count: 512)
+        let status = cmj_step_reference(m, d, Int32(frameSkip), &buffer, Int32(buffer.count))
+        return status == 0 ? .ok : .diverged(cString(buffer))
+    }
 }

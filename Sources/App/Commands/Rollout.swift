@@ -1,0 +1,55 @@
+import ArgumentParser
+import Core
+import Dispatch
+import Sim
+
+/// `mbmpo rollout`: uniform random actions in the real environment.
+struct Rollout: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run episodes with uniform random actions; print the return's mean and std and env steps/s.")
+
+    @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var env: String
+
+    @Option(help: "Number of episodes.")
+    var episodes: Int = 20
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads stepping the environments.")
+    var threads: Int = 1
+
+    @Option(help: "Environments stepped in lockstep (results do not depend on --threads).")
+    var envs: Int = 20
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard envs >= 1 else { throw ValidationError("--envs must be at least 1, got \(envs)") }
+    }
+
+    func run() throws {
+        let id = try EnvironmentID(parsing: env)
+        let model = try id.loadModel(assets: assetOptions.assets)
+        let sampler = try VectorSampler(id: id, model: model, count: min(envs, episodes), seed: seed,
+                                        threads: threads)
+        var actionRNG = SplitMix64(seed: seed).derived(stream: 1 << 32)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let paths = try withUnsafeMutablePointer(to: &actionRNG) { rng in
+            try sampler.sample(horizon: sampler.spec.horizon, stop: .episodes(episodes),
+                               policy: VectorSampler.uniformRandomPolicy(using: rng))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let returns = paths.map(\.totalReward)
+        let mean = returns.reduce(0, +) / Double(returns.count)
+        let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
+        let steps = paths.reduce(0) { $0 + $1.length }
+        let ends = paths.filter(\.terminated).count
+        print("\(id.rawValue): \(paths.count) episodes, \(steps) steps, return \(format(mean, decimals: 2)) "
+            + "± \(format(std, decimals: 2)) (mean ± std), \(ends) ended early, "
+            + "\(format(Double(steps) / seconds, decimals: 0)) env steps/s on \(sampler.threads) thread(s)")
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `mbmpo` command: model-based meta-policy optimization on MuJoCo.
+@main
+struct MBMPO: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mbmpo",
+        abstract: "Model-Based RL via Meta-Policy Optimization (MB-MPO) on MuJoCo.",
+        subcommands: [Envs.self, Rollout.self, Bench.self])
+}
+
+/// Options every command that touches the simulator shares.
+struct AssetOptions: ParsableArguments {
+    @Option(help: "Folder holding the MJCF models (default: found automatically, or $MBMPO_ASSETS).")
+    var assets: String?
+}

@@ -1,0 +1,107 @@
+import Core
+
+/// An environment backed by a MuJoCo simulation, with access to its state for recording and replay.
+public protocol MuJoCoEnvironment: Environment {
+    /// The simulation this environment steps.
+    var simulation: Simulation { get }
+    /// The action of the last step as applied to the actuators (scaled to the bounds, clipped).
+    var appliedAction: [Double] { get }
+}
+
+/// The machinery every MuJoCo environment shares: action scaling, guarded stepping, noisy resets.
+///
+/// Composition rather than a base class: each environment owns one and adds its observation, reward and
+/// termination rules.
+final class EnvironmentCore {
+    let simulation: Simulation
+    /// Actuator bounds (nu); a normalized action of ±1 maps to these.
+    let lower: [Double]
+    let upper: [Double]
+    /// Start pose around which resets draw their noise (nq).
+    let initialQpos: [Double]
+    /// Last applied action (nu).
+    private(set) var applied: [Double]
+
+    /// Standard deviations of the Gaussian reset noise on qpos and qvel (spec §5.1: 0.01 and 0.1).
+    static let qposNoise = 0.01
+    static let qvelNoise = 0.1
+
+    init(model: MuJoCoModel, frameSkip: Int, initialQpos: [Double]? = nil) throws {
+        simulation = try Simulation(model: model, frameSkip: frameSkip)
+        lower = (0..<model.nu).map { model.actuatorCtrlRange($0).lowerBound }
+        upper = (0..<model.nu).map { model.actuatorCtrlRange($0).upperBound }
+        self.initialQpos = initialQpos ?? model.qpos0
+        applied = [Double](repeating: 0, count: model.nu)
+    }
+
+    /// Checks `action`, maps it from [-1, 1] to lb + (a + 1)(ub − lb)/2, clips it to [lb, ub] and steps.
+    func step(_ action: [Double]) throws -> StepStatus {
+        try validateAction(action, size: lower.count)
+        for i in 0..<action.count {
+            let scaled = lower[i] + (action[i] + 1) * 0.5 * (upper[i] - lower[i])
+            applied[i] = min(max(scaled, lower[i]), upper[i])
+        }
+        return applied.withUnsafeBufferPointer { simulation.step(control: $0) }
+    }
+
+    /// Resets to the initial pose plus N(0, 0.01²) per qpos coordinate and N(0, 0.1²) per qvel coordinate,
+    /// drawn in that order; `adjust` may overwrite parts of the state before the forward pass.
+    func resetWithNoise(using rng: inout SplitMix64,
+                        adjust: (Simulation, inout SplitMix64) -> Void = { _, _ in }) {
+        // mj_resetData cannot fail for a model that compiled; a failure here is a broken invariant
+        do { try simulation.resetData() } catch { preconditionFailure("\(error)") }
+        let qpos = simulation.qpos, qvel = simulation.qvel
+        for i in 0..<qpos.count { qpos[i] = initialQpos[i] + Self.qposNoise * rng.nextGaussian() }
+        for i in 0..<qvel.count { qvel[i] = Self.qvelNoise * rng.nextGaussian() }
+        adjust(simulation, &rng)
+        do { try simulation.forward() } catch { preconditionFailure("\(error)") }
+    }
+
+    /// [qpos[qposFrom…qposTo−1], qvel[0…qvelCount−1] (clipped to ±velocityClip if given), extra…] in one allocation.
+    func observation(qposFrom: Int, qposTo: Int, qvelCount: Int, velocityClip: Double? = nil,
+                     extra: SIMD3<Double>? = nil) -> [Double] {
+        let qpos = simulation.qpos, qvel = simulation.qvel
+        let size = qposTo - qposFrom + qvelCount + (extra == nil ? 0 : 3)
+        return Array(unsafeUninitializedCapacity: size) { buffer, count in
+            var k = 0
+            for i in qposFrom..<qposTo {
+                buffer[k] = qpos[i]
+                k += 1
+            }
+            for i in 0..<qvelCount {
+                buffer[k] = velocityClip.map { limit in clip(qvel[i], limit) } ?? qvel[i]
+                k += 1
+            }
+            if let extra {
+                for axis in 0..<3 { buffer[k + axis] = extra[axis] }
+                k += 3
+            }
+            count = k
+        }
+    }
+
+    /// Squared norm of the applied action.
+    var appliedSquaredNorm: Double { applied.reduce(0) { $0 + $1 * $1 } }
+}
+
+/// Sum of squares of row `row` of a (rows × width) buffer.
+@inline(__always)
+func rowSquaredNorm(_ values: UnsafeBufferPointer<Double>, row: Int, width: Int) -> Double {
+    var sum = 0.0
+    let start = row * width
+    for j in 0..<width { sum += values[start + j] * values[start + j] }
+    return sum
+}
+
+/// min(max(x, −limit), limit).
+@inline(__always)
+func clip(_ x: Double, _ limit: Double) -> Double { min(max(x, -limit), limit) }
+
+/// Checks that a loaded model has the sizes an environment indexes by.
+func requireSizes(_ model: MuJoCoModel, environment: String, nq: Int, nv: Int, nu: Int) throws {
+    guard model.nq == nq, model.nv == nv, model.nu == nu else {
+        throw SimError.modelLoad(path: model.path,
+                                 message: "\(environment) needs nq=\(nq), nv=\(nv), nu=\(nu); the model has "
+                                    + "nq=\(model.nq), nv=\(model.nv), nu=\(model.nu)")
+    }
+}

@@ -1,0 +1,87 @@
+import Core
+
+/// A planar cheetah that learns to run forward (`half-cheetah`).
+///
+/// The model is `half_cheetah.xml`: a torso with a back and a front leg of three hinges each, moving in the
+/// x–z plane (root: slide x, slide z, hinge y). Physics timestep 0.01 s, frame skip 1, so dt = 0.01 s and a
+/// 200-step episode lasts 2 s.
+///
+/// | actions (normalized [-1, 1] → torque = gear · a) | gear |
+/// |---|---|
+/// | 0 bthigh, 1 bshin, 2 bfoot | 120, 90, 60 |
+/// | 3 fthigh, 4 fshin, 5 ffoot | 120, 60, 30 |
+///
+/// | observation (17) | entries |
+/// |---|---|
+/// | 0–7 | qpos[1…8]: rootz, rooty, bthigh, bshin, bfoot, fthigh, fshin, ffoot |
+/// | 8–16 | qvel[0…8]: vx, vz, ω_rooty and the six joint velocities |
+///
+/// Reward: forward = (x_after − x_before)/dt, control = −0.1‖ã‖² with ã the applied (clipped) action; the sum is
+/// clipped to ±1000. The model reward used on predicted transitions is obs'[8] − 0.1‖a‖² (clipped ±1000) on the
+/// raw action. Start state: qpos0 + N(0, 0.01²), qvel N(0, 0.1²). Episodes never end early; the sampler cuts them
+/// at 200 steps.
+///
+/// Differences from Gymnasium's HalfCheetah-v5: dt 0.01 instead of 0.05 (frame skip 1, not 5), Gaussian instead
+/// of uniform qpos noise, control cost 0.1 (v5: 0.1 as well), reward clipped, horizon 200 instead of 1000.
+public final class HalfCheetah: MuJoCoEnvironment {
+    public static let modelFile = "half_cheetah.xml"
+    public static let frameSkip = 1
+    static let controlCost = 0.1
+    static let rewardClip = 1000.0
+
+    public let spec: EnvironmentSpec
+    let core: EnvironmentCore
+    public var simulation: Simulation { core.simulation }
+    public var appliedAction: [Double] { core.applied }
+
+    public init(model: MuJoCoModel) throws {
+        try requireSizes(model, environment: "half-cheetah", nq: 9, nv: 9, nu: 6)
+        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
+        spec = EnvironmentSpec(name: "half-cheetah", observationSize: 17, actionSize: 6, actionLower: core.lower,
+                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: false)
+    }
+
+    public func reset(using rng: inout SplitMix64) -> [Double] {
+        core.resetWithNoise(using: &rng)
+        return observation()
+    }
+
+    public func step(_ action: [Double]) throws -> StepResult {
+        let xBefore = simulation.qpos[0]
+        let status = try core.step(action)
+        let observation = observation()
+        guard case .ok = status else { return divergedResult(observation, status) }
+        let terms = RewardTerms(forward: (simulation.qpos[0] - xBefore) / spec.dt,
+                                control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip)
+        return StepResult(observation: observation, reward: terms.total, terms: terms, end: .running)
+    }
+
+    /// [qpos[1…8], qvel[0…8]].
+    func observation() -> [Double] {
+        core.observation(qposFrom: 1, qposTo: 9, qvelCount: 9)
+    }
+
+    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+                             nextObservations: UnsafeBufferPointer<Double>,
+                             into rewards: UnsafeMutableBufferPointer<Double>) {
+        for row in 0..<rewards.count {
+            let forward = nextObservations[row * 17 + 8]
+            let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: 6)
+            rewards[row] = clip(forward - control, Self.rewardClip)
+        }
+    }
+
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+        for row in 0..<dones.count { dones[row] = false }
+    }
+}
+
+/// The step result for a diverged simulation: zero reward, the episode ends with MuJoCo's reason.
+func divergedResult(_ observation: [Double], _ status: StepStatus) -> StepResult {
+    let reason: String
+    switch status {
+    case .ok: reason = "unknown"
+    case .diverged(let message): reason = message
+    }
+    return StepResult(observation: observation, reward: 0, terms: RewardTerms(), end: .diverged(reason))
+}

@@ -1,0 +1,86 @@
+import Core
+
+/// A one-legged planar hopper that learns to hop forward (`hopper`).
+///
+/// The model is `hopper.xml`: torso, thigh, leg and foot, root slide x, slide z, hinge y; RK4 at 0.002 s with
+/// frame skip 4, so dt = 0.008 s (the paper-submission values).
+///
+/// | actions (normalized [-1, 1], gear 200) | |
+/// |---|---|
+/// | 0–2 | thigh, leg, foot |
+///
+/// | observation (11) | entries |
+/// |---|---|
+/// | 0–4 | qpos[1…5]: torso height, torso angle, thigh, leg, foot angles |
+/// | 5–10 | clip(qvel[0…5], ±10): vx, vz, ω and three joint velocities |
+///
+/// Reward: forward = (x_after − x_before)/dt, alive = 1, control = −0.001‖ã‖²; not clipped. Model reward on
+/// predicted transitions: obs'[5] (the clipped vx) + 1 − 0.001‖a‖², clipped to ±1000. The episode ends unless the
+/// observation is finite, |obs[1…]| < 100, height > 0.7 and |angle| < 0.2 (model done: finite, |obs'[3…]| < 100,
+/// obs'[0] > 0.7, |obs'[1]| < 0.2). Start state: qpos0 + N(0, 0.01²), qvel N(0, 0.1²).
+///
+/// Differences from Gymnasium's Hopper-v5: same dt (0.008), velocities clipped to ±10 in the observation, control
+/// cost 1e-3 (as v5), healthy test on the observation rather than the full state, Gaussian reset noise,
+/// horizon 200 instead of 1000.
+public final class Hopper: MuJoCoEnvironment {
+    public static let modelFile = "hopper.xml"
+    public static let frameSkip = 4
+    static let controlCost = 0.001
+    static let aliveBonus = 1.0
+    static let velocityClip = 10.0
+    static let rewardClip = 1000.0
+
+    public let spec: EnvironmentSpec
+    let core: EnvironmentCore
+    public var simulation: Simulation { core.simulation }
+    public var appliedAction: [Double] { core.applied }
+
+    public init(model: MuJoCoModel) throws {
+        try requireSizes(model, environment: "hopper", nq: 6, nv: 6, nu: 3)
+        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
+        spec = EnvironmentSpec(name: "hopper", observationSize: 11, actionSize: 3, actionLower: core.lower,
+                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: true)
+    }
+
+    public func reset(using rng: inout SplitMix64) -> [Double] {
+        core.resetWithNoise(using: &rng)
+        return observation()
+    }
+
+    public func step(_ action: [Double]) throws -> StepResult {
+        let xBefore = simulation.qpos[0]
+        let status = try core.step(action)
+        let observation = observation()
+        guard case .ok = status else { return divergedResult(observation, status) }
+        let terms = RewardTerms(forward: (simulation.qpos[0] - xBefore) / spec.dt, alive: Self.aliveBonus,
+                                control: -Self.controlCost * core.appliedSquaredNorm)
+        let healthy = observation.allSatisfy(\.isFinite) && observation.dropFirst().allSatisfy { abs($0) < 100 }
+            && observation[0] > 0.7 && abs(observation[1]) < 0.2
+        return StepResult(observation: observation, reward: terms.total, terms: terms,
+                          end: healthy ? .running : .terminated)
+    }
+
+    /// [qpos[1…5], clip(qvel[0…5], ±10)].
+    func observation() -> [Double] {
+        core.observation(qposFrom: 1, qposTo: 6, qvelCount: 6, velocityClip: Self.velocityClip)
+    }
+
+    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+                             nextObservations: UnsafeBufferPointer<Double>,
+                             into rewards: UnsafeMutableBufferPointer<Double>) {
+        for row in 0..<rewards.count {
+            let forward = nextObservations[row * 11 + 5]
+            let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: 3)
+            rewards[row] = clip(forward + Self.aliveBonus - control, Self.rewardClip)
+        }
+    }
+
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+        for row in 0..<dones.count {
+            let o = UnsafeBufferPointer(rebasing: nextObservations[(row * 11)..<(row * 11 + 11)])
+            var healthy = o.allSatisfy(\.isFinite) && o[0] > 0.7 && abs(o[1]) < 0.2
+            for j in 3..<11 where !(abs(o[j]) < 100) { healthy = false }
+            dones[row] = !healthy
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Core
+
+/// Steps N environments of one task in lockstep on worker threads, with one batched policy call per step.
+///
+/// Each environment owns its `mjData` and its random stream (`seed` derived by environment index); the model is
+/// shared read-only. Environments are split over threads in fixed contiguous chunks and the policy runs on the
+/// calling thread, so trajectories are bit-identical for any thread count.
+///
+/// An environment whose episode ends (termination, divergence or the horizon) records its trajectory and is
+/// reset at once; it keeps sampling. Trajectories are returned in completion order (step, then environment index).
+public final class VectorSampler {
+    /// When sampling stops.
+    public enum StopRule: Equatable, Sendable {
+        /// As soon as the completed trajectories hold at least this many steps; running ones are discarded
+        /// (the original samplers' rule).
+        case completedSteps(Int)
+        /// As soon as this many trajectories are complete; exactly that many are returned.
+        case episodes(Int)
+    }
+
+    /// Fills `actions` (environments × actionSize) for `observations` (environments × observationSize).
+    public typealias Policy = (_ observations: UnsafeBufferPointer<Double>,
+                               _ actions: UnsafeMutableBufferPointer<Double>) throws -> Void
+
+    public let environments: [any MuJoCoEnvironment]
+    public let spec: EnvironmentSpec
+    /// Worker threads used for stepping.
+    public var threads: Int { pool.threads }
+    private let pool: WorkerPool
+    private var generators: [SplitMix64]
+
+    /// Creates `count` environments of task `id` over `model`, seeded from `seed`.
+    public init(id: EnvironmentID, model: MuJoCoModel, count: Int, seed: UInt64, threads: Int = 1) throws {
+        precondition(count >= 1, "need at least one environment, got \(count)")
+        environments = try (0..<count).map { _ in try id.make(model: model) }
+        spec = environments[0].spec
+        pool = WorkerPool(threads: max(1, min(threads, count)))
+        let root = SplitMix64(seed: seed)
+        generators = (0..<count).map { root.derived(stream: UInt64($0)) }
+    }
+
+    /// The random-stream states of the environments (saved in checkpoints to resume sampling exactly).
+    public var generatorStates: [SplitMix64] {
+        get { generators }
+        set {
+            precondition(newValue.count == generators.count, "need \(generators.count) generator states")
+            generators = newValue
+        }
+    }
+
+    /// Runs every environment from a fresh reset until `stop` is met; episodes are cut at `horizon` steps.
+    public func sample(horizon: Int, stop: StopRule, policy: Policy) throws -> [Trajectory] {
+        let count = environments.count
+        let (obsSize, actSize) = (spec.observationSize, spec.actionSize)
+        var observations = [Double](repeating: 0, count: count * obsSize)
+        var actions = [Double](repeating: 0, count: count * actSize)
+        var running = [Trajectory](repeating: Trajectory(), count: count)
+        var errors = [Error?](repeating: nil, count: count)
+        var ended = [Bool](repeating: false, count: count)
+        for j in 0..<count { startEpisode(j, into: &running[j], observations: &observations) }
+
+        var completed: [Trajectory] = []
+        var completedSteps = 0
+        while true {
+            try observations.withUnsafeBufferPointer { o in
+                try actions.withUnsafeMutableBufferPointer { a in try policy(o, a) }
+            }
+            // step every environment in parallel; each touches only its own slots
+            let threads = pool.threads, chunk = (count + threads - 1) / threads
+            running.withUnsafeMutableBufferPointer { paths in
+                observations.withUnsafeMutableBufferPointer { obs in
+                    errors.withUnsafeMutableBufferPointer { errs in
+                        ended.withUnsafeMutableBufferPointer { done in
+                            let action = actions, envs = environments
+                            pool.run { t in
+                                for j in (t * chunk)..<min(count, (t + 1) * chunk) {
+                                    do {
+                                        let a = Array(action[(j * actSize)..<((j + 1) * actSize)])
+                                        done[j] = try Self.stepEnvironment(
+                                            envs[j], action: a, path: &paths[j], horizon: horizon,
+                                            observations: obs, row: j, observationSize: obsSize)
+                                    } catch {
+                                        errs[j] = error
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let error = errors.compactMap({ $0 }).first { throw error }
+            // collect finished episodes in environment order, restart those environments
+            for j in 0..<count where ended[j] {
+                completed.append(running[j])
+                completedSteps += running[j].length
+                running[j] = Trajectory()
+                startEpisode(j, into: &running[j], observations: &observations)
+                ended[j] = false
+                switch stop {
+                case .episodes(let n) where completed.count >= n: return completed
+                default: break
+                }
+            }
+            if case .completedSteps(let target) = stop, completedSteps >= target { return completed }
+        }
+    }
+
+    private func startEpisode(_ j: Int, into path: inout Trajectory, observations: inout [Double]) {
+        let observation = environments[j].reset(using: &generators[j])
+        let sim = environments[j].simulation
+        path.qpos.append(contentsOf: sim.qpos)
+        path.qvel.append(contentsOf: sim.qvel)
+        path.observations.reserveCapacity(spec.horizon * spec.observationSize)
+        let obsSize = spec.observationSize
+        for i in 0..<obsSize { observations[j * obsSize + i] = observation[i] }
+    }
+
+    /// Steps environment j and records the step; returns whether its episode ended.
+    private static func stepEnvironment(_ env: any MuJoCoEnvironment, action: [Double], path: inout Trajectory,
+                                        horizon: Int, observations: UnsafeMutableBufferPointer<Double>, row j: Int,
+                                        observationSize obsSize: Int) throws -> Bool {
+        let before = UnsafeBufferPointer(rebasing: observations[(j * obsSize)..<((j + 1) * obsSize)])
+        path.observations.append(contentsOf: before)
+        let result = try env.step(action)
+        path.actions.append(contentsOf: action)
+        path.appliedActions.append(contentsOf: env.appliedAction)
+        path.rewards.append(result.reward)
+        path.qpos.append(contentsOf: env.simulation.qpos)
+        path.qvel.append(contentsOf: env.simulation.qvel)
+        for i in 0..<obsSize { observations[j * obsSize + i] = result.observation[i] }
+        var end = result.end
+        if end == .running && path.length >= horizon { end = .truncated }
+        guard end != .running else { return false }
+        path.end = end
+        path.finalObservation = result.observation
+        return true
+    }
+}
+
+extension VectorSampler {
+    /// A policy of uniform random actions in [-1, 1]^actionSize drawn from `rng` on the calling thread.
+    public static func uniformRandomPolicy(using rng: UnsafeMutablePointer<SplitMix64>) -> Policy {
+        return { _, actions in
+            for i in 0..<actions.count { actions[i] = rng.pointee.nextUniform(-1, 1) }
+        }
+    }
+}
