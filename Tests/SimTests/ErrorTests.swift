@@ -1,0 +1,85 @@
+import Core
+import Foundation
+import Sim
+import Testing
+
+@Suite struct ErrorTests {
+    @Test func unknownEnvironmentNameListsTheValidOnes() {
+        #expect(throws: EnvironmentLookupError.unknown(name: "cheetah")) { try EnvironmentID(parsing: "cheetah") }
+        let message = "\(EnvironmentLookupError.unknown(name: "cheetah"))"
+        #expect(message.contains("half-cheetah") && message.contains("pr2") && !message.contains("\n"))
+    }
+
+    @Test func missingModelFile() throws {
+        do {
+            _ = try MuJoCoModel(path: "/nonexistent/model.xml")
+            Issue.record("loading a missing file did not throw")
+        } catch let error as SimError {
+            guard case .modelLoad(let path, let message) = error else { throw error }
+            #expect(path == "/nonexistent/model.xml")
+            #expect(!message.isEmpty)
+        }
+    }
+
+    @Test func invalidXMLIsAnErrorNotAnExit() throws {
+        let path = NSTemporaryDirectory() + "mbmpo-invalid-\(getpid()).xml"
+        try "<mujoco><worldbody><body><geom type='sphere' size='0.1'/></body></worldbod></mujoco>"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: SimError.self) { try MuJoCoModel(path: path) }
+        // a schema error caught by the compiler, not the parser
+        try "<mujoco><worldbody><geom type='box' size='-1 1 1' mass='-3'/></worldbody></mujoco>"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: SimError.self) { try MuJoCoModel(path: path) }
+    }
+
+    @Test func modelOfTheWrongShapeIsRejected() throws {
+        let swimmer = try Models.model(.swimmer)
+        do {
+            _ = try EnvironmentID.halfCheetah.make(model: swimmer)
+            Issue.record("half-cheetah accepted the swimmer model")
+        } catch let error as SimError {
+            #expect("\(error)".contains("half-cheetah needs nq=9"))
+        }
+    }
+
+    @Test func badActionsAreClearErrors() throws {
+        let env = try Models.environment(.halfCheetah)
+        var rng = SplitMix64(seed: 0)
+        _ = env.reset(using: &rng)
+        #expect(throws: EnvironmentError.wrongActionLength(expected: 6, got: 5)) { try env.step([0, 0, 0, 0, 0]) }
+        #expect(throws: EnvironmentError.self) { try env.step([0, 0, .nan, 0, 0, 0]) }
+        #expect(throws: EnvironmentError.self) { try env.step([0, 0, 0, .infinity, 0, 0]) }
+        // the environment still works afterwards
+        #expect(try env.step([0, 0, 0, 0, 0, 0]).end == .running)
+    }
+
+    @Test func divergenceEndsTheEpisodeWithoutPoisoningOthers() throws {
+        let model = try Models.model(.hopper)
+        let broken = try EnvironmentID.hopper.make(model: model)
+        let healthy = try EnvironmentID.hopper.make(model: model)
+        var rng = SplitMix64(seed: 0)
+        _ = broken.reset(using: &rng)
+        _ = healthy.reset(using: &rng)
+        var qvel = Array(broken.simulation.qvel)
+        qvel[3] = .nan
+        for i in 0..<qvel.count { broken.simulation.qvel[i] = qvel[i] }
+        let result = try broken.step([0, 0, 0])
+        guard case .diverged(let reason) = result.end else {
+            Issue.record("expected a diverged episode, got \(result.end)")
+            return
+        }
+        #expect(!reason.isEmpty)
+        #expect(result.reward == 0)
+        let ok = try healthy.step([0.1, 0.1, 0.1])
+        #expect(ok.end == .running && ok.observation.allSatisfy { $0.isFinite })
+        // the broken environment recovers on reset
+        let fresh = broken.reset(using: &rng)
+        #expect(fresh.allSatisfy { $0.isFinite })
+        #expect(try broken.step([0, 0, 0]).end == .running)
+    }
+
+    @Test func missingAssetFolderIsReported() {
+        #expect(throws: SimError.self) { try AssetLocator.modelDirectory(explicit: "/nonexistent/assets") }
+    }
+}
