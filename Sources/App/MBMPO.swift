@@ -1,4 +1,5 @@
 import ArgumentParser
+import Sim
 
 /// The `mbmpo` command: model-based meta-policy optimization on MuJoCo.
 @main
@@ -13,4 +14,9 @@ struct MBMPO: ParsableCommand {
 struct AssetOptions: ParsableArguments {
     @Option(help: "Folder holding the MJCF models (default: found automatically, or $MBMPO_ASSETS).")
     var assets: String?
+
+    /// Routes MuJoCo's warnings to standard error (never to MUJOCO_LOG.TXT in the working directory).
+    func validate() throws {
+        MuJoCoWarnings.routeToStandardError()
+    }
 }

@@ -1,5 +1,6 @@
 import CMuJoCo
 import Core
+import Foundation
 
 /// Errors from loading or running a MuJoCo model.
 public enum SimError: Error, Equatable, CustomStringConvertible {
@@ -35,7 +36,10 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     public init(path: String) throws {
         var error = [CChar](repeating: 0, count: 1024)
         guard let model = cmj_load_xml(path, &error, Int32(error.count)) else {
+            // one line: MuJoCo's parser messages span several
             let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .joined(separator: " ")
             throw SimError.modelLoad(path: path, message: message.isEmpty ? "unknown error" : message)
         }
         self.pointer = model

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine (packages, release build) and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="/opt/swift/usr/bin:$PATH"
+
+# the learner must never depend on MuJoCo or the simulator
+if grep -rnE "^import (CMuJoCo|Sim)$" Sources/Learner Sources/Core; then
+  echo "error: Learner/Core import MuJoCo or Sim" >&2
+  exit 1
+fi
+
+swift build --build-tests
+swift test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
+scripts/cli-checks.sh .build/release/mbmpo
