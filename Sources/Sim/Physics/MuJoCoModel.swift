@@ -88,6 +88,13 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     public func siteID(_ name: String) -> Int? { id(mjOBJ_SITE, name) }
     public func geomID(_ name: String) -> Int? { id(mjOBJ_GEOM, name) }
 
+    /// Name of geom `id`, or "" if unnamed.
+    public func geomName(_ id: Int) -> String { name(mjOBJ_GEOM, id) }
+    /// Parent of body `id` (the world body is its own parent).
+    public func bodyParent(_ id: Int) -> Int { Int(model.body_parentid[id]) }
+    /// Position of body `id`'s frame in its parent's frame.
+    public func bodyLocalPosition(_ id: Int) -> [Double] { (0..<3).map { model.body_pos[3 * id + $0] } }
+
     /// Mass of body `id` (kg).
     public func bodyMass(_ id: Int) -> Double { model.body_mass[id] }
     /// Principal inertia of body `id` (kg·m²).
@@ -95,6 +102,8 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     /// Sum of all body masses (kg).
     public var totalMass: Double { (0..<nbody).reduce(0) { $0 + bodyMass($1) } }
 
+    /// Body that joint `id` moves.
+    public func jointBody(_ id: Int) -> Int { Int(model.jnt_bodyid[id]) }
     /// Joint type of joint `id` (0 free, 1 ball, 2 slide, 3 hinge).
     public func jointType(_ id: Int) -> Int { Int(model.jnt_type[id]) }
     /// Whether joint `id` has a range.
@@ -131,6 +140,18 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     public func geomContact(_ id: Int) -> (type: Int, affinity: Int) {
         (Int(model.geom_contype[id]), Int(model.geom_conaffinity[id]))
     }
+    /// Contact dimensionality of geom `id` (1 frictionless, 3 sliding friction, 4 or 6 with torsion/rolling).
+    public func geomCondim(_ id: Int) -> Int { Int(model.geom_condim[id]) }
+    /// Contact margin of geom `id` (m).
+    public func geomMargin(_ id: Int) -> Double { model.geom_margin[id] }
+    /// Body that geom `id` belongs to.
+    public func geomBody(_ id: Int) -> Int { Int(model.geom_bodyid[id]) }
+    /// The two geoms of explicit contact pair `id`.
+    public func pairGeoms(_ id: Int) -> (Int, Int) { (Int(model.pair_geom1[id]), Int(model.pair_geom2[id])) }
+    /// Body that site `id` is attached to.
+    public func siteBody(_ id: Int) -> Int { Int(model.site_bodyid[id]) }
+    /// Position of site `id` in its body's frame.
+    public func siteLocalPosition(_ id: Int) -> [Double] { (0..<3).map { model.site_pos[3 * id + $0] } }
     /// Number of explicit contact pairs.
     public var npair: Int { Int(model.npair) }
     /// Model's reference position qpos0 (nq).
