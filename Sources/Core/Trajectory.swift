@@ -16,6 +16,8 @@ public struct Trajectory: Equatable, Sendable {
     public var qvel: [Double] = []
     /// How the episode ended.
     public var end: EpisodeEnd = .running
+    /// Index of the environment (in its sampler) that produced it; in MB-MPO environment j serves task j.
+    public var environment: Int = 0
 
     public init() {}
 

@@ -85,7 +85,7 @@ struct BenchEnv: ParsableCommand {
             while target == 0 || total < target {
                 let paths = try withUnsafeMutablePointer(to: &rng) { pointer in
                     try sampler.sample(horizon: horizon, stop: .completedSteps(envs * horizon),
-                                       policy: VectorSampler.uniformRandomPolicy(using: pointer))
+                                       policy: uniformRandomPolicy(using: pointer))
                 }
                 total += paths.reduce(0) { $0 + $1.length }
                 if target == 0 { target = total * max(1, Int(seconds * 20_000 * Double(threads)) / max(total, 1)) }

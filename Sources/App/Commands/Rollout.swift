@@ -40,7 +40,7 @@ struct Rollout: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let paths = try withUnsafeMutablePointer(to: &actionRNG) { rng in
             try sampler.sample(horizon: sampler.spec.horizon, stop: .episodes(episodes),
-                               policy: VectorSampler.uniformRandomPolicy(using: rng))
+                               policy: uniformRandomPolicy(using: rng))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let returns = paths.map(\.totalReward)

@@ -8,20 +8,7 @@ import Core
 ///
 /// An environment whose episode ends (termination, divergence or the horizon) records its trajectory and is
 /// reset at once; it keeps sampling. Trajectories are returned in completion order (step, then environment index).
-public final class VectorSampler {
-    /// When sampling stops.
-    public enum StopRule: Equatable, Sendable {
-        /// As soon as the completed trajectories hold at least this many steps; running ones are discarded
-        /// (the original samplers' rule).
-        case completedSteps(Int)
-        /// As soon as this many trajectories are complete; exactly that many are returned.
-        case episodes(Int)
-    }
-
-    /// Fills `actions` (environments × actionSize) for `observations` (environments × observationSize).
-    public typealias Policy = (_ observations: UnsafeBufferPointer<Double>,
-                               _ actions: UnsafeMutableBufferPointer<Double>) throws -> Void
-
+public final class VectorSampler: TrajectorySampler {
     public let environments: [any MuJoCoEnvironment]
     public let spec: EnvironmentSpec
     /// Worker threads used for stepping.
@@ -39,6 +26,8 @@ public final class VectorSampler {
         generators = (0..<count).map { root.derived(stream: UInt64($0)) }
     }
 
+    public var environmentCount: Int { environments.count }
+
     /// The random-stream states of the environments (saved in checkpoints to resume sampling exactly).
     public var generatorStates: [SplitMix64] {
         get { generators }
@@ -49,7 +38,7 @@ public final class VectorSampler {
     }
 
     /// Runs every environment from a fresh reset until `stop` is met; episodes are cut at `horizon` steps.
-    public func sample(horizon: Int, stop: StopRule, policy: Policy) throws -> [Trajectory] {
+    public func sample(horizon: Int, stop: StopRule, policy: BatchPolicy) throws -> [Trajectory] {
         let count = environments.count
         let (obsSize, actSize) = (spec.observationSize, spec.actionSize)
         var observations = [Double](repeating: 0, count: count * obsSize)
@@ -107,6 +96,7 @@ public final class VectorSampler {
 
     private func startEpisode(_ j: Int, into path: inout Trajectory, observations: inout [Double]) {
         let observation = environments[j].reset(using: &generators[j])
+        path.environment = j
         let sim = environments[j].simulation
         path.qpos.append(contentsOf: sim.qpos)
         path.qvel.append(contentsOf: sim.qvel)
@@ -134,14 +124,5 @@ public final class VectorSampler {
         path.end = end
         path.finalObservation = result.observation
         return true
-    }
-}
-
-extension VectorSampler {
-    /// A policy of uniform random actions in [-1, 1]^actionSize drawn from `rng` on the calling thread.
-    public static func uniformRandomPolicy(using rng: UnsafeMutablePointer<SplitMix64>) -> Policy {
-        return { _, actions in
-            for i in 0..<actions.count { actions[i] = rng.pointee.nextUniform(-1, 1) }
-        }
     }
 }
