@@ -1,1 +1,1 @@
-print("mbmpo")
+BenchMeta.main()

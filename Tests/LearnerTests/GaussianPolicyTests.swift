@@ -105,3 +105,20 @@ import _TestSupport
         #expect(decoded == config)
     }
 }
+
+@Suite struct PolicyTanhTests {
+    @Test func matchesLibmTanhToRoundingLevel() {
+        var worst = 0.0, worstRelative = 0.0
+        var x = -25.0
+        while x <= 25 {
+            let ours = PolicyTanh.value(x), reference = tanh(x)
+            worst = max(worst, abs(ours - reference))
+            if abs(x) > 0.01 { worstRelative = max(worstRelative, abs(ours - reference) / abs(reference)) }
+            x += 0.000731
+        }
+        #expect(worst < 5e-16, "max absolute error \(worst)")
+        #expect(worstRelative < 2e-14, "max relative error \(worstRelative) for |x| > 0.01")
+        #expect(PolicyTanh.value(0) == 0 && PolicyTanh.value(30) == 1 && PolicyTanh.value(-30) == -1)
+        #expect(PolicyTanh.value(-0.3) == -PolicyTanh.value(0.3))
+    }
+}

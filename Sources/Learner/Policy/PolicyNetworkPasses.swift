@@ -59,7 +59,7 @@ struct PolicyNetworkPasses {
             gemm(false, false, rows, w[l + 1], w[l], 1, input(l, x, hidden), w[l], theta + layout.weightOffsets[l],
                  w[l + 1], 1, out, w[l + 1])
             if l < lastLayer {
-                for i in 0..<(rows * w[l + 1]) { out[i] = tanh(out[i]) }
+                PolicyTanh.apply(out, count: rows * w[l + 1])
             }
         }
     }
