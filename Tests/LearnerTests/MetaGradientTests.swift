@@ -95,4 +95,20 @@ import _TestSupport
         }
         #expect(outputs[0] == outputs[1] && outputs[0] == outputs[2])
     }
+
+    @Test func reloadedObjectiveEqualsAFreshOne() {
+        // reuse across meta-steps: load a batch with more rows, then one with fewer, and compare with fresh objectives
+        let v = PolicyFixture.direction(count: policy.layout.parameterCount, seed: 29)
+        let small = PolicyFixture.metaTasks(policy: policy, count: 3, preRows: 41, postRows: 29, alpha: alpha)
+        let large = PolicyFixture.metaTasks(policy: policy, count: 3, preRows: 60, postRows: 45, alpha: alpha, seed: 8)
+        let reused = SurrogateObjective(layout: policy.layout, tasks: small, innerStepSize: alpha, blockRows: 16)
+        for tasks in [large, small] {
+            reused.update(tasks: tasks)
+            let fresh = SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: alpha, blockRows: 16)
+            let a = reused.linearize(at: shifted), b = fresh.linearize(at: shifted)
+            #expect(a.gradient == b.gradient && a.surrogate == b.surrogate && a.kl == b.kl)
+            #expect(reused.klHessianProduct(v) == fresh.klHessianProduct(v))
+            #expect(reused.postSampleCount == tasks.reduce(0) { $0 + $1.post.count })
+        }
+    }
 }

@@ -14,16 +14,17 @@ public final class InnerLoss {
     /// Policy shapes.
     public let layout: PolicyLayout
     /// The task's pre-update samples.
-    public let samples: PolicySamples
+    public private(set) var samples: PolicySamples
     let passes: PolicyNetworkPasses
     let cached: Bool
     let blockRows: Int
-    let hidden: LayerBuffers, gz: LayerBuffers, q: LayerBuffers
-    let deviation: PolicyStorage, outputGradient: PolicyStorage
+    var capacity = 0
+    var hidden: LayerBuffers, gz: LayerBuffers, q: LayerBuffers
+    var deviation: PolicyStorage, outputGradient: PolicyStorage
     /// c_t = −Â_t / N.
-    let weights: [Double]
-    var theta: [Double]
-    var inverseVariance: [Double], mask: [Double], curvatureSums: [Double]
+    var weights: [Double] = []
+    var theta: [Double] = []
+    var inverseVariance: [Double] = [], mask: [Double] = [], curvatureSums: [Double] = []
     var linearized = false
     lazy var ownScratch = PolicyScratch(layout: layout, blockRows: blockRows)
 
@@ -37,18 +38,30 @@ public final class InnerLoss {
         passes = PolicyNetworkPasses(layout: layout)
         cached = cachesForHessian
         self.blockRows = blockRows
-        let rows = cachesForHessian ? samples.count : 0
-        hidden = LayerBuffers(layout: layout, rows: rows)
-        gz = LayerBuffers(layout: layout, rows: rows)
-        q = LayerBuffers(layout: layout, rows: rows)
-        deviation = PolicyStorage(rows * layout.actionSize)
-        outputGradient = PolicyStorage(rows * layout.actionSize)
+        hidden = LayerBuffers(layout: layout, rows: 0)
+        gz = hidden
+        q = hidden
+        deviation = PolicyStorage(0)
+        outputGradient = deviation
+        reload(samples)
+    }
+
+    /// Replaces the samples, reusing the cache buffers when they are large enough (one meta-step to the next).
+    public func reload(_ samples: PolicySamples) {
+        precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
+                     "samples do not match the policy's sizes")
+        self.samples = samples
+        if cached && samples.count > capacity {
+            capacity = samples.count
+            hidden = LayerBuffers(layout: layout, rows: capacity)
+            gz = LayerBuffers(layout: layout, rows: capacity)
+            q = LayerBuffers(layout: layout, rows: capacity)
+            deviation = PolicyStorage(capacity * layout.actionSize)
+            outputGradient = PolicyStorage(capacity * layout.actionSize)
+        }
         let n = Double(max(samples.count, 1))
         weights = samples.advantages.map { -$0 / n }
-        theta = []
-        inverseVariance = []
-        mask = []
-        curvatureSums = []
+        linearized = false
     }
 
     /// Value and gradient at θ (gradient written to `gradient`, parameterCount entries); caches for Hessian products.

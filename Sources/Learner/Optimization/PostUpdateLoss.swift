@@ -14,13 +14,14 @@ public final class PostUpdateLoss {
     /// Policy shapes.
     public let layout: PolicyLayout
     /// The task's post-update samples (with sampling means and log-stds).
-    public let samples: PolicySamples
+    public private(set) var samples: PolicySamples
     let passes: PolicyNetworkPasses
     let cached: Bool
     let blockRows: Int
-    let hidden: LayerBuffers
+    var capacity = 0
+    var hidden: LayerBuffers
     /// Σ_d [−(a − μo)²/(2σo²) − ℓo] per row (log-likelihood under the sampling policy without the 2π term).
-    let oldLogLikelihood: [Double]
+    var oldLogLikelihood: [Double] = []
     var theta: [Double] = []
     var evaluated = false
     lazy var ownScratch = PolicyScratch(layout: layout, blockRows: blockRows)
@@ -35,16 +36,37 @@ public final class PostUpdateLoss {
         passes = PolicyNetworkPasses(layout: layout)
         cached = cachesForFisher
         self.blockRows = blockRows
-        hidden = LayerBuffers(layout: layout, rows: cachesForFisher ? samples.count : 0)
-        let a = layout.actionSize
-        oldLogLikelihood = (0..<samples.count).map { t in
-            var sum = 0.0
-            for j in 0..<a {
-                let ls = samples.oldLogStds[t * a + j], z = (samples.actions[t * a + j] - samples.oldMeans[t * a + j]) * exp(-ls)
-                sum += -0.5 * z * z - ls
-            }
-            return sum
+        hidden = LayerBuffers(layout: layout, rows: 0)
+        reload(samples)
+    }
+
+    /// Replaces the samples, reusing the cache buffers when they are large enough (one meta-step to the next).
+    public func reload(_ samples: PolicySamples) {
+        precondition(samples.hasSamplingDistribution, "post-update samples need their sampling means and log-stds")
+        precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
+                     "samples do not match the policy's sizes")
+        self.samples = samples
+        if cached && samples.count > capacity {
+            capacity = samples.count
+            hidden = LayerBuffers(layout: layout, rows: capacity)
         }
+        let a = layout.actionSize
+        oldLogLikelihood = [Double](repeating: 0, count: samples.count)
+        samples.actions.withUnsafeBufferPointer { act in
+            samples.oldMeans.withUnsafeBufferPointer { mean in
+                samples.oldLogStds.withUnsafeBufferPointer { logStd in
+                    for t in 0..<samples.count {
+                        var sum = 0.0
+                        for j in 0..<a {
+                            let ls = logStd[t * a + j], z = (act[t * a + j] - mean[t * a + j]) * exp(-ls)
+                            sum += -0.5 * z * z - ls
+                        }
+                        oldLogLikelihood[t] = sum
+                    }
+                }
+            }
+        }
+        evaluated = false
     }
 
     /// Surrogate (mean) and KL (sum over rows) at θ'; writes their θ'-gradients where pointers are given.

@@ -35,7 +35,7 @@ public final class SurrogateObjective {
     /// Worker threads.
     public let threads: Int
     /// N1: number of post-update rows over all tasks.
-    public let postSampleCount: Int
+    public private(set) var postSampleCount: Int
     let tasks: [SurrogateTask]
     let scratch: [PolicyScratch]
     var linearized = false
@@ -48,12 +48,27 @@ public final class SurrogateObjective {
         self.innerStepSize = innerStepSize
         self.threads = max(1, threads)
         postSampleCount = tasks.reduce(0) { $0 + $1.post.count }
-        self.tasks = tasks.map {
-            SurrogateTask(inner: InnerLoss(layout: layout, samples: $0.pre, blockRows: blockRows),
-                          post: PostUpdateLoss(layout: layout, samples: $0.post, blockRows: blockRows),
+        let empty = PolicySamples(observationSize: layout.observationSize, actionSize: layout.actionSize,
+                                  observations: [], actions: [], advantages: [])
+        self.tasks = tasks.map { _ in
+            SurrogateTask(inner: InnerLoss(layout: layout, samples: empty, blockRows: blockRows),
+                          post: PostUpdateLoss(layout: layout, samples: empty, blockRows: blockRows),
                           weight: 1 / Double(tasks.count), parameterCount: layout.parameterCount)
         }
         scratch = (0..<self.threads).map { _ in PolicyScratch(layout: layout, blockRows: blockRows) }
+        update(tasks: tasks)
+    }
+
+    /// Loads a new meta-batch of the same size, reusing every buffer (the next meta-step of the training loop).
+    public func update(tasks newTasks: [MetaTaskSamples]) {
+        precondition(newTasks.count == tasks.count && tasks.first?.inner != nil,
+                     "update needs a meta objective and \(tasks.count) tasks, got \(newTasks.count)")
+        postSampleCount = newTasks.reduce(0) { $0 + $1.post.count }
+        TaskParallel.run(count: tasks.count, threads: threads) { i, _ in
+            tasks[i].inner?.reload(newTasks[i].pre)
+            tasks[i].post.reload(newTasks[i].post)
+        }
+        linearized = false
     }
 
     /// The plain TRPO objective of one policy on `samples` (no inner step); rows are cut into chunks of `chunkRows`.
