@@ -19,7 +19,7 @@ public final class InnerLoss {
     let cached: Bool
     let blockRows: Int
     var capacity = 0
-    var hidden: LayerBuffers, gz: LayerBuffers, q: LayerBuffers
+    var hidden: LayerBuffers, ga: LayerBuffers
     var deviation: PolicyStorage, outputGradient: PolicyStorage
     /// c_t = −Â_t / N.
     var weights: [Double] = []
@@ -39,8 +39,7 @@ public final class InnerLoss {
         cached = cachesForHessian
         self.blockRows = blockRows
         hidden = LayerBuffers(layout: layout, rows: 0)
-        gz = hidden
-        q = hidden
+        ga = hidden
         deviation = PolicyStorage(0)
         outputGradient = deviation
         reload(samples)
@@ -54,8 +53,7 @@ public final class InnerLoss {
         if cached && samples.count > capacity {
             capacity = samples.count
             hidden = LayerBuffers(layout: layout, rows: capacity)
-            gz = LayerBuffers(layout: layout, rows: capacity)
-            q = LayerBuffers(layout: layout, rows: capacity)
+            ga = LayerBuffers(layout: layout, rows: capacity)
             deviation = PolicyStorage(capacity * layout.actionSize)
             outputGradient = PolicyStorage(capacity * layout.actionSize)
         }
@@ -97,8 +95,8 @@ public final class InnerLoss {
                         value += c * logLikelihood
                     }
                     passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                                    gz: cached ? gz.at(row: r0) : scratch.gz.at(row: 0),
-                                    q: cached ? q.at(row: r0) : nil, gradient: gradient)
+                                    gz: scratch.gz.at(row: 0), ga: cached ? ga.at(row: r0) : nil,
+                                    gradient: gradient)
                 }
             }
         }
@@ -133,8 +131,8 @@ public final class InnerLoss {
                         }
                     }
                     passes.rBackward(rows: rows, x: x, theta: p, direction: v, hidden: hid, rHidden: rHid,
-                                     outputGradient: outputGradient.base + r0 * a, gz: gz.at(row: r0),
-                                     q: q.at(row: r0), rOutputGradient: rg, ping: scratch.ping.base,
+                                     outputGradient: outputGradient.base + r0 * a, ga: ga.at(row: r0),
+                                     gz: scratch.gz.at(row: 0), rOutputGradient: rg, ping: scratch.ping.base,
                                      pong: scratch.pong.base, rGradient: out)
                 }
             }

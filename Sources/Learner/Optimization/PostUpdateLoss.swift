@@ -113,11 +113,11 @@ public final class PostUpdateLoss {
                             }
                             if let surrogateGradient {
                                 passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: gS,
-                                                gz: scratch.gz.at(row: 0), q: nil, gradient: surrogateGradient)
+                                                gz: scratch.gz.at(row: 0), ga: nil, gradient: surrogateGradient)
                             }
                             if let klGradient {
                                 passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: gK,
-                                                gz: scratch.gz.at(row: 0), q: nil, gradient: klGradient)
+                                                gz: scratch.gz.at(row: 0), ga: nil, gradient: klGradient)
                             }
                         }
                     }
@@ -151,7 +151,7 @@ public final class PostUpdateLoss {
                         for j in 0..<a { g[r * a + j] = curvature[j].mean * rMean[r * a + j] }
                     }
                     passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                                    gz: scratch.gz.at(row: 0), q: nil, gradient: out)
+                                    gz: scratch.gz.at(row: 0), ga: nil, gradient: out)
                 }
             }
         }

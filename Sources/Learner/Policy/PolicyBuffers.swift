@@ -33,7 +33,7 @@ final class LayerBuffers {
 /// Block-sized work buffers owned by one worker thread; every pass overwrites what it reads.
 final class PolicyScratch {
     let blockRows: Int
-    let hidden: LayerBuffers, rHidden: LayerBuffers, gz: LayerBuffers, q: LayerBuffers
+    let hidden: LayerBuffers, rHidden: LayerBuffers, gz: LayerBuffers
     let mean: PolicyStorage, outputGradient: PolicyStorage, rMean: PolicyStorage, rOutputGradient: PolicyStorage
     let ping: PolicyStorage, pong: PolicyStorage
     let vectorA: PolicyStorage, vectorB: PolicyStorage, vectorC: PolicyStorage
@@ -43,7 +43,6 @@ final class PolicyScratch {
         hidden = LayerBuffers(layout: layout, rows: blockRows)
         rHidden = LayerBuffers(layout: layout, rows: blockRows)
         gz = LayerBuffers(layout: layout, rows: blockRows)
-        q = LayerBuffers(layout: layout, rows: blockRows)
         let a = blockRows * layout.actionSize
         mean = PolicyStorage(a)
         outputGradient = PolicyStorage(a)

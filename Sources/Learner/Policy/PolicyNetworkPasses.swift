@@ -66,11 +66,11 @@ struct PolicyNetworkPasses {
 
     /// Backpropagates g_μ = ∂L/∂μ (rows × act): grad[W_l] += u_lᵀ g_{z_l}, grad[b_l] += Σ_rows g_{z_l}.
     ///
-    /// Stores g_{z_l} (rows × widths[l+1]) in `gz[l]` for the hidden layers and, when `q` is given,
-    /// q[l] = 2 · g_{h_l} ⊙ h_l, the factor the R-backward pass needs (R{1 − h²} = −2h·R{h}).
+    /// Writes g_{z_l} = g_{h_l} ⊙ (1 − h_l²) of each hidden layer to `gz[l]` (rows × widths[l+1]); when `ga` is given,
+    /// also keeps g_{h_l} there, which is all the R-backward pass needs besides h (it rebuilds g_z from the two).
     func backward(rows: Int, x: UnsafePointer<Double>, theta: UnsafePointer<Double>,
                   hidden: [UnsafeMutablePointer<Double>], outputGradient: UnsafePointer<Double>,
-                  gz: [UnsafeMutablePointer<Double>], q: [UnsafeMutablePointer<Double>]?,
+                  gz: [UnsafeMutablePointer<Double>], ga: [UnsafeMutablePointer<Double>]?,
                   gradient: UnsafeMutablePointer<Double>) {
         let w = layout.widths
         var g = outputGradient
@@ -81,13 +81,10 @@ struct PolicyNetworkPasses {
             guard l > 0 else { break }
             // g_h = g_z W_lᵀ, then g_z(prev) = g_h ⊙ (1 − h²)
             let next = gz[l - 1], h = hidden[l - 1], count = rows * w[l]
+            let gh = ga?[l - 1] ?? next
             gemm(false, true, rows, w[l], w[l + 1], 1, g, w[l + 1], theta + layout.weightOffsets[l], w[l + 1],
-                 0, next, w[l])
-            if let q {
-                let ql = q[l - 1]
-                for i in 0..<count { ql[i] = 2 * next[i] * h[i] }
-            }
-            for i in 0..<count { next[i] *= 1 - h[i] * h[i] }
+                 0, gh, w[l])
+            for i in 0..<count { next[i] = gh[i] * (1 - h[i] * h[i]) }
             g = UnsafePointer(next)
         }
     }
@@ -117,12 +114,12 @@ struct PolicyNetworkPasses {
     /// R-backward: accumulates R{∇θ L} into `rGradient` (weight and bias blocks) given R{g_μ}.
     ///
     /// R{grad W_l} = R{u_l}ᵀ g_{z_l} + u_lᵀ R{g_{z_l}}; R{g_h} = R{g_z} W_lᵀ + g_z V_lᵀ;
-    /// R{g_z(prev)} = R{g_h} ⊙ (1 − h²) − q ⊙ R{h}. `gz`, `q` come from ``backward``; `ping`, `pong` are
-    /// scratch buffers of rows × maxWidth.
+    /// R{g_z(prev)} = R{g_h} ⊙ (1 − h²) − 2 g_h ⊙ h ⊙ R{h}, since R{1 − h²} = −2h R{h}. `ga` holds g_h from
+    /// ``backward``; g_z is rebuilt into `gz` (scratch); `ping`, `pong` are scratch of rows × maxWidth.
     func rBackward(rows: Int, x: UnsafePointer<Double>, theta: UnsafePointer<Double>, direction v: UnsafePointer<Double>,
                    hidden: [UnsafeMutablePointer<Double>], rHidden: [UnsafeMutablePointer<Double>],
-                   outputGradient: UnsafePointer<Double>, gz: [UnsafeMutablePointer<Double>],
-                   q: [UnsafeMutablePointer<Double>], rOutputGradient: UnsafePointer<Double>,
+                   outputGradient: UnsafePointer<Double>, ga: [UnsafeMutablePointer<Double>],
+                   gz: [UnsafeMutablePointer<Double>], rOutputGradient: UnsafePointer<Double>,
                    ping: UnsafeMutablePointer<Double>, pong: UnsafeMutablePointer<Double>,
                    rGradient: UnsafeMutablePointer<Double>) {
         let w = layout.widths
@@ -134,14 +131,18 @@ struct PolicyNetworkPasses {
             if l > 0 { gemm(true, false, w[l], w[l + 1], rows, 1, rHidden[l - 1], w[l], g, w[l + 1], 1, gW, w[l + 1]) }
             addColumnSums(rg, rows: rows, width: w[l + 1], into: rGradient + layout.biasOffsets[l])
             guard l > 0 else { break }
-            let next = buffers.0, h = hidden[l - 1], rh = rHidden[l - 1], ql = q[l - 1]
+            let next = buffers.0, h = hidden[l - 1], rh = rHidden[l - 1], gh = ga[l - 1], gzl = gz[l - 1]
             gemm(false, true, rows, w[l], w[l + 1], 1, rg, w[l + 1], theta + layout.weightOffsets[l], w[l + 1],
                  0, next, w[l])
             gemm(false, true, rows, w[l], w[l + 1], 1, g, w[l + 1], v + layout.weightOffsets[l], w[l + 1],
                  1, next, w[l])
-            for i in 0..<(rows * w[l]) { next[i] = next[i] * (1 - h[i] * h[i]) - ql[i] * rh[i] }
+            for i in 0..<(rows * w[l]) {
+                let hi = h[i], d = 1 - hi * hi, a = gh[i]
+                gzl[i] = a * d
+                next[i] = next[i] * d - 2 * a * hi * rh[i]
+            }
             rg = UnsafePointer(next)
-            g = UnsafePointer(gz[l - 1])
+            g = UnsafePointer(gzl)
             buffers = (buffers.1, buffers.0)
         }
     }
