@@ -62,9 +62,12 @@ public final class InnerLoss {
         linearized = false
     }
 
-    /// Value and gradient at θ (gradient written to `gradient`, parameterCount entries); caches for Hessian products.
+    /// Value and gradient at θ (gradient written to `gradient`, parameterCount entries); with `keepCaches` (and a
+    /// caching loss) it keeps what Hessian products need.
     @discardableResult
-    func linearize(theta p: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, scratch: PolicyScratch) -> Double {
+    func linearize(theta p: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, scratch: PolicyScratch,
+                   keepCaches: Bool = true) -> Double {
+        let cached = self.cached && keepCaches
         let a = layout.actionSize, o = layout.observationSize, n = samples.count
         theta = Array(UnsafeBufferPointer(start: p, count: layout.parameterCount))
         let logStd = layout.logStd(p)

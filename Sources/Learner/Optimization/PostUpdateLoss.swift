@@ -70,8 +70,11 @@ public final class PostUpdateLoss {
     }
 
     /// Surrogate (mean) and KL (sum over rows) at θ'; writes their θ'-gradients where pointers are given.
+    /// With `keepCaches` (and a caching loss) it keeps the activations that Fisher products need.
     func evaluate(theta p: UnsafePointer<Double>, surrogateGradient: UnsafeMutablePointer<Double>?,
-                  klGradient: UnsafeMutablePointer<Double>?, scratch: PolicyScratch) -> (surrogate: Double, klSum: Double) {
+                  klGradient: UnsafeMutablePointer<Double>?, scratch: PolicyScratch,
+                  keepCaches: Bool = true) -> (surrogate: Double, klSum: Double) {
+        let cached = self.cached && keepCaches
         let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
         theta = Array(UnsafeBufferPointer(start: p, count: count))
         let logStd = layout.logStd(p), mask = layout.logStdMask(p)

@@ -89,14 +89,15 @@ public final class SurrogateObjective {
     }
 
     /// θ'_i = θ − α ∇L_inner,i(θ) into task.thetaPrime (θ itself without an inner loss).
-    private func adapt(_ task: SurrogateTask, _ theta: UnsafePointer<Double>, _ work: PolicyScratch) {
+    private func adapt(_ task: SurrogateTask, _ theta: UnsafePointer<Double>, _ work: PolicyScratch,
+                       keepCaches: Bool = true) {
         let count = layout.parameterCount, out = task.thetaPrime.base
         guard let inner = task.inner else {
             out.update(from: theta, count: count)
             return
         }
         let g = work.vectorA.base
-        inner.linearize(theta: theta, gradient: g, scratch: work)
+        inner.linearize(theta: theta, gradient: g, scratch: work, keepCaches: keepCaches)
         for k in 0..<count { out[k] = theta[k] - innerStepSize * g[k] }
     }
 
@@ -134,6 +135,7 @@ public final class SurrogateObjective {
 
     /// The adapted parameters θ'_i(θ) of every task.
     public func adaptedParameters(at theta: [Double]) -> [[Double]] {
+        linearized = false
         withTheta(theta) { p in
             TaskParallel.run(count: tasks.count, threads: threads) { i, w in adapt(tasks[i], p, scratch[w]) }
         }
@@ -146,9 +148,9 @@ public final class SurrogateObjective {
         withTheta(theta) { p in
             TaskParallel.run(count: tasks.count, threads: threads) { i, w in
                 let task = tasks[i]
-                adapt(task, p, scratch[w])
+                adapt(task, p, scratch[w], keepCaches: false)
                 (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base, surrogateGradient: nil,
-                                                                  klGradient: nil, scratch: scratch[w])
+                                                                  klGradient: nil, scratch: scratch[w], keepCaches: false)
             }
         }
         return (weightedSurrogate, meanKL)
