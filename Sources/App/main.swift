@@ -1,1 +1,1 @@
-BenchMeta.main()
+print("mbmpo")
