@@ -46,6 +46,8 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core", "_TestSupport"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "_TestSupport"]),
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -128,7 +128,7 @@ public final class SceneRenderer {
             mjv_defaultFreeCamera(model.pointer, &camera)
             camera.type = Int32(mjCAMERA_TRACKING.rawValue)
             camera.trackbodyid = Int32(body)
-            camera.distance = 2.5 * robotRadius
+            camera.distance = 3 * robotRadius
             camera.azimuth = 90
             camera.elevation = -30
         case .fixed(let id, _):

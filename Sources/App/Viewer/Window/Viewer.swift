@@ -103,7 +103,8 @@ public final class Viewer {
         let now = glfwGetTime()
         let elapsed = min(now - lastTime, 0.1)
         lastTime = now
-        guard !paused, !driver.isFinished else {
+        if driver.isFinished { paused = true }
+        guard !paused else {
             simulationDebt = 0
             return
         }
