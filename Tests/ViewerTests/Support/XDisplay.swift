@@ -30,25 +30,49 @@ enum XDisplay {
         return Result { try start(xvfb: xvfb) }.mapError { Failure(description: "\($0)") }
     }()
 
-    // kept open for the life of the process: closing it stops the server
-    nonisolated(unsafe) private static var lifeline: Pipe?
+    /// Write end of the watcher shell's standard input, kept open for the life of the process: when the process
+    /// ends (however it ends) the kernel closes it, the shell's `read` returns and it stops Xvfb.
+    nonisolated(unsafe) private static var lifeline: Int32 = -1
 
+    /// Starts the watcher shell with posix_spawn: pipes created close-on-exec (so no other child inherits the
+    /// lifeline), and the signal mask and handlers reset (the test runner's threads block SIGTERM, and a child
+    /// inherits that mask, which would make Xvfb ignore the shell's `kill`).
     private static func start(xvfb: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = [
-            "-c",
-            "'\(xvfb)' -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>&1 >/dev/null 2>&1 & pid=$!; "
-                + "read _; kill $pid",
-        ]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        lifeline = input
+        var input: [Int32] = [-1, -1], output: [Int32] = [-1, -1]
+        guard pipe(&input) == 0, pipe(&output) == 0 else {
+            throw Failure(description: "pipe failed: \(String(cString: strerror(errno)))")
+        }
+        for descriptor in input + output { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let script = "'\(xvfb)' -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>&1 >/dev/null 2>&1 & "
+            + "pid=$!; read _; kill $pid; wait $pid"
+        let arguments = ["/bin/sh", "-c", script]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let status = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, environ)
+        close(input[0])
+        close(output[1])
+        guard status == 0 else {
+            throw Failure(description: "cannot start /bin/sh: \(String(cString: strerror(status)))")
+        }
+        lifeline = input[1]
+        defer { close(output[0]) }
         // Xvfb writes its display number and a newline once it accepts connections
-        var pollDescriptor = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        var pollDescriptor = pollfd(fd: output[0], events: Int16(POLLIN), revents: 0)
         var text = ""
         let deadline = Date().addingTimeInterval(10)
         while !text.contains("\n") {
