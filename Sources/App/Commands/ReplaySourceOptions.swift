@@ -71,7 +71,8 @@ struct ReplaySourceOptions: ParsableArguments {
             throw ValidationError("pass --env NAME (or --run DIR, --checkpoint FILE or --trajectories FILE)")
         }
         if trajectories != nil && (run != nil || checkpoint != nil) {
-            throw ValidationError("--trajectories replays recorded states; it cannot be combined with --run/--checkpoint")
+            throw ValidationError(
+                "--trajectories replays recorded states; it cannot be combined with --run/--checkpoint")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if let env { _ = try EnvironmentID(parsing: env) }
@@ -80,7 +81,9 @@ struct ReplaySourceOptions: ParsableArguments {
     /// Builds the replay source for `episodes` episodes (recorded input: at most that many of its episodes).
     func makeSource(episodes: Int) throws -> any ReplaySource {
         if let path = trajectories {
-            guard let reader = ReplayReaders.trajectories else { throw ReplayInputError.readerMissing("trajectory files") }
+            guard let reader = ReplayReaders.trajectories else {
+                throw ReplayInputError.readerMissing("trajectory files")
+            }
             let (id, recorded) = try reader.loadTrajectories(path: path)
             try checkEnvironment(recorded: id)
             let environment = try id.make(assets: assetOptions.assets)

@@ -13,7 +13,8 @@ struct ImageStatistics {
         var colors = Set<UInt32>()
         let c = image.channels
         for i in 0..<image.width * image.height {
-            let r = Double(image.pixels[i * c]), g = Double(image.pixels[i * c + 1]), b = Double(image.pixels[i * c + 2])
+            let r = Double(image.pixels[i * c]), g = Double(image.pixels[i * c + 1])
+            let b = Double(image.pixels[i * c + 2])
             let y = 0.299 * r + 0.587 * g + 0.114 * b
             sum += y
             sumSquares += y * y

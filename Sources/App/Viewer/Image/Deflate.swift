@@ -53,7 +53,9 @@ public enum Deflate {
                 let (length, distance) = matcher.longestMatch(bytes, at: i)
                 if length >= Matcher.minimumLength {
                     writeMatch(length: length, distance: distance, to: &writer)
-                    for k in i..<i + length { matcher.insert(bytes, at: k) }
+                    // like zlib's fast levels, only short matches have every position indexed
+                    let indexed = length <= Matcher.maximumInsertLength ? length : 1
+                    for k in i..<i + indexed { matcher.insert(bytes, at: k) }
                     i += length
                 } else {
                     writeLiteralOrLength(Int(bytes[i]), to: &writer)
@@ -151,7 +153,9 @@ struct Matcher {
     static let window = 32_768
     static let hashBits = 15
     /// Candidates tried per position: enough for rendered images, bounded for speed.
-    static let maximumChain = 24
+    static let maximumChain = 16
+    /// Longest match whose every position is added to the hash chains.
+    static let maximumInsertLength = 32
 
     private var head: [Int32]
     private var previous: [Int32]

@@ -13,7 +13,9 @@ public final class PNGFolderSink: FrameSink {
     public init(folder: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw ImageWriteError(path: folder, reason: "it is a file, not a folder") }
+            guard isDirectory.boolValue else {
+                throw ImageWriteError(path: folder, reason: "it is a file, not a folder")
+            }
         } else {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -31,11 +33,13 @@ public final class PNGFolderSink: FrameSink {
         return (folder as NSString).appendingPathComponent("frame-\(number).png")
     }
 
+    /// Writes `image` as the next numbered PNG file.
     public func write(_ image: Image) throws {
         try PNGEncoder.write(image, to: path(ofFrame: count))
         count += 1
     }
 
+    /// Nothing to flush: every frame is a complete file.
     public func finish() throws {}
 }
 
@@ -95,9 +99,11 @@ public final class VideoSink: FrameSink {
         do { try process.run() } catch { throw VideoError.ffmpegFailed(status: -1, message: "\(error)") }
     }
 
+    /// Sends `image`'s RGB bytes to ffmpeg; throws ``VideoError/ffmpegFailed(status:message:)`` if it has died.
     public func write(_ image: Image) throws {
         precondition(image.width == width && image.height == height && image.channels == 3,
-                     "video frames must be \(width)×\(height) RGB, got \(image.width)×\(image.height)×\(image.channels)")
+                     "video frames must be \(width)×\(height) RGB, "
+                        + "got \(image.width)×\(image.height)×\(image.channels)")
         let descriptor = input.fileHandleForWriting.fileDescriptor
         try image.pixels.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }
@@ -111,6 +117,7 @@ public final class VideoSink: FrameSink {
         }
     }
 
+    /// Closes ffmpeg's input, waits for it to write the file, and reports a failure.
     public func finish() throws {
         guard !finished else { return }
         finished = true

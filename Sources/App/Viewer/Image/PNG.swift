@@ -52,7 +52,8 @@ public struct Image: Equatable, Sendable {
     public init(width: Int, height: Int, channels: Int = 3, pixels: [UInt8]) {
         precondition([1, 3, 4].contains(channels), "channels must be 1, 3 or 4, got \(channels)")
         precondition(pixels.count == width * height * channels,
-                     "\(width)×\(height)×\(channels) image needs \(width * height * channels) bytes, got \(pixels.count)")
+                     "\(width)×\(height)×\(channels) image needs \(width * height * channels) bytes, "
+                        + "got \(pixels.count)")
         (self.width, self.height, self.channels, self.pixels) = (width, height, channels, pixels)
     }
 
@@ -90,42 +91,49 @@ public enum PNGEncoder {
     /// Every row prefixed with its filter-type byte and filtered.
     static func filteredRows(_ image: Image) -> [UInt8] {
         let stride = image.width * image.channels, bpp = image.channels
-        var output = [UInt8]()
-        output.reserveCapacity((stride + 1) * image.height)
-        var candidates = [[UInt8]](repeating: [UInt8](repeating: 0, count: stride), count: 5)
         let zeroRow = [UInt8](repeating: 0, count: stride)
-        image.pixels.withUnsafeBufferPointer { pixels in
-            zeroRow.withUnsafeBufferPointer { zeros in
-            for y in 0..<image.height {
-                let row = UnsafeBufferPointer(rebasing: pixels[y * stride..<(y + 1) * stride])
-                let above = y == 0 ? zeros : UnsafeBufferPointer(rebasing: pixels[(y - 1) * stride..<y * stride])
-                var bestFilter = 0, bestScore = Int.max
-                for filter in 0..<5 {
-                    var score = 0
-                    for i in 0..<stride {
-                        let a = i >= bpp ? Int(row[i - bpp]) : 0
-                        let b = Int(above[i])
-                        let c = i >= bpp ? Int(above[i - bpp]) : 0
-                        let predictor: Int
-                        switch filter {
-                        case 0: predictor = 0
-                        case 1: predictor = a
-                        case 2: predictor = b
-                        case 3: predictor = (a + b) / 2
-                        default: predictor = paeth(a, b, c)
+        return [UInt8](unsafeUninitializedCapacity: (stride + 1) * image.height) { output, count in
+            image.pixels.withUnsafeBufferPointer { pixels in
+                zeroRow.withUnsafeBufferPointer { zeros in
+                    for y in 0..<image.height {
+                        let row = UnsafeBufferPointer(rebasing: pixels[y * stride..<(y + 1) * stride])
+                        let above = y == 0
+                            ? zeros : UnsafeBufferPointer(rebasing: pixels[(y - 1) * stride..<y * stride])
+                        // score every filter, stopping early once it cannot win, then write the winner
+                        var bestFilter = 0, bestScore = Int.max
+                        for filter in 0..<5 {
+                            var score = 0
+                            for i in 0..<stride where score < bestScore {
+                                let residual = Int8(bitPattern: filtered(row, above, i, bpp, filter))
+                                score += Int(residual.magnitude)
+                            }
+                            if score < bestScore { (bestFilter, bestScore) = (filter, score) }
                         }
-                        let value = UInt8(truncatingIfNeeded: Int(row[i]) - predictor)
-                        candidates[filter][i] = value
-                        score += Int(Int8(bitPattern: value).magnitude)
+                        let start = y * (stride + 1)
+                        output[start] = UInt8(bestFilter)
+                        for i in 0..<stride { output[start + 1 + i] = filtered(row, above, i, bpp, bestFilter) }
                     }
-                    if score < bestScore { (bestFilter, bestScore) = (filter, score) }
                 }
-                output.append(UInt8(bestFilter))
-                output += candidates[bestFilter]
             }
-            }
+            count = (stride + 1) * image.height
         }
-        return output
+    }
+
+    /// Byte `i` of `row` minus its prediction under PNG filter `filter` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth).
+    @inline(__always)
+    static func filtered(_ row: UnsafeBufferPointer<UInt8>, _ above: UnsafeBufferPointer<UInt8>, _ i: Int, _ bpp: Int,
+                         _ filter: Int) -> UInt8 {
+        let a = i >= bpp ? Int(row[i - bpp]) : 0
+        let b = Int(above[i])
+        let predictor: Int
+        switch filter {
+        case 0: predictor = 0
+        case 1: predictor = a
+        case 2: predictor = b
+        case 3: predictor = (a + b) / 2
+        default: predictor = paeth(a, b, i >= bpp ? Int(above[i - bpp]) : 0)
+        }
+        return UInt8(truncatingIfNeeded: Int(row[i]) - predictor)
     }
 
     /// The Paeth predictor: whichever of left, above, upper-left is closest to left + above − upper-left.

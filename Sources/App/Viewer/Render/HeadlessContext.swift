@@ -25,7 +25,8 @@ public enum RenderError: Error, Equatable, CustomStringConvertible {
             return "no display: DISPLAY is not set; render to files with `mbmpo render` or run the viewer "
                 + "under `xvfb-run -a mbmpo replay …`"
         case .mujocoContext(let message):
-            return "cannot set up MuJoCo rendering: \(message.split(whereSeparator: \.isNewline).joined(separator: " "))"
+            let line = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return "cannot set up MuJoCo rendering: \(line)"
         case .badSize(let width, let height, let maximum):
             return "image size \(width)×\(height) is not supported: width and height must be in 1…\(maximum)"
         }

@@ -50,6 +50,7 @@ public final class UniformRandomPolicy: ActionPolicy {
         rng = SplitMix64(seed: seed)
     }
 
+    /// actionSize fresh uniform draws in [-1, 1]; the observation is ignored.
     public func action(observation: [Double]) -> [Double] {
         (0..<actionSize).map { _ in rng.nextUniform(-1, 1) }
     }
@@ -81,12 +82,14 @@ public final class PolicyReplay: ReplaySource {
     public var simulation: Simulation { environment.simulation }
     public var dt: Double { environment.spec.dt }
 
+    /// Resets the environment with the episode's own random stream.
     public func startEpisode(_ index: Int) throws {
         var rng = SplitMix64(seed: seed).derived(stream: UInt64(index))
         observation = environment.reset(using: &rng)
         stepIndex = 0
     }
 
+    /// Applies the policy's action for the current observation; `.truncated` at the horizon.
     public func step() throws -> ReplayStep {
         let result = try environment.step(policy.action(observation: observation))
         observation = result.observation
@@ -131,7 +134,8 @@ public final class RecordedReplay: ReplaySource {
             let rows = trajectory.length + 1
             guard trajectory.qpos.count == rows * nq, trajectory.qvel.count == rows * nv else {
                 throw ReplayError.stateShape(
-                    index: index, expected: "\(rows) rows of qpos (\(nq)) and qvel (\(nv)) for \(trajectory.length) steps",
+                    index: index,
+                    expected: "\(rows) rows of qpos (\(nq)) and qvel (\(nv)) for \(trajectory.length) steps",
                     got: "\(trajectory.qpos.count) qpos and \(trajectory.qvel.count) qvel values")
             }
         }
@@ -144,11 +148,13 @@ public final class RecordedReplay: ReplaySource {
     public var episodeCount: Int { trajectories.count }
     public var dt: Double { simulation.dt }
 
+    /// Sets the first recorded state of trajectory `index`.
     public func startEpisode(_ index: Int) throws {
         (episode, row) = (index, 0)
         try setRow()
     }
 
+    /// Sets the next recorded state and reports the recorded reward.
     public func step() throws -> ReplayStep {
         let trajectory = trajectories[episode]
         // a recording cut by the sampler's time limit may still say .running
