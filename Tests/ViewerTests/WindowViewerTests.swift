@@ -63,6 +63,54 @@ extension OpenGLTests {
             #expect(viewer.frameCount == frames)
         }
 
+        /// Left-drag rotates (azimuth), right-drag pans (look-at point), middle-drag zooms (distance), as in
+        /// `basic.cc`; moving without a button, or before the first frame, does nothing.
+        @Test func mouseDragsMoveTheCamera() throws {
+            let viewer = try openViewer(.hopper)
+            viewer.scene.select(camera: .free)
+            func state() -> [Double] {
+                let camera = viewer.scene.camera
+                return [camera.azimuth, camera.elevation, camera.distance, camera.lookat.0, camera.lookat.1,
+                        camera.lookat.2]
+            }
+            // before the first frame there is no view to move relative to: ignored, not a MuJoCo error
+            viewer.mouse.left = true
+            viewer.mouseMove(x: 10, y: 10)
+            viewer.mouseMove(x: 20, y: 10)
+            viewer.mouse.left = false
+            viewer.drawFrame()
+            let start = state()
+            viewer.mouseMove(x: 40, y: 40)
+            viewer.mouseMove(x: 80, y: 40)
+            #expect(state() == start, "a move without a button changed the camera")
+            viewer.mouse.left = true
+            viewer.mouseMove(x: 110, y: 40)
+            let rotated = state()
+            #expect(rotated[0] != start[0] && Array(rotated[2...]) == Array(start[2...]))
+            (viewer.mouse.left, viewer.mouse.right) = (false, true)
+            viewer.mouseMove(x: 110, y: 70)
+            let panned = state()
+            #expect(Array(panned[3...]) != Array(rotated[3...]) && panned[2] == rotated[2])
+            (viewer.mouse.right, viewer.mouse.middle) = (false, true)
+            viewer.mouseMove(x: 110, y: 100)
+            #expect(state()[2] != panned[2])
+            // dragging with the model's fixed camera is harmless: the view stays where the model puts it
+            viewer.scene.select(camera: viewer.scene.cameraChoices[2])
+            let viewport = mjrRect(left: 0, bottom: 0, width: 160, height: 120)
+            let data = viewer.driver.source.simulation.data.pointer
+            func sceneOnly() -> Image {  // without the overlay, whose frame rate changes
+                viewer.scene.render(data: data, viewport: viewport)
+                return viewer.scene.readPixels(viewport: viewport)
+            }
+            let fixedView = sceneOnly()
+            for button in 0..<3 {
+                (viewer.mouse.left, viewer.mouse.right, viewer.mouse.middle) = (button == 0, button == 1, button == 2)
+                viewer.mouseMove(x: 20, y: 20)
+                viewer.mouseMove(x: 60, y: 90)
+            }
+            #expect(sceneOnly() == fixedView)
+        }
+
         /// A double-click on a robot pixel selects that pixel's body (checked against the segmentation pass).
         @Test func doubleClickSelectsTheBodyUnderTheCursor() throws {
             let viewer = try openViewer(.ant)

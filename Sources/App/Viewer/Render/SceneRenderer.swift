@@ -47,6 +47,8 @@ public final class SceneRenderer {
     /// state; sets the tracking camera's distance.
     public let robotRadius: Double
     public private(set) var cameraChoice: CameraChoice = .free
+    /// Whether a frame has been rendered (the scene holds a view that mouse actions are relative to).
+    public private(set) var hasRendered = false
 
     /// Builds the scene and the MuJoCo rendering context in the current OpenGL context.
     ///
@@ -160,6 +162,7 @@ public final class SceneRenderer {
     public func render(data: UnsafeMutablePointer<mjData>, viewport: mjrRect) {
         mjv_updateScene(model.pointer, data, &option, &perturb, &camera, Int32(mjCAT_ALL.rawValue), &scene)
         mjr_render(viewport, &scene, &context)
+        hasRendered = true
     }
 
     /// Draws two columns of text (lines separated by "\n") in the top-left corner of `viewport`.
@@ -209,13 +212,17 @@ public final class SceneRenderer {
         -> (body: Int, point: SIMD3<Double>)?
     {
         var point = [mjtNum](repeating: 0, count: 3)
+        guard hasRendered else { return nil }
         var geom: Int32 = -1, skin: Int32 = -1
         let body = mjv_select(model.pointer, data, &option, aspect, x, y, &scene, &point, &geom, &skin)
         return body >= 0 ? (Int(body), SIMD3(point[0], point[1], point[2])) : nil
     }
 
     /// Rotates, pans or zooms the camera (an mjtMouse action) by a mouse motion relative to the window height.
+    /// Does nothing before the first frame: MuJoCo moves the camera relative to the scene's last view, and
+    /// raises an error (which would abort) while there is none.
     public func moveCamera(_ action: mjtMouse, dx: Double, dy: Double) {
+        guard hasRendered else { return }
         mjv_moveCamera(model.pointer, Int32(action.rawValue), dx, dy, &scene, &camera)
     }
 }
