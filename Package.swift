@@ -23,22 +23,31 @@ let package = Package(
         // C bindings
         .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+        .systemLibrary(name: "CGLFW", path: "Sources/CGLFW"),
+        .systemLibrary(name: "CEGL", path: "Sources/CEGL"),
         // Swift modules
         .target(name: "Core", swiftSettings: fast),
         .target(name: "Sim", dependencies: ["Core", "CMuJoCo"], swiftSettings: fast),
         .target(name: "Learner", dependencies: ["Core", "COpenBLAS"], swiftSettings: fast),
+        // the viewer and headless renderer: the App's only code that calls mjv_/mjr_, GLFW and EGL; a library
+        // inside Sources/App so that tests can import it
+        .target(name: "Viewer", dependencies: ["Core", "Sim", "CMuJoCo", "CGLFW", "CEGL"], path: "Sources/App/Viewer",
+                swiftSettings: fast),
         .executableTarget(
             name: "App",
             dependencies: [
-                "Core", "Sim", "Learner",
+                "Core", "Sim", "Learner", "Viewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["Viewer"],
             swiftSettings: fast),
         // tests
         .target(name: "_TestSupport", dependencies: ["Core"], path: "Sources/_TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "_TestSupport"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "_TestSupport"]),
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
+        .testTarget(name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

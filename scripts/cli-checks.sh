@@ -29,7 +29,42 @@ echo "<mujoco><worldbody><body></worldbody>" > "$tmp/hopper.xml"
 expect_error "cannot load model" "$bin" rollout --env hopper --assets "$tmp"
 rm -rf "$tmp"
 expect_error "episodes" "$bin" rollout --env hopper --episodes 0
-for cmd in "" envs rollout bench "bench env"; do
+# headless rendering (EGL, no display): PNG frames, each a valid PNG
+frames=$(mktemp -d)
+expect_ok env -u DISPLAY "$bin" render --env half-cheetah --steps 10 --every 5 --width 64 --height 48 --out "$frames/hc"
+n=$(ls "$frames/hc" | grep -c '^frame-.*\.png$')
+if [ "$n" -eq 3 ] && [ "$(head -c 4 "$frames/hc/frame-000002.png" | tail -c 3)" = "PNG" ]; then
+  echo "ok: render wrote 3 PNG frames"
+else
+  echo "FAIL: render wrote $n frames, expected 3"; failures=$((failures + 1))
+fi
+if command -v ffmpeg >/dev/null; then
+  expect_ok "$bin" render --env hopper --steps 20 --width 64 --height 64 --out "$frames/clip.mp4"
+  [ -s "$frames/clip.mp4" ] || { echo "FAIL: no MP4 written"; failures=$((failures + 1)); }
+fi
+expect_error "ffmpeg was not found" env PATH=/nonexistent "$bin" render --env hopper --out "$frames/x.mp4"
+touch "$frames/file"
+expect_error "it is a file" "$bin" render --env swimmer --steps 2 --out "$frames/file"
+expect_error "--width and --height" "$bin" render --env swimmer --width 0 --out "$frames/y"
+expect_error "not available: this build has no checkpoint/trajectory reader yet" \
+  "$bin" render --trajectories "$frames/none.h5" --out "$frames/z"
+expect_error "not available: this build has no checkpoint/trajectory reader yet" \
+  "$bin" replay --run "$frames/run"
+expect_error "pass --env NAME" "$bin" render --out "$frames/z"
+# OpenGL context failures: one-line errors, non-zero exit
+expect_error "cannot create a headless OpenGL context" env __EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent.json \
+  "$bin" render --env hopper --steps 2 --out "$frames/g"
+expect_error "cannot create a headless OpenGL context" env LIBGL_DRIVERS_PATH=/nonexistent \
+  "$bin" render --env hopper --steps 2 --out "$frames/g"
+rm -rf "$frames"
+# the viewer: no display is a clear error; under Xvfb it opens, draws and exits after --frames
+expect_error "xvfb-run" env -u DISPLAY "$bin" replay --env ant
+expect_error "xvfb-run" env DISPLAY=:9876 "$bin" replay --env ant
+if command -v xvfb-run >/dev/null; then
+  expect_ok timeout 60 xvfb-run -a -s "-screen 0 1024x768x24" "$bin" replay --env walker2d --frames 20 \
+    --width 320 --height 240
+fi
+for cmd in "" envs rollout bench "bench env" "bench render" replay render; do
   # shellcheck disable=SC2086
   expect_ok "$bin" $cmd --help
 done

@@ -232,4 +232,19 @@ int cmj_random_steps(const mjModel *m, mjData *d, long nstep, unsigned long long
     return CMJ_ERROR;
 }
 
+int cmj_render_make_context(const mjModel *m, mjrContext *con, int fontscale, char *error, int error_size) {
+    cmj_install_handlers();
+    jmp_buf target;
+    if (setjmp(target) == 0) {
+        cmj_jump_target = &target;
+        mjr_makeContext(m, con, fontscale);
+        cmj_jump_target = (jmp_buf *)0;
+        return CMJ_OK;
+    }
+    cmj_jump_target = (jmp_buf *)0;
+    cmj_copy_error(error, error_size, cmj_error_message);
+    mjr_freeContext(con);
+    return CMJ_ERROR;
+}
+
 int cmj_version(void) { return mj_version(); }

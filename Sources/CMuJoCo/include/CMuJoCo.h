@@ -62,6 +62,11 @@ int cmj_reset_data(const mjModel* m, mjData* d, char* error, int error_size);
  * its control range (xorshift64 from `seed`), unguarded apart from the error trap. Returns a CMJ_ status. */
 int cmj_random_steps(const mjModel* m, mjData* d, long nstep, unsigned long long seed);
 
+/* Guarded mjr_makeContext: builds the rendering context (textures, fonts, offscreen buffer) of `m` in the OpenGL
+ * context current on the calling thread. On a MuJoCo error (no usable OpenGL, offscreen buffer too large) it frees
+ * what was made, fills `error` and returns CMJ_ERROR. */
+int cmj_render_make_context(const mjModel* m, mjrContext* con, int fontscale, char* error, int error_size);
+
 /* Version number of the linked library (222 for 2.2.2). */
 int cmj_version(void);
 

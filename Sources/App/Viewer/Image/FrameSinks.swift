@@ -1,0 +1,142 @@
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes frames as `frame-000000.png`, `frame-000001.png`, … into a folder (created if missing).
+public final class PNGFolderSink: FrameSink {
+    public let folder: String
+    public private(set) var count = 0
+
+    /// Creates `folder` (and its parents) unless it exists; throws ``ImageWriteError`` if it is a file or cannot
+    /// be made.
+    public init(folder: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw ImageWriteError(path: folder, reason: "it is a file, not a folder")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw ImageWriteError(path: folder, reason: "cannot create the folder")
+            }
+        }
+        self.folder = folder
+    }
+
+    /// Path of frame number `index`.
+    public func path(ofFrame index: Int) -> String {
+        var number = "\(index)"
+        while number.count < 6 { number = "0" + number }
+        return (folder as NSString).appendingPathComponent("frame-\(number).png")
+    }
+
+    /// Writes `image` as the next numbered PNG file.
+    public func write(_ image: Image) throws {
+        try PNGEncoder.write(image, to: path(ofFrame: count))
+        count += 1
+    }
+
+    /// Nothing to flush: every frame is a complete file.
+    public func finish() throws {}
+}
+
+/// Errors from the video encoder.
+public enum VideoError: Error, Equatable, CustomStringConvertible {
+    /// `ffmpeg` is not on PATH.
+    case ffmpegMissing
+    /// ffmpeg failed; the message is its last line of output.
+    case ffmpegFailed(status: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .ffmpegMissing:
+            return "cannot write MP4: ffmpeg was not found on PATH; install it (apt-get install ffmpeg) or pass a "
+                + "folder to --out to get PNG frames"
+        case .ffmpegFailed(let status, let message):
+            return "ffmpeg failed (exit \(status)): \(message)"
+        }
+    }
+}
+
+/// Pipes raw RGB frames into `ffmpeg`, which encodes them as H.264 in an MP4 file.
+public final class VideoSink: FrameSink {
+    let process = Process()
+    let input = Pipe()
+    let errors = Pipe()
+    let width: Int, height: Int
+    var finished = false
+
+    /// The full path of `ffmpeg` on PATH, or nil.
+    public static func findFFmpeg() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for folder in path.split(separator: ":") {
+            let candidate = "\(folder)/ffmpeg"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// Starts ffmpeg writing `path` from width × height RGB frames at `framesPerSecond`.
+    public init(path: String, width: Int, height: Int, framesPerSecond: Double) throws {
+        guard let ffmpeg = Self.findFFmpeg() else { throw VideoError.ffmpegMissing }
+        (self.width, self.height) = (width, height)
+        process.executableURL = URL(fileURLWithPath: ffmpeg)
+        process.arguments = [
+            "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)",
+            "-framerate", OverlayText.fixed(framesPerSecond, decimals: 3), "-i", "-",
+            // H.264 in yuv420p needs even sizes
+            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+            path,
+        ]
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        // a dead ffmpeg must show up as a write error, not kill us with SIGPIPE
+        signal(SIGPIPE, SIG_IGN)
+        do { try process.run() } catch { throw VideoError.ffmpegFailed(status: -1, message: "\(error)") }
+    }
+
+    /// Sends `image`'s RGB bytes to ffmpeg; throws ``VideoError/ffmpegFailed(status:message:)`` if it has died.
+    public func write(_ image: Image) throws {
+        precondition(image.width == width && image.height == height && image.channels == 3,
+                     "video frames must be \(width)×\(height) RGB, "
+                        + "got \(image.width)×\(image.height)×\(image.channels)")
+        let descriptor = input.fileHandleForWriting.fileDescriptor
+        try image.pixels.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw stopAfterFailure() }
+                offset += written
+            }
+        }
+    }
+
+    /// Closes ffmpeg's input, waits for it to write the file, and reports a failure.
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw failure() }
+    }
+
+    /// Waits for a failed ffmpeg and describes its failure.
+    func stopAfterFailure() -> VideoError {
+        finished = true
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return failure()
+    }
+
+    func failure() -> VideoError {
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let last = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? "no message"
+        return .ffmpegFailed(status: process.terminationStatus, message: last)
+    }
+}

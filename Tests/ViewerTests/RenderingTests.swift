@@ -1,0 +1,165 @@
+import Core
+import Foundation
+import Sim
+import Testing
+@testable import Viewer
+
+/// Every test that makes an OpenGL context (EGL or GLFW) runs in this suite, one at a time: software OpenGL
+/// contexts are per thread and heavy, and the GLFW tests change the process's DISPLAY.
+@Suite("OpenGL", .serialized)
+struct OpenGLTests {}
+
+/// Loads `id`, resets with seed 0 and takes `steps` uniform random actions (seed 7).
+func environmentAfterRandomSteps(_ id: EnvironmentID, steps: Int) throws -> any MuJoCoEnvironment {
+    let environment = try id.make()
+    var rng = SplitMix64(seed: 0)
+    _ = environment.reset(using: &rng)
+    let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 7)
+    for _ in 0..<steps { _ = try environment.step(policy.action(observation: [])) }
+    return environment
+}
+
+extension OpenGLTests {
+    @Suite("Headless rendering (EGL)")
+    struct HeadlessRenderingTests {
+        /// Each task at 64×64 with the default (robot-following) camera: the frame has contrast and many colours
+        /// (a blank frame has σ 0 and one colour), and the segmentation pass finds the robot's bodies covering a
+        /// sizeable, roughly centred part of it, whole (its bounding box does not reach the border).
+        @Test(arguments: EnvironmentID.allCases)
+        func frameShowsTheRobot(id: EnvironmentID) throws {
+            let environment = try environmentAfterRandomSteps(id, steps: 30)
+            let renderer = try OffscreenRenderer(model: environment.simulation.model, width: 64, height: 64)
+            let data = environment.simulation.data.pointer
+            let image = renderer.render(data: data)
+            let statistics = ImageStatistics(image)
+            #expect(statistics.luminanceDeviation > 15, "\(id): luminance σ \(statistics.luminanceDeviation)")
+            #expect(statistics.distinctColors > 50, "\(id): \(statistics.distinctColors) colours")
+
+            let mask = renderer.bodyMask(data: data)
+            let robot = RobotFootprint(mask: mask, width: 64, height: 64)
+            // the world body (floor) must be drawn too, and every robot body id must exist in the model
+            #expect(mask.contains(0), "\(id): no floor pixels")
+            #expect(mask.allSatisfy { $0 < environment.simulation.model.nbody }, "\(id): unknown body ids")
+            #expect(robot.fraction > 0.02 && robot.fraction < 0.6, "\(id): robot covers \(robot.fraction)")
+            // the whole robot is in view: its bounding box stays off the image border
+            #expect(robot.minX >= 1 && robot.maxX <= 62 && robot.minY >= 1 && robot.maxY <= 62,
+                    "\(id): robot box x \(robot.minX)…\(robot.maxX), y \(robot.minY)…\(robot.maxY)")
+            #expect(robot.centroidX > 0.25 && robot.centroidX < 0.75, "\(id): robot centroid x \(robot.centroidX)")
+            #expect(robot.centroidY > 0.2 && robot.centroidY < 0.8, "\(id): robot centroid y \(robot.centroidY)")
+            #expect(robot.maxX - robot.minX >= 8, "\(id): robot only \(robot.maxX - robot.minX + 1) px wide")
+        }
+
+        /// Half-cheetah at 64×64 against the stored reference frame. Tolerance: mean absolute difference ≤ 1.0
+        /// (of 255) per channel, and ≤ 1 % of pixels differing by more than 32 in any channel (room for another
+        /// Mesa version's rounding, none for a moved robot or camera). Set MBMPO_RECORD_FIXTURES=1 to rewrite it.
+        @Test func halfCheetahMatchesReferenceFrame() throws {
+            let environment = try environmentAfterRandomSteps(.halfCheetah, steps: 30)
+            let renderer = try OffscreenRenderer(model: environment.simulation.model, width: 64, height: 64)
+            let image = renderer.render(data: environment.simulation.data.pointer)
+            let path = fixturePath("half-cheetah-64.ppm")
+            if ProcessInfo.processInfo.environment["MBMPO_RECORD_FIXTURES"] == "1" {
+                try PPM.encode(image).write(to: URL(fileURLWithPath: path))
+            }
+            let reference = try #require(PPM.decode(Data(contentsOf: URL(fileURLWithPath: path))),
+                                         "reference frame \(path) missing or unreadable")
+            #expect(reference.width == 64 && reference.height == 64)
+            var totalDifference = 0, largeDifferences = 0
+            for pixel in 0..<64 * 64 {
+                var largest = 0
+                for channel in 0..<3 {
+                    let d = abs(Int(image.pixels[pixel * 3 + channel]) - Int(reference.pixels[pixel * 3 + channel]))
+                    totalDifference += d
+                    largest = max(largest, d)
+                }
+                if largest > 32 { largeDifferences += 1 }
+            }
+            let meanDifference = Double(totalDifference) / Double(64 * 64 * 3)
+            #expect(meanDifference <= 1.0, "mean absolute difference \(meanDifference)")
+            #expect(Double(largeDifferences) <= 0.01 * 64 * 64, "\(largeDifferences) pixels differ by more than 32")
+        }
+
+        /// Replaying recorded qpos/qvel from a `[Trajectory]` draws exactly the frames of the live run.
+        @Test(arguments: [EnvironmentID.hopper, .ant])
+        func recordedStatesRenderLikeTheLiveRun(id: EnvironmentID) throws {
+            let model = try id.loadModel()
+            let environment = try id.make(model: model)
+            let renderer = try OffscreenRenderer(model: model, width: 48, height: 48)
+            let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 3)
+            let live = PolicyReplay(environment: environment, policy: policy, episodes: 2, seed: 5, horizon: 12)
+            let liveDriver = try ReplayDriver(source: live)
+            var trajectories: [Trajectory] = [], liveFrames: [Image] = []
+            let simulation = environment.simulation
+            while !liveDriver.isFinished {
+                liveFrames.append(renderer.render(data: simulation.data.pointer))
+                if liveDriver.step == 0 { trajectories.append(Trajectory()) }
+                trajectories[trajectories.count - 1].qpos += Array(simulation.qpos)
+                trajectories[trajectories.count - 1].qvel += Array(simulation.qvel)
+                let (wasRunning, before) = (liveDriver.end == .running, liveDriver.episodeReturn)
+                try liveDriver.advance()
+                if wasRunning {
+                    trajectories[trajectories.count - 1].rewards.append(liveDriver.episodeReturn - before)
+                    trajectories[trajectories.count - 1].end = liveDriver.end
+                }
+            }
+            #expect(trajectories.count == 2)
+            let recorded = try RecordedReplay(name: id.rawValue, simulation: try Simulation(model: model, frameSkip: 1),
+                                              trajectories: trajectories)
+            let driver = try ReplayDriver(source: recorded)
+            var frames: [Image] = []
+            while !driver.isFinished {
+                frames.append(renderer.render(data: recorded.simulation.data.pointer))
+                try driver.advance()
+            }
+            #expect(frames.count == liveFrames.count)
+            #expect(frames == liveFrames)
+            #expect(driver.completedReturns.count == 2)
+            for (a, b) in zip(driver.completedReturns, liveDriver.completedReturns) { #expect(abs(a - b) < 1e-9) }
+        }
+
+        /// `renderReplay` writes the first state, every `every`-th step and each episode's last state: episodes of
+        /// 5 steps with every = 2 give frames at steps 0, 2, 4, 5, so 8 PNG files for 2 episodes.
+        @Test func framesGoToNumberedPNGFiles() throws {
+            let environment = try EnvironmentID.swimmer.make()
+            let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 1)
+            let driver = try ReplayDriver(source: PolicyReplay(environment: environment, policy: policy, episodes: 2,
+                                                               seed: 1, horizon: 5))
+            let renderer = try OffscreenRenderer(model: environment.simulation.model, width: 40, height: 30)
+            let folder = try temporaryFolder() + "/frames"
+            defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
+            let sink = try PNGFolderSink(folder: folder)
+            let summary = try renderReplay(driver: driver, renderer: renderer, sink: sink, every: 2, overlay: true)
+            #expect(summary.frames == 8 && summary.episodes == 2)
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            #expect(files == (0..<8).map { "frame-00000\($0).png" })
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: sink.path(ofFrame: 7)))
+            #expect(Array(bytes.prefix(8)) == PNGEncoder.signature)
+        }
+
+        /// With ffmpeg on PATH, frames become an MP4 file (an ISO media file: "ftyp" box first).
+        @Test(.enabled(if: VideoSink.findFFmpeg() != nil, "ffmpeg not on PATH: the MP4 path cannot run"))
+        func framesGoToAnMP4File() throws {
+            let environment = try EnvironmentID.hopper.make()
+            let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 1)
+            let driver = try ReplayDriver(source: PolicyReplay(environment: environment, policy: policy, episodes: 1,
+                                                               seed: 1, horizon: 10))
+            let renderer = try OffscreenRenderer(model: environment.simulation.model, width: 33, height: 25)
+            let folder = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let path = folder + "/clip.mp4"
+            let sink = try VideoSink(path: path, width: 33, height: 25, framesPerSecond: 1 / environment.spec.dt)
+            let summary = try renderReplay(driver: driver, renderer: renderer, sink: sink)
+            #expect(summary.frames == 11)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            #expect(bytes.count > 100 && String(decoding: bytes[4..<8], as: UTF8.self) == "ftyp")
+        }
+
+        /// A size outside 1…8192 is refused before any OpenGL work.
+        @Test(arguments: [(0, 64), (64, -1), (10_000, 64)])
+        func badSizesAreRefused(width: Int, height: Int) throws {
+            let model = try EnvironmentID.swimmer.loadModel()
+            #expect(throws: RenderError.badSize(width: width, height: height, maximum: 8192)) {
+                _ = try OffscreenRenderer(model: model, width: width, height: height)
+            }
+        }
+    }
+}
