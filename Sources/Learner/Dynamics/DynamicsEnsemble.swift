@@ -8,6 +8,13 @@ public struct DynamicsNormalization: Codable, Equatable, Sendable {
     public var action: FeatureNormalization
     /// Statistics of targets Δ = o′ − o (dO).
     public var delta: FeatureNormalization
+
+    /// Statistics from their three parts.
+    public init(observation: FeatureNormalization, action: FeatureNormalization, delta: FeatureNormalization) {
+        self.observation = observation
+        self.action = action
+        self.delta = delta
+    }
 }
 
 /// An ensemble of K MLP dynamics models, each predicting the normalized change of observation (MB-MPO, §2).
