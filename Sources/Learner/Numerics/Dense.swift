@@ -64,7 +64,7 @@ public enum Activation: String, Codable, Equatable, Sendable {
         switch self {
         case .identity: return
         case .relu:
-            for i in 0..<count { values[i] = values[i] > 0 ? values[i] : 0 }
+            Vectorized.relu(values, count: count)
         case .tanh:
             for i in 0..<count { values[i] = S.hyperbolicTangent(values[i]) }
         }
@@ -76,7 +76,7 @@ public enum Activation: String, Codable, Equatable, Sendable {
         switch self {
         case .identity: return
         case .relu:
-            for i in 0..<count { gradient[i] = y[i] > 0 ? gradient[i] : 0 }
+            Vectorized.reluBackward(output: y, gradient: gradient, count: count)
         case .tanh:
             for i in 0..<count { gradient[i] *= 1 - y[i] * y[i] }
         }
