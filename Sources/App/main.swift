@@ -1,1 +1,1 @@
-print("mbmpo")
+BenchDynamics.main()

@@ -32,6 +32,7 @@ struct BenchDynamics: ParsableCommand {
     }
 
     func run() throws {
+        print("OpenBLAS kernels: \(BLAS.coreName) (choose with OPENBLAS_CORETYPE, e.g. SkylakeX)")
         print("dynamics ensemble: 5 members × (512, 512) ReLU, weight-normalized, obs 17, act 6, batch 500")
         for t in threads {
             let report = DynamicsBenchmark.run(threads: t, rows: rows, steps: steps, trainingSamples: samples,

@@ -87,19 +87,10 @@ public enum DynamicsBenchmark {
                       epochCeilingSeconds: epochCeiling)
     }
 
-    /// One training epoch (no validation) of every member, in parallel over members.
+    /// One training epoch (no validation) of every member.
     static func trainAllMembers(_ ensemble: DynamicsEnsemble, trainCount: Int, batches: Int) {
         for member in ensemble.members { member.drawBatchOrder(batches: batches, using: &ensemble.rng) }
-        let batchSize = ensemble.config.batchSize
-        ensemble.fitInputs.withUnsafeBufferPointer { xb in
-            ensemble.fitTargets.withUnsafeBufferPointer { yb in
-                guard let x = xb.baseAddress, let y = yb.baseAddress else { return }
-                WorkerPool.run(units: ensemble.members.count, threads: ensemble.threads) { unit, _ in
-                    _ = ensemble.members[unit].trainEpoch(inputs: x, targets: y, trainCount: trainCount,
-                                                          batchSize: batchSize)
-                }
-            }
-        }
+        ensemble.trainEpoch(ensemble.members, trainCount: trainCount)
     }
 
     /// The shortest of `repeats` timings of `body`, in seconds.

@@ -55,19 +55,52 @@ extension DynamicsEnsemble {
                                      + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
-    /// One epoch for the members in `active`, in parallel over members.
+    /// One epoch for the members in `active`: training steps, then each member's validation loss.
     func runEpoch(active: [Int], trainCount: Int) {
-        let batchSize = config.batchSize
+        let running = active.map { members[$0] }
+        trainEpoch(running, trainCount: trainCount)
+        let slices = EnsembleMember.slicesPerBatch
+        withFitData { x, y in
+            WorkerPool.run(units: running.count * slices, threads: threads) { unit, _ in
+                running[unit / slices].validateSlice(unit % slices, inputs: x, targets: y, trainCount: trainCount)
+            }
+        }
+        for member in running {
+            member.lastValidationLoss = member.validationLoss(trainCount: trainCount)
+        }
+    }
+
+    /// One epoch of Adam steps of `running`: the members step together, batch by batch, each on its own batch
+    /// (batches in each member's current `batchOrder`). Work units are (member, batch slice), so the load stays
+    /// balanced however many members remain.
+    func trainEpoch(_ running: [EnsembleMember], trainCount: Int) {
+        let batchSize = config.batchSize, slices = EnsembleMember.slicesPerBatch
+        let batches = (trainCount + batchSize - 1) / batchSize
+        for member in running {
+            member.prepareSlices(batchSize: batchSize)
+            member.epochLoss = 0
+        }
+        withFitData { x, y in
+            for step in 0..<batches {
+                WorkerPool.run(units: running.count * slices, threads: threads) { unit, _ in
+                    running[unit / slices].computeSlice(unit % slices, step: step, inputs: x, targets: y,
+                                                        trainCount: trainCount, batchSize: batchSize)
+                }
+                WorkerPool.run(units: running.count, threads: threads) { unit, _ in running[unit].applyStep() }
+            }
+        }
+        for member in running {
+            member.lastTrainLoss = member.epochLoss / Double(trainCount)
+            member.epochsTrained += 1
+        }
+    }
+
+    /// Calls `body` with the normalized fit inputs (N × (dO + dA)) and targets (N × dO).
+    func withFitData(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
         fitInputs.withUnsafeBufferPointer { xb in
             fitTargets.withUnsafeBufferPointer { yb in
                 guard let x = xb.baseAddress, let y = yb.baseAddress else { return }
-                WorkerPool.run(units: active.count, threads: threads) { unit, _ in
-                    let member = members[active[unit]]
-                    member.lastTrainLoss = member.trainEpoch(inputs: x, targets: y, trainCount: trainCount,
-                                                             batchSize: batchSize)
-                    member.lastValidationLoss = member.validationLoss(inputs: x, targets: y, trainCount: trainCount,
-                                                                      batchSize: batchSize)
-                }
+                body(x, y)
             }
         }
     }

@@ -1,8 +1,13 @@
 import Core
 
 /// One member of the ensemble: network, Adam state, effective weights and training scratch.
+///
+/// Every mini-batch is cut into ``slicesPerBatch`` fixed halves whose gradients are computed independently (possibly
+/// on different workers) and summed in slice order; the cut never depends on the worker count, so neither do results.
 final class EnsembleMember: @unchecked Sendable {
-    // @unchecked: during a fit each member is touched by exactly one worker; prediction only reads it.
+    // @unchecked: each slice is touched by one worker at a time; the phases of a step are separated by joins.
+    /// Fixed number of independently computed parts of every batch.
+    static let slicesPerBatch = 2
     var network: MLP<Float>
     var optimizer: Adam<Float>
     let weights: MLPWeights<Float>
@@ -13,7 +18,8 @@ final class EnsembleMember: @unchecked Sendable {
     var lastTrainLoss = Double.nan
     var lastValidationLoss = Double.nan
     var epochsTrained = 0
-    private var scratch: TrainingScratch?
+    var epochLoss = 0.0
+    private(set) var slices: [BatchSlice] = []
 
     init(network: MLP<Float>, learningRate: Double) {
         self.network = network
@@ -38,52 +44,83 @@ final class EnsembleMember: @unchecked Sendable {
         shuffle(&batchOrder, using: &rng)
     }
 
-    /// One epoch of Adam steps over the training rows order[0..<trainCount] in batches of `batchSize`, visited in
-    /// `batchOrder`; returns the row-weighted mean batch loss.
-    /// - Parameters: x: (N × in) normalized inputs, y: (N × out) normalized targets.
-    func trainEpoch(inputs x: UnsafePointer<Float>, targets y: UnsafePointer<Float>, trainCount: Int,
-                    batchSize: Int) -> Double {
-        let s = scratchSpace(batchSize)
-        var total = 0.0
-        for b in batchOrder {
-            let start = Int(b) * batchSize
-            let rows = min(batchSize, trainCount - start)
-            gather(x, y, from: start, rows: rows, into: s)
-            network.computeWeights(into: weights)
-            let loss = network.lossAndGradient(input: s.input, target: s.target, rows: rows, weights: weights,
-                                               workspace: s.workspace)
-            network.parameters.withUnsafeMutableBufferPointer { p in
-                guard let p = p.baseAddress else { return }
-                optimizer.update(parameters: p, gradient: s.workspace.gradient)
+    /// Allocates the slice buffers for batches of `batchSize` rows (once).
+    func prepareSlices(batchSize: Int) {
+        let capacity = (batchSize + EnsembleMember.slicesPerBatch - 1) / EnsembleMember.slicesPerBatch
+        if let first = slices.first, first.workspace.capacity == capacity { return }
+        slices = (0..<EnsembleMember.slicesPerBatch).map { _ in BatchSlice(network: network, capacity: capacity) }
+    }
+
+    /// Rows [lower, upper) of a `rows`-row batch that slice `s` owns.
+    static func sliceBounds(rows: Int, slice s: Int) -> (lower: Int, upper: Int) {
+        (s * rows / slicesPerBatch, (s + 1) * rows / slicesPerBatch)
+    }
+
+    /// Slice `s` of step `step` of the epoch: gathers its rows, runs forward and backward (the slice's share of the
+    /// batch mean) into the slice's gradient buffer.
+    func computeSlice(_ s: Int, step: Int, inputs x: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
+                      trainCount: Int, batchSize: Int) {
+        let start = Int(batchOrder[step]) * batchSize
+        let rows = min(batchSize, trainCount - start)
+        let (lower, upper) = EnsembleMember.sliceBounds(rows: rows, slice: s)
+        let slice = slices[s]
+        slice.rows = upper - lower
+        guard slice.rows > 0 else { return }
+        gather(x, y, from: start + lower, rows: slice.rows, into: slice)
+        slice.loss = network.lossAndGradient(input: slice.input, target: slice.target, rows: slice.rows,
+                                             batchRows: rows, weights: weights, workspace: slice.workspace)
+    }
+
+    /// Sums the slice gradients in slice order, applies one Adam step and refreshes the effective weights.
+    func applyStep() {
+        var total: UnsafeMutablePointer<Float>?
+        var rows = 0, loss = 0.0
+        for slice in slices where slice.rows > 0 {
+            rows += slice.rows
+            loss += slice.loss
+            guard let sum = total else {
+                total = slice.workspace.gradient
+                continue
             }
-            total += loss * Double(rows)
+            let g = slice.workspace.gradient
+            for i in 0..<network.parameterCount { sum[i] += g[i] }
+        }
+        guard let gradient = total else { return }
+        network.parameters.withUnsafeMutableBufferPointer { p in
+            guard let p = p.baseAddress else { return }
+            optimizer.update(parameters: p, gradient: gradient)
         }
         network.computeWeights(into: weights)
-        epochsTrained += 1
-        return total / Double(trainCount)
+        epochLoss += loss * Double(rows)
     }
 
-    /// Mean squared error (normalized space) over the validation rows order[trainCount...].
-    func validationLoss(inputs x: UnsafePointer<Float>, targets y: UnsafePointer<Float>, trainCount: Int,
-                        batchSize: Int) -> Double {
-        let s = scratchSpace(batchSize)
-        let outputSize = network.outputSize
+    /// Sum of squared errors (normalized space) over slice `s` of the validation rows order[trainCount...], stored in
+    /// the slice; chunks of at most the slice capacity.
+    func validateSlice(_ s: Int, inputs x: UnsafePointer<Float>, targets y: UnsafePointer<Float>, trainCount: Int) {
+        let slice = slices[s], outputSize = network.outputSize
+        let (lower, upper) = EnsembleMember.sliceBounds(rows: order.count - trainCount, slice: s)
         var sum = 0.0
-        var start = trainCount
-        while start < order.count {
-            let rows = min(batchSize, order.count - start)
-            gather(x, y, from: start, rows: rows, into: s)
-            let prediction = network.forward(s.input, rows: rows, weights: weights, workspace: s.workspace)
-            sum += MeanSquaredError.value(prediction: prediction, target: s.target, count: rows * outputSize)
-                * Double(rows)
+        var start = trainCount + lower
+        while start < trainCount + upper {
+            let rows = min(slice.workspace.capacity, trainCount + upper - start)
+            gather(x, y, from: start, rows: rows, into: slice)
+            let prediction = network.forward(slice.input, rows: rows, weights: weights, workspace: slice.workspace)
+            sum += MeanSquaredError.value(prediction: prediction, target: slice.target, count: rows * outputSize)
+                * Double(rows * outputSize)
             start += rows
         }
-        return sum / Double(order.count - trainCount)
+        slice.squaredError = sum
     }
 
-    /// Copies rows order[start..<start+rows] of x and y into the batch buffers.
+    /// Validation MSE from the slices' squared errors, summed in slice order.
+    func validationLoss(trainCount: Int) -> Double {
+        let sum = slices.reduce(0.0) { $0 + $1.squaredError }
+        return sum / Double((order.count - trainCount) * network.outputSize)
+    }
+
+    /// Copies rows order[start..<start+rows] of x and y into the slice buffers.
     private func gather(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, from start: Int, rows: Int,
-                        into s: TrainingScratch) {
+                        into s: BatchSlice) {
         let inputSize = network.inputSize, outputSize = network.outputSize
         order.withUnsafeBufferPointer { order in
             for i in 0..<rows {
@@ -93,28 +130,24 @@ final class EnsembleMember: @unchecked Sendable {
             }
         }
     }
-
-    private func scratchSpace(_ batchSize: Int) -> TrainingScratch {
-        if let scratch, scratch.workspace.capacity == batchSize { return scratch }
-        let made = TrainingScratch(network: network, batchSize: batchSize)
-        scratch = made
-        return made
-    }
 }
 
-/// Batch buffers of one member: gathered inputs (B × in), targets (B × out) and the network workspace.
-final class TrainingScratch {
+/// Buffers of one batch slice: gathered inputs and targets, the network workspace (with its gradient) and results.
+final class BatchSlice {
     let workspace: MLPWorkspace<Float>
     let input: UnsafeMutablePointer<Float>
     let target: UnsafeMutablePointer<Float>
+    var rows = 0
+    var loss = 0.0
+    var squaredError = 0.0
 
-    init(network: MLP<Float>, batchSize: Int) {
+    init(network: MLP<Float>, capacity: Int) {
         workspace = MLPWorkspace(layerSizes: network.layerSizes, weightNormalization: network.weightNormalization,
-                                 capacity: batchSize, training: true)
-        input = .allocate(capacity: batchSize * network.inputSize)
-        input.initialize(repeating: 0, count: batchSize * network.inputSize)
-        target = .allocate(capacity: batchSize * network.outputSize)
-        target.initialize(repeating: 0, count: batchSize * network.outputSize)
+                                 capacity: capacity, training: true)
+        input = .allocate(capacity: capacity * network.inputSize)
+        input.initialize(repeating: 0, count: capacity * network.inputSize)
+        target = .allocate(capacity: capacity * network.outputSize)
+        target.initialize(repeating: 0, count: capacity * network.outputSize)
     }
 
     deinit {

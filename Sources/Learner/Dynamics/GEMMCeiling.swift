@@ -25,35 +25,44 @@ enum GEMMCeiling {
         } / Double(steps)
     }
 
-    /// Seconds per epoch (all members, batches of the configured size) spent in the 3 forward products and the
-    /// 5 backward products (dW of every layer, input gradients of the upper two) of every batch.
+    /// Seconds per epoch (all members, batches of the configured size, each cut into the same slices as in
+    /// training) spent in the 3 forward products and the 5 backward products (dW of every layer, input gradients of
+    /// the upper two) of every slice, with the same work units and one join per step.
     static func training(ensemble: DynamicsEnsemble, trainCount: Int, repeats: Int) -> Double {
         let layers = ensemble.members[0].network.layers
-        let batch = ensemble.config.batchSize
-        let buffers = ensemble.members.map { _ in CeilingBuffers(layers: layers, rows: batch) }
+        let batch = ensemble.config.batchSize, slices = EnsembleMember.slicesPerBatch
+        let units = ensemble.members.count * slices
+        let buffers = (0..<units).map { _ in CeilingBuffers(layers: layers, rows: (batch + slices - 1) / slices) }
         return DynamicsBenchmark.best(of: repeats) {
-            WorkerPool.run(units: ensemble.members.count, threads: ensemble.threads) { unit, _ in
-                let member = ensemble.members[unit], b = buffers[unit]
-                var start = 0
-                while start < trainCount {
-                    let rows = min(batch, trainCount - start)
-                    for (l, layer) in layers.enumerated() {
-                        BLAS.sgemm(m: rows, n: layer.outputSize, k: layer.inputSize, a: b.activation[l],
-                                   lda: layer.inputSize, b: member.weights.weights(l), ldb: layer.outputSize,
-                                   c: b.activation[l + 1], ldc: layer.outputSize)
-                    }
-                    for (l, layer) in layers.enumerated().reversed() {
-                        BLAS.sgemm(transposeA: true, m: layer.inputSize, n: layer.outputSize, k: rows,
-                                   a: b.activation[l], lda: layer.inputSize, b: b.gradient[l + 1],
-                                   ldb: layer.outputSize, c: b.weightGradient[l], ldc: layer.outputSize)
-                        if l > 0 {
-                            BLAS.sgemm(transposeB: true, m: rows, n: layer.inputSize, k: layer.outputSize,
-                                       a: b.gradient[l + 1], lda: layer.outputSize, b: member.weights.weights(l),
-                                       ldb: layer.outputSize, c: b.gradient[l], ldc: layer.inputSize)
-                        }
-                    }
-                    start += rows
+            var start = 0
+            while start < trainCount {
+                let rows = min(batch, trainCount - start)
+                WorkerPool.run(units: units, threads: ensemble.threads) { unit, _ in
+                    let member = ensemble.members[unit / slices], b = buffers[unit]
+                    let (lower, upper) = EnsembleMember.sliceBounds(rows: rows, slice: unit % slices)
+                    productsOfOneSlice(rows: upper - lower, layers: layers, weights: member.weights, buffers: b)
                 }
+                start += rows
+            }
+        }
+    }
+
+    /// The 8 products of forward and backward passes of `rows` rows.
+    static func productsOfOneSlice(rows: Int, layers: [MLP<Float>.LayerOffsets], weights: MLPWeights<Float>,
+                                   buffers b: CeilingBuffers) {
+        guard rows > 0 else { return }
+        for (l, layer) in layers.enumerated() {
+            BLAS.sgemm(m: rows, n: layer.outputSize, k: layer.inputSize, a: b.activation[l], lda: layer.inputSize,
+                       b: weights.weights(l), ldb: layer.outputSize, c: b.activation[l + 1], ldc: layer.outputSize)
+        }
+        for (l, layer) in layers.enumerated().reversed() {
+            BLAS.sgemm(transposeA: true, m: layer.inputSize, n: layer.outputSize, k: rows, a: b.activation[l],
+                       lda: layer.inputSize, b: b.gradient[l + 1], ldb: layer.outputSize, c: b.weightGradient[l],
+                       ldc: layer.outputSize)
+            if l > 0 {
+                BLAS.sgemm(transposeB: true, m: rows, n: layer.inputSize, k: layer.outputSize, a: b.gradient[l + 1],
+                           lda: layer.outputSize, b: weights.weights(l), ldb: layer.outputSize, c: b.gradient[l],
+                           ldc: layer.inputSize)
             }
         }
     }

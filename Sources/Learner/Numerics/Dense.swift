@@ -98,16 +98,21 @@ public enum MeanSquaredError {
     }
 
     /// Returns L and writes dL/dp = 2(p − t)/n into `gradient` (which may alias neither p nor t).
+    ///
+    /// `normalizer` is the n of the mean (default `count`); a larger one gives this slice's share of the mean over a
+    /// batch cut into slices, so that the slices' values and gradients sum to those of the whole batch.
     public static func valueAndGradient<S: GEMMScalar>(prediction p: UnsafePointer<S>, target t: UnsafePointer<S>,
-                                                       count: Int, gradient: UnsafeMutablePointer<S>) -> Double {
-        guard count > 0 else { return 0 }
-        let scale = S(2) / S(count)
+                                                       count: Int, normalizer: Int? = nil,
+                                                       gradient: UnsafeMutablePointer<S>) -> Double {
+        let n = normalizer ?? count
+        guard n > 0 else { return 0 }
+        let scale = S(2) / S(n)
         var sum = 0.0
         for i in 0..<count {
             let e = p[i] - t[i]
             gradient[i] = scale * e
             sum += Double(e) * Double(e)
         }
-        return sum / Double(count)
+        return sum / Double(n)
     }
 }

@@ -4,14 +4,17 @@ extension MLP {
     ///
     /// Backward pass, layer by layer from the output: dz = dy ⊙ f′ (hidden layers), dW = aᵀ·dz, db = Σ_rows dz,
     /// da = dz·Wᵀ; with weight normalization dW becomes (dV, dg) through ``WeightNormalization/backward``.
-    /// - Parameters: x: (rows × inputSize), t: (rows × outputSize); `weights` must match ``parameters``.
+    /// - Parameters: x: (rows × inputSize), t: (rows × outputSize); `weights` must match ``parameters``;
+    ///   `batchRows` (default `rows`) is the row count of the mean, for a slice of a larger batch.
     public func lossAndGradient(input x: UnsafePointer<Scalar>, target t: UnsafePointer<Scalar>, rows: Int,
-                                weights: MLPWeights<Scalar>, workspace: MLPWorkspace<Scalar>) -> Double {
+                                batchRows: Int? = nil, weights: MLPWeights<Scalar>,
+                                workspace: MLPWorkspace<Scalar>) -> Double {
         precondition(workspace.parameterCount == parameterCount,
                      "workspace gradient holds \(workspace.parameterCount) values, network has \(parameterCount)")
         let y = forward(x, rows: rows, weights: weights, workspace: workspace)
         var (upstream, downstream) = workspace.scratch
         let loss = MeanSquaredError.valueAndGradient(prediction: y, target: t, count: rows * outputSize,
+                                                     normalizer: (batchRows ?? rows) * outputSize,
                                                      gradient: upstream)
         let grad = workspace.gradient
         parameters.withUnsafeBufferPointer { pb in
@@ -38,7 +41,7 @@ extension MLP {
         return loss
     }
 
-    /// Array convenience for ``lossAndGradient(input:target:rows:weights:workspace:)``: returns (L, dL/dθ).
+    /// Array convenience for ``lossAndGradient(input:target:rows:batchRows:weights:workspace:)``: returns (L, dL/dθ).
     public func lossAndGradient(input: [Scalar], target: [Scalar], rows: Int) -> (loss: Double, gradient: [Scalar]) {
         precondition(input.count == rows * inputSize && target.count == rows * outputSize,
                      "expected \(rows)×\(inputSize) inputs and \(rows)×\(outputSize) targets")

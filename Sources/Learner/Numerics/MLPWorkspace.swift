@@ -46,7 +46,7 @@ public final class MLPWorkspace<Scalar: GEMMScalar>: @unchecked Sendable {
     public let capacity: Int
     /// Widths [input, hidden…, output] this workspace is sized for.
     public let layerSizes: [Int]
-    /// dL/dθ after ``MLP/lossAndGradient(input:target:rows:weights:workspace:)`` (parameterCount values).
+    /// dL/dθ after ``MLP/lossAndGradient(input:target:rows:batchRows:weights:workspace:)`` (parameterCount values).
     public let gradient: UnsafeMutablePointer<Scalar>
     /// Number of values in ``gradient``.
     public let parameterCount: Int
