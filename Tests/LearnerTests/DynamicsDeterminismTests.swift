@@ -69,7 +69,8 @@ extension DynamicsSuites {
                 ensemble.fit()
                 let rows = (0..<(1000 * 17)).map { _ in Float(dataRNG.nextUniform(-1, 1)) }
                 let acts = (0..<(1000 * 6)).map { _ in Float(dataRNG.nextUniform(-1, 1)) }
-                results.append(ensemble.predictBlocks(observations: rows, actions: acts) + ensemble.parameters(member: 4))
+                let predictions = ensemble.predictBlocks(observations: rows, actions: acts)
+                results.append(predictions + ensemble.parameters(member: 4))
             }
             BLAS.setThreads(2)
             _ = rng.next()

@@ -13,7 +13,8 @@ struct MLPTests {
         let first = net.layers[0]
         let limit = (6.0 / 14.0).squareRoot()
         #expect(net.parameters[first.weights..<(first.weights + 48)].allSatisfy { abs($0) <= limit })
-        #expect(net.parameters[first.gain.unsafelyUnwrapped..<(first.gain.unsafelyUnwrapped + 8)].allSatisfy { $0 == 1 })
+        let gain = first.gain.unsafelyUnwrapped
+        #expect(net.parameters[gain..<(gain + 8)].allSatisfy { $0 == 1 })
         #expect(net.parameters[first.bias..<(first.bias + 8)].allSatisfy { $0 == 0 })
     }
 

@@ -98,11 +98,13 @@ extension DynamicsEnsemble {
                                     into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
                                     workspace ws: EnsembleWorkspace) {
         ws.buildUnits()
-        let threads = min(self.threads, ws.workers.count)
-        WorkerPool.run(units: ws.unitCount, threads: threads) { unit, worker in
-            runUnit(unit, worker: ws.workers[worker], observations: o, actions: a, into: next, averaging: averaging,
-                    workspace: ws)
+        guard let work = (ws.floatWork as? PredictionWork<T>) ?? (ws.doubleWork as? PredictionWork<T>) else {
+            preconditionFailure("predictions take Float or Double buffers, not \(T.self)")
         }
+        (work.ensemble, work.workspace, work.averaging) = (self, ws, averaging)
+        (work.observations, work.actions, work.next) = (o, a, next)
+        WorkerPool.run(units: ws.unitCount, threads: min(threads, ws.workers.count), work)
+        (work.ensemble, work.workspace, work.observations, work.actions, work.next) = (nil, nil, nil, nil, nil)
         guard averaging else { return }
         let dO = observationSize, k = members.count, scale = 1 / Float(k)
         for r in 0..<rows {
@@ -115,7 +117,7 @@ extension DynamicsEnsemble {
     }
 
     /// Normalizes one unit's rows, runs them through the unit's member and writes o′ (or Δ for the mean mode).
-    private func runUnit<T: GEMMScalar>(_ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
+    func runUnit<T: GEMMScalar>(_ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
                                         actions a: UnsafePointer<T>, into next: UnsafeMutablePointer<T>,
                                         averaging: Bool, workspace ws: EnsembleWorkspace) {
         let m = Int(ws.unitMember[unit]), start = Int(ws.unitStart[unit]), count = Int(ws.unitRows[unit])

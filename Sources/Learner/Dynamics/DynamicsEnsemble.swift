@@ -136,7 +136,8 @@ final class NormalizationBuffers: @unchecked Sendable {
     }
 
     func load(_ n: DynamicsNormalization) {
-        func copy(_ f: FeatureNormalization, _ mean: UnsafeMutablePointer<Float>, _ scale: UnsafeMutablePointer<Float>) {
+        func copy(_ f: FeatureNormalization, _ mean: UnsafeMutablePointer<Float>,
+                  _ scale: UnsafeMutablePointer<Float>) {
             let (m, s) = f.floatParameters
             for i in m.indices { (mean[i], scale[i]) = (m[i], s[i]) }
         }

@@ -21,6 +21,8 @@ public final class EnsembleWorkspace: @unchecked Sendable {
     let unitCapacity: Int
     /// Denormalized Δ of every member for the mean mode, (K × capacity × dO).
     let memberDeltas: UnsafeMutablePointer<Float>
+    /// Preallocated jobs for the worker pool, one per caller scalar type.
+    let floatWork = PredictionWork<Float>(), doubleWork = PredictionWork<Double>()
 
     /// A workspace for `ensemble` and up to `capacity` rows, with one worker buffer per ensemble thread.
     public init(ensemble: DynamicsEnsemble, capacity: Int) {
@@ -72,6 +74,20 @@ public final class EnsembleWorkspace: @unchecked Sendable {
                 unitCount += 1
             }
         }
+    }
+}
+
+/// The arguments of one prediction, handed to the worker pool without allocating.
+final class PredictionWork<T: GEMMScalar>: ParallelWork {
+    var ensemble: DynamicsEnsemble?
+    var workspace: EnsembleWorkspace?
+    var observations: UnsafePointer<T>?, actions: UnsafePointer<T>?, next: UnsafeMutablePointer<T>?
+    var averaging = false
+
+    func perform(unit: Int, worker: Int) {
+        guard let ensemble, let workspace, let observations, let actions, let next else { return }
+        ensemble.runUnit(unit, worker: workspace.workers[worker], observations: observations, actions: actions,
+                         into: next, averaging: averaging, workspace: workspace)
     }
 }
 
