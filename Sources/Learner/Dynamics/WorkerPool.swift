@@ -1,6 +1,9 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+#if os(Linux)
+    import Synchronization
+#endif
 
 /// A job cut into numbered work units; `perform` is called once per unit, from any worker thread.
 protocol ParallelWork: AnyObject {
@@ -55,6 +58,7 @@ final class WorkerThreads: @unchecked Sendable {
     private let finished: UnsafeMutablePointer<pthread_cond_t>
     private var generation = 0, pending = 0, units = 0, workers = 0
     private var job: ParallelWork?
+    private let mirror = SpinMirror()
 
     private init(count: Int) {
         self.count = count
@@ -84,6 +88,7 @@ final class WorkerThreads: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         (job, self.units, self.workers, pending) = (work, units, workers, count)
         generation += 1
+        mirror.publish(generation: generation, pending: pending)
         pthread_cond_broadcast(wake)
         pthread_mutex_unlock(mutex)
         var u = 0
@@ -91,6 +96,7 @@ final class WorkerThreads: @unchecked Sendable {
             work.perform(unit: u, worker: 0)
             u += workers
         }
+        mirror.spin { $0.pending != 0 }
         pthread_mutex_lock(mutex)
         while pending > 0 { pthread_cond_wait(finished, mutex) }
         job = nil
@@ -102,6 +108,12 @@ final class WorkerThreads: @unchecked Sendable {
         var seen = 0
         pthread_mutex_lock(mutex)
         while true {
+            if generation == seen {
+                // the next job usually follows within microseconds: spin briefly before sleeping
+                pthread_mutex_unlock(mutex)
+                mirror.spin { $0.generation == seen }
+                pthread_mutex_lock(mutex)
+            }
             while generation == seen { pthread_cond_wait(wake, mutex) }
             seen = generation
             let (work, units, workers) = (job, self.units, self.workers)
@@ -115,9 +127,37 @@ final class WorkerThreads: @unchecked Sendable {
             }
             pthread_mutex_lock(mutex)
             pending -= 1
+            mirror.publish(generation: generation, pending: pending)
             if pending == 0 { pthread_cond_signal(finished) }
         }
     }
+}
+
+/// Atomic copies of the pool's generation and pending count, read without the lock while spinning (the mutex
+/// and condition variables stay the source of truth).
+private final class SpinMirror: @unchecked Sendable {
+    /// Spin iterations before falling back to the condition variable (tens of microseconds).
+    static let limit = 20_000
+    #if os(Linux)
+        private let generation = Atomic<Int>(0), pending = Atomic<Int>(0)
+
+        func publish(generation g: Int, pending p: Int) {
+            generation.store(g, ordering: .releasing)
+            pending.store(p, ordering: .releasing)
+        }
+
+        /// Spins while `condition` holds for the mirrored values, at most ``limit`` times.
+        func spin(while condition: ((generation: Int, pending: Int)) -> Bool) {
+            var i = 0
+            while i < SpinMirror.limit
+                && condition((generation.load(ordering: .acquiring), pending.load(ordering: .acquiring))) {
+                i += 1
+            }
+        }
+    #else
+        func publish(generation: Int, pending: Int) {}
+        func spin(while condition: ((generation: Int, pending: Int)) -> Bool) {}
+    #endif
 }
 
 /// What a helper thread needs to find its pool.
