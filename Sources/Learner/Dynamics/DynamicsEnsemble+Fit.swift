@@ -1,0 +1,130 @@
+/// What one ``DynamicsEnsemble/fit()`` did.
+public struct DynamicsFitReport: Equatable, Sendable {
+    /// Transitions in the buffer N.
+    public var samples: Int
+    /// Training rows per member, ⌊(1 − validationFraction)·N⌋; the rest are that member's validation rows.
+    public var trainingSamples: Int
+    /// Epochs each member trained (its stopping epoch + 1).
+    public var epochs: [Int]
+    /// Each member's row-weighted mean batch loss over its last epoch (normalized Δ, MSE).
+    public var trainLosses: [Double]
+    /// Each member's validation MSE (normalized Δ) after its last epoch.
+    public var validationLosses: [Double]
+    /// Wall-clock duration of the fit in seconds.
+    public var seconds: Double
+
+    /// Mean of ``epochs``.
+    public var meanEpochs: Double { Double(epochs.reduce(0, +)) / Double(max(epochs.count, 1)) }
+}
+
+extension DynamicsEnsemble {
+    /// Fits every member on the whole buffer, warm-starting weights and Adam state (MB-MPO §2.2–2.5).
+    ///
+    /// 1. Recompute normalization statistics over the buffer (mean, population std + 1e-10).
+    /// 2. Each member draws its own random permutation: first ⌊(1 − f)N⌋ rows train, the rest validate.
+    /// 3. Epochs: each training member visits its fixed batches (consecutive `batchSize` rows of its permutation, last
+    ///    one partial) in a freshly shuffled order, one Adam step per batch; then its validation MSE is measured.
+    /// 4. ``RollingAverageStopping`` retires members; the fit ends when all stopped or after `maxEpochs`.
+    /// Randomness comes from ``rng`` in a fixed order, so equal seeds give bit-identical members.
+    @discardableResult
+    public func fit() -> DynamicsFitReport {
+        let start = ContinuousClock.now
+        let n = buffer.count
+        precondition(n >= 2, "fitting needs at least 2 transitions, the buffer holds \(n)")
+        prepareFitData()
+        let trainCount = max(1, min(n - 1, Int((Double(n) * (1 - config.validationFraction) + 1e-9).rounded(.down))))
+        let batches = (trainCount + config.batchSize - 1) / config.batchSize
+        for member in members {
+            member.drawSplit(rows: n, using: &rng)
+            member.epochsTrained = 0
+        }
+        var stopping = RollingAverageStopping(members: members.count, persistence: config.rollingAveragePersistence)
+        for epoch in 0..<config.maxEpochs {
+            let active = members.indices.filter { stopping.isTraining($0) }
+            for k in active { members[k].drawBatchOrder(batches: batches, using: &rng) }
+            runEpoch(active: active, trainCount: trainCount)
+            stopping.record(validationLosses: members.map(\.lastValidationLoss),
+                            isLastEpoch: epoch == config.maxEpochs - 1)
+            if stopping.allStopped { break }
+        }
+        let elapsed = ContinuousClock.now - start
+        return DynamicsFitReport(samples: n, trainingSamples: trainCount, epochs: members.map(\.epochsTrained),
+                                 trainLosses: members.map(\.lastTrainLoss),
+                                 validationLosses: members.map(\.lastValidationLoss),
+                                 seconds: Double(elapsed.components.seconds)
+                                     + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// One epoch for the members in `active`: training steps, then each member's validation loss.
+    func runEpoch(active: [Int], trainCount: Int) {
+        let running = active.map { members[$0] }
+        trainEpoch(running, trainCount: trainCount)
+        let slices = EnsembleMember.slicesPerBatch
+        withFitData { x, y in
+            WorkerPool.run(units: running.count * slices, threads: threads) { unit, _ in
+                running[unit / slices].validateSlice(unit % slices, inputs: x, targets: y, trainCount: trainCount)
+            }
+        }
+        for member in running {
+            member.lastValidationLoss = member.validationLoss(trainCount: trainCount)
+        }
+    }
+
+    /// One epoch of Adam steps of `running`: the members step together, batch by batch, each on its own batch
+    /// (batches in each member's current `batchOrder`). Work units are (member, batch slice), so the load stays
+    /// balanced however many members remain.
+    func trainEpoch(_ running: [EnsembleMember], trainCount: Int) {
+        let batchSize = config.batchSize, slices = EnsembleMember.slicesPerBatch
+        let batches = (trainCount + batchSize - 1) / batchSize
+        for member in running {
+            member.prepareSlices(batchSize: batchSize)
+            member.epochLoss = 0
+        }
+        withFitData { x, y in
+            for step in 0..<batches {
+                WorkerPool.run(units: running.count * slices, threads: threads) { unit, _ in
+                    running[unit / slices].computeSlice(unit % slices, step: step, inputs: x, targets: y,
+                                                        trainCount: trainCount, batchSize: batchSize)
+                }
+                WorkerPool.run(units: running.count, threads: threads) { unit, _ in running[unit].applyStep() }
+            }
+        }
+        for member in running {
+            member.lastTrainLoss = member.epochLoss / Double(trainCount)
+            member.epochsTrained += 1
+        }
+    }
+
+    /// Calls `body` with the normalized fit inputs (N × (dO + dA)) and targets (N × dO).
+    func withFitData(_ body: (UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
+        fitInputs.withUnsafeBufferPointer { xb in
+            fitTargets.withUnsafeBufferPointer { yb in
+                guard let x = xb.baseAddress, let y = yb.baseAddress else { return }
+                body(x, y)
+            }
+        }
+    }
+
+    /// Recomputes the normalization over the buffer and writes the normalized inputs and targets.
+    func prepareFitData() {
+        let statistics = DynamicsNormalization(
+            observation: FeatureNormalization(fitting: buffer.observations, width: observationSize),
+            action: FeatureNormalization(fitting: buffer.actions, width: actionSize),
+            delta: FeatureNormalization(fitting: buffer.deltas, width: observationSize))
+        setNormalization(statistics)
+        let n = buffer.count, dO = observationSize, dA = actionSize, width = dO + dA
+        fitInputs = [Float](repeating: 0, count: n * width)
+        fitTargets = [Float](repeating: 0, count: n * dO)
+        let s = scales
+        for r in 0..<n {
+            for j in 0..<dO {
+                fitInputs[r * width + j] = (buffer.observations[r * dO + j] - s.observationMean[j])
+                    / s.observationScale[j]
+                fitTargets[r * dO + j] = (buffer.deltas[r * dO + j] - s.deltaMean[j]) / s.deltaScale[j]
+            }
+            for j in 0..<dA {
+                fitInputs[r * width + dO + j] = (buffer.actions[r * dA + j] - s.actionMean[j]) / s.actionScale[j]
+            }
+        }
+    }
+}

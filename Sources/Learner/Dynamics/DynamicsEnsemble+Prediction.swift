@@ -1,0 +1,145 @@
+import Core
+
+extension DynamicsEnsemble {
+    /// How rows of a batch are assigned to members.
+    public enum Propagation: Equatable, Sendable {
+        /// The batch is cut into K contiguous equal blocks; block k goes through member k (MB-MPO's imagined
+        /// rollouts: task i uses member ⌊i·K/tasks⌋). Rows must be divisible by K.
+        case blocks
+        /// Every row goes through an independent, uniformly random member (ME-TRPO, MB-MPC's `rand`).
+        case randomMember
+        /// Every row goes through all members and their denormalized Δ are averaged.
+        case mean
+        /// Every row goes through member k.
+        case member(Int)
+    }
+
+    /// o′ = o + denormalize(f_k([normalize(o), normalize(a)])) per row, members assigned by `propagation`.
+    ///
+    /// No allocation: all scratch comes from `workspace`. `next` may be the same memory as `observations`.
+    /// - Parameters: observations, next: (rows × dO); actions: (rows × dA); rows ≤ `workspace.capacity`;
+    ///   `rng` is drawn from (rows draws, in row order) only for ``Propagation/randomMember``.
+    public func predict<T: GEMMScalar>(observations o: UnsafePointer<T>, actions a: UnsafePointer<T>, rows: Int,
+                                       into next: UnsafeMutablePointer<T>, propagation: Propagation,
+                                       workspace: EnsembleWorkspace, using rng: inout SplitMix64) {
+        precondition(rows <= workspace.capacity, "\(rows) rows exceed the workspace capacity \(workspace.capacity)")
+        let k = members.count
+        let ws = workspace
+        for m in 0..<k { (ws.groupStart[m], ws.groupCount[m]) = (0, 0) }
+        switch propagation {
+        case .blocks:
+            precondition(rows % k == 0, "blocks need rows divisible by \(k) members, got \(rows)")
+            for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
+            for m in 0..<k { (ws.groupStart[m], ws.groupCount[m]) = (m * rows / k, rows / k) }
+        case .member(let m):
+            precondition(m >= 0 && m < k, "member \(m) out of 0..<\(k)")
+            for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
+            ws.groupCount[m] = rows
+        case .mean:
+            for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
+            for m in 0..<k { ws.groupCount[m] = rows }
+        case .randomMember:
+            for r in 0..<rows {
+                let m = rng.nextIndex(k)
+                ws.rowMember[r] = Int32(m)
+                ws.groupCount[m] += 1
+            }
+            // counting sort of the rows by member, stable in row order
+            for m in 1..<max(k, 1) { ws.groupStart[m] = ws.groupStart[m - 1] + ws.groupCount[m - 1] }
+            for m in 0..<k { ws.groupFill[m] = ws.groupStart[m] }
+            for r in 0..<rows {
+                let m = Int(ws.rowMember[r])
+                ws.rowOrder[ws.groupFill[m]] = Int32(r)
+                ws.groupFill[m] += 1
+            }
+        }
+        run(observations: o, actions: a, into: next, averaging: propagation == .mean, rows: rows, workspace: ws)
+    }
+
+    /// ``predict(observations:actions:rows:into:propagation:workspace:using:)`` with ``Propagation/blocks``.
+    public func predictBlocks<T: GEMMScalar>(observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
+                                             rows: Int, into next: UnsafeMutablePointer<T>,
+                                             workspace: EnsembleWorkspace) {
+        var unused = SplitMix64(seed: 0)
+        predict(observations: o, actions: a, rows: rows, into: next, propagation: .blocks, workspace: workspace,
+                using: &unused)
+    }
+
+    /// Array convenience (allocates a workspace): next observations (rows × dO) for (rows × dO) observations and
+    /// (rows × dA) actions, in `Float` or `Double`.
+    public func predict<T: GEMMScalar>(observations: [T], actions: [T], propagation: Propagation,
+                                       using rng: inout SplitMix64) -> [T] {
+        let rows = observations.count / observationSize
+        precondition(rows * observationSize == observations.count && actions.count == rows * actionSize,
+                     "expected (rows × \(observationSize)) observations and (rows × \(actionSize)) actions")
+        guard rows > 0 else { return [] }
+        let workspace = EnsembleWorkspace(ensemble: self, capacity: rows)
+        var next = [T](repeating: 0, count: observations.count)
+        observations.withUnsafeBufferPointer { ob in
+            actions.withUnsafeBufferPointer { ab in
+                next.withUnsafeMutableBufferPointer { nb in
+                    guard let o = ob.baseAddress, let a = ab.baseAddress, let n = nb.baseAddress else { return }
+                    predict(observations: o, actions: a, rows: rows, into: n, propagation: propagation,
+                            workspace: workspace, using: &rng)
+                }
+            }
+        }
+        return next
+    }
+
+    /// Array convenience for ``Propagation/blocks`` (allocates a workspace).
+    public func predictBlocks<T: GEMMScalar>(observations: [T], actions: [T]) -> [T] {
+        var unused = SplitMix64(seed: 0)
+        return predict(observations: observations, actions: actions, propagation: .blocks, using: &unused)
+    }
+
+    /// Runs the work units built from the row groups in `ws`, then averages for the mean mode.
+    private func run<T: GEMMScalar>(observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
+                                    into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
+                                    workspace ws: EnsembleWorkspace) {
+        ws.buildUnits()
+        guard let work = (ws.floatWork as? PredictionWork<T>) ?? (ws.doubleWork as? PredictionWork<T>) else {
+            preconditionFailure("predictions take Float or Double buffers, not \(T.self)")
+        }
+        (work.ensemble, work.workspace, work.averaging) = (self, ws, averaging)
+        (work.observations, work.actions, work.next) = (o, a, next)
+        WorkerPool.run(units: ws.unitCount, threads: min(threads, ws.workers.count), work)
+        (work.ensemble, work.workspace, work.observations, work.actions, work.next) = (nil, nil, nil, nil, nil)
+        guard averaging else { return }
+        let dO = observationSize, k = members.count, scale = 1 / Float(k)
+        for r in 0..<rows {
+            for j in 0..<dO {
+                var sum: Float = 0
+                for m in 0..<k { sum += ws.memberDeltas[(m * ws.capacity + r) * dO + j] }
+                next[r * dO + j] = o[r * dO + j] + T(sum * scale)
+            }
+        }
+    }
+
+    /// Normalizes one unit's rows, runs them through the unit's member and writes o′ (or Δ for the mean mode).
+    func runUnit<T: GEMMScalar>(_ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
+                                        actions a: UnsafePointer<T>, into next: UnsafeMutablePointer<T>,
+                                        averaging: Bool, workspace ws: EnsembleWorkspace) {
+        let m = Int(ws.unitMember[unit]), start = Int(ws.unitStart[unit]), count = Int(ws.unitRows[unit])
+        let dO = observationSize, dA = actionSize, width = dO + dA, s = scales
+        let rowOrder = ws.rowOrder + start
+        for i in 0..<count {
+            let r = Int(rowOrder[i])
+            let x = worker.input + i * width, obs = o + r * dO, act = a + r * dA
+            for j in 0..<dO { x[j] = (Float(obs[j]) - s.observationMean[j]) / s.observationScale[j] }
+            for j in 0..<dA { x[dO + j] = (Float(act[j]) - s.actionMean[j]) / s.actionScale[j] }
+        }
+        let member = members[m]
+        let y = member.network.forward(worker.input, rows: count, weights: member.weights, workspace: worker.network)
+        for i in 0..<count {
+            let r = Int(rowOrder[i])
+            let out = y + i * dO
+            if averaging {
+                let delta = ws.memberDeltas + (m * ws.capacity + r) * dO
+                for j in 0..<dO { delta[j] = out[j] * s.deltaScale[j] + s.deltaMean[j] }
+            } else {
+                for j in 0..<dO { next[r * dO + j] = o[r * dO + j] + T(out[j] * s.deltaScale[j] + s.deltaMean[j]) }
+            }
+        }
+    }
+}
