@@ -4,5 +4,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks: environment stepping, dynamics ensemble, meta-policy optimization.",
-        subcommands: [BenchEnv.self, BenchMeta.self, BenchRender.self])
+        subcommands: [BenchEnv.self, BenchDynamics.self, BenchMeta.self, BenchRender.self])
 }

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Core
+import Foundation
+import Learner
+import Sim
+
+/// `mbmpo train`: MB-MPO (or a baseline) on one task, writing a run directory.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json and progress.csv to the run folder.")
+
+    @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var env: String?
+
+    @Option(help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).")
+    var algo: String?
+
+    @Option(help: "Settings preset: paper (the paper's hyperparameters) or quick (a short demonstration run).")
+    var preset: TrainingPreset = .paper
+
+    @Option(help: "Random seed.")
+    var seed: UInt64?
+
+    @Option(help: "Outer iterations (paper: 100).")
+    var iterations: Int?
+
+    @Option(help: "Worker threads (results are identical for any value).")
+    var threads: Int?
+
+    @Option(help: "A JSON configuration file applied on top of the preset (unknown keys are rejected).")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: "Override one setting, e.g. --set dynamics.learningRate=3e-4 (repeatable).")
+    var overrides: [String] = []
+
+    @Option(help: "Run folder (default: runs/ENV-ALGO-sSEED).")
+    var out: String?
+
+    @Flag(help: "Print only errors and the final line.")
+    var quiet = false
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func run() throws {
+        let config = try resolvedConfiguration()
+        let id = try EnvironmentID(parsing: config.environment)
+        let model = try id.loadModel(assets: assetOptions.assets)
+        let real = try VectorSampler(id: id, model: model, count: config.realEnvironments, seed: config.seed,
+                                     threads: config.threads)
+        let imaginationEnvironment = try id.make(model: model)
+        let trainer = makeTrainer(config: config, real: real, environment: imaginationEnvironment)
+        let folder = out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
+        let run = try RunDirectory(path: folder, creating: true)
+        try run.writeConfiguration(config)
+        let progress = try ProgressWriter(url: run.url.appendingPathComponent("progress.csv"))
+        let display = ProgressDisplay(iterations: config.iterations, quiet: quiet)
+        display.start(config: config, folder: run.url.path)
+        while trainer.context.iteration < config.iterations {
+            let log = try trainer.runIteration { phase in display.phase(phase, iteration: trainer.context.iteration) }
+            try progress.append(log)
+            display.finished(log, iteration: trainer.context.iteration)
+        }
+        display.done(folder: run.url.path)
+    }
+
+    /// Preset → --config file → --set overrides → explicit flags, validated.
+    func resolvedConfiguration() throws -> TrainingConfig {
+        let algorithm = try algo.map { name -> Algorithm in
+            guard let value = Algorithm(rawValue: name) else {
+                throw ValidationError("unknown algorithm '\(name)'; choose one of: "
+                    + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return value
+        } ?? .mbMPO
+        let environment = try EnvironmentID(parsing: env ?? "half-cheetah").rawValue
+        let base = preset.configuration(algorithm: algorithm, environment: environment)
+        let fileText = try config.map { path -> String in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw ValidationError("cannot read configuration file '\(path)'")
+            }
+            return text
+        }
+        var resolved = try ConfigurationFile.resolve(base: base, fileText: fileText, fileName: config ?? "",
+                                                     overrides: overrides)
+        if let env { resolved.environment = try EnvironmentID(parsing: env).rawValue }
+        if let algo { resolved.algorithm = try Algorithm(rawValue: algo).unwrapOrThrow("unknown algorithm '\(algo)'") }
+        if let seed { resolved.seed = seed }
+        if let iterations { resolved.iterations = iterations }
+        if let threads { resolved.threads = threads }
+        _ = try EnvironmentID(parsing: resolved.environment)
+        try resolved.validate()
+        return resolved
+    }
+}
+
+/// Builds the trainer of the configured algorithm.
+func makeTrainer(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) -> any Trainer {
+    switch config.algorithm {
+    case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
+    case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
+    case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
+    }
+}
+
+/// Named starting points for a configuration.
+enum TrainingPreset: String, ExpressibleByArgument, CaseIterable {
+    case paper, quick
+
+    /// The preset's configuration for an algorithm and task.
+    func configuration(algorithm: Algorithm, environment: String) -> TrainingConfig {
+        switch self {
+        case .paper: return .paper(algorithm, environment: environment)
+        case .quick: return .quick(algorithm, environment: environment)
+        }
+    }
+}
+
+extension Optional {
+    func unwrapOrThrow(_ message: String) throws -> Wrapped {
+        guard let value = self else { throw ValidationError(message) }
+        return value
+    }
+}

@@ -1,0 +1,185 @@
+import Core
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The paths one task collected in a sampling phase, struct-of-arrays (paths concatenated in completion order).
+public struct TaskPaths: Sendable {
+    /// Observations before each step (steps × observationSize).
+    public var observations: [Double] = []
+    /// Actions as sampled (steps × actionSize).
+    public var actions: [Double] = []
+    /// Rewards (steps).
+    public var rewards: [Double] = []
+    /// Sampling distribution per step: means and log-stds (steps × actionSize).
+    public var means: [Double] = []
+    public var logStds: [Double] = []
+    /// Length of each path.
+    public var lengths: [Int] = []
+
+    public init() {}
+
+    /// Number of steps.
+    public var count: Int { rewards.count }
+
+    /// Undiscounted return of each path.
+    public var returns: [Double] {
+        var start = 0
+        return lengths.map { length in
+            defer { start += length }
+            return rewards[start..<(start + length)].reduce(0, +)
+        }
+    }
+}
+
+/// Per-row distributions of the acting policy: fills means and logStds (rows × actionSize) for observations
+/// (rows × observationSize). Row r belongs to task ⌊r · tasks / rows⌋.
+public typealias RowDistributions = (_ observations: UnsafeBufferPointer<Double>,
+                                     _ means: UnsafeMutableBufferPointer<Double>,
+                                     _ logStds: UnsafeMutableBufferPointer<Double>) -> Void
+
+/// Imagined rollouts through the dynamics ensemble (spec §1.4): many rows stepped in one batch.
+///
+/// Rows are grouped contiguously by task (task i owns rows [i·P/M, (i+1)·P/M)). Every row starts from a fresh
+/// reset of the real environment; each step samples actions from the policy, predicts next observations with the
+/// ensemble (`propagation`), optionally clips them, and scores them with the environment's model reward and done
+/// functions on the raw actions. A row whose path ends (done, or `horizon` steps) records the path into its task
+/// and restarts from a fresh reset. Sampling stops once the completed paths hold at least `targetSteps` steps;
+/// unfinished paths are dropped. All buffers are allocated once.
+public final class ImaginedSampler {
+    public let rows: Int
+    public let tasks: Int
+    public let horizon: Int
+    public let propagation: DynamicsEnsemble.Propagation
+    /// Predicted observations are clipped elementwise to ±clip (MB-MPO: 1000), or not at all (nil).
+    public let clip: Double?
+    let ensemble: DynamicsEnsemble
+    let environment: any Environment
+    let workspace: EnsembleWorkspace
+    let (obsSize, actSize): (Int, Int)
+    // (rows × …) step buffers
+    var observations: [Double], next: [Double], actions: [Double], means: [Double], logStds: [Double]
+    var rewards: [Double], dones: [Bool], stepCounts: [Int]
+    var running: [TaskPaths]
+
+    /// - Parameters: rows must be divisible by `tasks` (and, for block propagation, by the ensemble size).
+    public init(ensemble: DynamicsEnsemble, environment: any Environment, rows: Int, tasks: Int, horizon: Int,
+                propagation: DynamicsEnsemble.Propagation, clip: Double?) {
+        precondition(rows % tasks == 0, "\(rows) imagined rows cannot be split into \(tasks) tasks")
+        if propagation == .blocks {
+            precondition(rows % ensemble.memberCount == 0,
+                         "\(rows) imagined rows cannot be split into \(ensemble.memberCount) member blocks")
+        }
+        (self.rows, self.tasks, self.horizon, self.propagation, self.clip) = (rows, tasks, horizon, propagation, clip)
+        self.ensemble = ensemble
+        self.environment = environment
+        (obsSize, actSize) = (environment.spec.observationSize, environment.spec.actionSize)
+        workspace = EnsembleWorkspace(ensemble: ensemble, capacity: rows)
+        observations = [Double](repeating: 0, count: rows * obsSize)
+        next = observations
+        actions = [Double](repeating: 0, count: rows * actSize)
+        means = actions
+        logStds = actions
+        rewards = [Double](repeating: 0, count: rows)
+        dones = [Bool](repeating: false, count: rows)
+        stepCounts = [Int](repeating: 0, count: rows)
+        running = [TaskPaths](repeating: TaskPaths(), count: rows)
+    }
+
+    /// The task that row `row` belongs to.
+    public func task(ofRow row: Int) -> Int { row * tasks / rows }
+
+    /// Runs the rows until the completed paths hold ≥ `targetSteps` steps; returns each task's completed paths.
+    public func sample(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths] {
+        for r in 0..<rows { restart(row: r, using: &rng) }
+        var completed = [TaskPaths](repeating: TaskPaths(), count: tasks)
+        var completedSteps = 0
+        while completedSteps < targetSteps {
+            act(policy: policy, using: &rng)
+            predict(using: &rng)
+            score()
+            for r in 0..<rows {
+                record(row: r)
+                stepCounts[r] += 1
+                if dones[r] || stepCounts[r] >= horizon {
+                    completedSteps += stepCounts[r]
+                    append(running[r], to: &completed[task(ofRow: r)], length: stepCounts[r])
+                    restart(row: r, using: &rng)
+                } else {
+                    for j in 0..<obsSize { observations[r * obsSize + j] = next[r * obsSize + j] }
+                }
+            }
+        }
+        return completed
+    }
+
+    /// actions = means + exp(logStds) ⊙ ε, drawn row by row.
+    private func act(policy: RowDistributions, using rng: inout SplitMix64) {
+        observations.withUnsafeBufferPointer { o in
+            means.withUnsafeMutableBufferPointer { m in
+                logStds.withUnsafeMutableBufferPointer { l in policy(o, m, l) }
+            }
+        }
+        for i in 0..<(rows * actSize) {
+            actions[i] = means[i] + exp(logStds[i]) * rng.nextGaussian()
+        }
+    }
+
+    private func predict(using rng: inout SplitMix64) {
+        observations.withUnsafeBufferPointer { o in
+            actions.withUnsafeBufferPointer { a in
+                next.withUnsafeMutableBufferPointer { n in
+                    ensemble.predict(observations: o.baseAddress!, actions: a.baseAddress!, rows: rows,
+                                     into: n.baseAddress!, propagation: propagation, workspace: workspace,
+                                     using: &rng)
+                }
+            }
+        }
+        if let clip {
+            for i in 0..<next.count { next[i] = min(max(next[i], -clip), clip) }
+        }
+    }
+
+    private func score() {
+        observations.withUnsafeBufferPointer { o in
+            actions.withUnsafeBufferPointer { a in
+                next.withUnsafeBufferPointer { n in
+                    rewards.withUnsafeMutableBufferPointer { r in
+                        environment.modelRewards(observations: o, actions: a, nextObservations: n, into: r)
+                    }
+                    dones.withUnsafeMutableBufferPointer { d in environment.modelDones(nextObservations: n, into: d) }
+                }
+            }
+        }
+    }
+
+    private func record(row r: Int) {
+        running[r].observations.append(contentsOf: observations[(r * obsSize)..<((r + 1) * obsSize)])
+        running[r].actions.append(contentsOf: actions[(r * actSize)..<((r + 1) * actSize)])
+        running[r].means.append(contentsOf: means[(r * actSize)..<((r + 1) * actSize)])
+        running[r].logStds.append(contentsOf: logStds[(r * actSize)..<((r + 1) * actSize)])
+        running[r].rewards.append(rewards[r])
+    }
+
+    private func append(_ path: TaskPaths, to task: inout TaskPaths, length: Int) {
+        task.observations.append(contentsOf: path.observations)
+        task.actions.append(contentsOf: path.actions)
+        task.means.append(contentsOf: path.means)
+        task.logStds.append(contentsOf: path.logStds)
+        task.rewards.append(contentsOf: path.rewards)
+        task.lengths.append(length)
+    }
+
+    /// Starts row r from a fresh reset of the real environment, keeping its path buffers' capacity.
+    private func restart(row r: Int, using rng: inout SplitMix64) {
+        let start = environment.reset(using: &rng)
+        for j in 0..<obsSize { observations[r * obsSize + j] = start[j] }
+        stepCounts[r] = 0
+        running[r].observations.removeAll(keepingCapacity: true)
+        running[r].actions.removeAll(keepingCapacity: true)
+        running[r].means.removeAll(keepingCapacity: true)
+        running[r].logStds.removeAll(keepingCapacity: true)
+        running[r].rewards.removeAll(keepingCapacity: true)
+        running[r].lengths.removeAll(keepingCapacity: true)
+    }
+}

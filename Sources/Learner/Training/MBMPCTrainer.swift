@@ -1,0 +1,107 @@
+import Core
+
+/// The MB-MPC baseline (spec §6): no learned policy; at every real step each environment executes the first action
+/// of the best of `candidates` uniform random action sequences of length `planningHorizon`, scored by the
+/// discounted model reward of their rollout through random ensemble members (no termination handling).
+public final class MBMPCTrainer: Trainer {
+    public let context: TrainingContext
+    let planner: RandomShootingPlanner
+    var config: TrainingConfig { context.config }
+
+    public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
+        context = TrainingContext(config: config, real: real, environment: environment)
+        planner = RandomShootingPlanner(ensemble: context.ensemble, environment: environment, config: config.mpc,
+                                        environments: config.realEnvironments)
+    }
+
+    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
+        try context.logIteration { log in
+            var clock = Stopwatch()
+            progress("sampling")
+            let paths: [Trajectory]
+            if context.iteration == 0 {
+                paths = try context.collectRandomData()
+            } else {
+                let planner = self.planner
+                paths = try context.sampleReal { observations, actions, rng in
+                    planner.plan(observations: observations, into: actions, using: &rng)
+                }
+                context.countExploration(paths, log: &log)
+            }
+            context.addToBuffer(paths)
+            log.record("Time-EnvSampling", clock.lap())
+            progress("model fit")
+            context.fitDynamics(log: &log)
+            log.record("Time-ModelFit", clock.lap())
+        }
+    }
+}
+
+/// Random-shooting model-predictive control through the ensemble.
+final class RandomShootingPlanner {
+    let ensemble: DynamicsEnsemble
+    let environment: any Environment
+    let config: MPCConfig
+    let rows: Int
+    let workspace: EnsembleWorkspace
+    // (rows × …) buffers: current and next observations, actions of all steps, returns
+    var states: [Double], next: [Double], sequences: [Double], step: [Double], rewards: [Double], returns: [Double]
+
+    init(ensemble: DynamicsEnsemble, environment: any Environment, config: MPCConfig, environments: Int) {
+        self.ensemble = ensemble
+        self.environment = environment
+        self.config = config
+        rows = environments * config.candidates
+        let (o, a) = (environment.spec.observationSize, environment.spec.actionSize)
+        workspace = EnsembleWorkspace(ensemble: ensemble, capacity: rows)
+        states = [Double](repeating: 0, count: rows * o)
+        next = states
+        sequences = [Double](repeating: 0, count: rows * config.planningHorizon * a)
+        step = [Double](repeating: 0, count: rows * a)
+        rewards = [Double](repeating: 0, count: rows)
+        returns = rewards
+    }
+
+    /// Fills actions (environments × actionSize) with the first action of each environment's best sequence.
+    func plan(observations: UnsafeBufferPointer<Double>, into actions: UnsafeMutableBufferPointer<Double>,
+              using rng: inout SplitMix64) {
+        let (o, a, h, c) = (environment.spec.observationSize, environment.spec.actionSize, config.planningHorizon,
+                            config.candidates)
+        let environments = observations.count / o
+        for e in 0..<environments {
+            for k in 0..<c { for j in 0..<o { states[(e * c + k) * o + j] = observations[e * o + j] } }
+        }
+        for i in 0..<sequences.count { sequences[i] = rng.nextUniform(-1, 1) }
+        for i in 0..<rows { returns[i] = 0 }
+        var weight = 1.0
+        for t in 0..<h {
+            for r in 0..<rows { for j in 0..<a { step[r * a + j] = sequences[(r * h + t) * a + j] } }
+            states.withUnsafeBufferPointer { s in
+                step.withUnsafeBufferPointer { u in
+                    next.withUnsafeMutableBufferPointer { n in
+                        ensemble.predict(observations: s.baseAddress!, actions: u.baseAddress!, rows: rows,
+                                         into: n.baseAddress!, propagation: .randomMember, workspace: workspace,
+                                         using: &rng)
+                    }
+                }
+            }
+            states.withUnsafeBufferPointer { s in
+                step.withUnsafeBufferPointer { u in
+                    next.withUnsafeBufferPointer { n in
+                        rewards.withUnsafeMutableBufferPointer { r in
+                            environment.modelRewards(observations: s, actions: u, nextObservations: n, into: r)
+                        }
+                    }
+                }
+            }
+            for r in 0..<rows { returns[r] += weight * rewards[r] }
+            weight *= config.discount
+            swap(&states, &next)
+        }
+        for e in 0..<environments {
+            var best = e * c
+            for k in (e * c)..<((e + 1) * c) where returns[k] > returns[best] { best = k }
+            for j in 0..<a { actions[e * a + j] = sequences[(best * h) * a + j] }
+        }
+    }
+}

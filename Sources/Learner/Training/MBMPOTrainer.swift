@@ -1,0 +1,190 @@
+import Core
+import Dispatch
+
+/// MB-MPO's outer loop (Clavera et al. 2018, Algorithm 1, as the original code runs it; spec §1):
+///
+/// ```
+/// for each iteration:
+///     collect real data: random actions first, then one rollout per task with its adapted policy θ'_i
+///     add the transitions (last step of each path dropped) to the FIFO buffer
+///     evaluate θ and its real-data adaptation in the real environment (logged only)
+///     refit the dynamics ensemble (warm start, early stopping)
+///     repeat 30 times (meta-steps):
+///         imagine rollouts with θ (task i through member ⌊i·K/M⌋)
+///         θ'_i = θ − α ∇L_inner,i(θ) per task
+///         imagine rollouts with θ'_i
+///         TRPO step on θ through the adaptation (second order), KL of the post-update policies ≤ δ
+/// ```
+/// The θ'_i of the last meta-step (computed before its TRPO step) explore the real environment next iteration.
+public final class MBMPOTrainer: Trainer {
+    public let context: TrainingContext
+    /// Adapted parameters per task for the next real-data collection (empty before the first meta-step).
+    public internal(set) var explorationParameters: [[Double]] = []
+    let imagination: ImaginedSampler
+    var config: TrainingConfig { context.config }
+
+    /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task.
+    public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
+        context = TrainingContext(config: config, real: real, environment: environment)
+        imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
+                                      tasks: config.meta.metaBatchSize, horizon: config.sampling.horizon,
+                                      propagation: .blocks, clip: config.sampling.clipObservations)
+    }
+
+    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
+        try context.logIteration { log in
+            var clock = Stopwatch()
+            progress("sampling")
+            let paths = try collectRealData(log: &log)
+            context.addToBuffer(paths)
+            log.record("Time-EnvSampling", clock.lap())
+            if config.sampling.evaluate {
+                progress("evaluation")
+                try evaluateInRealEnvironment(log: &log)
+            }
+            log.record("Time-Evaluation", clock.lap())
+
+            progress("model fit")
+            context.fitDynamics(log: &log)
+            log.record("Time-ModelFit", clock.lap())
+
+            var timing = MetaStepTiming()
+            for step in 0..<config.meta.stepsPerIteration {
+                progress("meta-step \(step + 1)/\(config.meta.stepsPerIteration)")
+                metaStep(index: step, log: &log, timing: &timing)
+            }
+            timing.record(into: &log)
+            log.record("Time-MAMLSteps", clock.lap())
+        }
+    }
+
+    // MARK: real data
+
+    /// Random actions in the first iteration, else one rollout per task with that task's adapted policy.
+    func collectRealData(log: inout IterationLog) throws -> [Trajectory] {
+        if explorationParameters.isEmpty { return try context.collectRandomData() }
+        let paths = try context.sampleReal(parameterSets: explorationParameters)
+        context.countExploration(paths, log: &log)
+        return paths
+    }
+
+    /// Pre-update rollouts with θ, one inner step per task on its own rollout, post-update rollouts with θ'_i.
+    func evaluateInRealEnvironment(log: inout IterationLog) throws {
+        let theta = context.policy.parameters
+        let pre = try context.sampleReal(parameterSets: [theta])
+        log.record(returns: ReturnStatistics(paths: pre), prefix: "PrePolicy")
+        var perTask = [[Trajectory]](repeating: [], count: config.meta.metaBatchSize)
+        for path in pre { perTask[path.environment / config.sampling.realRolloutsPerTask].append(path) }
+        let samples = perTask.map { paths in
+            var baseline = LinearFeatureBaseline()
+            return context.policySamples(observations: paths.flatMap(\.observations), actions: paths.flatMap(\.actions),
+                                         rewards: paths.flatMap(\.rewards), lengths: paths.map(\.length),
+                                         baseline: &baseline)
+        }
+        let adapted = InnerStep.adapt(parameters: theta, tasks: samples, layout: context.policy.layout,
+                                      stepSize: config.meta.innerStepSize, threads: config.threads)
+        let post = try context.sampleReal(parameterSets: adapted)
+        log.record(returns: ReturnStatistics(paths: post), prefix: "PostPolicy")
+    }
+
+    // MARK: meta-step
+
+    /// Imagined pre-update rollouts, inner step per task, imagined post-update rollouts, TRPO meta-step.
+    func metaStep(index: Int, log: inout IterationLog, timing: inout MetaStepTiming) {
+        var clock = Stopwatch()
+        let theta = context.policy.parameters
+        let prePaths = imagine(parameterSets: [[Double]](repeating: theta, count: config.meta.metaBatchSize))
+        timing.sampling += clock.lap()
+        let pre = prePaths.map { samples(from: $0, withDistribution: false) }
+        timing.processing += clock.lap()
+        let adapted = InnerStep.adapt(parameters: theta, tasks: pre, layout: context.policy.layout,
+                                      stepSize: config.meta.innerStepSize, threads: config.threads)
+        timing.inner += clock.lap()
+        let postPaths = imagine(parameterSets: adapted)
+        timing.sampling += clock.lap()
+        let post = postPaths.map { samples(from: $0, withDistribution: true) }
+        timing.processing += clock.lap()
+        let objective = SurrogateObjective(layout: context.policy.layout,
+                                           tasks: zip(pre, post).map { MetaTaskSamples(pre: $0, post: $1) },
+                                           innerStepSize: config.meta.innerStepSize, threads: config.threads)
+        var parameters = theta
+        let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
+        context.policy.parameters = parameters
+        // the stored adaptations stay those computed before this TRPO step (as in the original)
+        explorationParameters = adapted
+        timing.outer += clock.lap()
+        timing.add(result)
+        let preReturn = ReturnStatistics(prePaths.flatMap(\.returns)).mean
+        let postReturn = ReturnStatistics(postPaths.flatMap(\.returns)).mean
+        if index == 0 {
+            log.record("DynTrajs0a-AverageReturn", preReturn)
+            log.record("DynTrajs0b-AverageReturn", postReturn)
+        }
+        if index == config.meta.stepsPerIteration - 1 {
+            log.record("DynTrajsLasta-AverageReturn", preReturn)
+            log.record("DynTrajsLastb-AverageReturn", postReturn)
+        }
+    }
+
+    /// Imagined rollouts where task i acts with parameterSets[i].
+    func imagine(parameterSets: [[Double]]) -> [TaskPaths] {
+        let policy = context.policy
+        return imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
+            let (m, l) = policy.blockDistributions(observations: Array(observations), parameterSets: parameterSets)
+            for i in 0..<means.count {
+                means[i] = m[i]
+                logStds[i] = l[i]
+            }
+        }, using: &context.imaginationRNG)
+    }
+
+    /// One task's imagined paths as policy samples (baseline fitted on them first, as in the original).
+    func samples(from paths: TaskPaths, withDistribution: Bool) -> PolicySamples {
+        var baseline = LinearFeatureBaseline()
+        return context.policySamples(observations: paths.observations, actions: paths.actions, rewards: paths.rewards,
+                                     lengths: paths.lengths, means: withDistribution ? paths.means : [],
+                                     logStds: withDistribution ? paths.logStds : [], baseline: &baseline)
+    }
+}
+
+/// Per-iteration totals of the meta-steps' phases.
+struct MetaStepTiming {
+    var sampling = 0.0, processing = 0.0, inner = 0.0, outer = 0.0
+    var accepted = 0, steps = 0, kl = 0.0, stepFraction = 0.0
+
+    mutating func add(_ result: TRPOStepResult) {
+        steps += 1
+        accepted += result.accepted ? 1 : 0
+        kl += result.kl
+        stepFraction += result.stepFraction
+    }
+
+    func record(into log: inout IterationLog) {
+        log.record("Time-DynSampling", sampling)
+        log.record("Time-DynSampleProc", processing)
+        log.record("Time-InnerStep", inner)
+        log.record("Time-OuterStep", outer)
+        log.record("TRPO-Accepted", Double(accepted))
+        log.record("TRPO-MeanKL", kl / Double(max(steps, 1)))
+        log.record("TRPO-MeanStepFraction", stepFraction / Double(max(steps, 1)))
+    }
+}
+
+/// Wall-clock laps in seconds.
+struct Stopwatch {
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    /// Seconds since the previous lap (or creation).
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) * 1e-9
+    }
+}
+
+/// Population standard deviation.
+func standardDeviation(_ x: [Double]) -> Double {
+    guard !x.isEmpty else { return 0 }
+    let mean = x.reduce(0, +) / Double(x.count)
+    return (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)).squareRoot()
+}

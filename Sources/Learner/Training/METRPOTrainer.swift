@@ -1,0 +1,74 @@
+import Core
+
+/// The ME-TRPO baseline on MB-MPO's machinery (spec §6): one policy, no adaptation, each iteration real data with
+/// the current stochastic policy, an ensemble refit on all data, then plain TRPO steps, each on fresh imagined
+/// rollouts where every row steps through an independent random member (no observation clip). The linear baseline
+/// persists across steps and predicts before it is refitted (rllab's order).
+public final class METRPOTrainer: Trainer {
+    public let context: TrainingContext
+    let imagination: ImaginedSampler
+    var baseline = LinearFeatureBaseline()
+    var config: TrainingConfig { context.config }
+
+    public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
+        context = TrainingContext(config: config, real: real, environment: environment)
+        imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
+                                      tasks: 1, horizon: config.sampling.horizon, propagation: .randomMember,
+                                      clip: config.sampling.clipObservations)
+    }
+
+    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
+        try context.logIteration { log in
+            var clock = Stopwatch()
+            progress("sampling")
+            let paths: [Trajectory]
+            if context.iteration == 0 {
+                paths = try context.collectRandomData()
+            } else {
+                paths = try context.sampleReal(parameterSets: [context.policy.parameters])
+                context.countExploration(paths, log: &log)
+            }
+            context.addToBuffer(paths)
+            log.record("Time-EnvSampling", clock.lap())
+
+            progress("model fit")
+            context.fitDynamics(log: &log)
+            log.record("Time-ModelFit", clock.lap())
+
+            var timing = MetaStepTiming()
+            for step in 0..<config.meta.stepsPerIteration {
+                progress("policy step \(step + 1)/\(config.meta.stepsPerIteration)")
+                let imagined = policyStep(timing: &timing)
+                if step == 0 { log.record("DynTrajs0-AverageReturn", imagined) }
+                if step == config.meta.stepsPerIteration - 1 { log.record("DynTrajsLast-AverageReturn", imagined) }
+            }
+            timing.record(into: &log)
+        }
+    }
+
+    /// Imagined rollouts with θ, advantages, one TRPO step; returns the imagined average return.
+    func policyStep(timing: inout MetaStepTiming) -> Double {
+        var clock = Stopwatch()
+        let policy = context.policy
+        let theta = policy.parameters
+        let paths = imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
+            let (m, l) = policy.blockDistributions(observations: Array(observations), parameterSets: [theta])
+            for i in 0..<means.count {
+                means[i] = m[i]
+                logStds[i] = l[i]
+            }
+        }, using: &context.imaginationRNG)[0]
+        timing.sampling += clock.lap()
+        let samples = context.policySamples(observations: paths.observations, actions: paths.actions,
+                                            rewards: paths.rewards, lengths: paths.lengths, means: paths.means,
+                                            logStds: paths.logStds, baseline: &baseline)
+        timing.processing += clock.lap()
+        let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: config.threads)
+        var parameters = theta
+        let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
+        context.policy.parameters = parameters
+        timing.outer += clock.lap()
+        timing.add(result)
+        return ReturnStatistics(paths.returns).mean
+    }
+}

@@ -1,0 +1,186 @@
+/// The model-based algorithm to train with.
+public enum Algorithm: String, Codable, CaseIterable, Sendable {
+    /// Model-based meta-policy optimization (the paper's method).
+    case mbMPO = "mb-mpo"
+    /// Model-ensemble TRPO: one policy, plain TRPO on imagined data of random members (spec §6).
+    case meTRPO = "me-trpo"
+    /// Model-based MPC by random shooting through the ensemble (spec §6).
+    case mbMPC = "mb-mpc"
+}
+
+/// How much real and imagined data an iteration collects.
+public struct SamplingConfig: Codable, Equatable, Sendable {
+    /// Steps per episode, real and imagined (200 in the paper).
+    public var horizon: Int = 200
+    /// Real rollouts per task and iteration (1); real environments = tasks × this.
+    public var realRolloutsPerTask: Int = 1
+    /// Imagined rollouts per task and sampling phase (50, so 1 000 parallel rows for 20 tasks).
+    public var imaginedRolloutsPerTask: Int = 50
+    /// Imagined steps each sampling phase must complete (0: rows × horizon, i.e. 200 000 in the paper).
+    public var imaginedSteps: Int = 0
+    /// Random-action steps of the first iteration, counted in completed paths of the real environments
+    /// (5 000 requested; the stopping rule collects 8 000 on tasks without early termination).
+    public var initialRandomSteps: Int = 5_000
+    /// Predicted observations are clipped to ±this in imagined rollouts (nil: no clip).
+    public var clipObservations: Double? = 1_000
+    /// Whether to run the pre-/post-update evaluation rollouts in the real environment (logged only).
+    public var evaluate: Bool = true
+
+    public init() {}
+}
+
+/// The meta-learning step (MB-MPO) and the policy steps of ME-TRPO.
+public struct MetaConfig: Codable, Equatable, Sendable {
+    /// Tasks in the meta-batch M (20); task i uses ensemble member ⌊i·K/M⌋.
+    public var metaBatchSize: Int = 20
+    /// Inner-step size α for every parameter (0.001).
+    public var innerStepSize: Double = 0.001
+    /// TRPO steps per iteration (30).
+    public var stepsPerIteration: Int = 30
+    /// The TRPO step: KL bound 0.01, 10 CG iterations, damping 1e-5, 15 backtracks × 0.8.
+    public var trpo: TRPOConfig = TRPOConfig()
+
+    public init() {}
+}
+
+/// Random-shooting MPC (MB-MPC).
+public struct MPCConfig: Codable, Equatable, Sendable {
+    /// Action sequences scored per real step (1 000).
+    public var candidates: Int = 1_000
+    /// Planning horizon (10).
+    public var planningHorizon: Int = 10
+    /// Discount of the planned rewards (0.99).
+    public var discount: Double = 0.99
+
+    public init() {}
+}
+
+/// Everything a training run needs besides the environment.
+public struct TrainingConfig: Codable, Equatable, Sendable {
+    /// The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).
+    public var environment: String = "half-cheetah"
+    public var algorithm: Algorithm = .mbMPO
+    /// Outer iterations (100 in the paper).
+    public var iterations: Int = 100
+    /// Seed of every random stream of the run.
+    public var seed: UInt64 = 0
+    /// Worker threads (ensemble, meta-step, samplers); results do not depend on it.
+    public var threads: Int = 2
+    public var sampling = SamplingConfig()
+    public var dynamics = DynamicsConfig()
+    public var policy = PolicyConfig()
+    public var meta = MetaConfig()
+    public var advantages = AdvantageConfig()
+    public var mpc = MPCConfig()
+
+    public init() {}
+
+    /// The paper's settings (spec §7) for `algorithm`.
+    public static func paper(_ algorithm: Algorithm, environment: String) -> TrainingConfig {
+        var config = TrainingConfig()
+        config.environment = environment
+        config.algorithm = algorithm
+        switch algorithm {
+        case .mbMPO:
+            break
+        case .meTRPO:
+            // spec §6/§7.2: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in rows of
+            // 100 random-member rollouts without clipping, predict-then-fit baseline
+            config.sampling.initialRandomSteps = 4_000
+            config.sampling.imaginedRolloutsPerTask = 5
+            config.sampling.imaginedSteps = 50_000
+            config.sampling.clipObservations = nil
+            config.dynamics.maxEpochs = 1_000
+            config.dynamics.bufferCapacity = 100_000_000
+            config.advantages.baselineOrder = .predictThenFit
+        case .mbMPC:
+            config.sampling.initialRandomSteps = 4_000
+            config.sampling.evaluate = false
+            config.dynamics.maxEpochs = 200
+        }
+        return config
+    }
+
+    /// Real environments stepped together: tasks × rollouts per task (20).
+    public var realEnvironments: Int { meta.metaBatchSize * sampling.realRolloutsPerTask }
+    /// Imagined rows stepped together: tasks × rollouts per task (1 000).
+    public var imaginedRows: Int { meta.metaBatchSize * sampling.imaginedRolloutsPerTask }
+    /// Real steps per iteration after the first (4 000).
+    public var realStepsPerIteration: Int { realEnvironments * sampling.horizon }
+    /// Imagined steps per sampling phase (200 000).
+    public var imaginedStepsPerPhase: Int {
+        sampling.imaginedSteps > 0 ? sampling.imaginedSteps : imaginedRows * sampling.horizon
+    }
+}
+
+/// A configuration value outside its valid range.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    /// Dotted key path, e.g. `meta.metaBatchSize`.
+    public let key: String
+    public let reason: String
+
+    public var description: String { "configuration '\(key)': \(reason)" }
+}
+
+extension TrainingConfig {
+    /// Checks every range and cross-field rule; throws the first violation with its key path.
+    public func validate() throws {
+        func require(_ condition: Bool, _ key: String, _ reason: String) throws {
+            if !condition { throw ConfigurationError(key: key, reason: reason) }
+        }
+        try require(iterations >= 1, "iterations", "must be at least 1, got \(iterations)")
+        try require(threads >= 1 && threads <= 256, "threads", "must be in 1…256, got \(threads)")
+        try require(sampling.horizon >= 2, "sampling.horizon", "must be at least 2, got \(sampling.horizon)")
+        try require(sampling.realRolloutsPerTask >= 1, "sampling.realRolloutsPerTask", "must be at least 1")
+        try require(sampling.imaginedRolloutsPerTask >= 1, "sampling.imaginedRolloutsPerTask", "must be at least 1")
+        try require(sampling.imaginedSteps >= 0, "sampling.imaginedSteps", "must not be negative")
+        try require(sampling.initialRandomSteps >= 1, "sampling.initialRandomSteps", "must be at least 1")
+        try require((sampling.clipObservations ?? 1) > 0, "sampling.clipObservations", "must be positive or null")
+        try require(meta.metaBatchSize >= 1, "meta.metaBatchSize", "must be at least 1")
+        try require(meta.innerStepSize >= 0, "meta.innerStepSize", "must not be negative")
+        try require(meta.stepsPerIteration >= 0, "meta.stepsPerIteration", "must not be negative")
+        try require(meta.trpo.maxKL > 0, "meta.trpo.maxKL", "must be positive")
+        try require(meta.trpo.cgIterations >= 1, "meta.trpo.cgIterations", "must be at least 1")
+        try require(meta.trpo.backtrackRatio > 0 && meta.trpo.backtrackRatio < 1, "meta.trpo.backtrackRatio",
+                    "must lie in (0, 1)")
+        try require(dynamics.members >= 1, "dynamics.members", "must be at least 1")
+        try require(!dynamics.hiddenSizes.isEmpty && dynamics.hiddenSizes.allSatisfy { $0 >= 1 },
+                    "dynamics.hiddenSizes", "needs at least one positive width")
+        try require(dynamics.learningRate > 0, "dynamics.learningRate", "must be positive")
+        try require(dynamics.batchSize >= 1, "dynamics.batchSize", "must be at least 1")
+        try require(dynamics.maxEpochs >= 1, "dynamics.maxEpochs", "must be at least 1")
+        try require(dynamics.validationFraction > 0 && dynamics.validationFraction < 1,
+                    "dynamics.validationFraction", "must lie in (0, 1)")
+        try require(dynamics.rollingAveragePersistence > 0 && dynamics.rollingAveragePersistence < 1,
+                    "dynamics.rollingAveragePersistence", "must lie in (0, 1)")
+        try require(dynamics.bufferCapacity >= 1, "dynamics.bufferCapacity", "must be at least 1")
+        try require(!policy.hiddenSizes.isEmpty && policy.hiddenSizes.allSatisfy { $0 >= 1 },
+                    "policy.hiddenSizes", "needs at least one positive width")
+        try require(advantages.discount > 0 && advantages.discount <= 1, "advantages.discount", "must lie in (0, 1]")
+        try require(advantages.gaeLambda >= 0 && advantages.gaeLambda <= 1, "advantages.gaeLambda",
+                    "must lie in [0, 1]")
+        try require(mpc.candidates >= 1, "mpc.candidates", "must be at least 1")
+        try require(mpc.planningHorizon >= 1, "mpc.planningHorizon", "must be at least 1")
+        if algorithm == .mbMPO {
+            // task i uses member ⌊i·K/M⌋ and imagined rows are cut into K member blocks
+            try require(meta.metaBatchSize % dynamics.members == 0, "meta.metaBatchSize",
+                        "must be a multiple of dynamics.members (\(dynamics.members)) for MB-MPO")
+        }
+    }
+}
+
+extension TrainingConfig {
+    /// A short demonstration run: the paper's method at reduced imagined batch, meta-steps and model size, so
+    /// that half-cheetah shows clear learning in minutes on two cores.
+    public static func quick(_ algorithm: Algorithm, environment: String) -> TrainingConfig {
+        var config = TrainingConfig.paper(algorithm, environment: environment)
+        config.iterations = 10
+        config.sampling.imaginedRolloutsPerTask = algorithm == .meTRPO ? 5 : 10
+        config.sampling.imaginedSteps = algorithm == .meTRPO ? 20_000 : 0
+        config.meta.stepsPerIteration = 10
+        config.dynamics.hiddenSizes = [256, 256]
+        config.dynamics.maxEpochs = algorithm == .mbMPC ? 50 : 100
+        config.mpc.candidates = 200
+        return config
+    }
+}

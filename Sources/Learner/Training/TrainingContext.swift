@@ -1,0 +1,129 @@
+import Core
+import Dispatch
+
+/// What every model-based trainer shares: the environments, the ensemble, the policy, the random streams, the
+/// step counters, and the steps that collect real data and refit the ensemble.
+public final class TrainingContext {
+    public let config: TrainingConfig
+    public let spec: EnvironmentSpec
+    public let ensemble: DynamicsEnsemble
+    public internal(set) var policy: GaussianMLPPolicy
+    public internal(set) var iteration = 0
+    /// Real steps as the original logs them (`n_timesteps`; the random phase counts as `initialRandomSteps`).
+    public internal(set) var loggedTimesteps = 0
+    /// Real steps actually taken for training data (evaluation rollouts excluded).
+    public internal(set) var realSteps = 0
+    /// Random streams: real action noise, imagined rollouts.
+    public var actionRNG: SplitMix64
+    public var imaginationRNG: SplitMix64
+    let real: any TrajectorySampler
+    let environment: any Environment
+
+    /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task for
+    ///   imagined resets and the model reward/done functions.
+    public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
+        precondition(real.environmentCount == config.realEnvironments,
+                     "the real sampler has \(real.environmentCount) environments, need \(config.realEnvironments)")
+        self.config = config
+        spec = environment.spec
+        self.real = real
+        self.environment = environment
+        let root = SplitMix64(seed: config.seed)
+        var policyRNG = root.derived(stream: 1)
+        var modelRNG = root.derived(stream: 2)
+        actionRNG = root.derived(stream: 3)
+        imaginationRNG = root.derived(stream: 4)
+        policy = GaussianMLPPolicy(observationSize: spec.observationSize, actionSize: spec.actionSize,
+                                   config: config.policy, using: &policyRNG)
+        ensemble = DynamicsEnsemble(config: config.dynamics, spec: spec, using: &modelRNG, threads: config.threads)
+    }
+
+    /// The first iteration's data: uniform random actions until the completed paths hold `initialRandomSteps`.
+    func collectRandomData() throws -> [Trajectory] {
+        let paths = try withUnsafeMutablePointer(to: &actionRNG) { rng in
+            try real.sample(horizon: config.sampling.horizon, stop: .completedSteps(config.sampling.initialRandomSteps),
+                            policy: uniformRandomPolicy(using: rng))
+        }
+        loggedTimesteps += config.sampling.initialRandomSteps
+        realSteps += paths.reduce(0) { $0 + $1.length }
+        return paths
+    }
+
+    /// Real rollouts until `realStepsPerIteration` completed steps, environment j acting with
+    /// parameterSets[task of j] (a single set: every environment).
+    func sampleReal(parameterSets: [[Double]]) throws -> [Trajectory] {
+        let blocks = parameterSets.count == 1
+            ? [[Double]](repeating: parameterSets[0], count: config.meta.metaBatchSize) : parameterSets
+        let policy = self.policy
+        return try sampleReal { observations, actions, rng in
+            let output = policy.sampleBlocks(observations: Array(observations), parameterSets: blocks, using: &rng)
+            for i in 0..<actions.count { actions[i] = output.actions[i] }
+        }
+    }
+
+    /// Real rollouts until `realStepsPerIteration` completed steps with an arbitrary batch controller.
+    func sampleReal(_ controller: @escaping (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
+                                             inout SplitMix64) -> Void) throws -> [Trajectory] {
+        try withUnsafeMutablePointer(to: &actionRNG) { rng in
+            try real.sample(horizon: config.sampling.horizon, stop: .completedSteps(config.realStepsPerIteration)) {
+                observations, actions in controller(observations, actions, &rng.pointee)
+            }
+        }
+    }
+
+    /// Counts exploration data collected after the first iteration and logs its returns as `EnvTrajs`.
+    func countExploration(_ paths: [Trajectory], log: inout IterationLog) {
+        loggedTimesteps += config.realStepsPerIteration
+        realSteps += paths.reduce(0) { $0 + $1.length }
+        log.record(returns: ReturnStatistics(paths: paths), prefix: "EnvTrajs")
+    }
+
+    /// Adds the paths' transitions (last step of each dropped) to the ensemble's buffer.
+    func addToBuffer(_ paths: [Trajectory]) {
+        let data = modelTransitions(from: paths, observationSize: spec.observationSize, actionSize: spec.actionSize)
+        ensemble.add(observations: data.observations, actions: data.actions, nextObservations: data.nextObservations)
+    }
+
+    /// Refits the ensemble on the whole buffer and logs epochs and losses.
+    func fitDynamics(log: inout IterationLog) {
+        let fit = ensemble.fit()
+        log.record("AvgEpochsPerModel", fit.meanEpochs)
+        log.record("StdEpochsPerModel", standardDeviation(fit.epochs.map(Double.init)))
+        log.record("ModelValidationLoss",
+                   fit.validationLosses.reduce(0, +) / Double(max(fit.validationLosses.count, 1)))
+        log.record("ModelTransitions", Double(fit.samples))
+    }
+
+    /// Baseline, advantages and the policy-sample bundle of one task's paths.
+    func policySamples(observations: [Double], actions: [Double], rewards: [Double], lengths: [Int],
+                       means: [Double] = [], logStds: [Double] = [],
+                       baseline: inout LinearFeatureBaseline) -> PolicySamples {
+        let batch = PathBatch(observationSize: spec.observationSize, observations: observations, rewards: rewards,
+                              lengths: lengths)
+        let advantages = Advantages.compute(batch, baseline: &baseline, config: config.advantages).advantages
+        return PolicySamples(observationSize: spec.observationSize, actionSize: spec.actionSize,
+                             observations: observations, actions: actions, advantages: advantages,
+                             oldMeans: means, oldLogStds: logStds)
+    }
+
+    /// Starts a log row and finishes it with the counters and the iteration time.
+    func logIteration(_ body: (inout IterationLog) throws -> Void) rethrows -> IterationLog {
+        var log = IterationLog()
+        let start = DispatchTime.now().uptimeNanoseconds
+        log.record("Iteration", Double(iteration))
+        try body(&log)
+        iteration += 1
+        log.record("n_timesteps", Double(loggedTimesteps))
+        log.record("RealSteps", Double(realSteps))
+        log.record("Time-Itr", Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        return log
+    }
+}
+
+/// A model-based training algorithm run iteration by iteration.
+public protocol Trainer: AnyObject {
+    /// The shared state.
+    var context: TrainingContext { get }
+    /// Runs one outer iteration; `progress` receives short phase names for a live display.
+    func runIteration(progress: (String) -> Void) throws -> IterationLog
+}
