@@ -167,6 +167,17 @@ public protocol Environment: AnyObject, RewardModel {
     /// Applies a normalized action in [-1, 1]^actionSize (scaled to the actuator bounds and clipped) for one step.
     /// Throws ``EnvironmentError`` for a wrong-length or non-finite action.
     func step(_ action: [Double]) throws -> StepResult
+
+    /// The last step's action as applied (scaled to the bounds and clipped); by default the action clipped to
+    /// [-1, 1] mapped onto the bounds.
+    var appliedAction: [Double] { get }
+
+    /// Appends the full simulator state (generalized positions and velocities) for replay; by default nothing.
+    func appendState(qpos: inout [Double], qvel: inout [Double])
+}
+
+extension Environment {
+    public func appendState(qpos: inout [Double], qvel: inout [Double]) {}
 }
 
 /// Checks an action's length and finiteness; shared by every environment.

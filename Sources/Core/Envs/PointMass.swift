@@ -50,6 +50,8 @@ public final class PointMass: Environment {
     public let spec: EnvironmentSpec
     /// Current observation [p, v, g − p].
     public private(set) var observation: [Double] = [0, 0, 0, 0, 0, 0]
+    /// The last step's force after clipping.
+    public private(set) var appliedAction: [Double] = [0, 0]
 
     /// Creates the environment; call ``reset(using:)`` before stepping.
     public init(config: Config = Config()) {
@@ -74,6 +76,7 @@ public final class PointMass: Environment {
         var next = o
         for j in 0..<2 {
             let force = min(max(action[j], -1), 1)
+            appliedAction[j] = force
             let v = o[2 + j] + dt * (force - config.damping * o[2 + j])
             let p = o[j] + dt * v
             let goal = o[4 + j] + o[j]

@@ -4,8 +4,14 @@ import Core
 public protocol MuJoCoEnvironment: Environment {
     /// The simulation this environment steps.
     var simulation: Simulation { get }
-    /// The action of the last step as applied to the actuators (scaled to the bounds, clipped).
-    var appliedAction: [Double] { get }
+}
+
+extension MuJoCoEnvironment {
+    /// Appends qpos and qvel of the simulation.
+    public func appendState(qpos: inout [Double], qvel: inout [Double]) {
+        qpos.append(contentsOf: simulation.qpos)
+        qvel.append(contentsOf: simulation.qvel)
+    }
 }
 
 /// The machinery every MuJoCo environment shares: action scaling, guarded stepping, noisy resets.

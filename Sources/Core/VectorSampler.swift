@@ -2,24 +2,25 @@ import Core
 
 /// Steps N environments of one task in lockstep on worker threads, with one batched policy call per step.
 ///
-/// Each environment owns its `mjData` and its random stream (`seed` derived by environment index); the model is
-/// shared read-only. Environments are split over threads in fixed contiguous chunks and the policy runs on the
+/// Each environment owns its state (for MuJoCo tasks its `mjData`; the model is shared read-only) and its random
+/// stream (`seed` derived by environment index). Environments are split over threads in fixed contiguous chunks and the policy runs on the
 /// calling thread, so trajectories are bit-identical for any thread count.
 ///
 /// An environment whose episode ends (termination, divergence or the horizon) records its trajectory and is
 /// reset at once; it keeps sampling. Trajectories are returned in completion order (step, then environment index).
 public final class VectorSampler: TrajectorySampler {
-    public let environments: [any MuJoCoEnvironment]
+    public let environments: [any Environment]
     public let spec: EnvironmentSpec
     /// Worker threads used for stepping.
     public var threads: Int { pool.threads }
     private let pool: WorkerPool
     private var generators: [SplitMix64]
 
-    /// Creates `count` environments of task `id` over `model`, seeded from `seed`.
-    public init(id: EnvironmentID, model: MuJoCoModel, count: Int, seed: UInt64, threads: Int = 1) throws {
-        precondition(count >= 1, "need at least one environment, got \(count)")
-        environments = try (0..<count).map { _ in try id.make(model: model) }
+    /// Steps `environments` (at least one, all of the same task), seeded from `seed`.
+    public init(environments: [any Environment], seed: UInt64, threads: Int = 1) {
+        precondition(!environments.isEmpty, "need at least one environment")
+        let count = environments.count
+        self.environments = environments
         spec = environments[0].spec
         pool = WorkerPool(threads: max(1, min(threads, count)))
         let root = SplitMix64(seed: seed)
@@ -97,16 +98,14 @@ public final class VectorSampler: TrajectorySampler {
     private func startEpisode(_ j: Int, into path: inout Trajectory, observations: inout [Double]) {
         let observation = environments[j].reset(using: &generators[j])
         path.environment = j
-        let sim = environments[j].simulation
-        path.qpos.append(contentsOf: sim.qpos)
-        path.qvel.append(contentsOf: sim.qvel)
+        environments[j].appendState(qpos: &path.qpos, qvel: &path.qvel)
         path.observations.reserveCapacity(spec.horizon * spec.observationSize)
         let obsSize = spec.observationSize
         for i in 0..<obsSize { observations[j * obsSize + i] = observation[i] }
     }
 
     /// Steps environment j and records the step; returns whether its episode ended.
-    private static func stepEnvironment(_ env: any MuJoCoEnvironment, action: [Double], path: inout Trajectory,
+    private static func stepEnvironment(_ env: any Environment, action: [Double], path: inout Trajectory,
                                         horizon: Int, observations: UnsafeMutableBufferPointer<Double>, row j: Int,
                                         observationSize obsSize: Int) throws -> Bool {
         let before = UnsafeBufferPointer(rebasing: observations[(j * obsSize)..<((j + 1) * obsSize)])
@@ -115,8 +114,7 @@ public final class VectorSampler: TrajectorySampler {
         path.actions.append(contentsOf: action)
         path.appliedActions.append(contentsOf: env.appliedAction)
         path.rewards.append(result.reward)
-        path.qpos.append(contentsOf: env.simulation.qpos)
-        path.qvel.append(contentsOf: env.simulation.qvel)
+        env.appendState(qpos: &path.qpos, qvel: &path.qvel)
         for i in 0..<obsSize { observations[j * obsSize + i] = result.observation[i] }
         var end = result.end
         if end == .running && path.length >= horizon { end = .truncated }

@@ -1,0 +1,138 @@
+import Core
+import Learner
+import Testing
+
+/// End-to-end iterations of the three trainers on the point-mass task with tiny settings.
+@Suite struct TrainerTests {
+    /// 4 tasks, 2 members, horizon 10, tiny networks: one iteration takes well under a second.
+    static func tinyConfig(_ algorithm: Algorithm, seed: UInt64 = 3, threads: Int = 1) -> TrainingConfig {
+        var config = TrainingConfig.paper(algorithm, environment: "point-mass")
+        config.seed = seed
+        config.threads = threads
+        config.iterations = 2
+        config.sampling.horizon = 10
+        config.sampling.initialRandomSteps = 60
+        config.sampling.imaginedRolloutsPerTask = 2
+        config.sampling.imaginedSteps = algorithm == .meTRPO ? 50 : 0
+        config.meta.metaBatchSize = 4
+        config.meta.stepsPerIteration = 2
+        config.dynamics.members = 2
+        config.dynamics.hiddenSizes = [16, 16]
+        config.dynamics.maxEpochs = 5
+        config.dynamics.batchSize = 50
+        config.policy.hiddenSizes = [8, 8]
+        config.mpc.candidates = 16
+        config.mpc.planningHorizon = 3
+        return config
+    }
+
+    static func makeTrainer(_ config: TrainingConfig) -> any Trainer {
+        var pointMass = PointMass.Config()
+        pointMass.horizon = config.sampling.horizon
+        let real = VectorSampler(environments: (0..<config.realEnvironments).map { _ in PointMass(config: pointMass) },
+                                 seed: config.seed, threads: config.threads)
+        let environment = PointMass(config: pointMass)
+        switch config.algorithm {
+        case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
+        case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
+        case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
+        }
+    }
+
+    static func run(_ config: TrainingConfig) throws -> (logs: [IterationLog], trainer: any Trainer) {
+        let trainer = makeTrainer(config)
+        let logs = try (0..<config.iterations).map { _ in try trainer.runIteration { _ in } }
+        return (logs, trainer)
+    }
+
+    @Test(arguments: Algorithm.allCases)
+    func iterationsRunEndToEndWithFiniteValues(_ algorithm: Algorithm) throws {
+        let config = Self.tinyConfig(algorithm)
+        try config.validate()
+        let (logs, trainer) = try Self.run(config)
+        #expect(logs.count == 2)
+        for log in logs {
+            #expect(log.values.allSatisfy { $0.isFinite })
+            #expect(log["AvgEpochsPerModel"].map { $0 >= 1 && $0 <= 5 } == true)
+        }
+        // the random phase: 4 environments of 10-step paths stop once ≥ 60 completed steps, i.e. at 80;
+        // the log counts the requested 60 as the original does
+        #expect(logs[0]["RealSteps"] == 80)
+        #expect(logs[0]["n_timesteps"] == 60)
+        #expect(logs[1]["n_timesteps"] == 100)  // 60 + 40
+        #expect(logs[1]["EnvTrajs-NumTrajs"] == 4)
+        // 8 random paths of 10 steps give 72 transitions (last step of each dropped), then 4 paths give 36 more
+        #expect(logs[0]["ModelTransitions"] == 72)
+        #expect(logs[1]["ModelTransitions"] == 108)
+        #expect(trainer.context.policy.parameters.allSatisfy { $0.isFinite })
+        switch algorithm {
+        case .mbMPO:
+            let mbmpo = try #require(trainer as? MBMPOTrainer)
+            #expect(mbmpo.explorationParameters.count == 4)
+            #expect(mbmpo.explorationParameters.allSatisfy { $0.count == trainer.context.policy.layout.parameterCount })
+            #expect(logs[1]["PrePolicy-NumTrajs"] == 4 && logs[1]["PostPolicy-NumTrajs"] == 4)
+            #expect(logs[1]["TRPO-MeanKL"].map { $0 <= config.meta.trpo.maxKL } == true)
+        case .meTRPO:
+            #expect(logs[1]["TRPO-MeanKL"].map { $0 <= config.meta.trpo.maxKL } == true)
+        case .mbMPC:
+            #expect(logs[1]["TRPO-MeanKL"] == nil)
+        }
+    }
+
+    @Test(arguments: Algorithm.allCases)
+    func sameSeedSameResultsForAnyThreadCount(_ algorithm: Algorithm) throws {
+        let (a, trainerA) = try Self.run(Self.tinyConfig(algorithm, seed: 5, threads: 1))
+        let (b, trainerB) = try Self.run(Self.tinyConfig(algorithm, seed: 5, threads: 2))
+        let (c, _) = try Self.run(Self.tinyConfig(algorithm, seed: 6, threads: 1))
+        func results(_ logs: [IterationLog]) -> [[Double]] {
+            logs.map { log in zip(log.keys, log.values).filter { !$0.0.hasPrefix("Time-") }.map(\.1) }
+        }
+        #expect(results(a) == results(b))
+        #expect(results(a) != results(c))
+        #expect(trainerA.context.policy.parameters == trainerB.context.policy.parameters)
+        #expect(trainerA.context.ensemble.parameters(member: 1) == trainerB.context.ensemble.parameters(member: 1))
+    }
+
+    /// Imagined row r belongs to task ⌊r·M/P⌋ and steps through member ⌊task·K/M⌋: the block prediction of each
+    /// task's rows equals that member's own prediction.
+    @Test func taskToMemberMapping() throws {
+        var rng = SplitMix64(seed: 1)
+        var dynamics = DynamicsConfig()
+        dynamics.members = 5
+        dynamics.hiddenSizes = [8]
+        let ensemble = DynamicsEnsemble(config: dynamics, observationSize: 6, actionSize: 2, using: &rng, threads: 1)
+        let (tasks, perTask) = (20, 3)
+        let rows = tasks * perTask
+        let observations = (0..<(rows * 6)).map { _ in rng.nextUniform(-1, 1) }
+        let actions = (0..<(rows * 2)).map { _ in rng.nextUniform(-1, 1) }
+        let blocks = ensemble.predictBlocks(observations: observations, actions: actions)
+        let sampler = ImaginedSampler(ensemble: ensemble, environment: PointMass(), rows: rows, tasks: tasks,
+                                      horizon: 5, propagation: .blocks, clip: 1000)
+        for task in 0..<tasks {
+            let member = task * 5 / tasks
+            #expect(member == task / 4)
+            let own = ensemble.predict(observations: observations, actions: actions, propagation: .member(member),
+                                       using: &rng)
+            let other = ensemble.predict(observations: observations, actions: actions,
+                                         propagation: .member((member + 1) % 5), using: &rng)
+            for row in (task * perTask)..<((task + 1) * perTask) {
+                #expect(sampler.task(ofRow: row) == task)
+                let range = (row * 6)..<((row + 1) * 6)
+                #expect(Array(blocks[range]) == Array(own[range]))
+                #expect(Array(blocks[range]) != Array(other[range]))
+            }
+        }
+    }
+
+    @Test func invalidConfigurationsNameTheKey() {
+        var config = Self.tinyConfig(.mbMPO)
+        config.meta.metaBatchSize = 3
+        #expect(throws: ConfigurationError(key: "meta.metaBatchSize",
+                                           reason: "must be a multiple of dynamics.members (2) for MB-MPO")) {
+            try config.validate()
+        }
+        config = Self.tinyConfig(.mbMPO)
+        config.dynamics.validationFraction = 1.5
+        #expect(throws: ConfigurationError.self) { try config.validate() }
+    }
+}
