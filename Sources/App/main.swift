@@ -1,1 +1,1 @@
-BenchDynamics.main()
+print("mbmpo")
