@@ -25,3 +25,26 @@ struct AdamTests {
         #expect(adam.step == 2)
     }
 }
+
+@Suite("Adam, vector path")
+struct AdamVectorPathTests {
+    @Test("19 parameters (two 8-lane blocks and a tail) equal a scalar reference bit for bit over 3 steps")
+    func vectorPathMatchesScalarReference() {
+        var adam = Adam<Float>(parameterCount: 19, learningRate: 0.01)
+        var theta: [Float] = (0..<19).map { Float($0) * 0.1 - 0.9 }
+        var reference = theta, m = [Float](repeating: 0, count: 19), v = m
+        for step in 1...3 {
+            let g: [Float] = (0..<19).map { Float(($0 * 7 + step * 3) % 11) * 0.05 - 0.25 }
+            adam.update(parameters: &theta, gradient: g)
+            let t = Double(step)
+            let lr = Float(0.01 * (1 - _powForTests(0.999, t)).squareRoot() / (1 - _powForTests(0.9, t)))
+            for i in 0..<19 {
+                m[i] = Float(0.9) * m[i] + (1 - Float(0.9)) * g[i]
+                v[i] = Float(0.999) * v[i] + (1 - Float(0.999)) * g[i] * g[i]
+                reference[i] -= lr * m[i] / (v[i].squareRoot() + Float(1e-8))
+            }
+        }
+        #expect(theta == reference)
+        #expect(adam.firstMoment == m && adam.secondMoment == v)
+    }
+}

@@ -93,6 +93,17 @@ extension DynamicsSuites {
             // three steps: each row advanced by 3·c_k; 300 rows → blocks of 100 (each split into work units of 100)
             let expected = (0..<600).map { (i: Int) -> Float in 3 * constants[i / 200] }
             #expect(state == expected)
+            // the Double entry point: same rows, one step from 0.5
+            var doubles = [Double](repeating: 0.5, count: 600)
+            let doubleActions = [Double](repeating: 0, count: 300)
+            doubleActions.withUnsafeBufferPointer { a in
+                doubles.withUnsafeMutableBufferPointer { s in
+                    guard let sp = s.baseAddress, let ap = a.baseAddress else { return }
+                    ensemble.predictBlocks(observations: UnsafePointer(sp), actions: ap, rows: 300, into: sp,
+                                           workspace: workspace)
+                }
+            }
+            #expect(doubles == (0..<600).map { 0.5 + Double(constants[$0 / 200]) })
         }
 
         @Test("random member: each row uses the member drawn for it, in row order, from the given generator")

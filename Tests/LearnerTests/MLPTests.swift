@@ -39,4 +39,27 @@ struct MLPTests {
         let mse = zip(y, t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(y.count)
         #expect(abs(analytic.loss - mse) < 1e-14)
     }
+
+    @Test("a batch cut into slices (batchRows = whole batch) sums to the whole-batch loss and gradient")
+    func slicesSumToBatch() {
+        var rng = SplitMix64(seed: 25)
+        let net = MLP<Double>(layerSizes: [3, 6, 2], activation: .relu, weightNormalization: true, using: &rng)
+        let x = randomValues(5 * 3, seed: 26), t = randomValues(5 * 2, seed: 27)
+        let whole = net.lossAndGradient(input: x, target: t, rows: 5)
+        let weights = MLPWeights<Double>(layerSizes: net.layerSizes)
+        net.computeWeights(into: weights)
+        var loss = 0.0, gradient = [Double](repeating: 0, count: net.parameterCount)
+        for (lower, upper) in [(0, 2), (2, 5)] {
+            let ws = MLPWorkspace<Double>(layerSizes: net.layerSizes, weightNormalization: true, capacity: 3,
+                                          training: true)
+            let part = Array(x[(lower * 3)..<(upper * 3)]), target = Array(t[(lower * 2)..<(upper * 2)])
+            loss += withPointers(part) { xp in withPointers(target) { tp in
+                net.lossAndGradient(input: xp, target: tp, rows: upper - lower, batchRows: 5, weights: weights,
+                                    workspace: ws)
+            } }
+            for i in gradient.indices { gradient[i] += ws.gradient[i] }
+        }
+        #expect(abs(loss - whole.loss) < 1e-14)
+        #expect(maxRelativeError(gradient, whole.gradient, floor: 1e-12) < 1e-12)
+    }
 }

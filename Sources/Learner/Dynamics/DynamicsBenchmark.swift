@@ -5,7 +5,7 @@ import Core
 /// (a) imagined steps: `rows` rows through K members with ``DynamicsEnsemble/Propagation/blocks``, in place,
 /// through one ``EnsembleWorkspace``; (b) training: Adam epochs (forward + backward + update, no validation) of all K
 /// members over `trainingSamples` rows at the configured batch size; (c) the time of exactly the sgemm calls of (a)
-/// and (b), issued with the same work split, as the ceiling.
+/// and (b), run with the same work split, as the ceiling.
 public enum DynamicsBenchmark {
     /// Measured rates and ceilings.
     public struct Report: Sendable, CustomStringConvertible {

@@ -4,7 +4,7 @@ extension DynamicsEnsemble {
     /// How rows of a batch are assigned to members.
     public enum Propagation: Equatable, Sendable {
         /// The batch is cut into K contiguous equal blocks; block k goes through member k (MB-MPO's imagined
-        /// rollouts: task i uses member ⌊i·K/tasks⌋). Rows must be divisible by K.
+        /// rollouts: rollout group i of G uses member ⌊i·K/G⌋). Rows must be divisible by K.
         case blocks
         /// Every row goes through an independent, uniformly random member (ME-TRPO, MB-MPC's `rand`).
         case randomMember

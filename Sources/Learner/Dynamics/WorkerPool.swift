@@ -45,12 +45,12 @@ private final class ClosureWork: ParallelWork {
     func perform(unit: Int, worker: Int) { body(unit, worker) }
 }
 
-/// Persistent helper threads (one fewer than the online processors, at least one) that wait on a condition variable.
+/// Persistent pool threads (one fewer than the online processors, at least one) that wait on a condition variable.
 final class WorkerThreads: @unchecked Sendable {
     // @unchecked: every shared field is read and written under `mutex`; `busy` serializes concurrent callers.
     static let shared = WorkerThreads(count: max(1, _onlineProcessors() - 1))
 
-    /// Number of helper threads (the calling thread works as worker 0).
+    /// Number of pool threads (the calling thread works as worker 0).
     let count: Int
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let busy: UnsafeMutablePointer<pthread_mutex_t>
@@ -103,7 +103,7 @@ final class WorkerThreads: @unchecked Sendable {
         pthread_mutex_unlock(mutex)
     }
 
-    /// A helper thread's loop: wait for a new generation, run its share, report completion.
+    /// A pool thread's loop: wait for a new generation, run its share, report completion.
     private func serve(index: Int) {
         var seen = 0
         pthread_mutex_lock(mutex)
@@ -160,7 +160,7 @@ private final class SpinMirror: @unchecked Sendable {
     #endif
 }
 
-/// What a helper thread needs to find its pool.
+/// What a pool thread needs to find its pool.
 private final class WorkerContext {
     let pool: WorkerThreads
     let index: Int

@@ -2,7 +2,7 @@
 ///
 /// The numeric kernels are generic over this protocol so that production code runs in `Float` while gradient checks
 /// instantiate the very same code at `Double`.
-public protocol GEMMScalar: BinaryFloatingPoint, Codable, Sendable {
+public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
     /// C = alpha · op(A) · op(B) + beta · C, row-major; op(A): (m × k), op(B): (k × n), C: (m × n).
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      alpha: Self, a: UnsafePointer<Self>, lda: Int,
