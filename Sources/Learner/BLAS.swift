@@ -31,7 +31,15 @@ public enum BLAS {
         cblas_dgemm(CblasRowMajor, ta, tb, m32, n32, k32, alpha, a, lda32, b, ldb32, beta, c, ldc32)
     }
 
-    /// Sets the number of threads OpenBLAS uses for large products.
+    /// Makes OpenBLAS single-threaded (if it is not already). The learner parallelizes over its own work units
+    /// and never lets OpenBLAS split a product, whose results differ in the last bits between OpenBLAS thread
+    /// counts; every parallel section calls this, and nothing in the library turns OpenBLAS threading back on.
+    @inlinable
+    public static func pinSingleThread() {
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+    }
+
+    /// Sets the number of threads OpenBLAS uses for large products (benchmarks of the BLAS ceiling only).
     public static func setThreads(_ count: Int) {
         openblas_set_num_threads(Int32(max(1, count)))
     }

@@ -19,9 +19,7 @@ protocol ParallelWork: AnyObject {
 enum WorkerPool {
     /// Calls `work.perform(unit:worker:)` for every unit in 0..<units; returns when all are done. Allocates nothing.
     static func run(units: Int, threads: Int, _ work: ParallelWork) {
-        let blasThreads = BLAS.threads
-        if blasThreads != 1 { BLAS.setThreads(1) }
-        defer { if blasThreads != 1 { BLAS.setThreads(blasThreads) } }
+        BLAS.pinSingleThread()
         let workers = max(1, min(threads, units, WorkerThreads.shared.count + 1))
         if workers == 1 {
             for u in 0..<units { work.perform(unit: u, worker: 0) }

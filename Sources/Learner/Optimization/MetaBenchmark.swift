@@ -82,9 +82,7 @@ public enum MetaBenchmark {
     /// Times one inner step and one meta-step on `threads` workers (fastest of `repeats` for each part).
     /// OpenBLAS runs single-threaded throughout (parallelism is over tasks), so its idle threads do not compete.
     public static func run(_ c: Configuration = Configuration(), threads: Int) -> Result {
-        let blasThreads = BLAS.threads
-        BLAS.setThreads(1)
-        defer { BLAS.setThreads(blasThreads) }
+        BLAS.pinSingleThread()
         var rng = SplitMix64(seed: c.seed ^ 0x5EED)
         let policy = GaussianMLPPolicy(observationSize: c.observationSize, actionSize: c.actionSize, config: c.policy,
                                        using: &rng)

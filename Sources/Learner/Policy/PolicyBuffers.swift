@@ -65,9 +65,7 @@ enum TaskParallel {
     /// Calls `body(task, worker)` for every task in 0..<count.
     static func run(count: Int, threads: Int, _ body: (Int, Int) -> Void) {
         let workers = max(1, min(threads, count))
-        let previous = BLAS.threads
-        if previous != 1 { BLAS.setThreads(1) }
-        defer { if previous != 1 { BLAS.setThreads(previous) } }
+        BLAS.pinSingleThread()
         if workers == 1 {
             for task in 0..<count { body(task, 0) }
             return

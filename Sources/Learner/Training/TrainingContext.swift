@@ -24,6 +24,8 @@ public final class TrainingContext {
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         precondition(real.environmentCount == config.realEnvironments,
                      "the real sampler has \(real.environmentCount) environments, need \(config.realEnvironments)")
+        // every product in training runs single-threaded inside our own fixed work partitions
+        BLAS.pinSingleThread()
         self.config = config
         spec = environment.spec
         self.real = real
