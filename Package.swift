@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
         .systemLibrary(name: "CGLFW", path: "Sources/CGLFW"),
         .systemLibrary(name: "CEGL", path: "Sources/CEGL"),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
         // Swift modules
         .target(name: "Core", swiftSettings: fast),
         .target(name: "Sim", dependencies: ["Core", "CMuJoCo"], swiftSettings: fast),
@@ -33,19 +34,22 @@ let package = Package(
         // inside Sources/App so that tests can import it
         .target(name: "Viewer", dependencies: ["Core", "Sim", "CMuJoCo", "CGLFW", "CEGL"], path: "Sources/App/Viewer",
                 swiftSettings: fast),
+        // HDF5 files: trajectories, checkpoints, dataset export; a library inside Sources/App so that tests can import it
+        .target(name: "Storage", dependencies: ["Core", "Sim", "Learner", "CHDF5"], path: "Sources/App/Storage"),
         .executableTarget(
             name: "App",
             dependencies: [
-                "Core", "Sim", "Learner", "Viewer",
+                "Core", "Sim", "Learner", "Viewer", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["Viewer"],
+            exclude: ["Viewer", "Storage"],
             swiftSettings: fast),
         // tests
         .target(name: "_TestSupport", dependencies: ["Core"], path: "Sources/_TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "_TestSupport"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "_TestSupport"]),
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Core", "Sim", "Learner", "Storage", "_TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
                     exclude: ["Fixtures"]),
     ],

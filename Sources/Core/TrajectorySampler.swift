@@ -19,6 +19,8 @@ public protocol TrajectorySampler: AnyObject {
     var spec: EnvironmentSpec { get }
     /// Number of environments stepped together.
     var environmentCount: Int { get }
+    /// The environments' random-stream states (one per environment), saved and restored to resume sampling exactly.
+    var generatorStates: [SplitMix64] { get set }
     /// Runs every environment from a fresh reset until `stop` holds; episodes are cut at `horizon` steps, and an
     /// environment whose episode ends is reset and keeps sampling.
     func sample(horizon: Int, stop: StopRule, policy: BatchPolicy) throws -> [Trajectory]

@@ -109,6 +109,14 @@ public final class DynamicsEnsemble {
     /// The Adam state of member `k`.
     public func optimizer(member k: Int) -> Adam<Float> { members[k].optimizer }
 
+    /// Replaces the Adam state of member `k` (its parameter count must match).
+    public func setOptimizer(_ optimizer: Adam<Float>, member k: Int) {
+        precondition(optimizer.firstMoment.count == members[k].network.parameterCount,
+                     "member \(k) has \(members[k].network.parameterCount) parameters, the optimizer state "
+                         + "\(optimizer.firstMoment.count)")
+        members[k].optimizer = optimizer
+    }
+
     /// Adds real transitions (rows × dO observations and next observations, rows × dA actions) to the buffer.
     public func add(observations: [Double], actions: [Double], nextObservations: [Double]) {
         buffer.append(observations: observations, actions: actions, nextObservations: nextObservations)

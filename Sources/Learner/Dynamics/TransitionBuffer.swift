@@ -25,6 +25,20 @@ public struct TransitionBuffer: Equatable, Sendable {
         self.capacity = capacity
     }
 
+    /// A buffer holding saved rows: observations and deltas (rows × dO), actions (rows × dA), at most `capacity`.
+    public init(observationSize: Int, actionSize: Int, capacity: Int, observations: [Float], actions: [Float],
+                deltas: [Float]) {
+        self.init(observationSize: observationSize, actionSize: actionSize, capacity: capacity)
+        let rows = observations.count / observationSize
+        precondition(observations.count == rows * observationSize && deltas.count == observations.count
+                     && actions.count == rows * actionSize && rows <= capacity,
+                     "saved buffer: \(observations.count) observation, \(actions.count) action and \(deltas.count) "
+                         + "delta values do not form ≤ \(capacity) rows of dO \(observationSize), dA \(actionSize)")
+        self.observations = observations
+        self.actions = actions
+        self.deltas = deltas
+    }
+
     /// Number of transitions held.
     public var count: Int { observations.count / observationSize }
 

@@ -29,6 +29,18 @@ public struct Adam<Scalar: GEMMScalar>: Equatable, Sendable {
         self.secondMoment = [Scalar](repeating: 0, count: parameterCount)
     }
 
+    /// An optimizer in a saved state: `step` updates applied, moments m and v (equal lengths).
+    public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int,
+                firstMoment: [Scalar], secondMoment: [Scalar]) {
+        precondition(firstMoment.count == secondMoment.count && step >= 0,
+                     "Adam state needs equal moment lengths and step ≥ 0, got \(firstMoment.count), "
+                         + "\(secondMoment.count), step \(step)")
+        self.init(parameterCount: 0, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
+        self.step = step
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+    }
+
     /// Applies one update to `parameters` (θ) given `gradient` (g); both hold `firstMoment.count` values.
     public mutating func update(parameters: UnsafeMutablePointer<Scalar>, gradient: UnsafePointer<Scalar>) {
         step += 1

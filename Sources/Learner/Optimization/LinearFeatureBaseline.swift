@@ -51,6 +51,12 @@ public struct LinearFeatureBaseline: Codable, Equatable, Sendable {
         coefficients = nil
     }
 
+    /// A baseline with given weights (featureCount), as saved in a checkpoint; nil: unfitted.
+    public init(regularization: Double = 1e-5, coefficients: [Double]?) {
+        self.regularization = regularization
+        self.coefficients = coefficients
+    }
+
     /// Number of features for an observation length: 2·observationSize + 4.
     public static func featureCount(observationSize: Int) -> Int { 2 * observationSize + 4 }
 

@@ -35,6 +35,14 @@ public final class MBMPCTrainer: Trainer {
             log.record("Time-ModelFit", clock.lap())
         }
     }
+
+    public var algorithmState: AlgorithmState { .mbMPC }
+
+    public func validateAlgorithmState(_ state: AlgorithmState) throws {
+        guard case .mbMPC = state else { throw TrainingStateError("the state is not an MB-MPC state") }
+    }
+
+    public func restoreAlgorithmState(_ state: AlgorithmState) {}
 }
 
 /// Random-shooting model-predictive control through the ensemble.

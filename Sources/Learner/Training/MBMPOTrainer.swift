@@ -72,6 +72,7 @@ public final class MBMPOTrainer: Trainer {
     func evaluateInRealEnvironment(log: inout IterationLog) throws {
         let theta = context.policy.parameters
         let pre = try context.sampleReal(parameterSets: [theta])
+        context.report(.preUpdate, pre)
         log.record(returns: ReturnStatistics(paths: pre), prefix: "PrePolicy")
         var perTask = [[Trajectory]](repeating: [], count: config.meta.metaBatchSize)
         for path in pre { perTask[path.environment / config.sampling.realRolloutsPerTask].append(path) }
@@ -84,7 +85,23 @@ public final class MBMPOTrainer: Trainer {
         let adapted = InnerStep.adapt(parameters: theta, tasks: samples, layout: context.policy.layout,
                                       stepSize: config.meta.innerStepSize, threads: config.threads)
         let post = try context.sampleReal(parameterSets: adapted)
+        context.report(.postUpdate, post)
         log.record(returns: ReturnStatistics(paths: post), prefix: "PostPolicy")
+    }
+
+    // MARK: state
+
+    public var algorithmState: AlgorithmState { .mbMPO(explorationParameters: explorationParameters) }
+
+    public func validateAlgorithmState(_ state: AlgorithmState) throws {
+        guard case .mbMPO(let sets) = state else { throw TrainingStateError("the state is not an MB-MPO state") }
+        let count = context.policy.layout.parameterCount
+        guard sets.isEmpty || (sets.count == config.meta.metaBatchSize && sets.allSatisfy { $0.count == count })
+        else { throw TrainingStateError("the saved adapted parameters do not fit this configuration") }
+    }
+
+    public func restoreAlgorithmState(_ state: AlgorithmState) {
+        if case .mbMPO(let sets) = state { explorationParameters = sets }
     }
 
     // MARK: meta-step

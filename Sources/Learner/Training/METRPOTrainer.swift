@@ -46,6 +46,20 @@ public final class METRPOTrainer: Trainer {
         }
     }
 
+    public var algorithmState: AlgorithmState { .meTRPO(baseline: baseline) }
+
+    public func validateAlgorithmState(_ state: AlgorithmState) throws {
+        guard case .meTRPO(let saved) = state else { throw TrainingStateError("the state is not an ME-TRPO state") }
+        let features = LinearFeatureBaseline.featureCount(observationSize: context.spec.observationSize)
+        guard saved.coefficients.map({ $0.count == features }) ?? true else {
+            throw TrainingStateError("the saved baseline does not fit this configuration")
+        }
+    }
+
+    public func restoreAlgorithmState(_ state: AlgorithmState) {
+        if case .meTRPO(let saved) = state { baseline = saved }
+    }
+
     /// Imagined rollouts with θ, advantages, one TRPO step; returns the imagined average return.
     func policyStep(timing: inout MetaStepTiming) -> Double {
         var clock = Stopwatch()

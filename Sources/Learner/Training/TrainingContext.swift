@@ -16,6 +16,8 @@ public final class TrainingContext {
     /// Random streams: real action noise, imagined rollouts.
     public var actionRNG: SplitMix64
     public var imaginationRNG: SplitMix64
+    /// Receives every batch of real trajectories as it is collected (random phase, exploration, evaluation).
+    public var onRealTrajectories: ((RealRolloutKind, [Trajectory]) -> Void)?
     let real: any TrajectorySampler
     let environment: any Environment
 
@@ -48,6 +50,7 @@ public final class TrainingContext {
         }
         loggedTimesteps += config.sampling.initialRandomSteps
         realSteps += paths.reduce(0) { $0 + $1.length }
+        report(.random, paths)
         return paths
     }
 
@@ -78,6 +81,7 @@ public final class TrainingContext {
         loggedTimesteps += config.realStepsPerIteration
         realSteps += paths.reduce(0) { $0 + $1.length }
         log.record(returns: ReturnStatistics(paths: paths), prefix: "EnvTrajs")
+        report(.exploration, paths)
     }
 
     /// Adds the paths' transitions (last step of each dropped) to the ensemble's buffer.
@@ -128,4 +132,10 @@ public protocol Trainer: AnyObject {
     var context: TrainingContext { get }
     /// Runs one outer iteration; `progress` receives short phase names for a live display.
     func runIteration(progress: (String) -> Void) throws -> IterationLog
+    /// The algorithm's own state between iterations (see ``captureState()``).
+    var algorithmState: AlgorithmState { get }
+    /// Throws unless `state` fits this trainer (right algorithm, shapes).
+    func validateAlgorithmState(_ state: AlgorithmState) throws
+    /// Sets the algorithm's own state (validated first).
+    func restoreAlgorithmState(_ state: AlgorithmState)
 }

@@ -1,0 +1,141 @@
+import CHDF5
+import Foundation
+
+/// An open HDF5 file, addressed by slash-separated object paths (`a/b/c`, relative to the root).
+///
+/// Every method opens and closes the objects it touches, so no handle outlives a call and ``close()`` really
+/// closes the file. Every failure throws an ``HDF5Error`` naming the file and the object. Intermediate groups are
+/// created as needed when writing.
+public final class HDF5File {
+    /// Path of the file on disk.
+    public let path: String
+    /// Whether the file was opened for writing.
+    public let writable: Bool
+    let id: hid_t
+    private var isOpen = true
+
+    /// Creates a new file at `path`, replacing any existing one.
+    public init(creating path: String) throws {
+        HDF5Call.prepare()
+        self.path = path
+        writable = true
+        id = H5Fcreate(path, h5f_acc_trunc(), h5p_default(), h5p_default())
+        guard id >= 0 else {
+            throw HDF5Error(path: path, object: "/", operation: "cannot create the file", detail: HDF5Call.lastMessage())
+        }
+    }
+
+    /// Opens an existing file, read-only unless `writable`.
+    public init(opening path: String, writable: Bool = false) throws {
+        HDF5Call.prepare()
+        self.path = path
+        self.writable = writable
+        id = H5Fopen(path, writable ? h5f_acc_rdwr() : h5f_acc_rdonly(), h5p_default())
+        guard id >= 0 else {
+            let detail = HDF5Call.lastMessage()
+            let reason = HDF5File.exists(path) ? (detail.isEmpty ? "not an HDF5 file" : detail) : "no such file"
+            throw HDF5Error(path: path, object: "/", operation: "cannot open the file", detail: reason)
+        }
+    }
+
+    deinit {
+        if isOpen { H5Fclose(id) }
+    }
+
+    /// Writes every buffered change to disk (the operating system's cache).
+    public func flush() throws {
+        HDF5Call.prepare()
+        try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "cannot flush the file", "/")
+    }
+
+    /// Flushes and closes the file; later calls fail. Errors of the final write are reported here.
+    public func close() throws {
+        guard isOpen else { return }
+        HDF5Call.prepare()
+        isOpen = false
+        if writable { try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "cannot flush the file", "/") }
+        try check(H5Fclose(id), "cannot close the file", "/")
+    }
+
+    // MARK: structure
+
+    /// Creates the group at `object` (and any missing parents); an existing group is kept.
+    public func createGroup(_ object: String) throws {
+        HDF5Call.prepare()
+        guard !exists(object) else { return }
+        let lcpl = try linkCreationList()
+        defer { H5Pclose(lcpl) }
+        let group = try check(H5Gcreate2(id, object, lcpl, h5p_default(), h5p_default()),
+                              "cannot create the group", object)
+        H5Gclose(group)
+    }
+
+    /// Whether a link exists at `object` (each component is checked, so missing parents give false).
+    public func exists(_ object: String) -> Bool {
+        HDF5Call.prepare()
+        var prefix = ""
+        for component in object.split(separator: "/") {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            guard H5Lexists(id, prefix, h5p_default()) > 0 else {
+                H5Eclear2(h5e_default())
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Whether `object` exists and is a dataset (not a group).
+    public func isDataset(_ object: String) -> Bool {
+        guard exists(object) else { return false }
+        let dataset = H5Dopen2(id, object, h5p_default())
+        guard dataset >= 0 else {
+            H5Eclear2(h5e_default())
+            return false
+        }
+        H5Dclose(dataset)
+        return true
+    }
+
+    /// Names of the links inside the group `object`, in name order.
+    public func children(of object: String) throws -> [String] {
+        HDF5Call.prepare()
+        let group = try check(H5Gopen2(id, object, h5p_default()), "cannot open the group", object)
+        defer { H5Gclose(group) }
+        var info = H5G_info_t()
+        try check(H5Gget_info(group, &info), "cannot list the group", object)
+        var names: [String] = []
+        for index in 0..<info.nlinks {
+            let length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, h5p_default())
+            guard length >= 0 else { throw error("cannot list the group", object) }
+            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
+            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, h5p_default())
+            names.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        return names
+    }
+
+    /// Removes the link `object` (the space it used is not reclaimed).
+    public func delete(_ object: String) throws {
+        HDF5Call.prepare()
+        try check(H5Ldelete(id, object, h5p_default()), "cannot delete", object)
+    }
+
+    /// Creates a link at `object` to `targetObject` inside the file `targetFile` (a path relative to this file's
+    /// folder is resolved from that folder when read).
+    public func linkExternal(_ object: String, file targetFile: String, object targetObject: String) throws {
+        HDF5Call.prepare()
+        let lcpl = try linkCreationList()
+        defer { H5Pclose(lcpl) }
+        try check(H5Lcreate_external(targetFile, targetObject, id, object, lcpl, h5p_default()),
+                  "cannot create the external link", object)
+    }
+
+    /// A link-creation property list that creates missing intermediate groups.
+    func linkCreationList() throws -> hid_t {
+        let lcpl = try check(H5Pcreate(h5p_link_create()), "cannot create a property list", "/")
+        H5Pset_create_intermediate_group(lcpl, 1)
+        return lcpl
+    }
+
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+}

@@ -1,0 +1,78 @@
+import Core
+import Learner
+import Testing
+
+/// Capture and restore of the complete trainer state: a run interrupted between iterations and continued in a fresh
+/// trainer is bit-identical to one that never stopped.
+@Suite struct TrainingStateTests {
+    static func results(_ logs: [IterationLog]) -> [[String: Double]] {
+        logs.map { log in
+            Dictionary(uniqueKeysWithValues: zip(log.keys, log.values).filter { !$0.0.hasPrefix("Time-") })
+        }
+    }
+
+    @Test(arguments: Algorithm.allCases)
+    func resumedRunIsBitIdentical(_ algorithm: Algorithm) throws {
+        var config = TrainerTests.tinyConfig(algorithm, seed: 11)
+        config.iterations = 3
+        let (straight, trainer) = try TrainerTests.run(config)
+
+        let first = TrainerTests.makeTrainer(config)
+        var logs = [try first.runIteration { _ in }]
+        let saved = first.captureState()
+        #expect(saved.iteration == 1)
+        let resumed = TrainerTests.makeTrainer(config)
+        try resumed.restore(saved)
+        #expect(resumed.captureState() == saved)
+        while resumed.context.iteration < config.iterations { logs.append(try resumed.runIteration { _ in }) }
+
+        #expect(Self.results(logs) == Self.results(straight))
+        #expect(resumed.captureState() == trainer.captureState())
+        #expect(resumed.context.policy.parameters == trainer.context.policy.parameters)
+        // the state really changed over the last two iterations (the comparison is not vacuous)
+        #expect(saved.policyParameters != trainer.context.policy.parameters || algorithm == .mbMPC)
+        #expect(saved.ensemble.parameters != trainer.captureState().ensemble.parameters)
+        #expect(saved.ensemble.buffer.count < trainer.captureState().ensemble.buffer.count)
+    }
+
+    @Test func restoreRejectsAnotherConfigurationAndLeavesTheTrainerUnchanged() throws {
+        let config = TrainerTests.tinyConfig(.mbMPO)
+        let source = TrainerTests.makeTrainer(config)
+        _ = try source.runIteration { _ in }
+        var other = config
+        other.dynamics.learningRate *= 2
+        let target = TrainerTests.makeTrainer(other)
+        let before = target.captureState()
+        #expect(throws: TrainingStateError("the state was saved with a different configuration")) {
+            try target.restore(source.captureState())
+        }
+        #expect(target.captureState() == before)
+
+        // iterations and threads may differ
+        var longer = config
+        longer.iterations = 7
+        longer.threads = 2
+        let extended = TrainerTests.makeTrainer(longer)
+        try extended.restore(source.captureState())
+        #expect(extended.context.iteration == 1)
+    }
+
+    @Test func restoreRejectsAnotherAlgorithmsState() throws {
+        let mpc = TrainerTests.makeTrainer(TrainerTests.tinyConfig(.mbMPC))
+        var state = mpc.captureState()
+        state.algorithm = .mbMPO(explorationParameters: [])
+        #expect(throws: TrainingStateError("the state is not an MB-MPC state")) { try mpc.restore(state) }
+    }
+
+    @Test func realTrajectoriesAreReportedByKind() throws {
+        let trainer = TrainerTests.makeTrainer(TrainerTests.tinyConfig(.mbMPO))
+        var seen: [(RealRolloutKind, Int)] = []
+        trainer.context.onRealTrajectories = { kind, paths in seen.append((kind, paths.count)) }
+        _ = try trainer.runIteration { _ in }
+        _ = try trainer.runIteration { _ in }
+        // iteration 0: 8 random paths (60 requested steps of 10-step paths on 4 environments), evaluation 4 + 4;
+        // iteration 1: 4 exploration paths, evaluation 4 + 4
+        #expect(seen.map(\.0) == [.random, .preUpdate, .postUpdate, .exploration, .preUpdate, .postUpdate])
+        #expect(seen.map(\.1) == [8, 4, 4, 4, 4, 4])
+    }
+}
