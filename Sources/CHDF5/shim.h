@@ -9,6 +9,7 @@ static inline hid_t h5_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t h5_native_int8(void) { return H5T_NATIVE_INT8; }
 static inline hid_t h5_native_uint8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t h5_native_int32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t h5_native_uint32(void) { return H5T_NATIVE_UINT32; }
 static inline hid_t h5_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t h5_native_uint64(void) { return H5T_NATIVE_UINT64; }
 static inline hid_t h5_c_s1(void) { return H5T_C_S1; }
@@ -18,6 +19,7 @@ static inline hid_t h5e_default(void) { return H5E_DEFAULT; }
 static inline hid_t h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 static inline hid_t h5p_link_create(void) { return H5P_LINK_CREATE; }
 static inline hid_t h5p_file_access(void) { return H5P_FILE_ACCESS; }
+static inline hid_t h5p_file_create(void) { return H5P_FILE_CREATE; }
 static inline unsigned h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned h5f_acc_excl(void) { return H5F_ACC_EXCL; }
 static inline unsigned h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }

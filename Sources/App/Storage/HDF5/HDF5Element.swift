@@ -64,3 +64,9 @@ func describeType(_ stored: hid_t) -> String {
     default: return "an unsupported type"
     }
 }
+
+extension UInt32: HDF5Element {
+    public static var hdf5Type: hid_t { h5_native_uint32() }
+    public static var typeName: String { "uint32" }
+    public static var zeroValue: UInt32 { 0 }
+}

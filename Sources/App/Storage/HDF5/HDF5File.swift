@@ -14,12 +14,16 @@ public final class HDF5File {
     let id: hid_t
     private var isOpen = true
 
-    /// Creates a new file at `path`, replacing any existing one.
-    public init(creating path: String) throws {
+    /// Creates a new file at `path`, replacing any existing one; `userBlock` bytes (0 or a power of two ≥ 512) are
+    /// reserved at the start of the file for the caller (HDF5 skips them).
+    public init(creating path: String, userBlock: Int = 0) throws {
         HDF5Call.prepare()
         self.path = path
         writable = true
-        id = H5Fcreate(path, h5f_acc_trunc(), h5p_default(), h5p_default())
+        let fcpl = H5Pcreate(h5p_file_create())
+        defer { if fcpl >= 0 { H5Pclose(fcpl) } }
+        if userBlock > 0 { H5Pset_userblock(fcpl, hsize_t(userBlock)) }
+        id = H5Fcreate(path, h5f_acc_trunc(), fcpl >= 0 ? fcpl : h5p_default(), h5p_default())
         guard id >= 0 else {
             throw HDF5Error(path: path, object: "/", operation: "cannot create the file", detail: HDF5Call.lastMessage())
         }

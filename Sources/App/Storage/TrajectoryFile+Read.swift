@@ -1,0 +1,89 @@
+import Core
+import Foundation
+
+extension TrajectoryFile {
+    /// Reads the header and every episode of a trajectory file (the master `trajectories.h5` or one
+    /// per-iteration file), in iteration, kind-collection and episode order.
+    public static func read(_ path: String) throws -> (header: TrajectoryHeader, episodes: [RecordedEpisode]) {
+        guard FileManager.default.fileExists(atPath: path) else { throw StorageError.missing(path: path) }
+        let file = try HDF5File(opening: path)
+        let header = try readHeader(file)
+        var episodes: [RecordedEpisode] = []
+        for iteration in try file.children(of: "/").filter({ $0.hasPrefix("iter-") }) {
+            guard file.exists(iteration), (try? file.children(of: iteration)) != nil else {
+                throw StorageError.malformed(path: path, reason: "iteration group '\(iteration)' cannot be read "
+                    + "(its file under trajectories/ is missing or damaged)")
+            }
+            let kinds = try file.children(of: iteration)
+            let ordered = RealRolloutKindOrder.sorted(kinds)
+            for kind in ordered {
+                let group = "\(iteration)/\(kind)"
+                let names = try file.children(of: group).filter { $0.hasPrefix("episode-") }
+                    .sorted { (Int($0.dropFirst(8)) ?? 0) < (Int($1.dropFirst(8)) ?? 0) }
+                for name in names {
+                    episodes.append(try readEpisode(file, at: "\(group)/\(name)", header: header))
+                }
+            }
+        }
+        try file.close()
+        return (header, episodes)
+    }
+
+    static func readHeader(_ file: HDF5File) throws -> TrajectoryHeader {
+        guard file.hasAttribute("format"), (try? file.stringAttribute("format")) == format else {
+            throw StorageError.malformed(path: file.path, reason: "not an mbmpo trajectory file (no format "
+                + "attribute '\(format)')")
+        }
+        let found = try file.attribute("format_version", as: Int64.self)
+        guard found == version else { throw StorageError.version(path: file.path, found: found, expected: version) }
+        func int(_ name: String) throws -> Int { Int(try file.attribute(name, as: Int64.self)) }
+        return TrajectoryHeader(environment: try file.stringAttribute("environment"),
+                                algorithm: try file.stringAttribute("algorithm"),
+                                seed: try file.attribute("seed", as: UInt64.self),
+                                rolloutsPerTask: try int("rollouts_per_task"),
+                                observationSize: try int("observation_size"), actionSize: try int("action_size"),
+                                nq: try int("nq"), nv: try int("nv"), dt: try file.attribute("dt", as: Double.self))
+    }
+
+    static func readEpisode(_ file: HDF5File, at group: String, header: TrajectoryHeader) throws -> RecordedEpisode {
+        func int(_ name: String) throws -> Int { Int(try file.attribute(name, at: group, as: Int64.self)) }
+        let steps = try int("length")
+        var path = Trajectory()
+        let observations = try file.read(Double.self, at: "\(group)/observations")
+        guard observations.shape == [steps + 1, header.observationSize] else {
+            throw StorageError.malformed(path: file.path, reason: "'\(group)/observations' has shape "
+                + "\(observations.shape), expected [\(steps + 1), \(header.observationSize)]")
+        }
+        path.observations = Array(observations.values.prefix(steps * header.observationSize))
+        path.finalObservation = Array(observations.values.suffix(header.observationSize))
+        path.actions = try file.read(Double.self, at: "\(group)/actions").values
+        path.appliedActions = try file.read(Double.self, at: "\(group)/applied_actions").values
+        path.rewards = try file.read(Double.self, at: "\(group)/rewards").values
+        path.qpos = try file.read(Double.self, at: "\(group)/qpos").values
+        path.qvel = try file.read(Double.self, at: "\(group)/qvel").values
+        guard path.rewards.count == steps, path.actions.count == steps * header.actionSize else {
+            throw StorageError.malformed(path: file.path, reason: "'\(group)' has inconsistent step counts")
+        }
+        path.environment = try int("environment")
+        switch try file.stringAttribute("end", at: group) {
+        case "terminated": path.end = .terminated
+        case "truncated": path.end = .truncated
+        case "diverged": path.end = .diverged((try? file.stringAttribute("end_reason", at: group)) ?? "")
+        default: path.end = .running
+        }
+        let metadata = EpisodeMetadata(iteration: try int("iteration"), kind: try file.stringAttribute("kind", at: group),
+                                       policy: try file.stringAttribute("policy", at: group),
+                                       environment: path.environment, task: try int("task"),
+                                       seed: try file.attribute("seed", at: group, as: UInt64.self))
+        return RecordedEpisode(metadata: metadata, trajectory: path)
+    }
+}
+
+/// Kind groups in collection order (random, exploration, pre-update, post-update), unknown names last.
+enum RealRolloutKindOrder {
+    static let order = ["random", "exploration", "pre-update", "post-update"]
+
+    static func sorted(_ names: [String]) -> [String] {
+        names.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+    }
+}

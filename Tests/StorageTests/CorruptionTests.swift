@@ -1,0 +1,102 @@
+import Foundation
+import Learner
+import Storage
+import Testing
+
+/// Every damaged, foreign or missing checkpoint gives one clear line naming the file and the problem.
+@Suite struct CorruptionTests {
+    /// A checkpoint of a tiny MB-MPO run after one iteration, and its bytes.
+    static func checkpointFile() throws -> (path: String, checkpoint: Checkpoint) {
+        let trainer = Fixture.trainer(Fixture.config(.mbMPO))
+        let log = try trainer.runIteration { _ in }
+        let checkpoint = Checkpoint(state: trainer.captureState(), progress: [log])
+        let path = Fixture.folder().appendingPathComponent("iter-0001.h5").path
+        try CheckpointFile.write(checkpoint, to: path)
+        return (path, checkpoint)
+    }
+
+    /// The error `read` throws, as its one-line description.
+    static func readError(_ path: String) -> String? {
+        do {
+            _ = try CheckpointFile.read(path)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func truncatedFilesAreRefused() throws {
+        let (path, _) = try Self.checkpointFile()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        for keep in [0, 100, bytes.count / 2, bytes.count - 1] {
+            try bytes.prefix(keep).write(to: URL(fileURLWithPath: path))
+            let message = try #require(Self.readError(path))
+            #expect(message.hasPrefix(path + ": "))
+            #expect(!message.contains("\n"))
+        }
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        #expect(Self.readError(path) == "\(path): truncated or extended: \(bytes.count / 2) bytes, expected \(bytes.count)")
+    }
+
+    /// A flip that happened before the file was sealed (e.g. in memory) is caught by the dataset's own checksum.
+    @Test func aFlippedByteInTheDataIsCaughtByTheDatasetChecksum() throws {
+        let (path, checkpoint) = try Self.checkpointFile()
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        // find the policy parameters' bytes in the file and flip one bit of one of them
+        let needle = checkpoint.state.policyParameters.prefix(4).withUnsafeBytes { Data($0) }
+        let range = try #require(bytes.range(of: needle))
+        bytes[range.lowerBound + 13] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(Self.readError(path) == "\(path): file checksum mismatch (the file is corrupted)")
+        try FileSeal.seal(path, format: CheckpointFile.format)
+        #expect(Self.readError(path)
+            == "\(path): checksum mismatch in dataset 'policy/parameters' (the file is corrupted)")
+    }
+
+    @Test func flippedBytesAnywhereAreRefused() throws {
+        let (path, checkpoint) = try Self.checkpointFile()
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        // every 211th byte, one at a time (seal, HDF5 metadata and data alike): a one-line error naming the file
+        for offset in stride(from: 0, to: original.count, by: 211) {
+            var bytes = original
+            bytes[offset] ^= 0xFF
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let message = Self.readError(path)
+            #expect(message.map { $0.hasPrefix(path + ": ") && !$0.contains("\n") } == true, "offset \(offset)")
+        }
+        try original.write(to: URL(fileURLWithPath: path))
+        #expect(try CheckpointFile.read(path) == checkpoint)
+    }
+
+    @Test func aDeletedDatasetIsNamed() throws {
+        let (path, _) = try Self.checkpointFile()
+        let file = try HDF5File(opening: path, writable: true)
+        try file.delete("ensemble/member-1/adam/second_moment")
+        try file.close()
+        try FileSeal.seal(path, format: CheckpointFile.format)
+        #expect(Self.readError(path) == "\(path): dataset 'ensemble/member-1/adam/second_moment' is missing")
+    }
+
+    @Test func anotherFormatVersionIsRefused() throws {
+        let (path, _) = try Self.checkpointFile()
+        let file = try HDF5File(opening: path, writable: true)
+        try file.setAttribute("format_version", Int64(99))
+        try file.close()
+        try FileSeal.seal(path, format: CheckpointFile.format)
+        #expect(Self.readError(path) == "\(path): format version 99, this build reads version 1")
+    }
+
+    @Test func foreignAndMissingFilesAreRefused() throws {
+        let folder = Fixture.folder()
+        let other = folder.appendingPathComponent("other.h5").path
+        let file = try HDF5File(creating: other)
+        try file.write([1.0], shape: [1], at: "x")
+        try file.close()
+        #expect(Self.readError(other) == "\(other): not an mbmpo-checkpoint file (no valid seal)")
+        let missing = folder.appendingPathComponent("iter-0009.h5").path
+        #expect(Self.readError(missing) == "\(missing): no such file")
+        let text = folder.appendingPathComponent("text.h5").path
+        try "hello".write(toFile: text, atomically: true, encoding: .utf8)
+        #expect(Self.readError(text) == "\(text): not an mbmpo-checkpoint file (no valid seal)")
+    }
+}
