@@ -5,28 +5,41 @@ extension TrajectoryFile {
     /// Reads the header and every episode of a trajectory file (the master `trajectories.h5` or one
     /// per-iteration file), in iteration, kind-collection and episode order.
     public static func read(_ path: String) throws -> (header: TrajectoryHeader, episodes: [RecordedEpisode]) {
-        guard FileManager.default.fileExists(atPath: path) else { throw StorageError.missing(path: path) }
+        try FileSeal.verify(path, format: format)
         let file = try HDF5File(opening: path)
         let header = try readHeader(file)
         var episodes: [RecordedEpisode] = []
         for iteration in try file.children(of: "/").filter({ $0.hasPrefix("iter-") }) {
-            guard file.exists(iteration), (try? file.children(of: iteration)) != nil else {
-                throw StorageError.malformed(path: path, reason: "iteration group '\(iteration)' cannot be read "
-                    + "(its file under trajectories/ is missing or damaged)")
-            }
-            let kinds = try file.children(of: iteration)
-            let ordered = RealRolloutKindOrder.sorted(kinds)
-            for kind in ordered {
-                let group = "\(iteration)/\(kind)"
-                let names = try file.children(of: group).filter { $0.hasPrefix("episode-") }
-                    .sorted { (Int($0.dropFirst(8)) ?? 0) < (Int($1.dropFirst(8)) ?? 0) }
-                for name in names {
-                    episodes.append(try readEpisode(file, at: "\(group)/\(name)", header: header))
+            // a linked iteration file is verified and read on its own, never parsed unchecked through the link
+            if let target = try file.externalLinkTarget(iteration) {
+                let linked = target.file.hasPrefix("/") ? target.file
+                    : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(target.file).path
+                try FileSeal.verify(linked, format: format)
+                let part = try HDF5File(opening: linked)
+                guard try readHeader(part) == header else {
+                    throw StorageError.mismatch(path: linked, reason: "belongs to another run than \(path)")
                 }
+                episodes += try readIteration(part, group: target.object, header: header)
+                try part.close()
+            } else {
+                episodes += try readIteration(file, group: iteration, header: header)
             }
         }
         try file.close()
         return (header, episodes)
+    }
+
+    /// The episodes of one iteration group, kinds in collection order, episodes in index order.
+    static func readIteration(_ file: HDF5File, group iteration: String, header: TrajectoryHeader) throws
+        -> [RecordedEpisode] {
+        var episodes: [RecordedEpisode] = []
+        for kind in RealRolloutKindOrder.sorted(try file.children(of: iteration)) {
+            let group = "\(iteration)/\(kind)"
+            let names = try file.children(of: group).filter { $0.hasPrefix("episode-") }
+                .sorted { (Int($0.dropFirst(8)) ?? 0) < (Int($1.dropFirst(8)) ?? 0) }
+            for name in names { episodes.append(try readEpisode(file, at: "\(group)/\(name)", header: header)) }
+        }
+        return episodes
     }
 
     static func readHeader(_ file: HDF5File) throws -> TrajectoryHeader {

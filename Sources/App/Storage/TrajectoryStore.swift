@@ -83,7 +83,7 @@ public final class TrajectoryStore {
         let batches = pending
         pending.removeAll()
         try AtomicFile.write(folder.appendingPathComponent(name).path) { temporary in
-            let file = try HDF5File(creating: temporary)
+            let file = try HDF5File(creating: temporary, userBlock: FileSeal.size)
             try writeHeader(file)
             try file.createGroup(group)
             try file.setAttribute("iteration", Int64(iteration), at: group)
@@ -91,6 +91,7 @@ public final class TrajectoryStore {
                 try writeBatch(kind, paths, into: file, at: "\(group)/\(kind.rawValue)", iteration: iteration)
             }
             try file.close()
+            try FileSeal.seal(temporary, format: TrajectoryFile.format)
         }
         committed = (committed.filter { $0 != iteration } + [iteration]).sorted()
         try writeMaster()
@@ -99,7 +100,7 @@ public final class TrajectoryStore {
     /// Rewrites the master file: header and one external link per committed iteration.
     private func writeMaster() throws {
         try AtomicFile.write(path) { temporary in
-            let file = try HDF5File(creating: temporary)
+            let file = try HDF5File(creating: temporary, userBlock: FileSeal.size)
             try writeHeader(file)
             try file.setAttribute("iterations", Int64(committed.count))
             for iteration in committed {
@@ -108,6 +109,7 @@ public final class TrajectoryStore {
                                       object: "/" + String(name.dropLast(3)))
             }
             try file.close()
+            try FileSeal.seal(temporary, format: TrajectoryFile.format)
         }
     }
 

@@ -134,6 +134,23 @@ public final class HDF5File {
                   "cannot create the external link", object)
     }
 
+    /// The file and object an external link at `object` points to, or nil if `object` is not an external link.
+    public func externalLinkTarget(_ object: String) throws -> (file: String, object: String)? {
+        HDF5Call.prepare()
+        var info = H5L_info_t()
+        try check(H5Lget_info(id, object, &info, h5p_default()), "cannot inspect the link", object)
+        guard info.type == H5L_TYPE_EXTERNAL else { return nil }
+        var buffer = [UInt8](repeating: 0, count: info.u.val_size)
+        try check(H5Lget_val(id, object, &buffer, buffer.count, h5p_default()), "cannot read the link", object)
+        var flags: UInt32 = 0
+        var fileName: UnsafePointer<CChar>?
+        var objectName: UnsafePointer<CChar>?
+        try check(H5Lunpack_elink_val(&buffer, buffer.count, &flags, &fileName, &objectName),
+                  "cannot decode the link", object)
+        guard let fileName, let objectName else { return nil }
+        return (String(cString: fileName), String(cString: objectName))
+    }
+
     /// A link-creation property list that creates missing intermediate groups.
     func linkCreationList() throws -> hid_t {
         let lcpl = try check(H5Pcreate(h5p_link_create()), "cannot create a property list", "/")

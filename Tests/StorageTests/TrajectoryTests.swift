@@ -1,0 +1,103 @@
+import Core
+import Foundation
+import Learner
+import Sim
+import Storage
+import Testing
+
+/// Trajectory files: every real rollout of a run round-trips exactly, grouped by iteration and kind, and an
+/// interrupted write never damages earlier iterations.
+@Suite struct TrajectoryTests {
+    static func header(_ config: TrainingConfig) -> TrajectoryHeader {
+        let spec = Fixture.trainer(config).context.spec
+        return TrajectoryHeader(environment: config.environment, algorithm: config.algorithm.rawValue,
+                                seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
+                                observationSize: spec.observationSize, actionSize: spec.actionSize, nq: 0, nv: 0,
+                                dt: spec.dt)
+    }
+
+    /// Runs `iterations` MB-MPO iterations recording into a store in `run`; returns what the hook saw.
+    static func record(run: URL, iterations: Int) throws -> [(RealRolloutKind, [Trajectory], Int)] {
+        let config = Fixture.config(.mbMPO)
+        let trainer = Fixture.trainer(config)
+        let store = try TrajectoryStore(run: run, header: header(config))
+        var seen: [(RealRolloutKind, [Trajectory], Int)] = []
+        trainer.context.onRealTrajectories = { kind, paths in
+            store.add(kind, paths)
+            seen.append((kind, paths, trainer.context.iteration))
+        }
+        for _ in 0..<iterations {
+            _ = try trainer.runIteration { _ in }
+            try store.commit(iteration: trainer.context.iteration - 1)
+        }
+        return seen
+    }
+
+    @Test func everyRolloutRoundTripsInOrder() throws {
+        let run = Fixture.folder()
+        let seen = try Self.record(run: run, iterations: 2)
+        let (header, episodes) = try TrajectoryFile.read(run.appendingPathComponent("trajectories.h5").path)
+        #expect(header == Self.header(Fixture.config(.mbMPO)))
+        let expected = seen.flatMap { kind, paths, iteration in paths.map { (kind, $0, iteration) } }
+        #expect(episodes.count == expected.count && episodes.count == 8 + 4 + 4 + 4 + 4 + 4)
+        for (episode, (kind, path, iteration)) in zip(episodes, expected) {
+            #expect(episode.trajectory == path)
+            #expect(episode.metadata.kind == kind.rawValue && episode.metadata.iteration == iteration)
+            #expect(episode.metadata.task == (kind == .random ? -1 : path.environment))
+        }
+        #expect(episodes.map(\.metadata.policy).filter { $0 == "adapted" }.count == 12)
+        // each iteration lives in its own file; the master only links them
+        let names = try FileManager.default.contentsOfDirectory(atPath: run.appendingPathComponent("trajectories").path)
+        #expect(names.sorted() == ["iter-0000.h5", "iter-0001.h5"])
+        let part = try TrajectoryFile.read(run.appendingPathComponent("trajectories/iter-0001.h5").path)
+        #expect(part.episodes.map(\.trajectory) == expected.filter { $0.2 == 1 }.map(\.1))
+    }
+
+    @Test func statesOfAMuJoCoTaskRoundTrip() throws {
+        let model = try EnvironmentID.hopper.loadModel()
+        let sampler = try VectorSampler(id: .hopper, model: model, count: 2, seed: 4)
+        var rng = SplitMix64(seed: 9)
+        let paths = try withUnsafeMutablePointer(to: &rng) { pointer in
+            try sampler.sample(horizon: 30, stop: .episodes(3), policy: uniformRandomPolicy(using: pointer))
+        }
+        let run = Fixture.folder()
+        let header = TrajectoryHeader(environment: "hopper", algorithm: "mb-mpo", seed: 4, rolloutsPerTask: 1,
+                                      observationSize: sampler.spec.observationSize,
+                                      actionSize: sampler.spec.actionSize, nq: Int(model.nq), nv: Int(model.nv),
+                                      dt: sampler.spec.dt)
+        let store = try TrajectoryStore(run: run, header: header)
+        store.add(.exploration, paths)
+        try store.commit(iteration: 0)
+        let read = try TrajectoryFile.read(store.path)
+        #expect(read.episodes.map(\.trajectory) == paths)
+        #expect(paths.allSatisfy { $0.qpos.count == ($0.length + 1) * Int(model.nq) && !$0.qpos.isEmpty })
+    }
+
+    @Test func anInterruptedWriteLeavesEarlierIterationsReadable() throws {
+        let run = Fixture.folder()
+        let seen = try Self.record(run: run, iterations: 2)
+        let master = run.appendingPathComponent("trajectories.h5").path
+        // a crash while iteration 2 was being written leaves only its temporary file behind
+        let first = run.appendingPathComponent("trajectories/iter-0000.h5")
+        let partial = try Data(contentsOf: first).prefix(3000)
+        try partial.write(to: URL(fileURLWithPath: AtomicFile.temporaryPath(
+            for: run.appendingPathComponent("trajectories/iter-0002.h5").path)))
+        #expect(try TrajectoryFile.read(master).episodes.count == seen.reduce(0) { $0 + $1.1.count })
+
+        // a damaged iteration file is named; the others still read on their own
+        let second = run.appendingPathComponent("trajectories/iter-0001.h5")
+        try Data(contentsOf: second).prefix(5000).write(to: second)
+        let error = #expect(throws: StorageError.self) { try TrajectoryFile.read(master) }
+        #expect(error?.description.hasPrefix(second.path + ": truncated or extended") == true)
+        #expect(try TrajectoryFile.read(first.path).episodes.count == 8 + 4 + 4)
+    }
+
+    @Test func resumingDropsIterationsFromTheInterruptedOne() throws {
+        let run = Fixture.folder()
+        _ = try Self.record(run: run, iterations: 2)
+        let store = try TrajectoryStore(run: run, header: Self.header(Fixture.config(.mbMPO)), firstIteration: 1)
+        let episodes = try TrajectoryFile.read(store.path).episodes
+        #expect(Set(episodes.map(\.metadata.iteration)) == [0])
+        #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("trajectories/iter-0001.h5").path))
+    }
+}
