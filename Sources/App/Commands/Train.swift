@@ -41,23 +41,32 @@ struct Train: ParsableCommand {
 
     @OptionGroup var assetOptions: AssetOptions
 
+    @OptionGroup var checkpointOptions: CheckpointOptions
+
     func run() throws {
-        let config = try resolvedConfiguration()
+        let resumed = try checkpointOptions.resume.map { try resumePoint($0, iterations: iterations, threads: threads) }
+        let config = try resumed?.config ?? resolvedConfiguration()
         let id = try EnvironmentID(parsing: config.environment)
         let model = try id.loadModel(assets: assetOptions.assets)
         let real = try VectorSampler(id: id, model: model, count: config.realEnvironments, seed: config.seed,
                                      threads: config.threads)
         let imaginationEnvironment = try id.make(model: model)
         let trainer = makeTrainer(config: config, real: real, environment: imaginationEnvironment)
-        let folder = out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
-        let run = try RunDirectory(path: folder, creating: true)
+        if let resumed { try restore(trainer, from: resumed) }
+        let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
+        let run = try RunDirectory(path: folder, creating: resumed == nil)
         try run.writeConfiguration(config)
+        let recorder = try RunRecorder(run: run.url, config: config, trainer: trainer, model: model,
+                                       keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint)
         let progress = try ProgressWriter(url: run.url.appendingPathComponent("progress.csv"))
+        for row in recorder.progress { try progress.append(row) }
         let display = ProgressDisplay(iterations: config.iterations, quiet: quiet)
         display.start(config: config, folder: run.url.path)
         while trainer.context.iteration < config.iterations {
             let log = try trainer.runIteration { phase in display.phase(phase, iteration: trainer.context.iteration) }
+            try recorder.commitTrajectories(iteration: trainer.context.iteration - 1)
             try progress.append(log)
+            try recorder.checkpoint(trainer, log: log)
             display.finished(log, iteration: trainer.context.iteration)
         }
         display.done(folder: run.url.path)
