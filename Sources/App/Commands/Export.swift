@@ -1,0 +1,126 @@
+import ArgumentParser
+import Core
+import Foundation
+import Learner
+import Sim
+import Storage
+
+extension ExportFormat: ExpressibleByArgument {}
+
+/// Which parameters act in an export: the meta-policy θ or its stored per-task adaptations θ'_i.
+enum ExportPolicy: String, ExpressibleByArgument, CaseIterable {
+    case pre, adapted
+}
+
+/// `mbmpo export`: rolls out a checkpoint's policy in the real environment and writes an offline-RL dataset.
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Roll out a trained policy in the real environment and write a Minari or D4RL HDF5 dataset.",
+        discussion: """
+            Episode k starts from a reset with stream k of --seed and lasts at most the run's horizon. With \
+            --policy adapted (MB-MPO), episode k acts with the checkpoint's exploration parameters of task k mod M. \
+            A Minari file named main_data.hdf5 also gets metadata.json beside it, so that its folder loads with \
+            minari.MinariDataset(folder).
+            """)
+
+    @Option(name: .customLong("run"), help: "Training run folder.")
+    var runFolder: String
+
+    @Option(help: "Checkpoint to export: iterations completed (default: the latest).")
+    var checkpoint: Int?
+
+    @Option(help: "Number of episodes.")
+    var episodes: Int
+
+    @Option(help: "Output HDF5 file.")
+    var out: String
+
+    @Option(name: .customLong("format"), help: "Dataset layout: minari or d4rl.")
+    var datasetFormat: ExportFormat = .minari
+
+    @Option(help: "Parameters that act: pre (θ) or adapted (θ'_i of task episode mod M; MB-MPO only).")
+    var policy: ExportPolicy = .pre
+
+    @Option(help: "Seed of the start states and action noise.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Act with the policy's mean instead of sampling.")
+    var deterministic = false
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
+        if let checkpoint, checkpoint < 1 { throw ValidationError("--checkpoint must be at least 1, got \(checkpoint)") }
+    }
+
+    func run() throws {
+        let directory = CheckpointDirectory(run: URL(fileURLWithPath: runFolder, isDirectory: true))
+        let path = try checkpoint.map { directory.path(iteration: $0) } ?? directory.latestPath()
+        let state = try CheckpointFile.read(path).state
+        let id = try EnvironmentID(parsing: state.config.environment)
+        let parameterSets = try actingParameters(state, path: path)
+        let environment = try id.make(assets: assetOptions.assets)
+        let layout = PolicyLayout(observationSize: environment.spec.observationSize,
+                                  actionSize: environment.spec.actionSize, config: state.config.policy)
+        var paths: [Trajectory] = [], tasks: [Int] = []
+        for k in 0..<episodes {
+            let task = policy == .adapted ? k % parameterSets.count : -1
+            let acting = GaussianMLPPolicy(layout: layout, parameters: parameterSets[max(task, 0)])
+            paths.append(try rollout(environment, policy: acting, episode: k, horizon: state.config.sampling.horizon))
+            tasks.append(task)
+        }
+        let info = ExportInfo(environment: id.rawValue, algorithm: state.config.algorithm.rawValue,
+                              policy: policy.rawValue, checkpointIteration: state.iteration, seed: seed,
+                              deterministic: deterministic, observationSize: environment.spec.observationSize,
+                              actionSize: environment.spec.actionSize, nq: environment.simulation.model.nq,
+                              nv: environment.simulation.model.nv)
+        try DatasetExport.write(paths, tasks: tasks, info: info, format: datasetFormat, to: out)
+        let steps = paths.reduce(0) { $0 + $1.length }
+        let mean = paths.reduce(0) { $0 + $1.totalReward } / Double(paths.count)
+        print("\(id.rawValue): \(paths.count) episodes, \(steps) steps, mean return \(format(mean, decimals: 2)) "
+            + "(\(policy.rawValue) policy of \(URL(fileURLWithPath: path).lastPathComponent)) → \(out) "
+            + "[\(datasetFormat.rawValue)]")
+    }
+
+    /// θ, or the stored θ'_i of every task.
+    func actingParameters(_ state: TrainingState, path: String) throws -> [[Double]] {
+        switch (policy, state.algorithm) {
+        case (.pre, _):
+            return [state.policyParameters]
+        case (.adapted, .mbMPO(let sets)) where !sets.isEmpty:
+            return sets
+        case (.adapted, .mbMPO):
+            throw ResumeError(description: "\(path): holds no adapted parameters yet (no meta-step has run)")
+        case (.adapted, _):
+            throw ResumeError(description: "\(path): --policy adapted needs an MB-MPO run, this is "
+                + "\(state.config.algorithm.rawValue)")
+        }
+    }
+
+    /// One episode from reset stream `episode` of the seed; actions sampled (or the mean) with stream `episode`
+    /// of a second generator.
+    func rollout(_ environment: any MuJoCoEnvironment, policy: GaussianMLPPolicy, episode: Int, horizon: Int) throws
+        -> Trajectory {
+        let root = SplitMix64(seed: seed)
+        var resetRNG = root.derived(stream: UInt64(episode))
+        var actionRNG = root.derived(stream: UInt64(episode) | (1 << 32))
+        var path = Trajectory()
+        var observation = environment.reset(using: &resetRNG)
+        environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
+        while path.end == .running {
+            let action = deterministic ? policy.means(observations: observation)
+                : policy.sample(observations: observation, using: &actionRNG).actions
+            let result = try environment.step(action)
+            path.observations += observation
+            path.actions += action
+            path.appliedActions += environment.appliedAction
+            path.rewards.append(result.reward)
+            environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
+            observation = result.observation
+            path.end = result.end == .running && path.length >= horizon ? .truncated : result.end
+        }
+        path.finalObservation = observation
+        return path
+    }
+}
