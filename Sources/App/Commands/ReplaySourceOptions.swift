@@ -23,14 +23,15 @@ protocol TrajectoryFileReader {
 
 /// The readers this build has; nil where none exists yet.
 enum ReplayReaders {
-    static let policy: (any PolicyCheckpointReader)? = nil
-    static let trajectories: (any TrajectoryFileReader)? = nil
+    static let policy: (any PolicyCheckpointReader)? = CheckpointPolicyReader()
+    static let trajectories: (any TrajectoryFileReader)? = HDF5TrajectoryReader()
 }
 
 /// A replay input this build cannot read, or inconsistent replay options.
 enum ReplayInputError: Error, CustomStringConvertible {
     case readerMissing(String)
     case environmentMismatch(given: String, recorded: String)
+    case noSuchEpisode(index: Int, count: Int, path: String)
 
     var description: String {
         switch self {
@@ -39,6 +40,8 @@ enum ReplayInputError: Error, CustomStringConvertible {
                 + "use --env NAME for random actions"
         case .environmentMismatch(let given, let recorded):
             return "--env \(given) does not match the environment '\(recorded)' of the recorded input"
+        case .noSuchEpisode(let index, let count, let path):
+            return "\(path): no episode \(index); the file holds \(count) (0…\(count - 1))"
         }
     }
 }
@@ -64,6 +67,9 @@ struct ReplaySourceOptions: ParsableArguments {
     @Option(help: "Trajectory file: replay its recorded states.")
     var trajectories: String?
 
+    @Option(help: "First episode to play (0-based): of the trajectory file, or the start-state stream of a policy.")
+    var episode: Int = 0
+
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
@@ -75,6 +81,7 @@ struct ReplaySourceOptions: ParsableArguments {
                 "--trajectories replays recorded states; it cannot be combined with --run/--checkpoint")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        if episode < 0 { throw ValidationError("--episode must not be negative, got \(episode)") }
         if let env { _ = try EnvironmentID(parsing: env) }
     }
 
@@ -86,16 +93,19 @@ struct ReplaySourceOptions: ParsableArguments {
             }
             let (id, recorded) = try reader.loadTrajectories(path: path)
             try checkEnvironment(recorded: id)
+            guard episode < recorded.count else {
+                throw ReplayInputError.noSuchEpisode(index: episode, count: recorded.count, path: path)
+            }
             let environment = try id.make(assets: assetOptions.assets)
             return try RecordedReplay(name: id.rawValue, simulation: environment.simulation,
-                                      trajectories: Array(recorded.prefix(episodes)))
+                                      trajectories: Array(recorded.dropFirst(episode).prefix(episodes)))
         }
         if run != nil || checkpoint != nil {
             guard let reader = ReplayReaders.policy else { throw ReplayInputError.readerMissing("policy checkpoints") }
             let (id, policy) = try reader.loadPolicy(run: run, checkpoint: checkpoint)
             try checkEnvironment(recorded: id)
             return PolicyReplay(environment: try id.make(assets: assetOptions.assets), policy: policy,
-                                episodes: episodes, seed: seed, horizon: steps)
+                                episodes: episodes, seed: seed, horizon: steps, firstEpisode: episode)
         }
         let id = try EnvironmentID(parsing: env ?? "")
         let environment = try id.make(assets: assetOptions.assets)

@@ -64,18 +64,21 @@ public final class PolicyReplay: ReplaySource {
     public let episodeCount: Int
     let seed: UInt64
     let horizon: Int
+    let firstEpisode: Int
     var observation: [Double] = []
     var stepIndex = 0
 
-    /// A replay of `episodes` episodes of at most `horizon` steps (default: the environment's horizon).
+    /// A replay of `episodes` episodes of at most `horizon` steps (default: the environment's horizon); the
+    /// first uses stream `firstEpisode`.
     public init(environment: any MuJoCoEnvironment, policy: any ActionPolicy, episodes: Int, seed: UInt64,
-                horizon: Int? = nil) {
+                horizon: Int? = nil, firstEpisode: Int = 0) {
         precondition(episodes >= 1, "a replay needs at least one episode, got \(episodes)")
         self.environment = environment
         self.policy = policy
         self.episodeCount = episodes
         self.seed = seed
         self.horizon = horizon ?? environment.spec.horizon
+        self.firstEpisode = firstEpisode
     }
 
     public var name: String { environment.spec.name }
@@ -84,7 +87,7 @@ public final class PolicyReplay: ReplaySource {
 
     /// Resets the environment with the episode's own random stream.
     public func startEpisode(_ index: Int) throws {
-        var rng = SplitMix64(seed: seed).derived(stream: UInt64(index))
+        var rng = SplitMix64(seed: seed).derived(stream: UInt64(firstEpisode + index))
         observation = environment.reset(using: &rng)
         stepIndex = 0
     }
