@@ -93,15 +93,17 @@ public enum CheckpointFile {
         try data.put(state.policyParameters, at: "policy/parameters")
         try writeAlgorithm(state.algorithm, data)
         try writeProgress(checkpoint.progress, data)
-        try pauseIfRequested(file)
+        try pauseIfRequested(file, iteration: state.iteration)
         try writeEnsemble(state.ensemble, data)
     }
 
-    /// Fault injection for the crash test: with `MBMPO_TEST_CHECKPOINT_PAUSE=SECONDS` set, a half-written checkpoint
-    /// is flushed to its temporary file and the writer sleeps, so that a test can kill the process mid-write.
-    static func pauseIfRequested(_ file: HDF5File) throws {
-        guard let text = ProcessInfo.processInfo.environment["MBMPO_TEST_CHECKPOINT_PAUSE"],
-              let seconds = Double(text), seconds > 0 else { return }
+    /// Fault injection for the crash test: with `MBMPO_TEST_CHECKPOINT_PAUSE=ITERATION:SECONDS` set, the checkpoint
+    /// after ITERATION iterations is flushed half-written to its temporary file and the writer sleeps, so that a test
+    /// can kill the process in the middle of the write.
+    static func pauseIfRequested(_ file: HDF5File, iteration: Int) throws {
+        guard let text = ProcessInfo.processInfo.environment["MBMPO_TEST_CHECKPOINT_PAUSE"] else { return }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, Int(parts[0]) == iteration, let seconds = Double(parts[1]), seconds > 0 else { return }
         try file.flush()
         Thread.sleep(forTimeInterval: seconds)
     }
