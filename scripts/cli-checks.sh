@@ -46,10 +46,8 @@ expect_error "ffmpeg was not found" env PATH=/nonexistent "$bin" render --env ho
 touch "$frames/file"
 expect_error "it is a file" "$bin" render --env swimmer --steps 2 --out "$frames/file"
 expect_error "--width and --height" "$bin" render --env swimmer --width 0 --out "$frames/y"
-expect_error "not available: this build has no checkpoint/trajectory reader yet" \
-  "$bin" render --trajectories "$frames/none.h5" --out "$frames/z"
-expect_error "not available: this build has no checkpoint/trajectory reader yet" \
-  "$bin" replay --run "$frames/run"
+expect_error "none.h5: no such file" "$bin" render --trajectories "$frames/none.h5" --out "$frames/z"
+expect_error "checkpoints/latest: no such file" "$bin" replay --run "$frames/run"
 expect_error "pass --env NAME" "$bin" render --out "$frames/z"
 # OpenGL context failures: one-line errors, non-zero exit
 expect_error "cannot create a headless OpenGL context" env __EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent.json \
@@ -64,7 +62,9 @@ if command -v xvfb-run >/dev/null; then
   expect_ok timeout 60 xvfb-run -a -s "-screen 0 1024x768x24" "$bin" replay --env walker2d --frames 20 \
     --width 320 --height 240
 fi
-for cmd in "" envs rollout bench "bench env" "bench render" replay render; do
+# storage: trajectories, checkpoints, resume, export and their errors (scripts/storage-checks.sh)
+"$(dirname "$0")/storage-checks.sh" "$bin" || failures=$((failures + 1))
+for cmd in "" envs rollout bench "bench env" "bench render" replay render train export; do
   # shellcheck disable=SC2086
   expect_ok "$bin" $cmd --help
 done

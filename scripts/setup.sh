@@ -18,6 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# h5py for the Python cross-check of our HDF5 files (the test records a skip reason only if this fails)
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import h5py" 2>/dev/null; then
+  python3 -m pip install --quiet h5py || echo "warning: could not install h5py; the Python HDF5 check will be skipped" >&2
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
   for d in /opt/swift/usr/bin /usr/share/swift/usr/bin; do [ -x "$d/swift" ] && export PATH="$d:$PATH"; done
 fi

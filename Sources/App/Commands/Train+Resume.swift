@@ -39,8 +39,8 @@ extension Train {
                        ("--config", config != nil), ("--set", !overrides.isEmpty), ("--out", out != nil)]
             .filter(\.1).map(\.0)
         if !changed.isEmpty {
-            throw ValidationError("--resume continues with the saved configuration; \(changed.joined(separator: ", "))"
-                + " cannot be combined with it (only --iterations and --threads)")
+            throw ResumeError(description: "--resume continues with the saved configuration; "
+                + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations and --threads)")
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {

@@ -28,13 +28,34 @@ public enum AtomicFile {
         }
     }
 
+    /// Writes `bytes` to `path` atomically. With `pauseAfterHalf` (a test hook), the first half is written and
+    /// synced, then the writer sleeps that many seconds before writing the rest.
+    public static func write(bytes: [UInt8], to path: String, pauseAfterHalf: Double? = nil) throws {
+        try write(path) { temporary in
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else { throw StorageError.io(path: path, reason: "cannot create: \(errnoText())") }
+            defer { close(descriptor) }
+            try bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                let half = pauseAfterHalf == nil ? buffer.count : buffer.count / 2
+                while offset < buffer.count {
+                    let end = offset < half ? half : buffer.count
+                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, end - offset)
+                    guard written > 0 else { throw StorageError.io(path: path, reason: "cannot write: \(errnoText())") }
+                    offset += written
+                    if offset == half, let seconds = pauseAfterHalf {
+                        fsync(descriptor)
+                        Thread.sleep(forTimeInterval: seconds)
+                    }
+                }
+            }
+            guard fsync(descriptor) == 0 else { throw StorageError.io(path: path, reason: "cannot write: \(errnoText())") }
+        }
+    }
+
     /// Writes `text` to `path` atomically.
     public static func write(text: String, to path: String) throws {
-        try write(path) { temporary in
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-                throw StorageError.io(path: path, reason: "cannot create the file: \(errnoText())")
-            }
-        }
+        try write(bytes: Array(text.utf8), to: path)
     }
 
     /// Flushes a file's data to the device.

@@ -26,14 +26,12 @@ public enum CheckpointFile {
     /// Value of the root attribute `format_version`; files of another version are refused.
     public static let version: Int64 = 1
 
-    /// Writes `checkpoint` to `path` atomically.
+    /// Writes `checkpoint` to `path` atomically (built in memory, sealed, then written, synced and renamed).
     public static func write(_ checkpoint: Checkpoint, to path: String) throws {
-        try AtomicFile.write(path) { temporary in
-            let file = try HDF5File(creating: temporary, userBlock: FileSeal.size)
-            try writeContents(checkpoint, into: file)
-            try file.close()
-            try FileSeal.seal(temporary, format: format)
-        }
+        let file = try HDF5File(creating: path, inMemory: true)
+        try writeContents(checkpoint, into: file)
+        let image = FileSeal.sealed(try file.closeToImage(), format: format)
+        try AtomicFile.write(bytes: image, to: path, pauseAfterHalf: pauseRequest(iteration: checkpoint.state.iteration))
     }
 
     /// Reads the checkpoint at `path`, verifying its file seal (whole-file CRC-32, before HDF5 parses anything),
@@ -93,18 +91,18 @@ public enum CheckpointFile {
         try data.put(state.policyParameters, at: "policy/parameters")
         try writeAlgorithm(state.algorithm, data)
         try writeProgress(checkpoint.progress, data)
-        try pauseIfRequested(file, iteration: state.iteration)
         try writeEnsemble(state.ensemble, data)
     }
 
     /// Fault injection for the crash test: with `MBMPO_TEST_CHECKPOINT_PAUSE=ITERATION:SECONDS` set, the checkpoint
-    /// after ITERATION iterations is flushed half-written to its temporary file and the writer sleeps, so that a test
-    /// can kill the process in the middle of the write.
-    static func pauseIfRequested(_ file: HDF5File, iteration: Int) throws {
-        guard let text = ProcessInfo.processInfo.environment["MBMPO_TEST_CHECKPOINT_PAUSE"] else { return }
+    /// after ITERATION iterations stops half-written in its temporary file for SECONDS, so that a test can kill the
+    /// process in the middle of the write.
+    static func pauseRequest(iteration: Int) -> Double? {
+        guard let text = ProcessInfo.processInfo.environment["MBMPO_TEST_CHECKPOINT_PAUSE"] else { return nil }
         let parts = text.split(separator: ":")
-        guard parts.count == 2, Int(parts[0]) == iteration, let seconds = Double(parts[1]), seconds > 0 else { return }
-        try file.flush()
-        Thread.sleep(forTimeInterval: seconds)
+        guard parts.count == 2, Int(parts[0]) == iteration, let seconds = Double(parts[1]), seconds > 0 else {
+            return nil
+        }
+        return seconds
     }
 }

@@ -52,15 +52,13 @@ public enum DatasetExport {
     public static func write(_ episodes: [Trajectory], tasks: [Int], info: ExportInfo, format: ExportFormat,
                              to path: String) throws {
         precondition(tasks.count == episodes.count, "one task per episode")
-        try AtomicFile.write(path) { temporary in
-            let file = try HDF5File(creating: temporary)
-            try writeAttributes(info, episodes: episodes, into: file)
-            switch format {
-            case .minari: try writeMinari(episodes, tasks: tasks, info: info, into: file)
-            case .d4rl: try writeD4RL(episodes, tasks: tasks, info: info, into: file)
-            }
-            try file.close()
+        let file = try HDF5File(creating: path, inMemory: true)
+        try writeAttributes(info, episodes: episodes, into: file)
+        switch format {
+        case .minari: try writeMinari(episodes, tasks: tasks, info: info, into: file)
+        case .d4rl: try writeD4RL(episodes, tasks: tasks, info: info, into: file)
         }
+        try AtomicFile.write(bytes: try file.closeToImage(), to: path)
         if format == .minari && URL(fileURLWithPath: path).lastPathComponent == "main_data.hdf5" {
             let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.json")
             try AtomicFile.write(text: minariMetadata(info, episodes: episodes), to: metadata.path)

@@ -10,22 +10,20 @@ public enum FileSeal {
     /// Bytes reserved at the start of a sealed file.
     public static let size = 512
 
-    /// Writes the seal of the file at `path` (created with `userBlock: size`) into its user block.
+    /// The sealed file: the seal block, then the HDF5 image (HDF5 finds a superblock at offset 512 and treats the
+    /// bytes before it as the user block).
+    public static func sealed(_ image: [UInt8], format: String) -> [UInt8] {
+        let crc = CRC32.checksum(of: image)
+        let text = "MBMPO-SEAL 1\nformat=\(format)\nlength=\(image.count)\ncrc32=\(String(crc, radix: 16))\n"
+        return Array(text.utf8) + [UInt8](repeating: 0, count: size - text.utf8.count) + image
+    }
+
+    /// Rewrites the seal of the sealed file at `path` (for files changed after writing, e.g. in tests).
     public static func seal(_ path: String, format: String) throws {
-        guard let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw StorageError.io(path: path, reason: "cannot open the file to seal it")
+        guard let bytes = FileManager.default.contents(atPath: path), bytes.count >= size else {
+            throw StorageError.io(path: path, reason: "cannot read the file to seal it")
         }
-        defer { try? handle.close() }
-        let (length, crc) = try checksum(handle, path: path)
-        var block = Data("MBMPO-SEAL 1\nformat=\(format)\nlength=\(length)\ncrc32=\(String(crc, radix: 16))\n".utf8)
-        block.append(Data(repeating: 0, count: size - block.count))
-        do {
-            try handle.seek(toOffset: 0)
-            try handle.write(contentsOf: block)
-            try handle.synchronize()
-        } catch {
-            throw StorageError.io(path: path, reason: "cannot write the seal: \(error.localizedDescription)")
-        }
+        try AtomicFile.write(bytes: sealed(Array(bytes.dropFirst(size)), format: format), to: path)
     }
 
     /// Checks that the file at `path` carries a seal of `format` and that its length and checksum match.

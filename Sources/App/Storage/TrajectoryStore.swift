@@ -82,35 +82,32 @@ public final class TrajectoryStore {
         let group = String(name.dropLast(3))
         let batches = pending
         pending.removeAll()
-        try AtomicFile.write(folder.appendingPathComponent(name).path) { temporary in
-            let file = try HDF5File(creating: temporary, userBlock: FileSeal.size)
-            try writeHeader(file)
-            try file.createGroup(group)
-            try file.setAttribute("iteration", Int64(iteration), at: group)
-            for (kind, paths) in batches {
-                try writeBatch(kind, paths, into: file, at: "\(group)/\(kind.rawValue)", iteration: iteration)
-            }
-            try file.close()
-            try FileSeal.seal(temporary, format: TrajectoryFile.format)
+        let path = folder.appendingPathComponent(name).path
+        let file = try HDF5File(creating: path, inMemory: true)
+        try writeHeader(file)
+        try file.createGroup(group)
+        try file.setAttribute("iteration", Int64(iteration), at: group)
+        for (kind, paths) in batches {
+            try writeBatch(kind, paths, into: file, at: "\(group)/\(kind.rawValue)", iteration: iteration)
         }
+        let image = FileSeal.sealed(try file.closeToImage(), format: TrajectoryFile.format)
+        try AtomicFile.write(bytes: image, to: path)
         committed = (committed.filter { $0 != iteration } + [iteration]).sorted()
         try writeMaster()
     }
 
     /// Rewrites the master file: header and one external link per committed iteration.
     private func writeMaster() throws {
-        try AtomicFile.write(path) { temporary in
-            let file = try HDF5File(creating: temporary, userBlock: FileSeal.size)
-            try writeHeader(file)
-            try file.setAttribute("iterations", Int64(committed.count))
-            for iteration in committed {
-                let name = CheckpointDirectory.fileName(iteration: iteration)
-                try file.linkExternal(String(name.dropLast(3)), file: "trajectories/\(name)",
-                                      object: "/" + String(name.dropLast(3)))
-            }
-            try file.close()
-            try FileSeal.seal(temporary, format: TrajectoryFile.format)
+        let file = try HDF5File(creating: path, inMemory: true)
+        try writeHeader(file)
+        try file.setAttribute("iterations", Int64(committed.count))
+        for iteration in committed {
+            let name = CheckpointDirectory.fileName(iteration: iteration)
+            try file.linkExternal(String(name.dropLast(3)), file: "trajectories/\(name)",
+                                  object: "/" + String(name.dropLast(3)))
         }
+        let image = FileSeal.sealed(try file.closeToImage(), format: TrajectoryFile.format)
+        try AtomicFile.write(bytes: image, to: path)
     }
 
     private func writeHeader(_ file: HDF5File) throws {

@@ -35,11 +35,18 @@ enum HDF5Call {
         h5_silence_errors()
     }
 
-    /// HDF5's deepest error message of the calling thread's stack (then cleared).
+    /// HDF5's deepest error message of the calling thread's stack (then cleared), on one line; an operating-system
+    /// failure is shortened to its first clause and the system's message (e.g. `file write failed: No space left
+    /// on device`).
     static func lastMessage() -> String {
-        var buffer = [CChar](repeating: 0, count: 512)
+        var buffer = [CChar](repeating: 0, count: 1024)
         buffer.withUnsafeMutableBufferPointer { h5_error_message($0.baseAddress, $0.count) }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard let start = line.range(of: "error message = '"),
+              let end = line[start.upperBound...].firstIndex(of: "'") else { return line }
+        let clause = line.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        return clause + ": " + line[start.upperBound..<end]
     }
 }
 

@@ -15,15 +15,21 @@ public final class HDF5File {
     private var isOpen = true
 
     /// Creates a new file at `path`, replacing any existing one; `userBlock` bytes (0 or a power of two ≥ 512) are
-    /// reserved at the start of the file for the caller (HDF5 skips them).
-    public init(creating path: String, userBlock: Int = 0) throws {
+    /// reserved at the start of the file for the caller (HDF5 skips them). With `inMemory`, nothing touches the disk:
+    /// the file lives in memory until ``closeToImage()`` returns its bytes (so that the caller does all file I/O and
+    /// the library never meets a write error such as a full disk).
+    public init(creating path: String, userBlock: Int = 0, inMemory: Bool = false) throws {
         HDF5Call.prepare()
         self.path = path
         writable = true
-        let fcpl = H5Pcreate(h5p_file_create())
-        defer { if fcpl >= 0 { H5Pclose(fcpl) } }
+        let fcpl = H5Pcreate(h5p_file_create()), fapl = H5Pcreate(h5p_file_access())
+        defer {
+            if fcpl >= 0 { H5Pclose(fcpl) }
+            if fapl >= 0 { H5Pclose(fapl) }
+        }
         if userBlock > 0 { H5Pset_userblock(fcpl, hsize_t(userBlock)) }
-        id = H5Fcreate(path, h5f_acc_trunc(), fcpl >= 0 ? fcpl : h5p_default(), h5p_default())
+        if inMemory { H5Pset_fapl_core(fapl, 1 << 20, false) }
+        id = H5Fcreate(path, h5f_acc_trunc(), fcpl >= 0 ? fcpl : h5p_default(), fapl >= 0 ? fapl : h5p_default())
         guard id >= 0 else {
             throw HDF5Error(path: path, object: "/", operation: "cannot create the file", detail: HDF5Call.lastMessage())
         }
@@ -57,8 +63,24 @@ public final class HDF5File {
         guard isOpen else { return }
         HDF5Call.prepare()
         isOpen = false
-        if writable { try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "cannot flush the file", "/") }
-        try check(H5Fclose(id), "cannot close the file", "/")
+        // close even when the flush fails (e.g. a full disk), so that no half-closed file is left to the library
+        let flushError = writable && H5Fflush(id, H5F_SCOPE_GLOBAL) < 0 ? error("cannot flush the file", "/") : nil
+        let closed = H5Fclose(id)
+        if let flushError { throw flushError }
+        try check(closed, "cannot close the file", "/")
+    }
+
+    /// Flushes, returns the complete file image (user block included) and closes the file (for in-memory files).
+    public func closeToImage() throws -> [UInt8] {
+        HDF5Call.prepare()
+        try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "cannot flush the file", "/")
+        let size = H5Fget_file_image(id, nil, 0)
+        guard size >= 0 else { throw error("cannot read the file image", "/") }
+        var image = [UInt8](repeating: 0, count: size)
+        let copied = image.withUnsafeMutableBytes { H5Fget_file_image(id, $0.baseAddress, size) }
+        guard copied == size else { throw error("cannot read the file image", "/") }
+        try close()
+        return image
     }
 
     // MARK: structure
