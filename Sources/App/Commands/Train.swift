@@ -7,7 +7,8 @@ import Sim
 /// `mbmpo train`: MB-MPO (or a baseline) on one task, writing a run directory.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json and progress.csv to the run folder.")
+        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json, progress.csv, trajectories.h5 and "
+            + "checkpoints to the run folder.")
 
     @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
     var env: String?

@@ -28,7 +28,7 @@ public struct HDF5Error: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Shared helpers that check HDF5 return codes.
+/// Preparation and messages shared by every HDF5 call.
 enum HDF5Call {
     /// Silences HDF5's error printing on the calling thread (HDF5 keeps one error stack per thread).
     static func prepare() {
