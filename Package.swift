@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Learner"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

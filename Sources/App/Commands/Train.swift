@@ -63,33 +63,10 @@ struct Train: ParsableCommand {
         display.done(folder: run.url.path)
     }
 
-    /// Preset → --config file → --set overrides → explicit flags, validated.
+    /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).
     func resolvedConfiguration() throws -> TrainingConfig {
-        let algorithm = try algo.map { name -> Algorithm in
-            guard let value = Algorithm(rawValue: name) else {
-                throw ValidationError("unknown algorithm '\(name)'; choose one of: "
-                    + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return value
-        } ?? .mbMPO
-        let environment = try EnvironmentID(parsing: env ?? "half-cheetah").rawValue
-        let base = preset.configuration(algorithm: algorithm, environment: environment)
-        let fileText = try config.map { path -> String in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read configuration file '\(path)'")
-            }
-            return text
-        }
-        var resolved = try ConfigurationFile.resolve(base: base, fileText: fileText, fileName: config ?? "",
-                                                     overrides: overrides)
-        if let env { resolved.environment = try EnvironmentID(parsing: env).rawValue }
-        if let algo { resolved.algorithm = try Algorithm(rawValue: algo).unwrapOrThrow("unknown algorithm '\(algo)'") }
-        if let seed { resolved.seed = seed }
-        if let iterations { resolved.iterations = iterations }
-        if let threads { resolved.threads = threads }
-        _ = try EnvironmentID(parsing: resolved.environment)
-        try resolved.validate()
-        return resolved
+        try ConfigurationInputs(environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
+                                seed: seed, iterations: iterations, threads: threads).resolve()
     }
 }
 
@@ -99,25 +76,5 @@ func makeTrainer(config: TrainingConfig, real: any TrajectorySampler, environmen
     case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
     case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
     case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
-    }
-}
-
-/// Named starting points for a configuration.
-enum TrainingPreset: String, ExpressibleByArgument, CaseIterable {
-    case paper, quick
-
-    /// The preset's configuration for an algorithm and task.
-    func configuration(algorithm: Algorithm, environment: String) -> TrainingConfig {
-        switch self {
-        case .paper: return .paper(algorithm, environment: environment)
-        case .quick: return .quick(algorithm, environment: environment)
-        }
-    }
-}
-
-extension Optional {
-    func unwrapOrThrow(_ message: String) throws -> Wrapped {
-        guard let value = self else { throw ValidationError(message) }
-        return value
     }
 }
