@@ -7,7 +7,8 @@ import Sim
 /// `mbmpo train`: MB-MPO (or a baseline) on one task, writing a run directory.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json and progress.csv to the run folder.")
+        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json, progress.csv and TensorBoard events "
+            + "to the run folder.")
 
     @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
     var env: String?
@@ -39,6 +40,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Print only errors and the final line.")
     var quiet = false
 
+    @Flag(help: "Print every phase as it starts and every metric of every iteration.")
+    var verbose = false
+
     @OptionGroup var assetOptions: AssetOptions
 
     func run() throws {
@@ -53,14 +57,16 @@ struct Train: ParsableCommand {
         let run = try RunDirectory(path: folder, creating: true)
         try run.writeConfiguration(config)
         let progress = try ProgressWriter(url: run.url.appendingPathComponent("progress.csv"))
-        let display = ProgressDisplay(iterations: config.iterations, quiet: quiet)
-        display.start(config: config, folder: run.url.path)
+        let output = try TrainingOutput(config: config, folder: run.url,
+                                        verbosity: quiet ? .quiet : verbose ? .verbose : .normal)
         while trainer.context.iteration < config.iterations {
-            let log = try trainer.runIteration { phase in display.phase(phase, iteration: trainer.context.iteration) }
+            let log = try trainer.runIteration { phase in output.phase(phase) }
             try progress.append(log)
-            display.finished(log, iteration: trainer.context.iteration)
+            try output.finished(log)
+            // safe point: this iteration's files are all written; a Ctrl-C stops the run here
+            try output.stopIfInterrupted(folder: run.url, completed: trainer.context.iteration)
         }
-        display.done(folder: run.url.path)
+        output.done(folder: run.url)
     }
 
     /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).
