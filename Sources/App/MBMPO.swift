@@ -7,7 +7,7 @@ struct MBMPO: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbmpo",
         abstract: "Model-Based RL via Meta-Policy Optimization (MB-MPO) on MuJoCo.",
-        subcommands: [Train.self, Config.self, Envs.self, Rollout.self, Bench.self, Replay.self, Render.self])
+        subcommands: [Train.self, Config.self, Plot.self, Envs.self, Rollout.self, Bench.self, Replay.self, Render.self])
 }
 
 /// Options every command that touches the simulator shares.
