@@ -49,8 +49,7 @@ struct LearningCurveChart {
         let ys = curves.flatMap { $0.points.flatMap { [$0.mean - $0.standardDeviation, $0.mean + $0.standardDeviation] } }
             + marks.map(\.averageReturn)
         let m = Self.margin
-        // a little room right of the last point so that marks at the edge stay whole
-        let x = AxisScale(covering: min(0, xs.min() ?? 0), (xs.max() ?? 1) * 1.04,
+        let x = AxisScale(covering: min(0, xs.min() ?? 0), xs.max() ?? 1,
                           pixels: (origin.x + m.left, origin.x + Self.panelWidth - m.right))
         let y = AxisScale(covering: ys.min() ?? 0, ys.max() ?? 1,
                           pixels: (origin.y + Self.panelHeight - m.bottom, origin.y + m.top))
