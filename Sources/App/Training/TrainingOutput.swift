@@ -12,13 +12,14 @@ final class TrainingOutput {
     let events: TensorBoardWriter
     let iterations: Int
 
-    /// Opens the event file in the run folder, prints the header and installs the Ctrl-C handler.
+    /// Installs the Ctrl-C handler, opens the event file in the run folder and prints the header.
     init(config: TrainingConfig, folder: URL, verbosity: Verbosity) throws {
+        // the handler goes in first: once the event file exists, Ctrl-C is handled
+        Interruption.install()
         iterations = config.iterations
         events = try TensorBoardWriter(folder: folder)
         display = ProgressDisplay(iterations: config.iterations, verbosity: verbosity)
         display.start(config: config, folder: folder.path)
-        Interruption.install()
     }
 
     /// The current phase, for the live display.
