@@ -176,7 +176,7 @@ import Testing
                           header: "Iteration,n_timesteps", rows: ["0,5000"])
         let run = try RunRecord(folder: root.appendingPathComponent("no-return").path)
         #expect(throws: RunRecord.Problem.self) { try LearningCurves.curve(of: run) }
-        var command = try Plot.parse([root.path, "--out", root.appendingPathComponent("x.pdf").path])
+        let command = try Plot.parse([root.path, "--out", root.appendingPathComponent("x.pdf").path])
         #expect(throws: RunRecord.Problem.self) { try command.run() }
     }
 
