@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Core", "Sim", "Learner", "Storage", "_TestSupport"]),
         .testTarget(name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "Learner"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

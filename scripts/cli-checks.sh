@@ -64,7 +64,94 @@ if command -v xvfb-run >/dev/null; then
 fi
 # storage: trajectories, checkpoints, resume, export and their errors (scripts/storage-checks.sh)
 "$(dirname "$0")/storage-checks.sh" "$bin" || failures=$((failures + 1))
-for cmd in "" envs rollout bench "bench env" "bench render" replay render train export; do
+# configuration: the resolved JSON, the reference, and one-line rejections naming the key
+expect_ok "$bin" config show --env hopper --algo me-trpo --preset quick --set meta.trpo.maxKL=0.02
+shown=$("$bin" config show --env hopper --set meta.trpo.maxKL=0.02)
+if grep -q '"maxKL" : 0.02' <<<"$shown"; then
+  echo "ok: config show applies --set"
+else
+  echo "FAIL: config show did not apply --set"; failures=$((failures + 1))
+fi
+reference=$("$bin" config reference)
+if grep -q '^| `meta.trpo.maxKL` | number | `0.01` |' <<<"$reference"; then
+  echo "ok: config reference lists meta.trpo.maxKL"
+else
+  echo "FAIL: config reference lacks meta.trpo.maxKL"; failures=$((failures + 1))
+fi
+work=$(mktemp -d)
+echo '{"dynamics": {"rolling_average_persitency": 0.9}}' > "$work/typo.json"
+expect_error "unknown key 'dynamics.rolling_average_persitency'" "$bin" config show --config "$work/typo.json"
+expect_error "unknown key 'meta.trpo.maxkl'" "$bin" train --env hopper --set meta.trpo.maxkl=0.02 --out "$work/no"
+expect_error "'dynamics.hiddenSizes' must be a list of integers, got 512" "$bin" config show --set dynamics.hiddenSizes=512
+expect_error "'meta.trpo.maxKL' must be positive, got -1" "$bin" config show --set meta.trpo.maxKL=-1
+expect_error "'iterations' must be at least 1, got 0" "$bin" train --env hopper --iterations 0 --out "$work/no"
+expect_error "cannot read configuration file" "$bin" config show --config "$work/missing.json"
+"$bin" config show --env ant --preset quick > "$work/my.json"
+expect_ok "$bin" config show --env ant --config "$work/my.json" --set dynamics.learningRate=3e-4 --iterations 3
+expect_ok "$bin" config reference
+expect_error "unknown algorithm 'ppo'" "$bin" config show --algo ppo
+[ ! -e "$work/no" ] || { echo "FAIL: a rejected configuration created its run folder"; failures=$((failures + 1)); }
+# a tiny training run: config.json, progress.csv and a TensorBoard event file; then plots
+tiny=(--env half-cheetah --preset quick --set meta.stepsPerIteration=1 --set dynamics.maxEpochs=5)
+expect_ok "$bin" train "${tiny[@]}" --iterations 2 --out "$work/hc"
+rows=$(($(wc -l < "$work/hc/progress.csv") - 1))
+if [ "$rows" -eq 2 ] && head -n 1 "$work/hc/progress.csv" | grep -q "EnvTrajs-AverageReturn"; then
+  echo "ok: progress.csv has 2 rows and the exploration columns"
+else
+  echo "FAIL: progress.csv has $rows rows or lacks EnvTrajs-AverageReturn"; failures=$((failures + 1))
+fi
+if "$bin" config show --config "$work/hc/config.json" | cmp -s - "$work/hc/config.json"; then
+  echo "ok: config.json resolves to itself"
+else
+  echo "FAIL: config show --config config.json differs from config.json"; failures=$((failures + 1))
+fi
+if python3 -c "import tensorboard" 2>/dev/null; then
+  if python3 "$(dirname "$0")/read_tfevents.py" "$work"/hc/events.out.tfevents.* | grep -q '"PrePolicy-AverageReturn", 9000'; then
+    echo "ok: TensorBoard reads the event file"
+  else
+    echo "FAIL: TensorBoard could not read the event file"; failures=$((failures + 1))
+  fi
+fi
+expect_error "already holds a run" "$bin" train "${tiny[@]}" --iterations 1 --out "$work/hc"
+expect_ok "$bin" plot "$work/hc" --out "$work/curves.svg"
+if python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/curves.svg"; then
+  echo "ok: the plot is well-formed SVG"
+else
+  echo "FAIL: the plot is not well-formed XML"; failures=$((failures + 1))
+fi
+if command -v rsvg-convert >/dev/null; then
+  expect_ok "$bin" plot "$work" --out "$work/curves.png"
+  [ "$(head -c 4 "$work/curves.png" | tail -c 3)" = "PNG" ] || { echo "FAIL: no PNG written"; failures=$((failures + 1)); }
+else
+  expect_error "rsvg-convert" "$bin" plot "$work/hc" --out "$work/curves.png"
+fi
+expect_error "--out must end in .svg or .png" "$bin" plot "$work/hc" --out "$work/curves.pdf"
+mkdir -p "$work/empty"
+expect_error "holds no run" "$bin" plot "$work/empty" --out "$work/e.svg"
+# Ctrl-C stops after the iteration's rows are written (exit 130, says how to resume); a second one quits at once
+"$bin" train "${tiny[@]}" --iterations 50 --out "$work/int" >"$work/int.out" 2>"$work/int.err" &
+pid=$!
+for _ in $(seq 1 600); do grep -q "^itr 1/50" "$work/int.out" 2>/dev/null && break; sleep 0.1; done
+kill -INT $pid; wait $pid; code=$?
+done_rows=$(sed -n 's/.*stopped after iteration \([0-9]*\) of 50.*/\1/p' "$work/int.err")
+rows=$(($(wc -l < "$work/int/progress.csv") - 1))
+if [ $code -eq 130 ] && [ -n "$done_rows" ] && [ "$rows" -eq "$done_rows" ] && [ "$rows" -lt 50 ] \
+  && grep -q "mbmpo train --resume $work/int" "$work/int.err"; then
+  echo "ok: Ctrl-C stopped after iteration $done_rows with its rows written (exit 130)"
+else
+  echo "FAIL: Ctrl-C: exit $code, $rows rows, message: $(cat "$work/int.err")"; failures=$((failures + 1))
+fi
+"$bin" train "${tiny[@]}" --iterations 50 --out "$work/int2" >/dev/null 2>"$work/int2.err" &
+pid=$!
+for _ in $(seq 1 600); do ls "$work"/int2/events.out.tfevents.* >/dev/null 2>&1 && break; sleep 0.1; done
+kill -INT $pid; sleep 0.3; kill -INT $pid; wait $pid; code=$?
+if [ $code -eq 130 ] && grep -q "quitting now" "$work/int2.err"; then
+  echo "ok: a second Ctrl-C quits at once (exit 130)"
+else
+  echo "FAIL: second Ctrl-C: exit $code, $(cat "$work/int2.err")"; failures=$((failures + 1))
+fi
+rm -rf "$work"
+for cmd in "" envs rollout bench "bench env" "bench render" replay render train export config "config show" "config reference" plot; do
   # shellcheck disable=SC2086
   expect_ok "$bin" $cmd --help
 done

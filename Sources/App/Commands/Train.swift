@@ -7,8 +7,8 @@ import Sim
 /// `mbmpo train`: MB-MPO (or a baseline) on one task, writing a run directory.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json, progress.csv, trajectories.h5 and "
-            + "checkpoints to the run folder.")
+        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json, progress.csv, TensorBoard events, "
+            + "trajectories.h5 and checkpoints to the run folder.")
 
     @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
     var env: String?
@@ -40,6 +40,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Print only errors and the final line.")
     var quiet = false
 
+    @Flag(help: "Print every phase as it starts and every metric of every iteration.")
+    var verbose = false
+
     @OptionGroup var assetOptions: AssetOptions
 
     @OptionGroup var checkpointOptions: CheckpointOptions
@@ -61,45 +64,24 @@ struct Train: ParsableCommand {
                                        keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint)
         let progress = try ProgressWriter(url: run.url.appendingPathComponent("progress.csv"))
         for row in recorder.progress { try progress.append(row) }
-        let display = ProgressDisplay(iterations: config.iterations, quiet: quiet)
-        display.start(config: config, folder: run.url.path)
+        let output = try TrainingOutput(config: config, folder: run.url,
+                                        verbosity: quiet ? .quiet : verbose ? .verbose : .normal)
         while trainer.context.iteration < config.iterations {
-            let log = try trainer.runIteration { phase in display.phase(phase, iteration: trainer.context.iteration) }
+            let log = try trainer.runIteration { phase in output.phase(phase) }
             try recorder.commitTrajectories(iteration: trainer.context.iteration - 1)
             try progress.append(log)
             try recorder.checkpoint(trainer, log: log)
-            display.finished(log, iteration: trainer.context.iteration)
+            try output.finished(log)
+            // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
+            try output.stopIfInterrupted(folder: run.url, completed: trainer.context.iteration)
         }
-        display.done(folder: run.url.path)
+        output.done(folder: run.url)
     }
 
-    /// Preset → --config file → --set overrides → explicit flags, validated.
+    /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).
     func resolvedConfiguration() throws -> TrainingConfig {
-        let algorithm = try algo.map { name -> Algorithm in
-            guard let value = Algorithm(rawValue: name) else {
-                throw ValidationError("unknown algorithm '\(name)'; choose one of: "
-                    + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return value
-        } ?? .mbMPO
-        let environment = try EnvironmentID(parsing: env ?? "half-cheetah").rawValue
-        let base = preset.configuration(algorithm: algorithm, environment: environment)
-        let fileText = try config.map { path -> String in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ValidationError("cannot read configuration file '\(path)'")
-            }
-            return text
-        }
-        var resolved = try ConfigurationFile.resolve(base: base, fileText: fileText, fileName: config ?? "",
-                                                     overrides: overrides)
-        if let env { resolved.environment = try EnvironmentID(parsing: env).rawValue }
-        if let algo { resolved.algorithm = try Algorithm(rawValue: algo).unwrapOrThrow("unknown algorithm '\(algo)'") }
-        if let seed { resolved.seed = seed }
-        if let iterations { resolved.iterations = iterations }
-        if let threads { resolved.threads = threads }
-        _ = try EnvironmentID(parsing: resolved.environment)
-        try resolved.validate()
-        return resolved
+        try ConfigurationInputs(environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
+                                seed: seed, iterations: iterations, threads: threads).resolve()
     }
 }
 
@@ -109,25 +91,5 @@ func makeTrainer(config: TrainingConfig, real: any TrajectorySampler, environmen
     case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
     case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
     case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
-    }
-}
-
-/// Named starting points for a configuration.
-enum TrainingPreset: String, ExpressibleByArgument, CaseIterable {
-    case paper, quick
-
-    /// The preset's configuration for an algorithm and task.
-    func configuration(algorithm: Algorithm, environment: String) -> TrainingConfig {
-        switch self {
-        case .paper: return .paper(algorithm, environment: environment)
-        case .quick: return .quick(algorithm, environment: environment)
-        }
-    }
-}
-
-extension Optional {
-    func unwrapOrThrow(_ message: String) throws -> Wrapped {
-        guard let value = self else { throw ValidationError(message) }
-        return value
     }
 }

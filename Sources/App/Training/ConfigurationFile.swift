@@ -2,27 +2,28 @@ import Foundation
 import Learner
 
 /// Builds a ``TrainingConfig`` from a preset, an optional JSON file and `key.path=value` overrides, rejecting
-/// unknown keys and wrong types with the key path and the reason.
+/// unknown keys, wrong types and out-of-range values with the key path and the reason.
 ///
-/// Precedence: preset → file → overrides. A file or override may name only keys the configuration has; values
-/// are JSON literals (a bare word that is not valid JSON is taken as a string).
+/// Precedence: preset → file → overrides. A file or override may name only keys the configuration has, and
+/// every value is checked against the field's type (``ConfigurationSchema``) before decoding; the result then
+/// passes ``TrainingConfig/validate()``. Override values are JSON literals (a bare word that is not valid JSON is
+/// taken as a string).
 enum ConfigurationFile {
-    /// A problem with a configuration file or override.
+    /// A problem with a configuration file or override, as one line.
     struct Problem: Error, CustomStringConvertible {
         let message: String
         var description: String { message }
     }
 
-    /// Applies `file` (JSON text) and then `overrides` on top of `base`.
+    /// Applies `fileText` (JSON) and then `overrides` on top of `base`, and validates the result.
     static func resolve(base: TrainingConfig, fileText: String?, fileName: String = "configuration",
                         overrides: [String]) throws -> TrainingConfig {
-        var tree = try jsonObject(of: base)
+        var tree = try tree(of: base)
         if let fileText {
-            guard let data = fileText.data(using: .utf8),
-                  let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            guard let parsed = JSONValue(parsing: fileText) else {
                 throw Problem(message: "\(fileName): not valid JSON")
             }
-            guard let object = parsed as? [String: Any] else {
+            guard let object = parsed.objectMembers else {
                 throw Problem(message: "\(fileName): the top level must be a JSON object")
             }
             tree = try merge(object, into: tree, path: [], source: fileName)
@@ -30,79 +31,100 @@ enum ConfigurationFile {
         for override in overrides {
             tree = try apply(override: override, to: tree)
         }
-        return try decode(tree, source: fileText == nil && overrides.isEmpty ? "preset" : "configuration")
-    }
-
-    /// The configuration as a JSON object tree.
-    static func jsonObject(of config: TrainingConfig) throws -> [String: Any] {
-        let data = try JSONEncoder().encode(config)
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw Problem(message: "internal error: configuration is not a JSON object")
+        let config = try decode(tree)
+        do {
+            try config.validate()
+        } catch let error as ConfigurationError {
+            let value = ConfigurationReference.value(at: error.key.split(separator: ".").map(String.init)[...],
+                                                     in: tree)
+            let got = error.reason.contains("got") ? "" : value.map { ", got \($0.compactText)" } ?? ""
+            throw Problem(message: "configuration: '\(error.key)' \(error.reason)\(got)")
         }
-        return object
+        return config
     }
 
-    /// Pretty JSON with sorted keys.
+    /// The configuration as a tree, with an explicit `null` for every unset optional field.
+    static func tree(of config: TrainingConfig) throws -> JSONValue {
+        ConfigurationSchema.fillingNulls(try JSONValue(encoding: config))
+    }
+
+    /// Pretty JSON with sorted keys (what `config.json` and `mbmpo config show` hold).
     static func prettyJSON(_ config: TrainingConfig) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(config), as: UTF8.self)
+        try tree(of: config).prettyText
     }
 
-    /// Deep-merges `patch` into `tree`; every key of `patch` must exist in `tree`.
-    static func merge(_ patch: [String: Any], into tree: [String: Any], path: [String], source: String) throws
-        -> [String: Any] {
-        var result = tree
-        for (key, value) in patch {
-            let keyPath = (path + [key]).joined(separator: ".")
-            guard let existing = tree[key] else {
-                let known = tree.keys.sorted().joined(separator: ", ")
-                throw Problem(message: "\(source): unknown key '\(keyPath)' (known here: \(known))")
+    /// Deep-merges `patch` into `tree`; every key must exist in `tree` and every leaf value must have the
+    /// field's type.
+    static func merge(_ patch: [String: JSONValue], into tree: JSONValue, path: [String], source: String) throws
+        -> JSONValue {
+        guard var members = tree.objectMembers else {
+            throw Problem(message: "\(source): '\(path.joined(separator: "."))' is not an object")
+        }
+        for key in patch.keys.sorted() {
+            guard let value = patch[key] else { continue }
+            let keyPath = path + [key]
+            let dotted = keyPath.joined(separator: ".")
+            guard let existing = members[key] else {
+                let known = members.keys.sorted().joined(separator: ", ")
+                let place = path.isEmpty ? "" : " in '\(path.joined(separator: "."))'"
+                throw Problem(message: "\(source): unknown key '\(dotted)'\(place) (known keys: \(known))")
             }
-            if let existingObject = existing as? [String: Any] {
-                guard let patchObject = value as? [String: Any] else {
-                    throw Problem(message: "\(source): '\(keyPath)' must be an object")
+            if case .object = existing {
+                guard let patchObject = value.objectMembers else {
+                    throw Problem(message: "\(source): '\(dotted)' is a group of settings and needs a JSON object, "
+                        + "got \(value.compactText)")
                 }
-                result[key] = try merge(patchObject, into: existingObject, path: path + [key], source: source)
+                members[key] = try merge(patchObject, into: existing, path: keyPath, source: source)
             } else {
-                result[key] = value
+                if let field = ConfigurationSchema.field(keyPath), !field.kind.accepts(value) {
+                    throw Problem(message: "\(source): '\(dotted)' must be \(article(field.kind.name)), "
+                        + "got \(value.compactText)")
+                }
+                members[key] = value
             }
         }
-        return result
+        return .object(members)
     }
 
     /// Sets `a.b.c=value` in the tree.
-    static func apply(override: String, to tree: [String: Any]) throws -> [String: Any] {
+    static func apply(override: String, to tree: JSONValue) throws -> JSONValue {
         guard let equals = override.firstIndex(of: "=") else {
             throw Problem(message: "--set '\(override)': expected key.path=value")
         }
-        let path = override[..<equals].split(separator: ".").map(String.init)
+        let path = override[..<equals].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !path.contains(where: \.isEmpty) else {
+            throw Problem(message: "--set '\(override)': empty key in '\(override[..<equals])'")
+        }
         let text = String(override[override.index(after: equals)...])
-        guard !path.isEmpty else { throw Problem(message: "--set '\(override)': empty key") }
-        let value: Any = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]))
-            ?? text
-        var patch: [String: Any] = [path[path.count - 1]: value]
-        for key in path.dropLast().reversed() { patch = [key: patch] }
+        let value = JSONValue(parsing: text) ?? .string(text)
+        var patch: [String: JSONValue] = [path[path.count - 1]: value]
+        for key in path.dropLast().reversed() { patch = [key: .object(patch)] }
         return try merge(patch, into: tree, path: [], source: "--set \(path.joined(separator: "."))")
     }
 
-    /// Decodes the tree, turning decoding errors into key-path messages.
-    static func decode(_ tree: [String: Any], source: String) throws -> TrainingConfig {
-        let data = try JSONSerialization.data(withJSONObject: tree)
+    /// Decodes the checked tree; a decoding error here means the schema missed a case, so it names the key.
+    static func decode(_ tree: JSONValue) throws -> TrainingConfig {
         do {
-            return try JSONDecoder().decode(TrainingConfig.self, from: data)
+            return try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(tree))
         } catch let DecodingError.typeMismatch(type, context) {
-            throw Problem(message: "\(source): '\(keyPath(context))' must be of type \(type)")
+            throw Problem(message: "configuration: '\(keyPath(context))' must be of type \(type)")
         } catch let DecodingError.dataCorrupted(context) {
-            throw Problem(message: "\(source): '\(keyPath(context))': \(context.debugDescription)")
+            throw Problem(message: "configuration: '\(keyPath(context))': \(context.debugDescription)")
         } catch let DecodingError.valueNotFound(type, context) {
-            throw Problem(message: "\(source): '\(keyPath(context))' needs a \(type) value")
-        } catch {
-            throw Problem(message: "\(source): \(error)")
+            throw Problem(message: "configuration: '\(keyPath(context))' needs a \(type) value")
+        } catch let DecodingError.keyNotFound(key, context) {
+            let path = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
+            throw Problem(message: "configuration: '\(path)' is missing")
         }
     }
 
     static func keyPath(_ context: DecodingError.Context) -> String {
         context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    /// "an integer", "a number", "one of …" (no article).
+    static func article(_ name: String) -> String {
+        if name.hasPrefix("one of") { return name }
+        return (name.first.map { "aeiou".contains($0) } ?? false ? "an " : "a ") + name
     }
 }

@@ -1,61 +1,184 @@
+import Dispatch
 import Foundation
 import Learner
 
-/// Terminal output of a training run: a status line per phase on a terminal, one line per iteration always.
+/// How much a training run prints.
+enum Verbosity {
+    /// Errors and the final line only.
+    case quiet
+    /// A live status line on a terminal and one line per iteration.
+    case normal
+    /// Also every phase as it starts and every metric of every iteration.
+    case verbose
+}
+
+/// Terminal output of a training run.
+///
+/// On a terminal a status line is redrawn in place (every second and at every phase change): a bar over the
+/// iterations, the ETA, the current phase with its elapsed time, and the latest real return. Every finished
+/// iteration also prints a permanent line, which is all that is printed when standard output is not a terminal.
 final class ProgressDisplay {
     let iterations: Int
-    let quiet: Bool
+    let verbosity: Verbosity
     let interactive: Bool
-    private let start = Date()
+    /// Columns of the status line.
+    let width: Int
+    private let output: (String) -> Void
+    private let clock: () -> Double
+    private let lock = NSLock()
+    private let started: Double
+    private var iterationStarted: Double
+    private var phaseStarted: Double
     private var iterationSeconds: [Double] = []
+    private var phase = "starting"
+    private var completed = 0
+    private var latestReturn: String?
+    private var ticker: DispatchSourceTimer?
 
-    init(iterations: Int, quiet: Bool) {
+    /// - Parameters: output: receives raw text (default: standard output, flushed); clock: seconds.
+    init(iterations: Int, verbosity: Verbosity, interactive: Bool = isatty(STDOUT_FILENO) != 0,
+         width: Int = terminalWidth(), output: @escaping (String) -> Void = standardOutput,
+         clock: @escaping () -> Double = monotonicSeconds) {
         self.iterations = iterations
-        self.quiet = quiet
-        interactive = isatty(STDOUT_FILENO) != 0
+        self.verbosity = verbosity
+        self.interactive = interactive && verbosity != .quiet
+        self.width = max(width, 40)
+        self.output = output
+        self.clock = clock
+        started = clock()
+        iterationStarted = started
+        phaseStarted = started
     }
 
+    deinit { ticker?.cancel() }
+
+    /// The run's header line; starts the once-a-second redraw on a terminal.
     func start(config: TrainingConfig, folder: String) {
-        guard !quiet else { return }
-        print("\(config.algorithm.rawValue) on \(config.environment), seed \(config.seed), "
-            + "\(config.iterations) iterations, \(config.threads) thread(s) → \(folder)")
+        guard verbosity != .quiet else { return }
+        emit("\(config.algorithm.rawValue) on \(config.environment), seed \(config.seed), "
+            + "\(config.iterations) iterations, \(config.threads) thread(s) → \(folder)\n")
+        guard interactive else { return }
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { [weak self] in self?.emit(nil) }
+        timer.resume()
+        ticker = timer
     }
 
-    /// Shows the current phase (terminals only; overwritten by the next line).
-    func phase(_ name: String, iteration: Int) {
-        guard interactive && !quiet else { return }
-        let text = "  itr \(iteration + 1)/\(iterations)  \(name)…"
-        print("\r" + text.padding(toLength: 72, withPad: " ", startingAt: 0), terminator: "")
-        fflush(stdout)
+    /// A new phase of the current iteration (`sampling`, `model fit`, `meta-step 3/30`, …).
+    func phase(_ name: String) {
+        lock.withLock {
+            phase = name
+            phaseStarted = clock()
+        }
+        if verbosity == .verbose {
+            emit("  [\(format(clock() - started, decimals: 1)) s] itr \(completed + 1)/\(iterations) \(name)\n")
+        } else {
+            emit(nil)
+        }
     }
 
-    /// One line per finished iteration: steps, returns, model fit, time and ETA.
-    func finished(_ log: IterationLog, iteration: Int) {
-        let seconds = log["Time-Itr"] ?? 0
-        iterationSeconds.append(seconds)
-        guard !quiet else { return }
-        let remaining = Double(iterations - iteration) * (iterationSeconds.suffix(5).reduce(0, +)
-            / Double(min(iterationSeconds.count, 5)))
-        var parts = ["itr \(iteration)/\(iterations)", "steps \(Int(log["n_timesteps"] ?? 0))"]
+    /// One permanent line per finished iteration (and every metric when verbose).
+    func finished(_ log: IterationLog) {
+        let now = clock()
+        let seconds = log["Time-Itr"] ?? now - iterationStarted
+        var text = ""
+        lock.withLock {
+            iterationSeconds.append(seconds)
+            completed += 1
+            iterationStarted = now
+            phaseStarted = now
+            phase = completed < iterations ? "next iteration" : "done"
+            if let real = log["PrePolicy-AverageReturn"] ?? log["EnvTrajs-AverageReturn"] {
+                latestReturn = format(real, decimals: 1)
+            }
+            text = iterationLine(log, seconds: seconds) + "\n"
+        }
+        guard verbosity != .quiet else { return }
+        if verbosity == .verbose {
+            for (key, value) in zip(log.keys, log.values) { text += "    \(key) = \(ProgressWriter.format(value))\n" }
+        }
+        emit(text)
+    }
+
+    /// Clears the status line before a message goes to standard error; stops the redraw.
+    func close() {
+        ticker?.cancel()
+        ticker = nil
+        if interactive { output("\r\u{1B}[K") }
+    }
+
+    /// The final line (printed even when quiet).
+    func done(folder: String) {
+        close()
+        output("done in \(duration(clock() - started)); results in \(folder)/progress.csv\n")
+    }
+
+    /// Seconds left: the mean of the last five iterations × iterations left, less the current one's elapsed time.
+    func remainingSeconds(now: Double) -> Double? {
+        guard !iterationSeconds.isEmpty else { return nil }
+        let recent = iterationSeconds.suffix(5)
+        let mean = recent.reduce(0, +) / Double(recent.count)
+        return max(0, mean * Double(iterations - completed) - (completed < iterations ? now - iterationStarted : 0))
+    }
+
+    /// `[██████░░░░] 3/10 | ETA 1m 05s | meta-step 4/30 12s | return -65.9`, cut to the width.
+    func statusLine(now: Double) -> String {
+        let barWidth = 20
+        let filled = iterations > 0 ? min(barWidth, completed * barWidth / iterations) : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
+        var parts = ["[\(bar)] \(completed)/\(iterations)"]
+        parts.append("ETA " + (remainingSeconds(now: now).map(duration) ?? "…"))
+        parts.append("\(phase) \(duration(now - phaseStarted))")
+        if let latestReturn { parts.append("return \(latestReturn)") }
+        return String(parts.joined(separator: " | ").prefix(width - 1))
+    }
+
+    /// `itr 3/10 | steps 13000 | pre -65.9 | … | 22.4 s | ETA 19s`.
+    func iterationLine(_ log: IterationLog, seconds: Double) -> String {
+        var parts = ["itr \(completed)/\(iterations)", "steps \(Int(log["n_timesteps"] ?? 0))"]
         if let pre = log["PrePolicy-AverageReturn"] { parts.append("pre \(format(pre, decimals: 1))") }
         if let post = log["PostPolicy-AverageReturn"] { parts.append("post \(format(post, decimals: 1))") }
         if let real = log["EnvTrajs-AverageReturn"] { parts.append("explore \(format(real, decimals: 1))") }
         if let epochs = log["AvgEpochsPerModel"] { parts.append("fit \(format(epochs, decimals: 0)) ep") }
         parts.append("\(format(seconds, decimals: 1)) s")
-        parts.append("ETA \(duration(remaining))")
-        let line = parts.joined(separator: " | ")
-        print(interactive ? "\r" + line.padding(toLength: max(72, line.count), withPad: " ", startingAt: 0) : line)
-        fflush(stdout)
+        parts.append("ETA \(duration(remainingSeconds(now: clock()) ?? 0))")
+        return parts.joined(separator: " | ")
     }
 
-    func done(folder: String) {
-        print("done in \(duration(Date().timeIntervalSince(start))); results in \(folder)/progress.csv")
+    /// Prints `text` (if any) above the status line and redraws the status line on a terminal.
+    private func emit(_ text: String?) {
+        lock.withLock {
+            guard verbosity != .quiet else { return }
+            if interactive {
+                output("\r\u{1B}[K" + (text ?? "") + statusLine(now: clock()))
+            } else if let text {
+                output(text)
+            }
+        }
     }
+}
+
+/// Writes to standard output and flushes.
+func standardOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+}
+
+/// Columns of the terminal on standard output (100 when unknown).
+func terminalWidth() -> Int {
+    var size = winsize()
+    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 100 }
+    return Int(size.ws_col)
 }
 
 /// "1h 02m", "3m 05s", "12s".
 func duration(_ seconds: Double) -> String {
-    let total = Int(seconds.rounded())
+    let total = Int(max(0, seconds).rounded())
     let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60)
     if h > 0 { return "\(h)h \(m < 10 ? "0" : "")\(m)m" }
     if m > 0 { return "\(m)m \(s < 10 ? "0" : "")\(s)s" }

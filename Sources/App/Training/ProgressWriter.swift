@@ -3,12 +3,15 @@ import Learner
 
 /// Appends one row per iteration to `progress.csv`, flushing after each row so a crash loses nothing written.
 ///
-/// The header is the first iteration's keys; later iterations must record the same keys (in any order); a key
-/// missing in a later row is written empty.
+/// The columns are the keys in the order they first appear. A key that first appears in a later iteration (the
+/// exploration returns `EnvTrajs-*` start in the second) adds a column at the end: the file is then rewritten
+/// with the wider header, earlier rows holding an empty field there. A key missing in a row is written empty.
 final class ProgressWriter {
     let url: URL
     private(set) var columns: [String] = []
-    private let handle: FileHandle
+    /// The rows written so far, as formatted fields in column order.
+    private var rows: [[String]] = []
+    private var handle: FileHandle
 
     /// Creates (or truncates) the file.
     init(url: URL) throws {
@@ -21,15 +24,34 @@ final class ProgressWriter {
 
     deinit { try? handle.close() }
 
-    /// Writes `log` as the next row (and the header first).
+    /// Writes `log` as the next row (and the header first, or again when new keys appear).
     func append(_ log: IterationLog) throws {
-        if columns.isEmpty {
-            columns = log.keys
-            try write(columns.map(Self.escape).joined(separator: ",") + "\n")
-        }
+        let newKeys = log.keys.filter { !columns.contains($0) }
+        columns += newKeys
         let row = columns.map { key in log[key].map(Self.format) ?? "" }
-        try write(row.joined(separator: ",") + "\n")
+        rows.append(row)
+        if rows.count == 1 || !newKeys.isEmpty {
+            try rewrite()
+        } else {
+            try write(Self.line(row))
+        }
     }
+
+    /// Replaces the file by the header and every row (atomically), then appends from its end.
+    private func rewrite() throws {
+        var text = Self.line(columns.map(Self.escape))
+        for row in rows { text += Self.line(row + Array(repeating: "", count: columns.count - row.count)) }
+        do {
+            try handle.close()
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+        } catch {
+            throw RunDirectoryError.cannotWrite(path: url.path, reason: "\(error)")
+        }
+    }
+
+    private static func line(_ fields: [String]) -> String { fields.joined(separator: ",") + "\n" }
 
     private func write(_ text: String) throws {
         do {
@@ -46,6 +68,7 @@ final class ProgressWriter {
         return "\(value)"
     }
 
+    /// Quotes a header field that holds a comma or a quote.
     static func escape(_ field: String) -> String {
         field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             : field

@@ -1,20 +1,20 @@
 /// Hyperparameters of the ``DynamicsEnsemble`` (MB-MPO paper values as defaults).
 public struct DynamicsConfig: Codable, Equatable, Sendable {
-    /// Number of independently initialized and trained networks K.
+    /// Number of independently initialized and trained networks K (count; 5).
     public var members: Int = 5
-    /// Widths of the hidden layers of every member (ReLU).
+    /// Widths of the hidden ReLU layers of every member, input side first (units; (512, 512)).
     public var hiddenSizes: [Int] = [512, 512]
-    /// Adam step size of every member.
+    /// Adam step size of every member (0.001).
     public var learningRate: Double = 1e-3
-    /// Rows per training mini-batch (the last batch of an epoch may be smaller).
+    /// Transitions per training mini-batch (500; the last batch of an epoch may be smaller).
     public var batchSize: Int = 500
-    /// Most epochs per fit; a member still training at the last epoch stops there.
+    /// Most epochs per fit (passes over the training split; 500); a member still training then stops.
     public var maxEpochs: Int = 500
-    /// Fraction of the buffer each member holds out for validation (its own random split at every fit).
+    /// Fraction of the buffer each member holds out for validation (0.2; its own random split at every fit).
     public var validationFraction: Double = 0.2
-    /// Persistence ρ of the rolling validation average R ← ρR + (1 − ρ)v used for early stopping.
+    /// Persistence ρ of the rolling validation average R ← ρR + (1 − ρ)v used for early stopping (0.99).
     public var rollingAveragePersistence: Double = 0.99
-    /// Transitions kept in the FIFO buffer; the oldest are dropped beyond this.
+    /// Transitions kept in the FIFO buffer (300 000); the oldest are dropped beyond this.
     public var bufferCapacity: Int = 300_000
     /// Whether every layer uses weight normalization W = V·diag(g/‖V[:, j]‖₂) with g initialized to 1.
     public var weightNormalization: Bool = true

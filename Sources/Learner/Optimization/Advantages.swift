@@ -8,13 +8,13 @@ public enum BaselineOrder: String, Codable, Equatable, Sendable {
 
 /// Constants of advantage estimation (defaults are the paper's).
 public struct AdvantageConfig: Codable, Equatable, Sendable {
-    /// γ.
+    /// Discount factor γ of returns and GAE (per step; 0.99).
     public var discount: Double
-    /// GAE λ (1 ⇒ Â = G − V).
+    /// GAE λ (1 ⇒ Â = G − V, the paper's setting).
     public var gaeLambda: Double
-    /// Standardize per task: (Â − mean)/(population std + 1e-8).
+    /// Whether advantages are standardized per task: (Â − mean)/(population std + 1e-8).
     public var standardize: Bool
-    /// Fit-then-predict (MB-MPO) or predict-then-fit (ME-TRPO).
+    /// When the linear baseline is fitted: `fitThenPredict` (MB-MPO) or `predictThenFit` (ME-TRPO).
     public var baselineOrder: BaselineOrder
 
     /// Creates a configuration; the defaults are MB-MPO's.

@@ -2,17 +2,17 @@ import Dispatch
 
 /// Constants of the conjugate-gradient TRPO step (spec §4.2; the defaults are the paper's).
 public struct TRPOConfig: Codable, Equatable, Sendable {
-    /// δ: bound on the mean KL(old ‖ new).
+    /// δ: bound on the mean KL(old ‖ new) per step (nats; 0.01).
     public var maxKL: Double
-    /// Maximum CG iterations.
+    /// Most conjugate-gradient iterations per step (10).
     public var cgIterations: Int
-    /// CG stops once rᵀr falls below this.
+    /// Conjugate gradient stops once the squared residual rᵀr falls below this (1e-10).
     public var cgResidualTolerance: Double
-    /// Damping λ added to the KL Hessian: (H + λI) x = g.
+    /// Damping λ added to the KL Hessian: (H + λI) x = g (1e-5).
     public var damping: Double
-    /// Step shrink factor per backtrack.
+    /// Step shrink factor per backtrack of the line search (0.8).
     public var backtrackRatio: Double
-    /// Number of candidate steps tried.
+    /// Most candidate steps the line search tries (15).
     public var maxBacktracks: Int
 
     /// Creates a configuration; the defaults are the paper's.

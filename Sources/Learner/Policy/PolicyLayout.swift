@@ -6,11 +6,11 @@
 
 /// Architecture of the Gaussian MLP policy (spec §3.1): hidden widths, initial and minimum log-std.
 public struct PolicyConfig: Codable, Equatable, Sendable {
-    /// Widths of the tanh hidden layers of the mean network, input side first ((32, 32) in the paper).
+    /// Widths of the tanh hidden layers of the mean network, input side first (units; (32, 32) in the paper).
     public var hiddenSizes: [Int]
-    /// Initial value of every entry of the state-independent log-std vector (log 1 = 0 in the paper).
+    /// Initial value of every entry of the state-independent log-std vector (natural log; log 1 = 0 in the paper).
     public var initialLogStd: Double
-    /// Lower clamp of the log-std: log σ = max(parameter, minLogStd) (log 1e-6 in the paper).
+    /// Lower clamp of the log-std: log σ = max(parameter, minLogStd) (natural log; log 1e-6 in the paper).
     public var minLogStd: Double
 
     /// Creates a configuration; the defaults are the paper's.

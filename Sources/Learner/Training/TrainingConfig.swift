@@ -10,48 +10,51 @@ public enum Algorithm: String, Codable, CaseIterable, Sendable {
 
 /// How much real and imagined data an iteration collects.
 public struct SamplingConfig: Codable, Equatable, Sendable {
-    /// Steps per episode, real and imagined (200 in the paper).
+    /// Steps per episode, real and imagined (environment steps; 200 in the paper).
     public var horizon: Int = 200
-    /// Real rollouts per task and iteration (1); real environments = tasks × this.
+    /// Real rollouts per task and iteration (episodes; 1); real environments = tasks × this.
     public var realRolloutsPerTask: Int = 1
-    /// Imagined rollouts per task and sampling phase (50, so 1 000 parallel rows for 20 tasks).
+    /// Imagined rollouts per task and sampling phase (episodes; 50, so 1 000 parallel rows for 20 tasks).
     public var imaginedRolloutsPerTask: Int = 50
-    /// Imagined steps each sampling phase must complete (0: rows × horizon, i.e. 200 000 in the paper).
+    /// Imagined steps each sampling phase must complete (model steps; 0: rows × horizon, 200 000 in the paper).
     public var imaginedSteps: Int = 0
     /// Random-action steps of the first iteration, counted in completed paths of the real environments
-    /// (5 000 requested; the stopping rule collects 8 000 on tasks without early termination).
+    /// (environment steps; 5 000 requested, the stopping rule collects 8 000 on tasks without early termination).
     public var initialRandomSteps: Int = 5_000
-    /// Predicted observations are clipped to ±this in imagined rollouts (nil: no clip).
+    /// Predicted observations are clipped to ±this in imagined rollouts (observation units; null: no clip).
     public var clipObservations: Double? = 1_000
     /// Whether to run the pre-/post-update evaluation rollouts in the real environment (logged only).
     public var evaluate: Bool = true
 
+    /// The paper's settings.
     public init() {}
 }
 
 /// The meta-learning step (MB-MPO) and the policy steps of ME-TRPO.
 public struct MetaConfig: Codable, Equatable, Sendable {
-    /// Tasks in the meta-batch M (20); task i uses ensemble member ⌊i·K/M⌋.
+    /// Tasks in the meta-batch M (count; 20); task i uses ensemble member ⌊i·K/M⌋.
     public var metaBatchSize: Int = 20
-    /// Inner-step size α for every parameter (0.001).
+    /// Inner-step size α of the adaptation step θ' = θ − α∇L for every parameter (0.001).
     public var innerStepSize: Double = 0.001
-    /// TRPO steps per iteration (30).
+    /// Meta-steps (TRPO steps on the meta-objective) per iteration (count; 30).
     public var stepsPerIteration: Int = 30
     /// The TRPO step: KL bound 0.01, 10 CG iterations, damping 1e-5, 15 backtracks × 0.8.
     public var trpo: TRPOConfig = TRPOConfig()
 
+    /// The paper's settings.
     public init() {}
 }
 
 /// Random-shooting MPC (MB-MPC).
 public struct MPCConfig: Codable, Equatable, Sendable {
-    /// Action sequences scored per real step (1 000).
+    /// Random action sequences scored per real step (count; 1 000).
     public var candidates: Int = 1_000
-    /// Planning horizon (10).
+    /// Planning horizon of each action sequence (model steps; 10).
     public var planningHorizon: Int = 10
-    /// Discount of the planned rewards (0.99).
+    /// Discount factor of the planned rewards (per step; 0.99).
     public var discount: Double = 0.99
 
+    /// The settings of the MB-MPO repository's MB-MPC baseline.
     public init() {}
 }
 
@@ -59,20 +62,28 @@ public struct MPCConfig: Codable, Equatable, Sendable {
 public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).
     public var environment: String = "half-cheetah"
+    /// The training algorithm: `mb-mpo` (the paper's method) or the baselines `me-trpo`, `mb-mpc`.
     public var algorithm: Algorithm = .mbMPO
-    /// Outer iterations (100 in the paper).
+    /// Outer iterations: real-data collection, model fit, policy steps (100 in the paper).
     public var iterations: Int = 100
-    /// Seed of every random stream of the run.
+    /// Seed of every random stream of the run (0 … 2⁶⁴ − 1).
     public var seed: UInt64 = 0
-    /// Worker threads (ensemble, meta-step, samplers); results do not depend on it.
+    /// Worker threads (ensemble, meta-step, samplers; 1 … 256); results do not depend on it.
     public var threads: Int = 2
+    /// Real and imagined data per iteration.
     public var sampling = SamplingConfig()
+    /// The dynamics-model ensemble and its fitting.
     public var dynamics = DynamicsConfig()
+    /// The Gaussian MLP policy's architecture.
     public var policy = PolicyConfig()
+    /// The meta-step (MB-MPO) or policy step (ME-TRPO).
     public var meta = MetaConfig()
+    /// Advantage estimation.
     public var advantages = AdvantageConfig()
+    /// Random-shooting MPC (MB-MPC only).
     public var mpc = MPCConfig()
 
+    /// The paper's MB-MPO settings on half-cheetah.
     public init() {}
 
     /// The paper's settings (spec §7) for `algorithm`.
@@ -117,13 +128,16 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// Dotted key path, e.g. `meta.metaBatchSize`.
     public let key: String
+    /// What is wrong, e.g. `must be at least 1, got 0`.
     public let reason: String
 
+    /// An error for the setting at `key`.
     public init(key: String, reason: String) {
         self.key = key
         self.reason = reason
     }
 
+    /// `configuration 'key': reason`.
     public var description: String { "configuration '\(key)': \(reason)" }
 }
 
@@ -146,6 +160,9 @@ extension TrainingConfig {
         try require(meta.stepsPerIteration >= 0, "meta.stepsPerIteration", "must not be negative")
         try require(meta.trpo.maxKL > 0, "meta.trpo.maxKL", "must be positive")
         try require(meta.trpo.cgIterations >= 1, "meta.trpo.cgIterations", "must be at least 1")
+        try require(meta.trpo.cgResidualTolerance >= 0, "meta.trpo.cgResidualTolerance", "must not be negative")
+        try require(meta.trpo.damping >= 0, "meta.trpo.damping", "must not be negative")
+        try require(meta.trpo.maxBacktracks >= 1, "meta.trpo.maxBacktracks", "must be at least 1")
         try require(meta.trpo.backtrackRatio > 0 && meta.trpo.backtrackRatio < 1, "meta.trpo.backtrackRatio",
                     "must lie in (0, 1)")
         try require(dynamics.members >= 1, "dynamics.members", "must be at least 1")
@@ -166,6 +183,9 @@ extension TrainingConfig {
                     "must lie in [0, 1]")
         try require(mpc.candidates >= 1, "mpc.candidates", "must be at least 1")
         try require(mpc.planningHorizon >= 1, "mpc.planningHorizon", "must be at least 1")
+        try require(mpc.discount > 0 && mpc.discount <= 1, "mpc.discount", "must lie in (0, 1]")
+        try require(policy.initialLogStd >= policy.minLogStd, "policy.initialLogStd",
+                    "must not be below policy.minLogStd (\(policy.minLogStd))")
         if algorithm == .mbMPO {
             // task i uses member ⌊i·K/M⌋ and imagined rows are cut into K member blocks
             try require(meta.metaBatchSize % dynamics.members == 0, "meta.metaBatchSize",

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+
+/// `mbmpo plot`: learning curves of one or more runs as SVG or PNG.
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Plot learning curves (real return vs real environment steps, mean ± std over runs of the same "
+            + "environment and algorithm) with the published MB-MPO results as reference marks.",
+        discussion: """
+            Each DIR is a run folder (config.json + progress.csv) or a folder of run folders. MB-MPO plots \
+            PrePolicy-AverageReturn shifted left by half an iteration, the baselines EnvTrajs-AverageReturn, as the \
+            paper's figures do. An .svg name writes SVG (our own writer); a .png name renders that SVG with \
+            rsvg-convert (Debian package librsvg2-bin).
+            """)
+
+    @Argument(help: "Run folders, or folders holding run folders.")
+    var runs: [String]
+
+    @Option(help: "Output file: NAME.svg or NAME.png.")
+    var out: String
+
+    func run() throws {
+        let format = URL(fileURLWithPath: out).pathExtension.lowercased()
+        guard format == "svg" || format == "png" else {
+            throw RunRecord.Problem(message: "--out must end in .svg or .png, got '\(out)'")
+        }
+        guard !runs.isEmpty else { throw RunRecord.Problem(message: "name at least one run folder") }
+        let records = try runs.flatMap(RunRecord.runFolders).map { try RunRecord(folder: $0) }
+        let series = try LearningCurves.series(of: records)
+        let svg = LearningCurveChart(series: series, anchors: PublishedAnchor.all).svg()
+        if format == "svg" {
+            try write(svg, to: out)
+        } else {
+            try renderPNG(svg, to: out)
+        }
+        let groups = series.map { "\($0.environment)/\($0.algorithm) (\($0.runs) run\($0.runs == 1 ? "" : "s"))" }
+        print("wrote \(out): " + groups.joined(separator: ", "))
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw RunRecord.Problem(message: "cannot write '\(path)'")
+        }
+    }
+
+    /// Renders the SVG with `rsvg-convert`, which must be on PATH.
+    private func renderPNG(_ svg: String, to path: String) throws {
+        guard let converter = findExecutable("rsvg-convert") else {
+            throw RunRecord.Problem(message: "writing PNG needs rsvg-convert (apt-get install librsvg2-bin); "
+                + "or write an .svg file")
+        }
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mbmpo-plot-\(ProcessInfo.processInfo.processIdentifier).svg")
+        try write(svg, to: temporary.path)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: converter)
+        process.arguments = ["--format", "png", "--output", path, temporary.path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let line = message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
+            throw RunRecord.Problem(message: "rsvg-convert could not write '\(path)': \(line)")
+        }
+    }
+}
+
+/// The first executable named `name` on PATH.
+func findExecutable(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}

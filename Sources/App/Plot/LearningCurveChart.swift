@@ -1,0 +1,195 @@
+/// Draws learning curves as SVG, written by hand: one panel per environment, a mean line and a ± std band per
+/// algorithm, the published anchors as marks, axes with units, and a legend.
+///
+/// Every panel carries its data-to-pixel mapping (`data-x-domain`, `data-y-domain`, `data-plot-box`) and every
+/// mean line its series (`data-series`), so that a reader (and the tests) can map the points back to data.
+struct LearningCurveChart {
+    let series: [LearningCurves.Series]
+    let anchors: [PublishedAnchor]
+
+    /// Panel size and margins, in pixels.
+    static let panelWidth = 480.0, panelHeight = 360.0
+    static let margin = (left: 72.0, right: 20.0, top: 36.0, bottom: 52.0)
+    static let colors = ["mb-mpo": "#1f77b4", "me-trpo": "#d62728", "mb-mpc": "#2ca02c"]
+    static let fallbackColors = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+
+    /// The environments in panel order: the paper's task order, then any other name.
+    var environments: [String] {
+        let paperOrder = ["half-cheetah", "ant", "walker2d", "hopper", "swimmer", "pr2"]
+        let names = Set(series.map(\.environment))
+        return paperOrder.filter(names.contains) + names.subtracting(paperOrder).sorted()
+    }
+
+    /// Panels per row.
+    var columns: Int { min(3, max(1, environments.count)) }
+
+    /// The whole SVG document.
+    func svg() -> String {
+        let rows = (environments.count + columns - 1) / columns
+        let width = Double(columns) * Self.panelWidth, height = Double(max(rows, 1)) * Self.panelHeight
+        var out = SVGWriter()
+        out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        out.line("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+            + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
+            + "font-size=\"12\">")
+        out.line("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>")
+        for (index, environment) in environments.enumerated() {
+            let origin = (x: Double(index % columns) * Self.panelWidth, y: Double(index / columns) * Self.panelHeight)
+            panel(environment, origin: origin, into: &out)
+        }
+        out.line("</svg>")
+        return out.text
+    }
+
+    /// The scales of a panel: x from 0 to the last step or anchor, y over every mean ± std and anchor.
+    func scales(_ environment: String, origin: (x: Double, y: Double)) -> (x: AxisScale, y: AxisScale) {
+        let curves = series.filter { $0.environment == environment }
+        let marks = anchors.filter { $0.environment == environment }
+        let xs = curves.flatMap { $0.points.map(\.x) } + marks.map(\.steps)
+        let ys = curves.flatMap { $0.points.flatMap { [$0.mean - $0.standardDeviation, $0.mean + $0.standardDeviation] } }
+            + marks.map(\.averageReturn)
+        let m = Self.margin
+        let x = AxisScale(covering: min(0, xs.min() ?? 0), xs.max() ?? 1,
+                          pixels: (origin.x + m.left, origin.x + Self.panelWidth - m.right))
+        let y = AxisScale(covering: ys.min() ?? 0, ys.max() ?? 1,
+                          pixels: (origin.y + Self.panelHeight - m.bottom, origin.y + m.top))
+        return (x, y)
+    }
+
+    private func panel(_ environment: String, origin: (x: Double, y: Double), into out: inout SVGWriter) {
+        let (x, y) = scales(environment, origin: origin)
+        let box = (left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower,
+                   height: y.pixelLower - y.pixelUpper)
+        out.line("<g class=\"panel\" data-environment=\"\(escape(environment))\" "
+            + "data-x-domain=\"\(x.lower) \(x.upper)\" data-y-domain=\"\(y.lower) \(y.upper)\" "
+            + "data-plot-box=\"\(n(box.left)) \(n(box.top)) \(n(box.width)) \(n(box.height))\">")
+        out.line("<text x=\"\(n(box.left + box.width / 2))\" y=\"\(n(origin.y + 22))\" text-anchor=\"middle\" "
+            + "font-size=\"15\" font-weight=\"bold\">\(escape(environment))</text>")
+        axes(x: x, y: y, into: &out)
+        let curves = series.filter { $0.environment == environment }
+        for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
+        let marks = anchors.filter { $0.environment == environment }
+        for mark in marks { draw(mark, x: x, y: y, into: &out) }
+        legend(curves: curves, marks: marks, left: box.left + 10, top: box.top + 8, into: &out)
+        out.line("</g>")
+    }
+
+    private func axes(x: AxisScale, y: AxisScale, into out: inout SVGWriter) {
+        let (left, right, bottom, top) = (x.pixelLower, x.pixelUpper, y.pixelLower, y.pixelUpper)
+        for tick in x.ticks {
+            let px = n(x.pixel(tick))
+            out.line("<line class=\"grid\" x1=\"\(px)\" y1=\"\(n(top))\" x2=\"\(px)\" y2=\"\(n(bottom))\" "
+                + "stroke=\"#e5e5e5\"/>")
+            out.line("<text x=\"\(px)\" y=\"\(n(bottom + 16))\" text-anchor=\"middle\">\(AxisScale.label(tick))</text>")
+        }
+        for tick in y.ticks {
+            let py = n(y.pixel(tick))
+            out.line("<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(py)\" x2=\"\(n(right))\" y2=\"\(py)\" "
+                + "stroke=\"#e5e5e5\"/>")
+            out.line("<text x=\"\(n(left - 6))\" y=\"\(n(y.pixel(tick) + 4))\" text-anchor=\"end\">"
+                + "\(AxisScale.label(tick))</text>")
+        }
+        out.line("<rect class=\"frame\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" "
+            + "height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#333\"/>")
+        out.line("<text x=\"\(n((left + right) / 2))\" y=\"\(n(bottom + 38))\" text-anchor=\"middle\">"
+            + "real environment steps</text>")
+        let middle = n((top + bottom) / 2)
+        out.line("<text x=\"\(n(left - 52))\" y=\"\(middle)\" text-anchor=\"middle\" "
+            + "transform=\"rotate(-90 \(n(left - 52)) \(middle))\">average return (200-step episodes)</text>")
+    }
+
+    private func draw(_ curve: LearningCurves.Series, index: Int, x: AxisScale, y: AxisScale,
+                      into out: inout SVGWriter) {
+        let color = Self.color(curve.algorithm, index: index)
+        let upper = curve.points.map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean + $0.standardDeviation)))" }
+        let lower = curve.points.reversed().map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean - $0.standardDeviation)))" }
+        if curve.runs > 1 {
+            out.line("<polygon class=\"band\" data-series=\"\(escape(curve.algorithm))\" points=\""
+                + (upper + lower).joined(separator: " ") + "\" fill=\"\(color)\" fill-opacity=\"0.2\" stroke=\"none\"/>")
+        }
+        let points = curve.points.map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean)))" }.joined(separator: " ")
+        out.line("<polyline class=\"mean\" data-series=\"\(escape(curve.algorithm))\" data-runs=\"\(curve.runs)\" "
+            + "data-metric=\"\(escape(curve.metric))\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" "
+            + "stroke-width=\"2\"/>")
+    }
+
+    private func draw(_ mark: PublishedAnchor, x: AxisScale, y: AxisScale, into out: inout SVGWriter) {
+        let (px, py) = (x.pixel(mark.steps), y.pixel(mark.averageReturn))
+        let shape = Self.anchorShape(mark.source, x: px, y: py)
+        out.line("<path class=\"anchor\" data-source=\"\(escape(mark.source))\" data-steps=\"\(mark.steps)\" "
+            + "data-return=\"\(mark.averageReturn)\" d=\"\(shape)\" fill=\"\(Self.anchorColor(mark))\" stroke=\"black\"/>")
+        out.line("<text x=\"\(n(px - 10))\" y=\"\(n(py + 4))\" text-anchor=\"end\" font-size=\"10\">"
+            + "\(AxisScale.label(mark.averageReturn))</text>")
+    }
+
+    private func legend(curves: [LearningCurves.Series], marks: [PublishedAnchor], left: Double, top: Double,
+                        into out: inout SVGWriter) {
+        let sources = marks.map(\.source).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let entries = curves.count + sources.count
+        out.line("<rect class=\"legend\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"230\" height=\"\(entries * 17 + 8)\" "
+            + "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
+        for (index, curve) in curves.enumerated() {
+            let rowY = top + 14 + Double(index) * 17
+            out.line("<line x1=\"\(n(left + 8))\" y1=\"\(n(rowY - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(rowY - 4))\" "
+                + "stroke=\"\(Self.color(curve.algorithm, index: index))\" stroke-width=\"2\"/>")
+            let runs = curve.runs == 1 ? "1 run" : "\(curve.runs) runs, mean ± std"
+            out.line("<text x=\"\(n(left + 36))\" y=\"\(n(rowY))\">\(escape(curve.algorithm)) (\(runs))</text>")
+        }
+        for (index, source) in sources.enumerated() {
+            let rowY = top + 14 + Double(curves.count + index) * 17
+            let sample = PublishedAnchor(environment: "", steps: 0, averageReturn: 0, source: source)
+            out.line("<path d=\"\(Self.anchorShape(source, x: left + 19, y: rowY - 4))\" "
+                + "fill=\"\(Self.anchorColor(sample))\" stroke=\"black\"/>")
+            out.line("<text x=\"\(n(left + 36))\" y=\"\(n(rowY))\">MB-MPO, \(escape(source)) (published)</text>")
+        }
+    }
+
+    /// The line colour of an algorithm.
+    static func color(_ algorithm: String, index: Int) -> String {
+        colors[algorithm] ?? fallbackColors[index % fallbackColors.count]
+    }
+
+    /// A triangle for RLlib's number, a diamond for the original code's, centred at (x, y).
+    static func anchorShape(_ source: String, x: Double, y: Double) -> String {
+        source == "RLlib"
+            ? "M\(n(x)),\(n(y - 6)) L\(n(x + 6)),\(n(y + 5)) L\(n(x - 6)),\(n(y + 5)) Z"
+            : "M\(n(x)),\(n(y - 7)) L\(n(x + 7)),\(n(y)) L\(n(x)),\(n(y + 7)) L\(n(x - 7)),\(n(y)) Z"
+    }
+
+    /// Fill of an anchor mark.
+    static func anchorColor(_ mark: PublishedAnchor) -> String {
+        mark.source == "RLlib" ? "#bbbbbb" : "#222222"
+    }
+}
+
+/// Pixel coordinates with two decimals.
+private func n(_ value: Double) -> String {
+    let rounded = (value * 100).rounded() / 100
+    return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+}
+
+/// XML-escapes text and attribute values.
+func escape(_ text: String) -> String {
+    var out = ""
+    for character in text {
+        switch character {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&apos;"
+        default: out.append(character)
+        }
+    }
+    return out
+}
+
+/// Accumulates SVG lines.
+struct SVGWriter {
+    private(set) var text = ""
+
+    /// Appends one line.
+    mutating func line(_ content: String) {
+        text += content + "\n"
+    }
+}

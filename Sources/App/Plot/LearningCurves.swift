@@ -1,0 +1,103 @@
+/// Learning curves as the paper's figures draw them (its `plots/plot_utils_mb.py`): the real return against real
+/// environment steps, mean ± standard deviation over the runs of one environment and algorithm.
+///
+/// - MB-MPO plots `PrePolicy-AverageReturn` (the meta-policy before adaptation, in the real environment),
+///   shifted left by half an iteration's steps ((n_1 − n_0)/2), as the paper does for its method.
+/// - The baselines plot `EnvTrajs-AverageReturn` (their exploration rollouts).
+/// - Any other run plots the first of those two it has.
+enum LearningCurves {
+    /// One run's points (x: `n_timesteps` after the shift; y: the return).
+    struct Curve: Equatable {
+        var metric: String
+        var shift: Double
+        var points: [(x: Double, y: Double)]
+
+        static func == (a: Curve, b: Curve) -> Bool {
+            a.metric == b.metric && a.shift == b.shift && a.points.elementsEqual(b.points) { $0 == $1 }
+        }
+    }
+
+    /// The mean and population standard deviation at one x over the runs that reached it.
+    struct Point: Equatable {
+        var x: Double
+        var mean: Double
+        var standardDeviation: Double
+        var runs: Int
+    }
+
+    /// The runs of one environment and algorithm, aggregated.
+    struct Series {
+        var environment: String
+        var algorithm: String
+        var runs: Int
+        var metric: String
+        var points: [Point]
+    }
+
+    /// The column a run's curve uses.
+    static func metric(for run: RunRecord) -> String? {
+        let preferred = run.algorithm == "mb-mpo"
+            ? ["PrePolicy-AverageReturn", "EnvTrajs-AverageReturn"]
+            : ["EnvTrajs-AverageReturn", "PrePolicy-AverageReturn"]
+        return preferred.first { name in run.columns[name]?.contains { $0 != nil } ?? false }
+    }
+
+    /// The run's curve: rows with both `n_timesteps` and the metric.
+    static func curve(of run: RunRecord) throws -> Curve {
+        guard let metric = metric(for: run), let steps = run.columns["n_timesteps"], let values = run.columns[metric]
+        else {
+            throw RunRecord.Problem(message: "'\(run.folder)/progress.csv' has no n_timesteps with "
+                + "PrePolicy-AverageReturn or EnvTrajs-AverageReturn")
+        }
+        let known = steps.compactMap { $0 }
+        let shift = run.algorithm == "mb-mpo" && known.count >= 2 ? (known[1] - known[0]) / 2 : 0
+        let points = zip(steps, values).compactMap { step, value in
+            step.flatMap { x in value.map { (x: x - shift, y: $0) } }
+        }
+        return Curve(metric: metric, shift: shift, points: points)
+    }
+
+    /// Groups runs by (environment, algorithm) and averages their curves at every x any of them has.
+    static func series(of runs: [RunRecord]) throws -> [Series] {
+        var groups: [String: [RunRecord]] = [:]
+        var order: [String] = []
+        for run in runs {
+            let key = run.environment + "\u{0}" + run.algorithm
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(run)
+        }
+        return try order.compactMap { key in
+            guard let members = groups[key], let first = members.first else { return nil }
+            let curves = try members.map(curve)
+            var byX: [Double: [Double]] = [:]
+            for curve in curves { for point in curve.points { byX[point.x, default: []].append(point.y) } }
+            let points = byX.keys.sorted().map { x -> Point in
+                let ys = byX[x] ?? []
+                let mean = ys.reduce(0, +) / Double(ys.count)
+                let variance = ys.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(ys.count)
+                return Point(x: x, mean: mean, standardDeviation: variance.squareRoot(), runs: ys.count)
+            }
+            return Series(environment: first.environment, algorithm: first.algorithm, runs: members.count,
+                          metric: curves.first?.metric ?? "", points: points)
+        }
+    }
+}
+
+/// Published results drawn as reference marks (pre-update return in the real environment, horizon 200).
+struct PublishedAnchor: Equatable {
+    let environment: String
+    /// Real environment steps.
+    let steps: Double
+    let averageReturn: Double
+    /// Who measured it, for the legend.
+    let source: String
+
+    /// The MB-MPO numbers the RLlib team reports for the original code and for its port (ray-project/
+    /// rl-experiments, MB-MPO section and run logs).
+    static let all: [PublishedAnchor] = [
+        PublishedAnchor(environment: "half-cheetah", steps: 100_000, averageReturn: 550, source: "original code"),
+        PublishedAnchor(environment: "half-cheetah", steps: 100_000, averageReturn: 520, source: "RLlib"),
+        PublishedAnchor(environment: "hopper", steps: 100_000, averageReturn: 650, source: "original code"),
+        PublishedAnchor(environment: "hopper", steps: 100_000, averageReturn: 620, source: "RLlib"),
+    ]
+}

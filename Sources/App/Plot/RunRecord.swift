@@ -1,0 +1,102 @@
+import Foundation
+
+/// One training run as `mbmpo plot` reads it: the environment and algorithm from `config.json` and the columns
+/// of `progress.csv`.
+struct RunRecord {
+    /// The folder.
+    let folder: String
+    let environment: String
+    let algorithm: String
+    /// Column name → one value per row (nil for an empty or non-numeric field).
+    let columns: [String: [Double?]]
+    /// Rows in `progress.csv`.
+    let rowCount: Int
+
+    /// A problem with a run folder, as one line.
+    struct Problem: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+
+    /// Loads `folder/config.json` and `folder/progress.csv`.
+    init(folder: String) throws {
+        self.folder = folder
+        let url = URL(fileURLWithPath: folder, isDirectory: true)
+        let configText = try Self.read(url.appendingPathComponent("config.json"), folder: folder)
+        guard let members = JSONValue(parsing: configText)?.objectMembers,
+              case .string(let environment)? = members["environment"],
+              case .string(let algorithm)? = members["algorithm"] else {
+            throw Problem(message: "'\(folder)/config.json' does not name an environment and an algorithm")
+        }
+        self.environment = environment
+        self.algorithm = algorithm
+        let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
+        guard let header = table.first, table.count >= 2 else {
+            throw Problem(message: "'\(folder)/progress.csv' has no rows yet")
+        }
+        var columns: [String: [Double?]] = [:]
+        for (index, name) in header.enumerated() {
+            columns[name] = table.dropFirst().map { row in
+                index < row.count ? Double(row[index]).flatMap { $0.isFinite ? $0 : nil } : nil
+            }
+        }
+        self.columns = columns
+        rowCount = table.count - 1
+    }
+
+    /// Whether `folder` holds a run (a `progress.csv`).
+    static func isRun(_ folder: String) -> Bool {
+        FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("progress.csv").path)
+    }
+
+    /// `folder` itself if it is a run, else its immediate subfolders that are runs (sorted).
+    static func runFolders(in folder: String) throws -> [String] {
+        if isRun(folder) { return [folder] }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Problem(message: "'\(folder)' is not a folder")
+        }
+        let children = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let runs = children.sorted().map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }.filter(isRun)
+        guard !runs.isEmpty else {
+            throw Problem(message: "'\(folder)' holds no run: no progress.csv in it or in its subfolders")
+        }
+        return runs
+    }
+
+    private static func read(_ url: URL, folder: String) throws -> String {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw Problem(message: "'\(folder)' is not a run folder: cannot read \(url.lastPathComponent)")
+        }
+        return text
+    }
+
+    /// Splits CSV text into rows of fields (RFC 4180 quoting: "a,b" and "" inside quotes).
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var iterator = text.makeIterator()
+        while let character = iterator.next() {
+            switch (quoted, character) {
+            case (true, "\""):
+                if let next = iterator.next() {
+                    if next == "\"" { field.append("\"") } else {
+                        quoted = false
+                        if next == "," { row.append(field); field = "" } else if next == "\n" {
+                            row.append(field); rows.append(row); row = []; field = ""
+                        } else { field.append(next) }
+                    }
+                } else { quoted = false }
+            case (true, _): field.append(character)
+            case (false, "\""): quoted = true
+            case (false, ","): row.append(field); field = ""
+            case (false, "\n"), (false, "\r\n"): row.append(field); rows.append(row); row = []; field = ""
+            case (false, _): field.append(character)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+}

@@ -1,0 +1,88 @@
+/// The `///` text of every configuration field, keyed by dotted key path: what `mbmpo config reference` prints.
+/// `ConfigurationReferenceTests` keeps it equal to the Swift declarations; `MBMPO_RECORD=1 swift test --filter
+/// ConfigurationReferenceTests` rewrites this file from them.
+enum ConfigurationDocs {
+    /// Key path → documentation.
+    static let lines: [String: String] = [
+        "environment":
+            "The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).",
+        "algorithm":
+            "The training algorithm: `mb-mpo` (the paper's method) or the baselines `me-trpo`, `mb-mpc`.",
+        "iterations":
+            "Outer iterations: real-data collection, model fit, policy steps (100 in the paper).",
+        "seed":
+            "Seed of every random stream of the run (0 … 2⁶⁴ − 1).",
+        "threads":
+            "Worker threads (ensemble, meta-step, samplers; 1 … 256); results do not depend on it.",
+        "sampling.horizon":
+            "Steps per episode, real and imagined (environment steps; 200 in the paper).",
+        "sampling.realRolloutsPerTask":
+            "Real rollouts per task and iteration (episodes; 1); real environments = tasks × this.",
+        "sampling.imaginedRolloutsPerTask":
+            "Imagined rollouts per task and sampling phase (episodes; 50, so 1 000 parallel rows for 20 tasks).",
+        "sampling.imaginedSteps":
+            "Imagined steps each sampling phase must complete (model steps; 0: rows × horizon, 200 000 in the paper).",
+        "sampling.initialRandomSteps":
+            "Random-action steps of the first iteration, counted in completed paths of the real environments (environment steps; 5 000 requested, the stopping rule collects 8 000 on tasks without early termination).",
+        "sampling.clipObservations":
+            "Predicted observations are clipped to ±this in imagined rollouts (observation units; null: no clip).",
+        "sampling.evaluate":
+            "Whether to run the pre-/post-update evaluation rollouts in the real environment (logged only).",
+        "dynamics.members":
+            "Number of independently initialized and trained networks K (count; 5).",
+        "dynamics.hiddenSizes":
+            "Widths of the hidden ReLU layers of every member, input side first (units; (512, 512)).",
+        "dynamics.learningRate":
+            "Adam step size of every member (0.001).",
+        "dynamics.batchSize":
+            "Transitions per training mini-batch (500; the last batch of an epoch may be smaller).",
+        "dynamics.maxEpochs":
+            "Most epochs per fit (passes over the training split; 500); a member still training then stops.",
+        "dynamics.validationFraction":
+            "Fraction of the buffer each member holds out for validation (0.2; its own random split at every fit).",
+        "dynamics.rollingAveragePersistence":
+            "Persistence ρ of the rolling validation average R ← ρR + (1 − ρ)v used for early stopping (0.99).",
+        "dynamics.bufferCapacity":
+            "Transitions kept in the FIFO buffer (300 000); the oldest are dropped beyond this.",
+        "dynamics.weightNormalization":
+            "Whether every layer uses weight normalization W = V·diag(g/‖V[:, j]‖₂) with g initialized to 1.",
+        "policy.hiddenSizes":
+            "Widths of the tanh hidden layers of the mean network, input side first (units; (32, 32) in the paper).",
+        "policy.initialLogStd":
+            "Initial value of every entry of the state-independent log-std vector (natural log; log 1 = 0 in the paper).",
+        "policy.minLogStd":
+            "Lower clamp of the log-std: log σ = max(parameter, minLogStd) (natural log; log 1e-6 in the paper).",
+        "meta.metaBatchSize":
+            "Tasks in the meta-batch M (count; 20); task i uses ensemble member ⌊i·K/M⌋.",
+        "meta.innerStepSize":
+            "Inner-step size α of the adaptation step θ' = θ − α∇L for every parameter (0.001).",
+        "meta.stepsPerIteration":
+            "Meta-steps (TRPO steps on the meta-objective) per iteration (count; 30).",
+        "meta.trpo.maxKL":
+            "δ: bound on the mean KL(old ‖ new) per step (nats; 0.01).",
+        "meta.trpo.cgIterations":
+            "Most conjugate-gradient iterations per step (10).",
+        "meta.trpo.cgResidualTolerance":
+            "Conjugate gradient stops once the squared residual rᵀr falls below this (1e-10).",
+        "meta.trpo.damping":
+            "Damping λ added to the KL Hessian: (H + λI) x = g (1e-5).",
+        "meta.trpo.backtrackRatio":
+            "Step shrink factor per backtrack of the line search (0.8).",
+        "meta.trpo.maxBacktracks":
+            "Most candidate steps the line search tries (15).",
+        "advantages.discount":
+            "Discount factor γ of returns and GAE (per step; 0.99).",
+        "advantages.gaeLambda":
+            "GAE λ (1 ⇒ Â = G − V, the paper's setting).",
+        "advantages.standardize":
+            "Whether advantages are standardized per task: (Â − mean)/(population std + 1e-8).",
+        "advantages.baselineOrder":
+            "When the linear baseline is fitted: `fitThenPredict` (MB-MPO) or `predictThenFit` (ME-TRPO).",
+        "mpc.candidates":
+            "Random action sequences scored per real step (count; 1 000).",
+        "mpc.planningHorizon":
+            "Planning horizon of each action sequence (model steps; 10).",
+        "mpc.discount":
+            "Discount factor of the planned rewards (per step; 0.99).",
+    ]
+}

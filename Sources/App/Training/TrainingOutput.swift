@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Learner
+
+/// What a training run shows and records besides `progress.csv`: the live display, the TensorBoard event file,
+/// and the Ctrl-C stop.
+///
+/// The loop calls, per iteration: ``phase(_:)`` as phases start, ``finished(_:)`` once the row is written, and
+/// ``stopIfInterrupted(folder:)`` last, at the safe point where every file of the iteration is complete.
+final class TrainingOutput {
+    let display: ProgressDisplay
+    let events: TensorBoardWriter
+    let iterations: Int
+
+    /// Installs the Ctrl-C handler, opens the event file in the run folder and prints the header.
+    init(config: TrainingConfig, folder: URL, verbosity: Verbosity) throws {
+        // the handler goes in first: once the event file exists, Ctrl-C is handled
+        Interruption.install()
+        iterations = config.iterations
+        events = try TensorBoardWriter(folder: folder)
+        display = ProgressDisplay(iterations: config.iterations, verbosity: verbosity)
+        display.start(config: config, folder: folder.path)
+    }
+
+    /// The current phase, for the live display.
+    func phase(_ name: String) {
+        display.phase(name)
+    }
+
+    /// Records a finished iteration's metrics (TensorBoard) and shows its line.
+    func finished(_ log: IterationLog) throws {
+        try events.append(log)
+        display.finished(log)
+    }
+
+    /// The safe point: after a Ctrl-C, stops the run here with exit status 130 and says how to continue.
+    /// Call it last in the loop body, after every per-iteration file (rows, events, checkpoint) is written.
+    func stopIfInterrupted(folder: URL, completed: Int) throws {
+        // a Ctrl-C during the last iteration changes nothing: the run is complete
+        guard Interruption.isRequested, completed < iterations else { return }
+        display.close()
+        let message = "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "
+            + "\(folder.path). Continue with: mbmpo train --resume \(folder.path)\n"
+        FileHandle.standardError.write(Data(message.utf8))
+        throw ExitCode(interruptedExitCode)
+    }
+
+    /// The final line; restores the default Ctrl-C behaviour.
+    func done(folder: URL) {
+        Interruption.uninstall()
+        display.done(folder: folder.path)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Learner
+import Testing
+
+@testable import App
+
+/// Configuration resolution: every bad key, type or range fails with the key path; nothing is ignored.
+@Suite struct ConfigurationTests {
+    let base = TrainingConfig.paper(.mbMPO, environment: "half-cheetah")
+
+    /// The one-line message of a rejected resolution, or nil if it resolved.
+    func failure(file: String? = nil, _ overrides: [String] = []) -> String? {
+        do {
+            _ = try ConfigurationFile.resolve(base: base, fileText: file, fileName: "my.json", overrides: overrides)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test(arguments: [
+        // unknown keys, top level and nested, in a file and in --set
+        ("{\"iterationz\": 3}", "unknown key 'iterationz'"),
+        ("{\"meta\": {\"trpo\": {\"maxkl\": 0.1}}}", "unknown key 'meta.trpo.maxkl'"),
+        ("{\"dynamics\": {\"rolling_average_persitency\": 0.9}}", "unknown key 'dynamics.rolling_average_persitency'"),
+        // wrong types
+        ("{\"iterations\": \"3\"}", "'iterations' must be an integer, got \"3\""),
+        ("{\"meta\": {\"trpo\": {\"cgIterations\": 2.5}}}", "'meta.trpo.cgIterations' must be an integer, got 2.5"),
+        ("{\"sampling\": {\"evaluate\": 0}}", "'sampling.evaluate' must be a boolean, got 0"),
+        ("{\"policy\": {\"hiddenSizes\": [32, \"x\"]}}", "'policy.hiddenSizes' must be a list of integers"),
+        ("{\"advantages\": {\"baselineOrder\": \"fit\"}}", "'advantages.baselineOrder' must be one of fitThenPredict"),
+        ("{\"meta\": 3}", "'meta' is a group of settings and needs a JSON object, got 3"),
+        ("{\"seed\": -4}", "'seed' must be an integer ≥ 0, got -4"),
+        ("[1, 2]", "my.json: the top level must be a JSON object"),
+        ("{\"iterations\": }", "my.json: not valid JSON"),
+        // out of range, after merging
+        ("{\"dynamics\": {\"validationFraction\": 1.5}}", "'dynamics.validationFraction' must lie in (0, 1), got 1.5"),
+        ("{\"meta\": {\"trpo\": {\"maxBacktracks\": 0}}}", "'meta.trpo.maxBacktracks' must be at least 1, got 0"),
+        ("{\"sampling\": {\"clipObservations\": -1}}", "'sampling.clipObservations' must be positive or null, got -1"),
+    ])
+    func fileProblemsNameTheKey(file: String, expected: String) {
+        let message = failure(file: file)
+        #expect(message?.contains(expected) == true, "\(message ?? "accepted")")
+        #expect(message?.contains("\n") == false)
+    }
+
+    @Test(arguments: [
+        ("meta.trpo.maxkl=0.1", "unknown key 'meta.trpo.maxkl' in 'meta.trpo'"),
+        ("Iterations=3", "unknown key 'Iterations'"),
+        ("meta..trpo.maxKL=1", "empty key"),
+        ("iterations", "expected key.path=value"),
+        ("iterations=abc", "'iterations' must be an integer, got \"abc\""),
+        ("dynamics.learningRate=fast", "'dynamics.learningRate' must be a number, got \"fast\""),
+        ("algorithm=ppo", "'algorithm' must be one of mb-mpo, me-trpo, mb-mpc, got \"ppo\""),
+        ("dynamics.members=3", "'meta.metaBatchSize' must be a multiple of dynamics.members (3)"),
+        ("mpc.discount=0", "'mpc.discount' must lie in (0, 1], got 0"),
+        ("threads=0", "'threads' must be in 1…256, got 0"),
+    ])
+    func overrideProblemsNameTheKey(override: String, expected: String) {
+        let message = failure([override])
+        #expect(message?.contains(expected) == true, "\(message ?? "accepted")")
+    }
+
+    /// A one-letter typo in any key, at any depth, in a file or in --set, is rejected (never ignored).
+    @Test func everyMisspelledKeyIsRejected() {
+        #expect(ConfigurationSchema.fields.count >= 40)
+        for field in ConfigurationSchema.fields {
+            var typo = field.path
+            typo[typo.count - 1] += "s"
+            let dotted = typo.joined(separator: ".")
+            #expect(failure(["\(dotted)=1"])?.contains("unknown key '\(dotted)'") == true, "\(dotted)")
+            var object = "{\"\(typo[typo.count - 1])\": 1}"
+            for key in typo.dropLast().reversed() { object = "{\"\(key)\": \(object)}" }
+            #expect(failure(file: object)?.contains("unknown key '\(dotted)'") == true, "\(object)")
+        }
+    }
+
+    /// Every field accepts its own default through --set and the result equals the preset: nothing is lost.
+    @Test func everyFieldRoundTripsThroughSet() throws {
+        let tree = try ConfigurationFile.tree(of: base)
+        for field in ConfigurationSchema.fields {
+            let value = try #require(ConfigurationReference.value(at: field.path[...], in: tree))
+            let resolved = try ConfigurationFile.resolve(base: base, fileText: nil,
+                                                         overrides: ["\(field.keyPath)=\(value.compactText)"])
+            #expect(resolved == base, "\(field.keyPath)")
+        }
+    }
+
+    /// The printed JSON of every preset, fed back as a file, gives the same configuration.
+    @Test(arguments: Algorithm.allCases) func printedJSONResolvesToItself(algorithm: Algorithm) throws {
+        for preset in TrainingPreset.allCases {
+            let config = preset.configuration(algorithm: algorithm, environment: "hopper")
+            let json = try ConfigurationFile.prettyJSON(config)
+            #expect(try ConfigurationFile.resolve(base: base, fileText: json, overrides: []) == config)
+        }
+    }
+
+    /// ME-TRPO has no observation clip: the key is still shown (null) and can be set.
+    @Test func optionalFieldsAreShownAndSettable() throws {
+        let meTRPO = TrainingConfig.paper(.meTRPO, environment: "ant")
+        #expect(meTRPO.sampling.clipObservations == nil)
+        #expect(try ConfigurationFile.prettyJSON(meTRPO).contains("\"clipObservations\" : null"))
+        let set = try ConfigurationFile.resolve(base: meTRPO, fileText: nil,
+                                                overrides: ["sampling.clipObservations=50"])
+        #expect(set.sampling.clipObservations == 50)
+        let cleared = try ConfigurationFile.resolve(base: base, fileText: "{\"sampling\": {\"clipObservations\": null}}",
+                                                    overrides: [])
+        #expect(cleared.sampling.clipObservations == nil)
+    }
+
+    /// Precedence: preset, then file, then --set, then the explicit flags.
+    @Test func precedence() throws {
+        let folder = try TestFiles.temporaryFolder("precedence")
+        let file = folder.appendingPathComponent("c.json")
+        try "{\"iterations\": 7, \"seed\": 5, \"meta\": {\"innerStepSize\": 0.01}}".write(
+            to: file, atomically: true, encoding: .utf8)
+        let resolved = try ConfigurationInputs(environment: "swimmer", algorithm: nil, preset: .quick, file: file.path,
+                                               overrides: ["iterations=9", "seed=6"], seed: 8, iterations: nil,
+                                               threads: nil).resolve()
+        #expect(resolved.environment == "swimmer")
+        #expect(resolved.iterations == 9)
+        #expect(resolved.seed == 8)
+        #expect(resolved.meta.innerStepSize == 0.01)
+        #expect(resolved.meta.stepsPerIteration == TrainingConfig.quick(.mbMPO, environment: "swimmer")
+            .meta.stepsPerIteration)
+        #expect(throws: (any Error).self) {
+            try ConfigurationInputs(environment: "cheetah").resolve()
+        }
+    }
+
+    @Test func everyFieldIsDocumented() {
+        for field in ConfigurationSchema.fields {
+            #expect(field.doc.count >= 10, "\(field.keyPath) has no documentation")
+        }
+    }
+}

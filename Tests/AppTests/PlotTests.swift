@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+@testable import App
+
+/// `mbmpo plot`: the SVG parses as XML and its lines, bands and marks map back to the logged numbers.
+@Suite struct PlotTests {
+    /// Writes a run folder with `config.json` naming the task and algorithm and the given progress rows.
+    static func writeRun(_ folder: URL, environment: String, algorithm: String, header: String, rows: [String]) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "{\"environment\": \"\(environment)\", \"algorithm\": \"\(algorithm)\", \"seed\": 1}"
+            .write(to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        try ([header] + rows).joined(separator: "\n").appending("\n")
+            .write(to: folder.appendingPathComponent("progress.csv"), atomically: true, encoding: .utf8)
+    }
+
+    /// Three MB-MPO half-cheetah seeds (one a row short) and one ME-TRPO hopper run.
+    static func makeRuns() throws -> (root: URL, returns: [[Double]]) {
+        let root = try TestFiles.temporaryFolder("plot")
+        let returns: [[Double]] = [[-100, 20, 150.5], [-80, 60, 210], [-90, 10]]
+        for (seed, values) in returns.enumerated() {
+            let rows = values.enumerated().map { index, value in
+                "\(index),\(5000 + 4000 * index),\(value),\(value + 7)"
+            }
+            try writeRun(root.appendingPathComponent("hc-\(seed)"), environment: "half-cheetah", algorithm: "mb-mpo",
+                         header: "Iteration,n_timesteps,PrePolicy-AverageReturn,PostPolicy-AverageReturn", rows: rows)
+        }
+        // the first row has no exploration return (random data), as the trainers log it
+        try writeRun(root.appendingPathComponent("hopper-0"), environment: "hopper", algorithm: "me-trpo",
+                     header: "Iteration,n_timesteps,\"EnvTrajs-AverageReturn\"",
+                     rows: ["0,4000,", "1,8000,33.5", "2,12000,61"])
+        return (root, returns)
+    }
+
+    /// Element name and attributes of every element, in document order.
+    final class Elements: NSObject, XMLParserDelegate {
+        var list: [(name: String, attributes: [String: String])] = []
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String]) {
+            list.append((name, attributes))
+        }
+    }
+
+    static func parse(_ svg: String) throws -> [(name: String, attributes: [String: String])] {
+        let parser = XMLParser(data: Data(svg.utf8))
+        let elements = Elements()
+        parser.delegate = elements
+        #expect(parser.parse(), "the SVG is not well-formed XML: \(String(describing: parser.parserError))")
+        return elements.list
+    }
+
+    /// Pixel → data through a panel's recorded domains and plot box.
+    struct PanelMap {
+        let x: (Double, Double), y: (Double, Double), box: [Double]
+
+        init(_ attributes: [String: String]) throws {
+            let xs = try #require(attributes["data-x-domain"]).split(separator: " ").compactMap { Double($0) }
+            let ys = try #require(attributes["data-y-domain"]).split(separator: " ").compactMap { Double($0) }
+            box = try #require(attributes["data-plot-box"]).split(separator: " ").compactMap { Double($0) }
+            x = (xs[0], xs[1])
+            y = (ys[0], ys[1])
+        }
+
+        func data(_ px: Double, _ py: Double) -> (x: Double, y: Double) {
+            (x.0 + (px - box[0]) / box[2] * (x.1 - x.0), y.0 + (box[1] + box[3] - py) / box[3] * (y.1 - y.0))
+        }
+
+        /// Coordinates are written with two decimals: half a hundredth of a pixel, in data units.
+        var tolerance: (x: Double, y: Double) { (0.005 * (x.1 - x.0) / box[2] + 1e-9, 0.005 * (y.1 - y.0) / box[3] + 1e-9) }
+    }
+
+    static func points(_ text: String?) -> [(Double, Double)] {
+        (text ?? "").split(separator: " ").map { pair in
+            let parts = pair.split(separator: ",").compactMap { Double($0) }
+            return (parts[0], parts[1])
+        }
+    }
+
+    @Test func plottedValuesEqualTheLoggedOnes() throws {
+        let (root, returns) = try Self.makeRuns()
+        let folders = try RunRecord.runFolders(in: root.path)
+        #expect(folders.count == 4)
+        let series = try LearningCurves.series(of: folders.map { try RunRecord(folder: $0) })
+        let elements = try Self.parse(LearningCurveChart(series: series, anchors: PublishedAnchor.all).svg())
+        let panels = elements.filter { $0.name == "g" && $0.attributes["class"] == "panel" }
+        #expect(panels.map { $0.attributes["data-environment"] } == ["half-cheetah", "hopper"])
+
+        // half-cheetah: mean over the seeds that reached each step, shifted left by half an iteration (2 000)
+        let cheetah = try PanelMap(panels[0].attributes)
+        let start = try #require(elements.firstIndex { $0.attributes["data-environment"] == "half-cheetah" })
+        let line = try #require(elements[start...].first { $0.attributes["class"] == "mean" })
+        #expect(line.attributes["data-series"] == "mb-mpo")
+        #expect(line.attributes["data-runs"] == "3")
+        #expect(line.attributes["data-metric"] == "PrePolicy-AverageReturn")
+        let plotted = Self.points(line.attributes["points"]).map { cheetah.data($0.0, $0.1) }
+        let expected: [(x: Double, mean: Double, std: Double)] = (0..<3).map { index in
+            let ys = returns.compactMap { index < $0.count ? $0[index] : nil }
+            let mean = ys.reduce(0, +) / Double(ys.count)
+            let std = (ys.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(ys.count)).squareRoot()
+            return (Double(5000 + 4000 * index - 2000), mean, std)
+        }
+        #expect(plotted.count == expected.count)
+        for (point, want) in zip(plotted, expected) {
+            #expect(abs(point.x - want.x) <= cheetah.tolerance.x)
+            #expect(abs(point.y - want.mean) <= cheetah.tolerance.y, "\(point.y) vs \(want.mean)")
+        }
+        // the band: mean + std forward, mean − std backward
+        let band = try #require(elements[start...].first { $0.attributes["class"] == "band" })
+        let outline = Self.points(band.attributes["points"]).map { cheetah.data($0.0, $0.1) }
+        #expect(outline.count == 6)
+        for (index, want) in expected.enumerated() {
+            #expect(abs(outline[index].y - (want.mean + want.std)) <= cheetah.tolerance.y)
+            #expect(abs(outline[5 - index].y - (want.mean - want.std)) <= cheetah.tolerance.y)
+        }
+        #expect(expected[0].std > 5)
+
+        // hopper: the baseline's exploration return, unshifted, rows without it skipped; no band for one run
+        let hopper = try PanelMap(panels[1].attributes)
+        let hopperStart = try #require(elements.firstIndex { $0.attributes["data-environment"] == "hopper" })
+        let hopperLine = try #require(elements[hopperStart...].first { $0.attributes["class"] == "mean" })
+        #expect(hopperLine.attributes["data-metric"] == "EnvTrajs-AverageReturn")
+        let hopperPoints = Self.points(hopperLine.attributes["points"]).map { hopper.data($0.0, $0.1) }
+        #expect(hopperPoints.count == 2)
+        #expect(abs(hopperPoints[0].x - 8000) <= hopper.tolerance.x && abs(hopperPoints[0].y - 33.5) <= hopper.tolerance.y)
+        #expect(abs(hopperPoints[1].x - 12000) <= hopper.tolerance.x && abs(hopperPoints[1].y - 61) <= hopper.tolerance.y)
+        #expect(!elements[hopperStart...].contains { $0.attributes["class"] == "band" })
+
+        // the published anchors: two per panel, at 100k steps, drawn where their numbers are
+        let anchors = elements.filter { $0.attributes["class"] == "anchor" }
+        #expect(anchors.map { $0.attributes["data-return"] } == ["550.0", "520.0", "650.0", "620.0"])
+        for anchor in anchors {
+            let path = anchor.attributes["d"] ?? ""
+            let numbers = path.split { "MLZ ,".contains($0) }.compactMap { Double($0) }
+            let map = anchor.attributes["data-return"]?.hasPrefix("6") == true ? hopper : cheetah
+            let centre = map.data(numbers[0], numbers[1] + (anchor.attributes["data-source"] == "RLlib" ? 6 : 7))
+            #expect(abs(centre.x - 100_000) <= map.tolerance.x)
+            #expect(abs(centre.y - (Double(anchor.attributes["data-return"] ?? "") ?? 0)) <= map.tolerance.y)
+        }
+        // axes say what they show
+        let svg = LearningCurveChart(series: series, anchors: PublishedAnchor.all).svg()
+        #expect(svg.contains(">real environment steps</text>"))
+        #expect(svg.contains(">average return (200-step episodes)</text>"))
+        #expect(svg.contains("mb-mpo (3 runs, mean ± std)"))
+    }
+
+    /// The command writes SVG, and PNG through rsvg-convert when it is installed.
+    @Test func commandWritesFiles() throws {
+        let (root, _) = try Self.makeRuns()
+        let svgURL = root.appendingPathComponent("curves.svg")
+        var command = try Plot.parse([root.path, "--out", svgURL.path])
+        try command.run()
+        #expect(try Self.parse(TestFiles.text(svgURL)).first?.name == "svg")
+        guard findExecutable("rsvg-convert") != nil else { return }
+        let pngURL = root.appendingPathComponent("curves.png")
+        command = try Plot.parse([root.appendingPathComponent("hc-0").path, root.appendingPathComponent("hopper-0").path,
+                                  "--out", pngURL.path])
+        try command.run()
+        let png = [UInt8](try Data(contentsOf: pngURL))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 960 && height == 360)
+    }
+
+    @Test func badInputIsOneLine() throws {
+        let root = try TestFiles.temporaryFolder("plot-errors")
+        #expect(throws: RunRecord.Problem.self) { try RunRecord.runFolders(in: root.path) }
+        #expect(throws: RunRecord.Problem.self) { try RunRecord.runFolders(in: root.appendingPathComponent("no").path) }
+        try Self.writeRun(root.appendingPathComponent("empty"), environment: "hopper", algorithm: "mb-mpo",
+                          header: "Iteration,n_timesteps", rows: [])
+        #expect(throws: RunRecord.Problem.self) { try RunRecord(folder: root.appendingPathComponent("empty").path) }
+        try Self.writeRun(root.appendingPathComponent("no-return"), environment: "hopper", algorithm: "mb-mpo",
+                          header: "Iteration,n_timesteps", rows: ["0,5000"])
+        let run = try RunRecord(folder: root.appendingPathComponent("no-return").path)
+        #expect(throws: RunRecord.Problem.self) { try LearningCurves.curve(of: run) }
+        let command = try Plot.parse([root.path, "--out", root.appendingPathComponent("x.pdf").path])
+        #expect(throws: RunRecord.Problem.self) { try command.run() }
+    }
+
+    @Test func csvQuotingAndTicks() {
+        #expect(RunRecord.parseCSV("a,\"b,c\",\"d\"\"e\"\n1,,2\n") == [["a", "b,c", "d\"e"], ["1", "", "2"]])
+        let scale = AxisScale(covering: -93, 211, pixels: (0, 100))
+        #expect(scale.ticks == [-100, 0, 100, 200, 300])
+        #expect(abs(scale.value(atPixel: scale.pixel(42.5)) - 42.5) < 1e-9)
+        #expect(AxisScale.label(100_000) == "100k" && AxisScale.label(-250) == "-250" && AxisScale.label(2.5) == "2.5")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Learner
+import Testing
+
+@testable import App
+
+/// progress.csv columns, the live display and the Ctrl-C flag.
+@Suite(.serialized) struct ProgressOutputTests {
+    func log(_ pairs: [(String, Double)]) -> IterationLog {
+        var log = IterationLog()
+        for (key, value) in pairs { log.record(key, value) }
+        return log
+    }
+
+    /// A key that first appears in iteration 2 (as `EnvTrajs-*` do) becomes a column; row 1 is empty there.
+    @Test func laterKeysAddColumns() throws {
+        let folder = try TestFiles.temporaryFolder("progress")
+        let writer = try ProgressWriter(url: folder.appendingPathComponent("progress.csv"))
+        try writer.append(log([("Iteration", 0), ("n_timesteps", 5000)]))
+        try writer.append(log([("Iteration", 1), ("EnvTrajs-AverageReturn", -1.5), ("n_timesteps", 9000)]))
+        try writer.append(log([("Iteration", 2), ("n_timesteps", 13000)]))
+        let text = TestFiles.text(folder.appendingPathComponent("progress.csv"))
+        #expect(text == """
+            Iteration,n_timesteps,EnvTrajs-AverageReturn
+            0,5000,
+            1,9000,-1.5
+            2,13000,
+
+            """)
+    }
+
+    /// Not a terminal: exactly one line per iteration, nothing for phases; quiet: only the final line.
+    @Test func plainOutputIsOneLinePerIteration() {
+        var printed = ""
+        var now = 0.0
+        let display = ProgressDisplay(iterations: 2, verbosity: .normal, interactive: false, width: 100,
+                                      output: { printed += $0 }, clock: { now })
+        display.phase("sampling")
+        now = 10
+        display.finished(log([("n_timesteps", 5000), ("PrePolicy-AverageReturn", -3.25), ("Time-Itr", 10)]))
+        display.phase("model fit")
+        #expect(printed == "itr 1/2 | steps 5000 | pre -3.3 | 10.0 s | ETA 10s\n")
+        var quietText = ""
+        let quiet = ProgressDisplay(iterations: 2, verbosity: .quiet, interactive: true, width: 100,
+                                    output: { quietText += $0 }, clock: { 0 })
+        quiet.phase("sampling")
+        quiet.finished(log([("n_timesteps", 5000)]))
+        quiet.done(folder: "/runs/x")
+        #expect(quietText == "done in 0s; results in /runs/x/progress.csv\n")
+    }
+
+    /// The status line: bar over iterations, ETA from the mean iteration time less the elapsed part, the phase
+    /// with its elapsed time, the latest real return; redrawn in place.
+    @Test func statusLine() {
+        var printed = ""
+        var now = 100.0
+        let display = ProgressDisplay(iterations: 4, verbosity: .normal, interactive: true, width: 120,
+                                      output: { printed += $0 }, clock: { now })
+        #expect(display.statusLine(now: now) == "[░░░░░░░░░░░░░░░░░░░░] 0/4 | ETA … | starting 0s")
+        now = 160
+        display.finished(log([("n_timesteps", 5000), ("EnvTrajs-AverageReturn", 12.34), ("Time-Itr", 60)]))
+        now = 170
+        display.phase("meta-step 3/30")
+        now = 175
+        // 3 iterations left × 60 s, 15 s of the current one elapsed
+        #expect(display.statusLine(now: now)
+            == "[█████░░░░░░░░░░░░░░░] 1/4 | ETA 2m 45s | meta-step 3/30 5s | return 12.3")
+        #expect(printed.hasSuffix("\r\u{1B}[K[█████░░░░░░░░░░░░░░░] 1/4 | ETA 2m 50s | meta-step 3/30 0s | return 12.3"))
+        #expect(printed.contains("\r\u{1B}[Kitr 1/4 | steps 5000 | explore 12.3 | 60.0 s | ETA 3m 00s\n"))
+        let narrow = ProgressDisplay(iterations: 4, verbosity: .normal, interactive: true, width: 40,
+                                     output: { _ in }, clock: { 0 })
+        #expect(narrow.statusLine(now: 0).count == 39)
+    }
+
+    /// Verbose: a line per phase and every metric of the iteration.
+    @Test func verboseListsEveryMetric() {
+        var printed = ""
+        let display = ProgressDisplay(iterations: 1, verbosity: .verbose, interactive: false, width: 100,
+                                      output: { printed += $0 }, clock: { 0 })
+        display.phase("sampling")
+        display.finished(log([("n_timesteps", 5000), ("AvgEpochsPerModel", 12), ("Time-Itr", 1.5)]))
+        #expect(printed.hasPrefix("  [0.0 s] itr 1/1 sampling\nitr 1/1 | steps 5000 | fit 12 ep | 1.5 s | ETA 0s\n"))
+        #expect(printed.hasSuffix("    n_timesteps = 5000\n    AvgEpochsPerModel = 12\n    Time-Itr = 1.5\n"))
+    }
+
+    /// SIGINT only sets the flag (the process goes on); uninstalling clears it.
+    @Test func sigintSetsTheFlag() {
+        Interruption.install()
+        #expect(!Interruption.isRequested)
+        // process-directed, as a terminal's Ctrl-C is: any thread that does not block SIGINT runs the handler
+        kill(getpid(), SIGINT)
+        for _ in 0..<200 where !Interruption.isRequested { usleep(5_000) }
+        #expect(Interruption.isRequested)
+        #expect(interruptionCount.load(ordering: .relaxed) == 1)
+        Interruption.uninstall()
+        #expect(!Interruption.isRequested)
+    }
+}
