@@ -28,6 +28,8 @@ public final class VectorSampler: TrajectorySampler {
     }
 
     public var environmentCount: Int { environments.count }
+    /// Environment steps the last `sample` call took, including those of unfinished episodes it discarded.
+    public private(set) var stepsTaken = 0
 
     /// The random-stream states of the environments (saved in checkpoints to resume sampling exactly).
     public var generatorStates: [SplitMix64] {
@@ -51,6 +53,7 @@ public final class VectorSampler: TrajectorySampler {
 
         var completed: [Trajectory] = []
         var completedSteps = 0
+        stepsTaken = 0
         while true {
             try observations.withUnsafeBufferPointer { o in
                 try actions.withUnsafeMutableBufferPointer { a in try policy(o, a) }
@@ -79,6 +82,7 @@ public final class VectorSampler: TrajectorySampler {
                 }
             }
             if let error = errors.compactMap({ $0 }).first { throw error }
+            stepsTaken += count
             // collect finished episodes in environment order, restart those environments
             for j in 0..<count where ended[j] {
                 completed.append(running[j])

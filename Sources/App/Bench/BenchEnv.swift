@@ -74,7 +74,8 @@ struct BenchEnv: ParsableCommand {
         return Double(steps * threads) / elapsed
     }
 
-    /// The vectorized sampler with a uniform random policy, recording full trajectories.
+    /// The vectorized sampler with a uniform random policy, recording full trajectories; counts every step taken
+    /// (also those of episodes still running when a batch stops).
     func samplerRate(id: EnvironmentID, model: MuJoCoModel, threads: Int) throws -> Double {
         let sampler = try VectorSampler(id: id, model: model, count: envs, seed: 1, threads: threads)
         var rng = SplitMix64(seed: 2)
@@ -83,11 +84,11 @@ struct BenchEnv: ParsableCommand {
         let elapsed = try timed {
             var target = 0
             while target == 0 || total < target {
-                let paths = try withUnsafeMutablePointer(to: &rng) { pointer in
+                _ = try withUnsafeMutablePointer(to: &rng) { pointer in
                     try sampler.sample(horizon: horizon, stop: .completedSteps(envs * horizon),
                                        policy: uniformRandomPolicy(using: pointer))
                 }
-                total += paths.reduce(0) { $0 + $1.length }
+                total += sampler.stepsTaken
                 if target == 0 { target = total * max(1, Int(seconds * 20_000 * Double(threads)) / max(total, 1)) }
             }
         }
