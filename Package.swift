@@ -45,7 +45,7 @@ let package = Package(
             exclude: ["Viewer", "Storage"],
             swiftSettings: fast),
         // tests
-        .target(name: "_TestSupport", dependencies: ["Core"], path: "Sources/_TestSupport"),
+        .target(name: "_TestSupport", dependencies: ["Core", "Learner"], path: "Sources/_TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "_TestSupport"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "_TestSupport"]),
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),

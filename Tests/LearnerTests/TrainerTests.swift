@@ -1,43 +1,15 @@
 import Core
 import Learner
 import Testing
+import _TestSupport
 
 /// End-to-end iterations of the three trainers on the point-mass task with tiny settings.
 @Suite struct TrainerTests {
-    /// 4 tasks, 2 members, horizon 10, tiny networks: one iteration takes well under a second.
     static func tinyConfig(_ algorithm: Algorithm, seed: UInt64 = 3, threads: Int = 1) -> TrainingConfig {
-        var config = TrainingConfig.paper(algorithm, environment: "point-mass")
-        config.seed = seed
-        config.threads = threads
-        config.iterations = 2
-        config.sampling.horizon = 10
-        config.sampling.initialRandomSteps = 60
-        config.sampling.imaginedRolloutsPerTask = 2
-        config.sampling.imaginedSteps = algorithm == .meTRPO ? 50 : 0
-        config.meta.metaBatchSize = 4
-        config.meta.stepsPerIteration = 2
-        config.dynamics.members = 2
-        config.dynamics.hiddenSizes = [16, 16]
-        config.dynamics.maxEpochs = 5
-        config.dynamics.batchSize = 50
-        config.policy.hiddenSizes = [8, 8]
-        config.mpc.candidates = 16
-        config.mpc.planningHorizon = 3
-        return config
+        TinyTraining.config(algorithm, seed: seed, threads: threads)
     }
 
-    static func makeTrainer(_ config: TrainingConfig) -> any Trainer {
-        var pointMass = PointMass.Config()
-        pointMass.horizon = config.sampling.horizon
-        let real = VectorSampler(environments: (0..<config.realEnvironments).map { _ in PointMass(config: pointMass) },
-                                 seed: config.seed, threads: config.threads)
-        let environment = PointMass(config: pointMass)
-        switch config.algorithm {
-        case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
-        case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
-        case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
-        }
-    }
+    static func makeTrainer(_ config: TrainingConfig) -> any Trainer { TinyTraining.trainer(config) }
 
     static func run(_ config: TrainingConfig) throws -> (logs: [IterationLog], trainer: any Trainer) {
         let trainer = makeTrainer(config)

@@ -16,20 +16,14 @@ public final class MBMPCTrainer: Trainer {
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
         try context.logIteration { log in
-            var clock = Stopwatch()
             progress("sampling")
-            let paths: [Trajectory]
-            if context.iteration == 0 {
-                paths = try context.collectRandomData()
-            } else {
-                let planner = self.planner
-                paths = try context.sampleReal { observations, actions, rng in
+            let planner = self.planner
+            _ = try context.collectRealData(random: context.iteration == 0, log: &log) {
+                try context.sampleReal { observations, actions, rng in
                     planner.plan(observations: observations, into: actions, using: &rng)
                 }
-                context.countExploration(paths, log: &log)
             }
-            context.addToBuffer(paths)
-            log.record("Time-EnvSampling", clock.lap())
+            var clock = Stopwatch()
             progress("model fit")
             context.fitDynamics(log: &log)
             log.record("Time-ModelFit", clock.lap())

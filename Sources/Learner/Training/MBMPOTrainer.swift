@@ -33,11 +33,12 @@ public final class MBMPOTrainer: Trainer {
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
         try context.logIteration { log in
-            var clock = Stopwatch()
             progress("sampling")
-            let paths = try collectRealData(log: &log)
-            context.addToBuffer(paths)
-            log.record("Time-EnvSampling", clock.lap())
+            // random actions first, then one rollout per task with its adapted policy θ'_i
+            _ = try context.collectRealData(random: explorationParameters.isEmpty, log: &log) {
+                try context.sampleReal(parameterSets: explorationParameters)
+            }
+            var clock = Stopwatch()
             if config.sampling.evaluate {
                 progress("evaluation")
                 try evaluateInRealEnvironment(log: &log)
@@ -59,14 +60,6 @@ public final class MBMPOTrainer: Trainer {
     }
 
     // MARK: real data
-
-    /// Random actions in the first iteration, else one rollout per task with that task's adapted policy.
-    func collectRealData(log: inout IterationLog) throws -> [Trajectory] {
-        if explorationParameters.isEmpty { return try context.collectRandomData() }
-        let paths = try context.sampleReal(parameterSets: explorationParameters)
-        context.countExploration(paths, log: &log)
-        return paths
-    }
 
     /// Pre-update rollouts with θ, one inner step per task on its own rollout, post-update rollouts with θ'_i.
     func evaluateInRealEnvironment(log: inout IterationLog) throws {

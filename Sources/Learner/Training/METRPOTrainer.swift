@@ -19,17 +19,11 @@ public final class METRPOTrainer: Trainer {
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
         try context.logIteration { log in
-            var clock = Stopwatch()
             progress("sampling")
-            let paths: [Trajectory]
-            if context.iteration == 0 {
-                paths = try context.collectRandomData()
-            } else {
-                paths = try context.sampleReal(parameterSets: [context.policy.parameters])
-                context.countExploration(paths, log: &log)
+            _ = try context.collectRealData(random: context.iteration == 0, log: &log) {
+                try context.sampleReal(parameterSets: [context.policy.parameters])
             }
-            context.addToBuffer(paths)
-            log.record("Time-EnvSampling", clock.lap())
+            var clock = Stopwatch()
 
             progress("model fit")
             context.fitDynamics(log: &log)

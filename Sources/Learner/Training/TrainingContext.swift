@@ -84,6 +84,24 @@ public final class TrainingContext {
         report(.exploration, paths)
     }
 
+    /// This iteration's training data: random actions while `random` (the first iteration), else `explore()`
+    /// (counted and logged as `EnvTrajs`); the transitions go into the ensemble's buffer, the time into
+    /// `Time-EnvSampling`.
+    func collectRealData(random: Bool, log: inout IterationLog,
+                         explore: () throws -> [Trajectory]) throws -> [Trajectory] {
+        var clock = Stopwatch()
+        let paths: [Trajectory]
+        if random {
+            paths = try collectRandomData()
+        } else {
+            paths = try explore()
+            countExploration(paths, log: &log)
+        }
+        addToBuffer(paths)
+        log.record("Time-EnvSampling", clock.lap())
+        return paths
+    }
+
     /// Adds the paths' transitions (last step of each dropped) to the ensemble's buffer.
     func addToBuffer(_ paths: [Trajectory]) {
         let data = modelTransitions(from: paths, observationSize: spec.observationSize, actionSize: spec.actionSize)
