@@ -34,19 +34,17 @@ public final class Ant: MuJoCoEnvironment {
     static let rewardClip = 1000.0
     static let healthyZ = 0.2...1.0
 
-    public let spec: EnvironmentSpec
+    public var spec: EnvironmentSpec { core.spec }
     let core: EnvironmentCore
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
     public init(model: MuJoCoModel) throws {
-        try requireSizes(model, environment: "ant", nq: 15, nv: 14, nu: 8)
-        guard let initial = model.numeric("init_qpos"), initial.count == 15 else {
-            throw SimError.modelLoad(path: model.path, message: "ant needs a <numeric name=\"init_qpos\"> of size 15")
+        guard let initial = model.numeric("init_qpos"), initial.count == model.nq else {
+            throw SimError.modelLoad(path: model.path, message: "ant needs a <numeric name=\"init_qpos\"> of size nq")
         }
-        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip, initialQpos: initial)
-        spec = EnvironmentSpec(name: "ant", observationSize: 27, actionSize: 8, actionLower: core.lower,
-                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: true)
+        core = try EnvironmentCore(model: model, name: "ant", sizes: (15, 14, 8), observationSize: 27,
+                                   frameSkip: Self.frameSkip, terminatesEarly: true, initialQpos: initial)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -55,14 +53,13 @@ public final class Ant: MuJoCoEnvironment {
     }
 
     public func step(_ action: [Double]) throws -> StepResult {
-        let status = try core.step(action)
-        let observation = observation()
-        guard case .ok = status else { return divergedResult(observation, status) }
-        let terms = RewardTerms(forward: simulation.qvel[0], alive: Self.aliveBonus,
-                                control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip)
-        let healthy = observation.allSatisfy(\.isFinite) && Self.healthyZ.contains(observation[0])
-        return StepResult(observation: observation, reward: terms.total, terms: terms,
-                          end: healthy ? .running : .terminated)
+        try core.step(action, observe: observation) { observation, _ in
+            // the forward term is the torso's x velocity after the step, not the displacement velocity
+            let healthy = observation.allSatisfy(\.isFinite) && Self.healthyZ.contains(observation[0])
+            return (RewardTerms(forward: simulation.qvel[0], alive: Self.aliveBonus,
+                                control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip),
+                    healthy ? .running : .terminated)
+        }
     }
 
     /// [qpos[2…14], qvel[0…13]].

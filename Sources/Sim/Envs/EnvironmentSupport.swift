@@ -20,6 +20,8 @@ extension MuJoCoEnvironment {
 /// termination rules.
 final class EnvironmentCore {
     let simulation: Simulation
+    /// The environment's sizes and timing (horizon 200, as in the paper).
+    let spec: EnvironmentSpec
     /// Actuator bounds (nu); a normalized action of ±1 maps to these.
     let lower: [Double]
     let upper: [Double]
@@ -32,12 +34,22 @@ final class EnvironmentCore {
     static let qposNoise = 0.01
     static let qvelNoise = 0.1
 
-    init(model: MuJoCoModel, frameSkip: Int, initialQpos: [Double]? = nil) throws {
+    /// Checks that `model` has the sizes the environment `name` indexes by (nq, nv, nu), then sets up its
+    /// simulation, action bounds (the actuators' control ranges) and spec.
+    init(model: MuJoCoModel, name: String, sizes: (nq: Int, nv: Int, nu: Int), observationSize: Int,
+         frameSkip: Int, terminatesEarly: Bool, initialQpos: [Double]? = nil) throws {
+        guard model.nq == sizes.nq, model.nv == sizes.nv, model.nu == sizes.nu else {
+            throw SimError.modelLoad(path: model.path,
+                                     message: "\(name) needs nq=\(sizes.nq), nv=\(sizes.nv), nu=\(sizes.nu); the model has "
+                                        + "nq=\(model.nq), nv=\(model.nv), nu=\(model.nu)")
+        }
         simulation = try Simulation(model: model, frameSkip: frameSkip)
         lower = (0..<model.nu).map { model.actuatorCtrlRange($0).lowerBound }
         upper = (0..<model.nu).map { model.actuatorCtrlRange($0).upperBound }
         self.initialQpos = initialQpos ?? model.qpos0
         applied = [Double](repeating: 0, count: model.nu)
+        spec = EnvironmentSpec(name: name, observationSize: observationSize, actionSize: model.nu, actionLower: lower,
+                               actionUpper: upper, dt: simulation.dt, horizon: 200, terminatesEarly: terminatesEarly)
     }
 
     /// Checks `action`, maps it from [-1, 1] to lb + (a + 1)(ub − lb)/2, clips it to [lb, ub] and steps.
@@ -48,6 +60,20 @@ final class EnvironmentCore {
             applied[i] = min(max(scaled, lower[i]), upper[i])
         }
         return applied.withUnsafeBufferPointer { simulation.step(control: $0) }
+    }
+
+    /// One environment step: applies `action`, observes, and scores it with `outcome`, which receives the new
+    /// observation and the root's displacement velocity (x_after − x_before)/dt and returns the reward terms and
+    /// whether the episode ended. A diverged simulation ends the episode with zero reward and MuJoCo's reason.
+    func step(_ action: [Double], observe: () -> [Double],
+              outcome: (_ observation: [Double], _ displacementVelocity: Double) -> (RewardTerms, EpisodeEnd)) throws
+        -> StepResult {
+        let xBefore = simulation.qpos[0]
+        let status = try step(action)
+        let observation = observe()
+        guard case .ok = status else { return divergedResult(observation, status) }
+        let (terms, end) = outcome(observation, (simulation.qpos[0] - xBefore) / spec.dt)
+        return StepResult(observation: observation, reward: terms.total, terms: terms, end: end)
     }
 
     /// Resets to the initial pose plus N(0, 0.01²) per qpos coordinate and N(0, 0.1²) per qvel coordinate,
@@ -102,12 +128,3 @@ func rowSquaredNorm(_ values: UnsafeBufferPointer<Double>, row: Int, width: Int)
 /// min(max(x, −limit), limit).
 @inline(__always)
 func clip(_ x: Double, _ limit: Double) -> Double { min(max(x, -limit), limit) }
-
-/// Checks that a loaded model has the sizes an environment indexes by.
-func requireSizes(_ model: MuJoCoModel, environment: String, nq: Int, nv: Int, nu: Int) throws {
-    guard model.nq == nq, model.nv == nv, model.nu == nu else {
-        throw SimError.modelLoad(path: model.path,
-                                 message: "\(environment) needs nq=\(nq), nv=\(nv), nu=\(nu); the model has "
-                                    + "nq=\(model.nq), nv=\(model.nv), nu=\(model.nu)")
-    }
-}

@@ -29,16 +29,14 @@ public final class HalfCheetah: MuJoCoEnvironment {
     static let controlCost = 0.1
     static let rewardClip = 1000.0
 
-    public let spec: EnvironmentSpec
+    public var spec: EnvironmentSpec { core.spec }
     let core: EnvironmentCore
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
     public init(model: MuJoCoModel) throws {
-        try requireSizes(model, environment: "half-cheetah", nq: 9, nv: 9, nu: 6)
-        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
-        spec = EnvironmentSpec(name: "half-cheetah", observationSize: 17, actionSize: 6, actionLower: core.lower,
-                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: false)
+        core = try EnvironmentCore(model: model, name: "half-cheetah", sizes: (9, 9, 6), observationSize: 17,
+                                   frameSkip: Self.frameSkip, terminatesEarly: false)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -47,13 +45,10 @@ public final class HalfCheetah: MuJoCoEnvironment {
     }
 
     public func step(_ action: [Double]) throws -> StepResult {
-        let xBefore = simulation.qpos[0]
-        let status = try core.step(action)
-        let observation = observation()
-        guard case .ok = status else { return divergedResult(observation, status) }
-        let terms = RewardTerms(forward: (simulation.qpos[0] - xBefore) / spec.dt,
-                                control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip)
-        return StepResult(observation: observation, reward: terms.total, terms: terms, end: .running)
+        try core.step(action, observe: observation) { _, forward in
+            (RewardTerms(forward: forward, control: -Self.controlCost * core.appliedSquaredNorm,
+                         clipLimit: Self.rewardClip), .running)
+        }
     }
 
     /// [qpos[1…8], qvel[0…8]].

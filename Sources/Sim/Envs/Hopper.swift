@@ -30,16 +30,14 @@ public final class Hopper: MuJoCoEnvironment {
     static let velocityClip = 10.0
     static let rewardClip = 1000.0
 
-    public let spec: EnvironmentSpec
+    public var spec: EnvironmentSpec { core.spec }
     let core: EnvironmentCore
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
     public init(model: MuJoCoModel) throws {
-        try requireSizes(model, environment: "hopper", nq: 6, nv: 6, nu: 3)
-        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
-        spec = EnvironmentSpec(name: "hopper", observationSize: 11, actionSize: 3, actionLower: core.lower,
-                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: true)
+        core = try EnvironmentCore(model: model, name: "hopper", sizes: (6, 6, 3), observationSize: 11,
+                                   frameSkip: Self.frameSkip, terminatesEarly: true)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -48,16 +46,12 @@ public final class Hopper: MuJoCoEnvironment {
     }
 
     public func step(_ action: [Double]) throws -> StepResult {
-        let xBefore = simulation.qpos[0]
-        let status = try core.step(action)
-        let observation = observation()
-        guard case .ok = status else { return divergedResult(observation, status) }
-        let terms = RewardTerms(forward: (simulation.qpos[0] - xBefore) / spec.dt, alive: Self.aliveBonus,
-                                control: -Self.controlCost * core.appliedSquaredNorm)
-        let healthy = observation.allSatisfy(\.isFinite) && observation.dropFirst().allSatisfy { abs($0) < 100 }
-            && observation[0] > 0.7 && abs(observation[1]) < 0.2
-        return StepResult(observation: observation, reward: terms.total, terms: terms,
-                          end: healthy ? .running : .terminated)
+        try core.step(action, observe: observation) { observation, forward in
+            let healthy = observation.allSatisfy(\.isFinite) && observation.dropFirst().allSatisfy { abs($0) < 100 }
+                && observation[0] > 0.7 && abs(observation[1]) < 0.2
+            return (RewardTerms(forward: forward, alive: Self.aliveBonus,
+                                control: -Self.controlCost * core.appliedSquaredNorm), healthy ? .running : .terminated)
+        }
     }
 
     /// [qpos[1…5], clip(qvel[0…5], ±10)].

@@ -34,21 +34,19 @@ public final class PR2Reacher: MuJoCoEnvironment {
     static let goalLower = SIMD3<Double>(0.4, 0.25, 0.6)
     static let goalUpper = SIMD3<Double>(0.6, 0.75, 1.0)
 
-    public let spec: EnvironmentSpec
+    public var spec: EnvironmentSpec { core.spec }
     let core: EnvironmentCore
     let tipSite: Int
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
     public init(model: MuJoCoModel) throws {
-        try requireSizes(model, environment: "pr2", nq: 10, nv: 10, nu: 7)
+        core = try EnvironmentCore(model: model, name: "pr2", sizes: (10, 10, 7), observationSize: 17,
+                                   frameSkip: Self.frameSkip, terminatesEarly: false)
         guard let tip = model.siteID("tip") else {
             throw SimError.modelLoad(path: model.path, message: "pr2 needs a site named 'tip'")
         }
         tipSite = tip
-        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
-        spec = EnvironmentSpec(name: "pr2", observationSize: 17, actionSize: 7, actionLower: core.lower,
-                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: false)
     }
 
     /// The current goal: the target's slide-joint positions (world frame).
@@ -69,14 +67,12 @@ public final class PR2Reacher: MuJoCoEnvironment {
     }
 
     public func step(_ action: [Double]) throws -> StepResult {
+        // the distance is measured before the step, as in the original
         let offsetBefore = goal - tip
-        let status = try core.step(action)
-        let observation = observation()
-        guard case .ok = status else { return divergedResult(observation, status) }
-        let terms = RewardTerms(
-            control: -Self.controlCost * core.appliedSquaredNorm / (Self.torqueScale * Self.torqueScale),
-            distance: -(offsetBefore * offsetBefore).sum())
-        return StepResult(observation: observation, reward: terms.total, terms: terms, end: .running)
+        return try core.step(action, observe: observation) { _, _ in
+            (RewardTerms(control: -Self.controlCost * core.appliedSquaredNorm / (Self.torqueScale * Self.torqueScale),
+                         distance: -(offsetBefore * offsetBefore).sum()), .running)
+        }
     }
 
     /// [qpos[0…6], qvel[0…6], goal − tip].

@@ -26,16 +26,14 @@ public final class Swimmer: MuJoCoEnvironment {
     static let controlCost = 1e-4
     static let rewardClip = 1000.0
 
-    public let spec: EnvironmentSpec
+    public var spec: EnvironmentSpec { core.spec }
     let core: EnvironmentCore
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
     public init(model: MuJoCoModel) throws {
-        try requireSizes(model, environment: "swimmer", nq: 5, nv: 5, nu: 2)
-        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
-        spec = EnvironmentSpec(name: "swimmer", observationSize: 8, actionSize: 2, actionLower: core.lower,
-                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: false)
+        core = try EnvironmentCore(model: model, name: "swimmer", sizes: (5, 5, 2), observationSize: 8,
+                                   frameSkip: Self.frameSkip, terminatesEarly: false)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -44,13 +42,9 @@ public final class Swimmer: MuJoCoEnvironment {
     }
 
     public func step(_ action: [Double]) throws -> StepResult {
-        let xBefore = simulation.qpos[0]
-        let status = try core.step(action)
-        let observation = observation()
-        guard case .ok = status else { return divergedResult(observation, status) }
-        let terms = RewardTerms(forward: (simulation.qpos[0] - xBefore) / spec.dt,
-                                control: -Self.controlCost * core.appliedSquaredNorm)
-        return StepResult(observation: observation, reward: terms.total, terms: terms, end: .running)
+        try core.step(action, observe: observation) { _, forward in
+            (RewardTerms(forward: forward, control: -Self.controlCost * core.appliedSquaredNorm), .running)
+        }
     }
 
     /// [qpos[2…4], qvel[0…4]].

@@ -29,16 +29,14 @@ public final class Walker2d: MuJoCoEnvironment {
     static let aliveBonus = 1.0
     static let velocityClip = 10.0
 
-    public let spec: EnvironmentSpec
+    public var spec: EnvironmentSpec { core.spec }
     let core: EnvironmentCore
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
     public init(model: MuJoCoModel) throws {
-        try requireSizes(model, environment: "walker2d", nq: 9, nv: 9, nu: 6)
-        core = try EnvironmentCore(model: model, frameSkip: Self.frameSkip)
-        spec = EnvironmentSpec(name: "walker2d", observationSize: 17, actionSize: 6, actionLower: core.lower,
-                               actionUpper: core.upper, dt: core.simulation.dt, horizon: 200, terminatesEarly: true)
+        core = try EnvironmentCore(model: model, name: "walker2d", sizes: (9, 9, 6), observationSize: 17,
+                                   frameSkip: Self.frameSkip, terminatesEarly: true)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -47,15 +45,10 @@ public final class Walker2d: MuJoCoEnvironment {
     }
 
     public func step(_ action: [Double]) throws -> StepResult {
-        let xBefore = simulation.qpos[0]
-        let status = try core.step(action)
-        let observation = observation()
-        guard case .ok = status else { return divergedResult(observation, status) }
-        let terms = RewardTerms(forward: (simulation.qpos[0] - xBefore) / spec.dt, alive: Self.aliveBonus,
-                                control: -Self.controlCost * core.appliedSquaredNorm)
-        let healthy = Self.isHealthy(height: observation[0], angle: observation[1])
-        return StepResult(observation: observation, reward: terms.total, terms: terms,
-                          end: healthy ? .running : .terminated)
+        try core.step(action, observe: observation) { observation, forward in
+            (RewardTerms(forward: forward, alive: Self.aliveBonus, control: -Self.controlCost * core.appliedSquaredNorm),
+             Self.isHealthy(height: observation[0], angle: observation[1]) ? .running : .terminated)
+        }
     }
 
     static func isHealthy(height: Double, angle: Double) -> Bool {
