@@ -122,3 +122,33 @@ import _TestSupport
         #expect(PolicyTanh.value(-0.3) == -PolicyTanh.value(0.3))
     }
 }
+
+@Suite struct PolicyBlockEvaluatorTests {
+    /// The preallocated evaluator gives exactly the allocating per-block evaluation, over repeated calls.
+    @Test func matchesBlockDistributionsBitForBit() {
+        var rng = SplitMix64(seed: 12)
+        let policy = GaussianMLPPolicy(observationSize: 5, actionSize: 3, config: PolicyConfig(hiddenSizes: [7, 4]),
+                                       using: &rng)
+        let (blocks, per) = (4, 6)
+        let rows = blocks * per
+        let evaluator = PolicyBlockEvaluator(layout: policy.layout, rows: rows)
+        for call in 0..<3 {
+            let sets = (0..<blocks).map { i in policy.parameters.map { $0 + 0.05 * Double(i + call) * rng.nextGaussian() } }
+            let observations = (0..<(rows * 5)).map { _ in rng.nextUniform(-3, 3) }
+            let (expectedMeans, expectedLogStds) = policy.blockDistributions(observations: observations,
+                                                                             parameterSets: sets)
+            var means = [Double](repeating: .nan, count: rows * 3), logStds = means
+            observations.withUnsafeBufferPointer { o in
+                means.withUnsafeMutableBufferPointer { m in
+                    logStds.withUnsafeMutableBufferPointer { l in
+                        evaluator.evaluate(observations: o, parameterSets: sets, means: m, logStds: l)
+                    }
+                }
+            }
+            #expect(means == expectedMeans)
+            #expect(logStds == expectedLogStds)
+            // blocks really differ (different parameters per block)
+            #expect(Array(means[0..<3]) != Array(means[(per * 3)..<(per * 3 + 3)]))
+        }
+    }
+}

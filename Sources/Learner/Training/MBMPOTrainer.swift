@@ -21,6 +21,8 @@ public final class MBMPOTrainer: Trainer {
     /// Adapted parameters per task for the next real-data collection (empty before the first meta-step).
     public internal(set) var explorationParameters: [[Double]] = []
     let imagination: ImaginedSampler
+    /// Per-task policy evaluation of the imagined rows, allocated once.
+    let evaluator: PolicyBlockEvaluator
     var config: TrainingConfig { context.config }
 
     /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task.
@@ -29,6 +31,7 @@ public final class MBMPOTrainer: Trainer {
         imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
                                       tasks: config.meta.metaBatchSize, horizon: config.sampling.horizon,
                                       propagation: .blocks, clip: config.sampling.clipObservations)
+        evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
@@ -138,13 +141,10 @@ public final class MBMPOTrainer: Trainer {
 
     /// Imagined rollouts where task i acts with parameterSets[i].
     func imagine(parameterSets: [[Double]]) -> [TaskPaths] {
-        let policy = context.policy
+        let evaluator = self.evaluator
         return imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
-            let (m, l) = policy.blockDistributions(observations: Array(observations), parameterSets: parameterSets)
-            for i in 0..<means.count {
-                means[i] = m[i]
-                logStds[i] = l[i]
-            }
+            evaluator.evaluate(observations: observations, parameterSets: parameterSets, means: means,
+                               logStds: logStds)
         }, using: &context.imaginationRNG)
     }
 

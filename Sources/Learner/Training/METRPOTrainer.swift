@@ -7,6 +7,8 @@ import Core
 public final class METRPOTrainer: Trainer {
     public let context: TrainingContext
     let imagination: ImaginedSampler
+    /// Policy evaluation of the imagined rows, allocated once.
+    let evaluator: PolicyBlockEvaluator
     var baseline = LinearFeatureBaseline()
     var config: TrainingConfig { context.config }
 
@@ -15,6 +17,7 @@ public final class METRPOTrainer: Trainer {
         imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
                                       tasks: 1, horizon: config.sampling.horizon, propagation: .randomMember,
                                       clip: config.sampling.clipObservations)
+        evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
@@ -59,12 +62,9 @@ public final class METRPOTrainer: Trainer {
         var clock = Stopwatch()
         let policy = context.policy
         let theta = policy.parameters
+        let evaluator = self.evaluator
         let paths = imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
-            let (m, l) = policy.blockDistributions(observations: Array(observations), parameterSets: [theta])
-            for i in 0..<means.count {
-                means[i] = m[i]
-                logStds[i] = l[i]
-            }
+            evaluator.evaluate(observations: observations, parameterSets: [theta], means: means, logStds: logStds)
         }, using: &context.imaginationRNG)[0]
         timing.sampling += clock.lap()
         let samples = context.policySamples(observations: paths.observations, actions: paths.actions,
