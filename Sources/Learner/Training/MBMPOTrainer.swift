@@ -23,6 +23,8 @@ public final class MBMPOTrainer: Trainer {
     let imagination: ImaginedSampler
     /// Per-task policy evaluation of the imagined rows, allocated once.
     let evaluator: PolicyBlockEvaluator
+    /// The TRPO objective, kept across meta-steps so its per-task buffers are allocated once.
+    var objective: SurrogateObjective?
     var config: TrainingConfig { context.config }
 
     /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task.
@@ -117,9 +119,7 @@ public final class MBMPOTrainer: Trainer {
         timing.sampling += clock.lap()
         let post = postPaths.map { samples(from: $0, withDistribution: true) }
         timing.processing += clock.lap()
-        let objective = SurrogateObjective(layout: context.policy.layout,
-                                           tasks: zip(pre, post).map { MetaTaskSamples(pre: $0, post: $1) },
-                                           innerStepSize: config.meta.innerStepSize, threads: config.threads)
+        let objective = metaObjective(tasks: zip(pre, post).map { MetaTaskSamples(pre: $0, post: $1) })
         var parameters = theta
         let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
         context.policy.parameters = parameters
@@ -137,6 +137,18 @@ public final class MBMPOTrainer: Trainer {
             log.record("DynTrajsLasta-AverageReturn", preReturn)
             log.record("DynTrajsLastb-AverageReturn", postReturn)
         }
+    }
+
+    /// The meta-step objective over `tasks`, built once and reloaded on later meta-steps (its buffers are reused).
+    func metaObjective(tasks: [MetaTaskSamples]) -> SurrogateObjective {
+        if let objective {
+            objective.update(tasks: tasks)
+            return objective
+        }
+        let objective = SurrogateObjective(layout: context.policy.layout, tasks: tasks,
+                                           innerStepSize: config.meta.innerStepSize, threads: config.threads)
+        self.objective = objective
+        return objective
     }
 
     /// Imagined rollouts where task i acts with parameterSets[i].
