@@ -49,6 +49,17 @@ import Testing
         #expect(quietText == "done in 0s; results in /runs/x/progress.csv\n")
     }
 
+    /// A resumed run counts on from its checkpoint: the line shows the row's own iteration, the bar the total done.
+    @Test func resumedRunCountsFromItsCheckpoint() {
+        var printed = ""
+        let display = ProgressDisplay(iterations: 10, completed: 3, verbosity: .normal, interactive: false,
+                                      width: 100, output: { printed += $0 }, clock: { 0 })
+        #expect(display.statusLine(now: 0).contains(" 3/10 "))
+        display.finished(log([("Iteration", 3), ("n_timesteps", 17000), ("Time-Itr", 5)]))
+        #expect(printed.hasPrefix("itr 4/10 | steps 17000"))
+        #expect(display.statusLine(now: 0).contains(" 4/10 "))
+    }
+
     /// The status line: bar over iterations, ETA from the mean iteration time less the elapsed part, the phase
     /// with its elapsed time, the latest real return; redrawn in place.
     @Test func statusLine() {

@@ -65,7 +65,8 @@ struct Train: ParsableCommand {
         let progress = try ProgressWriter(url: run.url.appendingPathComponent("progress.csv"))
         for row in recorder.progress { try progress.append(row) }
         let output = try TrainingOutput(config: config, folder: run.url,
-                                        verbosity: quiet ? .quiet : verbose ? .verbose : .normal)
+                                        verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
+                                        completed: trainer.context.iteration)
         while trainer.context.iteration < config.iterations {
             let log = try trainer.runIteration { phase in output.phase(phase) }
             try recorder.commitTrajectories(iteration: trainer.context.iteration - 1)

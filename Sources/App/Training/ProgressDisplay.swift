@@ -36,10 +36,11 @@ final class ProgressDisplay {
     private var ticker: DispatchSourceTimer?
 
     /// - Parameters: output: receives raw text (default: standard output, flushed); clock: seconds.
-    init(iterations: Int, verbosity: Verbosity, interactive: Bool = isatty(STDOUT_FILENO) != 0,
+    init(iterations: Int, completed: Int = 0, verbosity: Verbosity, interactive: Bool = isatty(STDOUT_FILENO) != 0,
          width: Int = terminalWidth(), output: @escaping (String) -> Void = standardOutput,
          clock: @escaping () -> Double = monotonicSeconds) {
         self.iterations = iterations
+        self.completed = completed
         self.verbosity = verbosity
         self.interactive = interactive && verbosity != .quiet
         self.width = max(width, 40)
@@ -85,7 +86,8 @@ final class ProgressDisplay {
         var text = ""
         lock.withLock {
             iterationSeconds.append(seconds)
-            completed += 1
+            // the row's own iteration index, so that a resumed run counts on from its checkpoint
+            completed = log["Iteration"].map { Int($0) + 1 } ?? completed + 1
             iterationStarted = now
             phaseStarted = now
             phase = completed < iterations ? "next iteration" : "done"

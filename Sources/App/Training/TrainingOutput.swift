@@ -13,12 +13,13 @@ final class TrainingOutput {
     let iterations: Int
 
     /// Installs the Ctrl-C handler, opens the event file in the run folder and prints the header.
-    init(config: TrainingConfig, folder: URL, verbosity: Verbosity) throws {
+    /// - Parameter completed: iterations already done (a resumed run continues counting from there).
+    init(config: TrainingConfig, folder: URL, verbosity: Verbosity, completed: Int = 0) throws {
         // the handler goes in first: once the event file exists, Ctrl-C is handled
         Interruption.install()
         iterations = config.iterations
         events = try TensorBoardWriter(folder: folder)
-        display = ProgressDisplay(iterations: config.iterations, verbosity: verbosity)
+        display = ProgressDisplay(iterations: config.iterations, completed: completed, verbosity: verbosity)
         display.start(config: config, folder: folder.path)
     }
 
