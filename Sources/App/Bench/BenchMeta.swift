@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Learner
 
+extension ProductPrecision: ExpressibleByArgument {}
+
 /// `mbmpo bench meta`: times the inner step and the second-order TRPO meta-step at the paper's sizes.
 struct BenchMeta: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,8 +25,13 @@ struct BenchMeta: ParsableCommand {
     @Option(name: .long, help: "Rows per block in the policy network passes.")
     var blockRows: Int = 512
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Precisions of the Hessian products to time side by side (float64, float32).")
+    var precision: [ProductPrecision] = [.float64, .float32]
+
     func validate() throws {
-        guard threads.allSatisfy({ $0 > 0 }), repeats > 0, tasks > 0, samples > 0, blockRows > 0 else {
+        guard threads.allSatisfy({ $0 > 0 }), repeats > 0, tasks > 0, samples > 0, blockRows > 0, !precision.isEmpty
+        else {
             throw ValidationError("threads, repeats, tasks and samples must be positive")
         }
     }
@@ -37,13 +44,35 @@ struct BenchMeta: ParsableCommand {
         config.postSamples = samples
         config.blockRows = blockRows
         print("meta-step: \(tasks) tasks × (\(samples) pre + \(samples) post) samples, policy 17 → 32 → 32 → 6")
-        print("threads | inner step | setup | gradient | CG (per product) | line search | meta-step | backtracks, KL")
+        print("threads | products | inner step | setup | gradient | CG (per product) | line search | meta-step | "
+            + "backtracks, KL | step vs first precision")
         for count in threads {
-            let r = MetaBenchmark.run(config, threads: count)
-            let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
-            print("\(count) | \(ms(r.innerStep)) | \(ms(r.setup)) | \(ms(r.timing.gradient)) | "
-                + "\(ms(r.timing.conjugateGradient)) (\(r.cgIterations) × \(ms(r.product))) | \(ms(r.timing.lineSearch)) | "
-                + "\(ms(r.metaStep)) | \(r.backtracks), \(String(format: "%.4f", r.kl))\(r.accepted ? "" : " rejected")")
+            var first: MetaBenchmark.Result?
+            for precision in self.precision {
+                config.trpo.productPrecision = precision
+                let r = MetaBenchmark.run(config, threads: count)
+                let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
+                let comparison = first.map { reference -> String in
+                    String(format: "time ×%.2f, ‖Δθ‖/‖step‖ %.1e", r.metaStep / reference.metaStep,
+                           Self.stepDifference(r, reference))
+                } ?? "–"
+                print("\(count) | \(precision.rawValue) | \(ms(r.innerStep)) | \(ms(r.setup)) | \(ms(r.timing.gradient)) | "
+                    + "\(ms(r.timing.conjugateGradient)) (\(r.cgIterations) × \(ms(r.product))) | "
+                    + "\(ms(r.timing.lineSearch)) | \(ms(r.metaStep)) | "
+                    + "\(r.backtracks), \(String(format: "%.4f", r.kl))\(r.accepted ? "" : " rejected") | \(comparison)")
+                first = first ?? r
+            }
         }
+    }
+
+    /// ‖θ_a − θ_b‖ / ‖θ_b − θ_before‖ after the two timed steps from the same θ.
+    static func stepDifference(_ a: MetaBenchmark.Result, _ b: MetaBenchmark.Result) -> Double {
+        var difference = 0.0, step = 0.0
+        for k in 0..<b.parametersAfter.count {
+            let d = a.parametersAfter[k] - b.parametersAfter[k], s = b.parametersAfter[k] - b.parametersBefore[k]
+            difference += d * d
+            step += s * s
+        }
+        return (difference / max(step, .leastNonzeroMagnitude)).squareRoot()
     }
 }

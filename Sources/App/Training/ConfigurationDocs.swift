@@ -70,6 +70,8 @@ enum ConfigurationDocs {
             "Step shrink factor per backtrack of the line search (0.8).",
         "meta.trpo.maxBacktracks":
             "Most candidate steps the line search tries (15).",
+        "meta.trpo.productPrecision":
+            "Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ): `float32` (as the original; ≈ 2× faster) or `float64`.",
         "advantages.discount":
             "Discount factor γ of returns and GAE (per step; 0.99).",
         "advantages.gaeLambda":

@@ -10,6 +10,10 @@ extension Algorithm: ConfigurationChoice {
     static var choiceNames: [String] { allCases.map(\.rawValue) }
 }
 
+extension ProductPrecision: ConfigurationChoice {
+    static var choiceNames: [String] { allCases.map(\.rawValue) }
+}
+
 extension BaselineOrder: ConfigurationChoice {
     static var choiceNames: [String] { [BaselineOrder.fitThenPredict, .predictThenFit].map(\.rawValue) }
 }

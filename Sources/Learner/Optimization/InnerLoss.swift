@@ -15,33 +15,39 @@ public final class InnerLoss {
     public let layout: PolicyLayout
     /// The task's pre-update samples.
     public private(set) var samples: PolicySamples
+    /// Arithmetic of ``hessianProduct(_:)``.
+    public let precision: ProductPrecision
     let passes: PolicyNetworkPasses
     let cached: Bool
     let blockRows: Int
     var capacity = 0
-    var hidden: LayerBuffers, ga: LayerBuffers
-    var deviation: PolicyStorage, outputGradient: PolicyStorage
+    /// What Hessian products read, in the precision they run in (one of the two exists when caching).
+    var doubleCache: InnerProductCache<Double>?, singleCache: InnerProductCache<Float>?
     /// c_t = −Â_t / N.
     var weights: [Double] = []
-    var theta: [Double] = []
     var inverseVariance: [Double] = [], mask: [Double] = [], curvatureSums: [Double] = []
     var linearized = false
     lazy var ownScratch = PolicyScratch(layout: layout, blockRows: blockRows)
 
-    /// Prepares the loss for `samples`; `cachesForHessian` keeps N-row activations for Hessian products.
-    public init(layout: PolicyLayout, samples: PolicySamples, cachesForHessian: Bool = true, blockRows: Int = 512) {
+    /// Prepares the loss for `samples`; `cachesForHessian` keeps N-row activations for Hessian products, in
+    /// `precision`.
+    public init(layout: PolicyLayout, samples: PolicySamples, cachesForHessian: Bool = true, blockRows: Int = 512,
+                precision: ProductPrecision = .float64) {
         precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
                      "samples are \(samples.observationSize)→\(samples.actionSize), policy is "
                          + "\(layout.observationSize)→\(layout.actionSize)")
         self.layout = layout
         self.samples = samples
+        self.precision = precision
         passes = PolicyNetworkPasses(layout: layout)
         cached = cachesForHessian
         self.blockRows = blockRows
-        hidden = LayerBuffers(layout: layout, rows: 0)
-        ga = hidden
-        deviation = PolicyStorage(0)
-        outputGradient = deviation
+        if cached {
+            switch precision {
+            case .float64: doubleCache = InnerProductCache(layout: layout)
+            case .float32: singleCache = InnerProductCache(layout: layout)
+            }
+        }
         reload(samples)
     }
 
@@ -50,13 +56,8 @@ public final class InnerLoss {
         precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
                      "samples do not match the policy's sizes")
         self.samples = samples
-        if cached && samples.count > capacity {
-            capacity = samples.count
-            hidden = LayerBuffers(layout: layout, rows: capacity)
-            ga = LayerBuffers(layout: layout, rows: capacity)
-            deviation = PolicyStorage(capacity * layout.actionSize)
-            outputGradient = PolicyStorage(capacity * layout.actionSize)
-        }
+        doubleCache?.load(samples)
+        singleCache?.load(samples)
         let n = Double(max(samples.count, 1))
         weights = samples.advantages.map { -$0 / n }
         linearized = false
@@ -68,8 +69,11 @@ public final class InnerLoss {
     func linearize(theta p: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, scratch: PolicyScratch,
                    keepCaches: Bool = true) -> Double {
         let cached = self.cached && keepCaches
+        // Double caches are written in place; single-precision ones are converted from the block buffers
+        let direct = cached ? doubleCache : nil, single = cached ? singleCache : nil
         let a = layout.actionSize, o = layout.observationSize, n = samples.count
-        theta = Array(UnsafeBufferPointer(start: p, count: layout.parameterCount))
+        direct?.theta.convert(from: p, count: layout.parameterCount)
+        single?.theta.convert(from: p, count: layout.parameterCount)
         let logStd = layout.logStd(p)
         inverseVariance = logStd.map { exp(-2 * $0) }
         mask = layout.logStdMask(p)
@@ -80,9 +84,10 @@ public final class InnerLoss {
             samples.actions.withUnsafeBufferPointer { ab in
                 for r0 in stride(from: 0, to: n, by: blockRows) {
                     let rows = min(blockRows, n - r0), x = xb.baseAddress! + r0 * o
-                    let hid = cached ? hidden.at(row: r0) : scratch.hidden.at(row: 0)
-                    let dev = cached ? deviation.base + r0 * a : scratch.rMean.base
-                    let g = cached ? outputGradient.base + r0 * a : scratch.outputGradient.base
+                    let hid = direct?.hidden.at(row: r0) ?? scratch.hidden.at(row: 0)
+                    let dev = direct.map { $0.deviation.base + r0 * a } ?? scratch.rMean.base
+                    let g = direct.map { $0.outputGradient.base + r0 * a } ?? scratch.outputGradient.base
+                    let gh = direct?.ga.at(row: r0) ?? (single != nil ? scratch.ga.at(row: 0) : nil)
                     passes.forward(rows: rows, x: x, theta: p, hidden: hid, mean: scratch.mean.base)
                     let mean = scratch.mean.base, act = ab.baseAddress! + r0 * a
                     for r in 0..<rows {
@@ -98,8 +103,13 @@ public final class InnerLoss {
                         value += c * logLikelihood
                     }
                     passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                                    gz: scratch.gz.at(row: 0), ga: cached ? ga.at(row: r0) : nil,
-                                    gradient: gradient)
+                                    gz: scratch.gz.at(row: 0), ga: gh, gradient: gradient)
+                    if let single, let gh {
+                        single.hidden.convert(from: hid, rows: rows, at: r0)
+                        single.ga.convert(from: gh, rows: rows, at: r0)
+                        single.deviation.convert(from: dev, count: rows * a, offset: r0 * a)
+                        single.outputGradient.convert(from: g, count: rows * a, offset: r0 * a)
+                    }
                 }
             }
         }
@@ -112,34 +122,44 @@ public final class InnerLoss {
     /// out = ∇²L_inner(θ) · v at the last linearization point (exact, R-operator); out has parameterCount entries.
     func hessianProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, scratch: PolicyScratch) {
         precondition(linearized, "hessianProduct needs a prior linearize on an InnerLoss that caches for Hessians")
-        let a = layout.actionSize, o = layout.observationSize, n = samples.count
-        out.update(repeating: 0, count: layout.parameterCount)
+        if let doubleCache {
+            hessianProduct(v, into: out, cache: doubleCache, work: scratch.double)
+        } else if let singleCache {
+            hessianProduct(v, into: out, cache: singleCache, work: scratch.single)
+        }
+    }
+
+    /// The R-passes in precision T on `cache`; v is rounded to T, the result accumulated in T and widened, and the
+    /// log-std block (a few sums) is formed in Double.
+    private func hessianProduct<T: GEMMScalar>(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+                                               cache: InnerProductCache<T>, work: ProductScratch<T>) {
+        let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
+        let direction = work.direction.base, result = work.result.base
+        work.direction.convert(from: v, count: count)
+        result.update(repeating: 0, count: count)
         let rLogStd = (0..<a).map { mask[$0] * v[layout.logStdOffset + $0] }
+        let rLogStdT = rLogStd.map { T($0) }, inverseVarianceT = inverseVariance.map { T($0) }
         var meanCross = [Double](repeating: 0, count: a)
-        theta.withUnsafeBufferPointer { tb in
-            samples.observations.withUnsafeBufferPointer { xb in
-                let p = tb.baseAddress!
-                for r0 in stride(from: 0, to: n, by: blockRows) {
-                    let rows = min(blockRows, n - r0), x = xb.baseAddress! + r0 * o
-                    let hid = hidden.at(row: r0), rHid = scratch.rHidden.at(row: 0)
-                    passes.rForward(rows: rows, x: x, theta: p, direction: v, hidden: hid, rHidden: rHid,
-                                    rMean: scratch.rMean.base)
-                    let rMean = scratch.rMean.base, rg = scratch.rOutputGradient.base, dev = deviation.base + r0 * a
-                    for r in 0..<rows {
-                        let c = weights[r0 + r]
-                        for j in 0..<a {
-                            let rm = rMean[r * a + j], d = dev[r * a + j]
-                            rg[r * a + j] = c * (-rm * inverseVariance[j] - 2 * d * rLogStd[j])
-                            meanCross[j] += c * d * rm
-                        }
-                    }
-                    passes.rBackward(rows: rows, x: x, theta: p, direction: v, hidden: hid, rHidden: rHid,
-                                     outputGradient: outputGradient.base + r0 * a, ga: ga.at(row: r0),
-                                     gz: scratch.gz.at(row: 0), rOutputGradient: rg, ping: scratch.ping.base,
-                                     pong: scratch.pong.base, rGradient: out)
+        let p = UnsafePointer(cache.theta.base), rMean = work.rMean.base, rg = work.rOutputGradient.base
+        for r0 in stride(from: 0, to: n, by: blockRows) {
+            let rows = min(blockRows, n - r0), x = UnsafePointer(cache.observations.base + r0 * o)
+            let hid = cache.hidden.at(row: r0), rHid = work.rHidden.at(row: 0)
+            passes.rForward(rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
+                            rMean: rMean)
+            let dev = cache.deviation.base + r0 * a, c = cache.weights.base + r0
+            for r in 0..<rows {
+                for j in 0..<a {
+                    let rm = rMean[r * a + j], d = dev[r * a + j]
+                    rg[r * a + j] = c[r] * (-rm * inverseVarianceT[j] - 2 * d * rLogStdT[j])
+                    meanCross[j] += Double(c[r] * d * rm)
                 }
             }
+            passes.rBackward(rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
+                             outputGradient: cache.outputGradient.base + r0 * a, ga: cache.ga.at(row: r0),
+                             gz: work.gz.at(row: 0), rOutputGradient: rg, ping: work.ping.base,
+                             pong: work.pong.base, rGradient: result)
         }
+        for k in 0..<count { out[k] = Double(result[k]) }
         for j in 0..<a {
             out[layout.logStdOffset + j] = mask[j] * (-2 * meanCross[j] - 2 * curvatureSums[j] * rLogStd[j])
         }
@@ -168,5 +188,42 @@ public final class InnerLoss {
     public func adaptedParameters(at theta: [Double], stepSize alpha: Double) -> [Double] {
         let g = valueAndGradient(at: theta).gradient
         return (0..<theta.count).map { theta[$0] - alpha * g[$0] }
+    }
+}
+
+/// The N-row quantities of an ``InnerLoss`` that its Hessian products read, in the products' precision T: θ, the
+/// observations and weights c_t, h and g_h of every hidden layer, (a − μ)/σ² and ∂L/∂μ.
+final class InnerProductCache<T: GEMMScalar> {
+    let layout: PolicyLayout
+    let theta: ScalarStorage<T>
+    private(set) var capacity = 0
+    private(set) var observations = ScalarStorage<T>(0), weights = ScalarStorage<T>(0)
+    private(set) var hidden: LayerStorage<T>, ga: LayerStorage<T>
+    private(set) var deviation = ScalarStorage<T>(0), outputGradient = ScalarStorage<T>(0)
+
+    init(layout: PolicyLayout) {
+        self.layout = layout
+        theta = ScalarStorage(layout.parameterCount)
+        hidden = LayerStorage(layout: layout, rows: 0)
+        ga = hidden
+    }
+
+    /// Grows the buffers to `samples` (never shrinks) and copies its observations and weights −Â_t/N.
+    func load(_ samples: PolicySamples) {
+        let n = samples.count, a = layout.actionSize, o = layout.observationSize
+        if n > capacity {
+            capacity = n
+            observations = ScalarStorage(n * o)
+            weights = ScalarStorage(n)
+            hidden = LayerStorage(layout: layout, rows: n)
+            ga = LayerStorage(layout: layout, rows: n)
+            deviation = ScalarStorage(n * a)
+            outputGradient = ScalarStorage(n * a)
+        }
+        samples.observations.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { observations.convert(from: base, count: n * o) }
+        }
+        let scale = Double(max(n, 1))
+        for t in 0..<n { weights.base[t] = T(-samples.advantages[t] / scale) }
     }
 }

@@ -50,6 +50,10 @@ public enum MetaBenchmark {
         public var accepted: Bool
         /// Mean KL after the step.
         public var kl: Double
+        /// Arithmetic of the Hessian products.
+        public var precision: ProductPrecision
+        /// θ before and after the timed step (to compare precisions).
+        public var parametersBefore: [Double], parametersAfter: [Double]
         /// Wall-clock of one full meta-step (setup + gradient + CG + line search).
         public var metaStep: Double { setup + timing.total }
         /// Seconds per KL-Hessian product (J ᵀ F J v over all tasks).
@@ -89,7 +93,7 @@ public enum MetaBenchmark {
         let tasks = makeTasks(c, policy: policy, threads: threads)
         // the training loop builds the objective once and reloads each meta-step's data into it
         let objective = SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: c.innerStepSize,
-                                           threads: threads, blockRows: c.blockRows)
+                                           threads: threads, blockRows: c.blockRows, precision: c.trpo.productPrecision)
         var best: Result?
         for _ in 0..<max(1, c.repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -102,7 +106,9 @@ public enum MetaBenchmark {
             let step = TRPO.step(objective, parameters: &theta, config: c.trpo)
             let result = Result(threads: threads, innerStep: Double(built - start) * 1e-9,
                                 setup: Double(ready - built) * 1e-9, timing: step.timing, cgIterations: step.cgIterations,
-                                backtracks: step.backtracks, accepted: step.accepted, kl: step.kl)
+                                backtracks: step.backtracks, accepted: step.accepted, kl: step.kl,
+                                precision: c.trpo.productPrecision, parametersBefore: policy.parameters,
+                                parametersAfter: theta)
             best = best.map { fastest($0, result) } ?? result
         }
         return best!

@@ -15,19 +15,23 @@ public final class PostUpdateLoss {
     public let layout: PolicyLayout
     /// The task's post-update samples (with sampling means and log-stds).
     public private(set) var samples: PolicySamples
+    /// Arithmetic of ``fisherProduct(_:)``.
+    public let precision: ProductPrecision
     let passes: PolicyNetworkPasses
     let cached: Bool
     let blockRows: Int
-    var capacity = 0
-    var hidden: LayerBuffers
+    /// What Fisher products read, in the precision they run in (one of the two exists when caching).
+    var doubleCache: PostProductCache<Double>?, singleCache: PostProductCache<Float>?
     /// Σ_d [−(a − μo)²/(2σo²) − ℓo] per row (log-likelihood under the sampling policy without the 2π term).
     var oldLogLikelihood: [Double] = []
-    var theta: [Double] = []
+    var logStd: [Double] = [], mask: [Double] = []
     var evaluated = false
     lazy var ownScratch = PolicyScratch(layout: layout, blockRows: blockRows)
 
-    /// Prepares the losses for `samples`; `cachesForFisher` keeps N-row activations for Fisher products.
-    public init(layout: PolicyLayout, samples: PolicySamples, cachesForFisher: Bool = true, blockRows: Int = 512) {
+    /// Prepares the losses for `samples`; `cachesForFisher` keeps N-row activations for Fisher products, in
+    /// `precision`.
+    public init(layout: PolicyLayout, samples: PolicySamples, cachesForFisher: Bool = true, blockRows: Int = 512,
+                precision: ProductPrecision = .float64) {
         precondition(samples.hasSamplingDistribution, "post-update samples need their sampling means and log-stds")
         precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
                      "samples do not match the policy's sizes")
@@ -36,7 +40,13 @@ public final class PostUpdateLoss {
         passes = PolicyNetworkPasses(layout: layout)
         cached = cachesForFisher
         self.blockRows = blockRows
-        hidden = LayerBuffers(layout: layout, rows: 0)
+        self.precision = precision
+        if cached {
+            switch precision {
+            case .float64: doubleCache = PostProductCache(layout: layout)
+            case .float32: singleCache = PostProductCache(layout: layout)
+            }
+        }
         reload(samples)
     }
 
@@ -46,10 +56,8 @@ public final class PostUpdateLoss {
         precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
                      "samples do not match the policy's sizes")
         self.samples = samples
-        if cached && samples.count > capacity {
-            capacity = samples.count
-            hidden = LayerBuffers(layout: layout, rows: capacity)
-        }
+        doubleCache?.load(samples)
+        singleCache?.load(samples)
         let a = layout.actionSize
         oldLogLikelihood = [Double](repeating: 0, count: samples.count)
         samples.actions.withUnsafeBufferPointer { act in
@@ -75,9 +83,13 @@ public final class PostUpdateLoss {
                   klGradient: UnsafeMutablePointer<Double>?, scratch: PolicyScratch,
                   keepCaches: Bool = true) -> (surrogate: Double, klSum: Double) {
         let cached = self.cached && keepCaches
+        // Double caches are written in place; single-precision ones are converted from the block buffers
+        let direct = cached ? doubleCache : nil, single = cached ? singleCache : nil
         let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
-        theta = Array(UnsafeBufferPointer(start: p, count: count))
+        direct?.theta.convert(from: p, count: count)
+        single?.theta.convert(from: p, count: count)
         let logStd = layout.logStd(p), mask = layout.logStdMask(p)
+        (self.logStd, self.mask) = (logStd, mask)
         let variance = logStd.map { exp(2 * $0) }, inverse = logStd.map { exp(-2 * $0) }
         let denominator = variance.map { 2 * $0 + DiagonalGaussian.klEpsilon }
         surrogateGradient?.update(repeating: 0, count: count)
@@ -91,8 +103,9 @@ public final class PostUpdateLoss {
                     samples.oldLogStds.withUnsafeBufferPointer { lb in
                         for r0 in stride(from: 0, to: n, by: blockRows) {
                             let rows = min(blockRows, n - r0), x = xb.baseAddress! + r0 * o
-                            let hid = cached ? hidden.at(row: r0) : scratch.hidden.at(row: 0)
+                            let hid = direct?.hidden.at(row: r0) ?? scratch.hidden.at(row: 0)
                             passes.forward(rows: rows, x: x, theta: p, hidden: hid, mean: scratch.mean.base)
+                            single?.hidden.convert(from: hid, rows: rows, at: r0)
                             let mean = scratch.mean.base, gS = scratch.outputGradient.base, gK = scratch.rOutputGradient.base
                             for r in 0..<rows {
                                 let t = r0 + r
@@ -138,26 +151,36 @@ public final class PostUpdateLoss {
     /// out = Σ_t J_tᵀ G J_t v at the last evaluated θ' (exact KL Hessian there when new = old); parameterCount entries.
     func fisherProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, scratch: PolicyScratch) {
         precondition(evaluated, "fisherProduct needs a prior evaluate on a PostUpdateLoss that caches for Fisher products")
-        let a = layout.actionSize, o = layout.observationSize, n = samples.count
-        out.update(repeating: 0, count: layout.parameterCount)
-        let (logStd, mask) = theta.withUnsafeBufferPointer { (layout.logStd($0.baseAddress!), layout.logStdMask($0.baseAddress!)) }
-        let curvature = logStd.map { DiagonalGaussian.klCurvature(logStd: $0) }
-        theta.withUnsafeBufferPointer { tb in
-            samples.observations.withUnsafeBufferPointer { xb in
-                let p = tb.baseAddress!
-                for r0 in stride(from: 0, to: n, by: blockRows) {
-                    let rows = min(blockRows, n - r0), x = xb.baseAddress! + r0 * o, hid = hidden.at(row: r0)
-                    passes.rForward(rows: rows, x: x, theta: p, direction: v, hidden: hid,
-                                    rHidden: scratch.rHidden.at(row: 0), rMean: scratch.rMean.base)
-                    let rMean = scratch.rMean.base, g = scratch.rOutputGradient.base
-                    for r in 0..<rows {
-                        for j in 0..<a { g[r * a + j] = curvature[j].mean * rMean[r * a + j] }
-                    }
-                    passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                                    gz: scratch.gz.at(row: 0), ga: nil, gradient: out)
-                }
-            }
+        if let doubleCache {
+            fisherProduct(v, into: out, cache: doubleCache, work: scratch.double)
+        } else if let singleCache {
+            fisherProduct(v, into: out, cache: singleCache, work: scratch.single)
         }
+    }
+
+    /// The R-forward and backward passes in precision T on `cache`; v is rounded to T, the result accumulated in T
+    /// and widened; the log-std block is formed in Double.
+    private func fisherProduct<T: GEMMScalar>(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+                                              cache: PostProductCache<T>, work: ProductScratch<T>) {
+        let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
+        let direction = work.direction.base, result = work.result.base
+        work.direction.convert(from: v, count: count)
+        result.update(repeating: 0, count: count)
+        let curvature = logStd.map { DiagonalGaussian.klCurvature(logStd: $0) }
+        let meanCurvature = curvature.map { T($0.mean) }
+        let p = UnsafePointer(cache.theta.base), rMean = work.rMean.base, g = work.rOutputGradient.base
+        for r0 in stride(from: 0, to: n, by: blockRows) {
+            let rows = min(blockRows, n - r0), x = UnsafePointer(cache.observations.base + r0 * o)
+            let hid = cache.hidden.at(row: r0)
+            passes.rForward(rows: rows, x: x, theta: p, direction: direction, hidden: hid,
+                            rHidden: work.rHidden.at(row: 0), rMean: rMean)
+            for r in 0..<rows {
+                for j in 0..<a { g[r * a + j] = meanCurvature[j] * rMean[r * a + j] }
+            }
+            passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
+                            gz: work.gz.at(row: 0), ga: nil, gradient: result)
+        }
+        for k in 0..<count { out[k] = Double(result[k]) }
         for j in 0..<a {
             out[layout.logStdOffset + j] = mask[j] * Double(n) * curvature[j].logStd * v[layout.logStdOffset + j]
         }
@@ -185,5 +208,34 @@ public final class PostUpdateLoss {
             out.withUnsafeMutableBufferPointer { fisherProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch) }
         }
         return out
+    }
+}
+
+/// The N-row quantities of a ``PostUpdateLoss`` that its Fisher products read, in the products' precision T: θ',
+/// the observations and h of every hidden layer.
+final class PostProductCache<T: GEMMScalar> {
+    let layout: PolicyLayout
+    let theta: ScalarStorage<T>
+    private(set) var capacity = 0
+    private(set) var observations = ScalarStorage<T>(0)
+    private(set) var hidden: LayerStorage<T>
+
+    init(layout: PolicyLayout) {
+        self.layout = layout
+        theta = ScalarStorage(layout.parameterCount)
+        hidden = LayerStorage(layout: layout, rows: 0)
+    }
+
+    /// Grows the buffers to `samples` (never shrinks) and copies its observations.
+    func load(_ samples: PolicySamples) {
+        let n = samples.count, o = layout.observationSize
+        if n > capacity {
+            capacity = n
+            observations = ScalarStorage(n * o)
+            hidden = LayerStorage(layout: layout, rows: n)
+        }
+        samples.observations.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { observations.convert(from: base, count: n * o) }
+        }
     }
 }

@@ -34,25 +34,30 @@ public final class SurrogateObjective {
     public let innerStepSize: Double
     /// Worker threads.
     public let threads: Int
+    /// Arithmetic of the KL-Hessian products (``klHessianProduct(_:)``).
+    public let precision: ProductPrecision
     /// N1: number of post-update rows over all tasks.
     public private(set) var postSampleCount: Int
     let tasks: [SurrogateTask]
     let scratch: [PolicyScratch]
     var linearized = false
 
-    /// The meta objective over `tasks` with inner step size α (0.001 in the paper).
+    /// The meta objective over `tasks` with inner step size α (0.001 in the paper); KL-Hessian products in
+    /// `precision`.
     public init(layout: PolicyLayout, tasks: [MetaTaskSamples], innerStepSize: Double, threads: Int = 1,
-                blockRows: Int = 512) {
+                blockRows: Int = 512, precision: ProductPrecision = .float64) {
         precondition(!tasks.isEmpty, "the meta objective needs at least one task")
         self.layout = layout
         self.innerStepSize = innerStepSize
         self.threads = max(1, threads)
+        self.precision = precision
         postSampleCount = tasks.reduce(0) { $0 + $1.post.count }
         let empty = PolicySamples(observationSize: layout.observationSize, actionSize: layout.actionSize,
                                   observations: [], actions: [], advantages: [])
         self.tasks = tasks.map { _ in
-            SurrogateTask(inner: InnerLoss(layout: layout, samples: empty, blockRows: blockRows),
-                          post: PostUpdateLoss(layout: layout, samples: empty, blockRows: blockRows),
+            SurrogateTask(inner: InnerLoss(layout: layout, samples: empty, blockRows: blockRows, precision: precision),
+                          post: PostUpdateLoss(layout: layout, samples: empty, blockRows: blockRows,
+                                               precision: precision),
                           weight: 1 / Double(tasks.count), parameterCount: layout.parameterCount)
         }
         scratch = (0..<self.threads).map { _ in PolicyScratch(layout: layout, blockRows: blockRows) }
@@ -71,18 +76,21 @@ public final class SurrogateObjective {
         linearized = false
     }
 
-    /// The plain TRPO objective of one policy on `samples` (no inner step); rows are cut into chunks of `chunkRows`.
+    /// The plain TRPO objective of one policy on `samples` (no inner step); rows are cut into chunks of `chunkRows`;
+    /// Fisher products in `precision`.
     public init(layout: PolicyLayout, samples: PolicySamples, threads: Int = 1, chunkRows: Int = 4096,
-                blockRows: Int = 512) {
+                blockRows: Int = 512, precision: ProductPrecision = .float64) {
         precondition(samples.count > 0, "the TRPO objective needs samples")
         self.layout = layout
         innerStepSize = 0
         self.threads = max(1, threads)
+        self.precision = precision
         postSampleCount = samples.count
         let n = samples.count
         tasks = stride(from: 0, to: n, by: chunkRows).map { start in
             let chunk = samples.rows(start..<min(n, start + chunkRows))
-            return SurrogateTask(inner: nil, post: PostUpdateLoss(layout: layout, samples: chunk, blockRows: blockRows),
+            let post = PostUpdateLoss(layout: layout, samples: chunk, blockRows: blockRows, precision: precision)
+            return SurrogateTask(inner: nil, post: post,
                                  weight: Double(chunk.count) / Double(n), parameterCount: layout.parameterCount)
         }
         scratch = (0..<self.threads).map { _ in PolicyScratch(layout: layout, blockRows: blockRows) }

@@ -7,7 +7,9 @@
 /// Pointer-level passes through the policy's tanh mean network for a block of `rows` rows.
 ///
 /// All buffers are row-major and contiguous (row stride = layer width). `hidden[l]` holds tanh(z_l) for
-/// l < L; the output layer is linear. Products go through `BLAS.dgemm`; elementwise work is plain loops.
+/// l < L; the output layer is linear. Products go through BLAS; elementwise work is plain loops. The forward
+/// pass is Double; the backward and R-passes are generic so that Hessian and Fisher products can run in `Float`
+/// on single-precision copies of θ and of the cached activations (``ProductPrecision``).
 /// Notation (Pearlmutter 1994): R{·} is the directional derivative along the parameter direction v, whose
 /// blocks V_l, c_l mirror W_l, b_l.
 struct PolicyNetworkPasses {
@@ -17,16 +19,16 @@ struct PolicyNetworkPasses {
 
     /// C (rows × n) = alpha · op(A) · op(B) + beta · C on contiguous row-major blocks.
     @inline(__always)
-    func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
-              _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-              _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-        BLAS.dgemm(transposeA: transA, transposeB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                   b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    func gemm<T: GEMMScalar>(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: T,
+                             _ a: UnsafePointer<T>, _ lda: Int, _ b: UnsafePointer<T>, _ ldb: Int,
+                             _ beta: T, _ c: UnsafeMutablePointer<T>, _ ldc: Int) {
+        T.gemm(transposeA: transA, transposeB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+               b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
     /// Fills every row of `out` (rows × width) with `bias`.
     @inline(__always)
-    func fillRows(_ out: UnsafeMutablePointer<Double>, rows: Int, width: Int, bias: UnsafePointer<Double>) {
+    func fillRows<T: GEMMScalar>(_ out: UnsafeMutablePointer<T>, rows: Int, width: Int, bias: UnsafePointer<T>) {
         for r in 0..<rows {
             let row = out + r * width
             for j in 0..<width { row[j] = bias[j] }
@@ -35,7 +37,8 @@ struct PolicyNetworkPasses {
 
     /// acc[j] += Σ_r m[r, j] (fixed row order).
     @inline(__always)
-    func addColumnSums(_ m: UnsafePointer<Double>, rows: Int, width: Int, into acc: UnsafeMutablePointer<Double>) {
+    func addColumnSums<T: GEMMScalar>(_ m: UnsafePointer<T>, rows: Int, width: Int,
+                                      into acc: UnsafeMutablePointer<T>) {
         for r in 0..<rows {
             let row = m + r * width
             for j in 0..<width { acc[j] += row[j] }
@@ -44,7 +47,7 @@ struct PolicyNetworkPasses {
 
     /// Input of layer l: the observations for l = 0, else hidden[l − 1].
     @inline(__always)
-    func input(_ l: Int, _ x: UnsafePointer<Double>, _ hidden: [UnsafeMutablePointer<Double>]) -> UnsafePointer<Double> {
+    func input<T: GEMMScalar>(_ l: Int, _ x: UnsafePointer<T>, _ hidden: [UnsafeMutablePointer<T>]) -> UnsafePointer<T> {
         l == 0 ? x : UnsafePointer(hidden[l - 1])
     }
 
@@ -68,10 +71,10 @@ struct PolicyNetworkPasses {
     ///
     /// Writes g_{z_l} = g_{h_l} ⊙ (1 − h_l²) of each hidden layer to `gz[l]` (rows × widths[l+1]); when `ga` is given,
     /// also keeps g_{h_l} there, which is all the R-backward pass needs besides h (it rebuilds g_z from the two).
-    func backward(rows: Int, x: UnsafePointer<Double>, theta: UnsafePointer<Double>,
-                  hidden: [UnsafeMutablePointer<Double>], outputGradient: UnsafePointer<Double>,
-                  gz: [UnsafeMutablePointer<Double>], ga: [UnsafeMutablePointer<Double>]?,
-                  gradient: UnsafeMutablePointer<Double>) {
+    func backward<T: GEMMScalar>(rows: Int, x: UnsafePointer<T>, theta: UnsafePointer<T>,
+                                 hidden: [UnsafeMutablePointer<T>], outputGradient: UnsafePointer<T>,
+                                 gz: [UnsafeMutablePointer<T>], ga: [UnsafeMutablePointer<T>]?,
+                                 gradient: UnsafeMutablePointer<T>) {
         let w = layout.widths
         var g = outputGradient
         for l in stride(from: lastLayer, through: 0, by: -1) {
@@ -91,9 +94,9 @@ struct PolicyNetworkPasses {
 
     /// R-forward: R{h_l} and R{μ} along direction v at θ, given the forward activations `hidden`.
     /// R{z_l} = R{u_l} W_l + u_l V_l + c_l, R{h_l} = (1 − h_l²) ⊙ R{z_l}, R{u_0} = 0.
-    func rForward(rows: Int, x: UnsafePointer<Double>, theta: UnsafePointer<Double>, direction v: UnsafePointer<Double>,
-                  hidden: [UnsafeMutablePointer<Double>], rHidden: [UnsafeMutablePointer<Double>],
-                  rMean: UnsafeMutablePointer<Double>) {
+    func rForward<T: GEMMScalar>(rows: Int, x: UnsafePointer<T>, theta: UnsafePointer<T>, direction v: UnsafePointer<T>,
+                                 hidden: [UnsafeMutablePointer<T>], rHidden: [UnsafeMutablePointer<T>],
+                                 rMean: UnsafeMutablePointer<T>) {
         let w = layout.widths
         for l in 0...lastLayer {
             let out = l == lastLayer ? rMean : rHidden[l]
@@ -116,12 +119,12 @@ struct PolicyNetworkPasses {
     /// R{grad W_l} = R{u_l}ᵀ g_{z_l} + u_lᵀ R{g_{z_l}}; R{g_h} = R{g_z} W_lᵀ + g_z V_lᵀ;
     /// R{g_z(prev)} = R{g_h} ⊙ (1 − h²) − 2 g_h ⊙ h ⊙ R{h}, since R{1 − h²} = −2h R{h}. `ga` holds g_h from
     /// ``backward``; g_z is rebuilt into `gz` (scratch); `ping`, `pong` are scratch of rows × maxWidth.
-    func rBackward(rows: Int, x: UnsafePointer<Double>, theta: UnsafePointer<Double>, direction v: UnsafePointer<Double>,
-                   hidden: [UnsafeMutablePointer<Double>], rHidden: [UnsafeMutablePointer<Double>],
-                   outputGradient: UnsafePointer<Double>, ga: [UnsafeMutablePointer<Double>],
-                   gz: [UnsafeMutablePointer<Double>], rOutputGradient: UnsafePointer<Double>,
-                   ping: UnsafeMutablePointer<Double>, pong: UnsafeMutablePointer<Double>,
-                   rGradient: UnsafeMutablePointer<Double>) {
+    func rBackward<T: GEMMScalar>(rows: Int, x: UnsafePointer<T>, theta: UnsafePointer<T>,
+                                  direction v: UnsafePointer<T>, hidden: [UnsafeMutablePointer<T>],
+                                  rHidden: [UnsafeMutablePointer<T>], outputGradient: UnsafePointer<T>,
+                                  ga: [UnsafeMutablePointer<T>], gz: [UnsafeMutablePointer<T>],
+                                  rOutputGradient: UnsafePointer<T>, ping: UnsafeMutablePointer<T>,
+                                  pong: UnsafeMutablePointer<T>, rGradient: UnsafeMutablePointer<T>) {
         let w = layout.widths
         var g = outputGradient, rg = rOutputGradient
         var buffers = (ping, pong)

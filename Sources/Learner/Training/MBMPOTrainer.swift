@@ -146,7 +146,8 @@ public final class MBMPOTrainer: Trainer {
             return objective
         }
         let objective = SurrogateObjective(layout: context.policy.layout, tasks: tasks,
-                                           innerStepSize: config.meta.innerStepSize, threads: config.threads)
+                                           innerStepSize: config.meta.innerStepSize, threads: config.threads,
+                                           precision: config.meta.trpo.productPrecision)
         self.objective = objective
         return objective
     }

@@ -71,7 +71,8 @@ public final class METRPOTrainer: Trainer {
                                             rewards: paths.rewards, lengths: paths.lengths, means: paths.means,
                                             logStds: paths.logStds, baseline: &baseline)
         timing.processing += clock.lap()
-        let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: config.threads)
+        let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: config.threads,
+                                           precision: config.meta.trpo.productPrecision)
         var parameters = theta
         let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
         context.policy.parameters = parameters
