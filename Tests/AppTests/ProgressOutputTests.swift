@@ -49,6 +49,16 @@ import Testing
         #expect(quietText == "done in 0s; results in /runs/x/progress.csv\n")
     }
 
+    /// The kernel hint appears only when the variable holds OpenBLAS to AVX2 kernels on an AVX-512 CPU.
+    @Test func kernelNoteOnlyWhenAVX512KernelsAreForcedOff() {
+        let avx512: Set<String> = ["fpu", "avx2", "avx512f"]
+        let note = ProgressDisplay.kernelNote(coreName: "Haswell", forced: "Haswell", cpuFlags: avx512)
+        #expect(note?.contains("OPENBLAS_CORETYPE=Haswell") == true)
+        #expect(ProgressDisplay.kernelNote(coreName: "Haswell", forced: nil, cpuFlags: avx512) == nil)
+        #expect(ProgressDisplay.kernelNote(coreName: "Haswell", forced: "Haswell", cpuFlags: ["avx2"]) == nil)
+        #expect(ProgressDisplay.kernelNote(coreName: "SkylakeX", forced: "SkylakeX", cpuFlags: avx512) == nil)
+    }
+
     /// A resumed run counts on from its checkpoint: the line shows the row's own iteration, the bar the total done.
     @Test func resumedRunCountsFromItsCheckpoint() {
         var printed = ""

@@ -53,11 +53,34 @@ final class ProgressDisplay {
 
     deinit { ticker?.cancel() }
 
+    /// A hint when `OPENBLAS_CORETYPE` holds OpenBLAS to its AVX2 kernels on a CPU with AVX-512 (whose kernels fit
+    /// the models ≈ 1.5× faster); nil otherwise.
+    static func kernelNote(coreName: String, forced: String?, cpuFlags: Set<String>) -> String? {
+        guard let forced, !forced.isEmpty, cpuFlags.contains("avx512f"),
+              ["haswell", "zen", "sandybridge"].contains(coreName.lowercased()) else { return nil }
+        return "note: OPENBLAS_CORETYPE=\(forced) selects OpenBLAS's \(coreName) kernels on a CPU with AVX-512; "
+            + "without it (or with SkylakeX) model fitting runs ≈ 1.5× faster (results differ in the last bits)"
+    }
+
+    /// The CPU feature flags of the first processor in /proc/cpuinfo (empty where unreadable).
+    static func cpuFlags() -> Set<String> {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
     /// The run's header line; starts the once-a-second redraw on a terminal.
     func start(config: TrainingConfig, folder: String) {
         guard verbosity != .quiet else { return }
         emit("\(config.algorithm.rawValue) on \(config.environment), seed \(config.seed), "
-            + "\(config.iterations) iterations, \(config.threads) thread(s) → \(folder)\n")
+            + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels "
+            + "→ \(folder)\n")
+        if let note = Self.kernelNote(coreName: BLAS.coreName,
+                                      forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                                      cpuFlags: Self.cpuFlags()) {
+            emit(note + "\n")
+        }
         guard interactive else { return }
         let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
         timer.schedule(deadline: .now() + 1, repeating: 1)
