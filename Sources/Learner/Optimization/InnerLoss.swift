@@ -20,7 +20,6 @@ public final class InnerLoss {
     let passes: PolicyNetworkPasses
     let cached: Bool
     let blockRows: Int
-    var capacity = 0
     /// What Hessian products read, in the precision they run in (one of the two exists when caching).
     var doubleCache: InnerProductCache<Double>?, singleCache: InnerProductCache<Float>?
     /// c_t = −Â_t / N.

@@ -72,17 +72,15 @@ final class ProductScratch<T: BinaryFloatingPoint> {
 /// Block-sized work buffers owned by one worker thread; every pass overwrites what it reads.
 final class PolicyScratch {
     let blockRows: Int
-    let hidden: LayerBuffers, rHidden: LayerBuffers, gz: LayerBuffers, ga: LayerBuffers
+    let hidden: LayerBuffers, gz: LayerBuffers, ga: LayerBuffers
     let mean: PolicyStorage, outputGradient: PolicyStorage, rMean: PolicyStorage, rOutputGradient: PolicyStorage
-    let ping: PolicyStorage, pong: PolicyStorage
-    let vectorA: PolicyStorage, vectorB: PolicyStorage, vectorC: PolicyStorage
+    let vectorA: PolicyStorage, vectorB: PolicyStorage
     /// Buffers of the Hessian and Fisher products in each precision (``ProductPrecision``).
     let double: ProductScratch<Double>, single: ProductScratch<Float>
 
     init(layout: PolicyLayout, blockRows: Int) {
         self.blockRows = blockRows
         hidden = LayerBuffers(layout: layout, rows: blockRows)
-        rHidden = LayerBuffers(layout: layout, rows: blockRows)
         gz = LayerBuffers(layout: layout, rows: blockRows)
         ga = LayerBuffers(layout: layout, rows: blockRows)
         let a = blockRows * layout.actionSize
@@ -90,11 +88,8 @@ final class PolicyScratch {
         outputGradient = PolicyStorage(a)
         rMean = PolicyStorage(a)
         rOutputGradient = PolicyStorage(a)
-        ping = PolicyStorage(blockRows * layout.maxWidth)
-        pong = PolicyStorage(blockRows * layout.maxWidth)
         vectorA = PolicyStorage(layout.parameterCount)
         vectorB = PolicyStorage(layout.parameterCount)
-        vectorC = PolicyStorage(layout.parameterCount)
         double = ProductScratch(layout: layout, blockRows: blockRows)
         single = ProductScratch(layout: layout, blockRows: blockRows)
     }
