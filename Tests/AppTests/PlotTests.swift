@@ -147,6 +147,30 @@ import Testing
         #expect(svg.contains("mb-mpo (3 runs, mean ± std)"))
     }
 
+    /// The legend goes to the corner its box leaves free: a curve rising through the top left moves it away.
+    @Test func legendAvoidsTheCurves() {
+        let box = (left: 100.0, top: 50.0, width: 400.0, height: 300.0), size = (width: 230.0, height: 42.0)
+        // nothing drawn: top left, the first preference
+        let empty = LearningCurveChart.legendCorner(box: box, size: size, points: [])
+        #expect(empty.left == 110 && empty.top == 58)
+        // a learning curve: a steep rise from the bottom left, then a plateau along the top
+        let rising: [(x: Double, y: Double)] = (0...100).map { step in
+            let t = Double(step)
+            return (x: 100 + 4 * t, y: max(70, 350 - 10 * t))
+        }
+        let risingCorner = LearningCurveChart.legendCorner(box: box, size: size, points: rising)
+        #expect(risingCorner.left == 260 && risingCorner.top == 300, "bottom right expected, got \(risingCorner)")
+        let right = risingCorner.left + size.width, bottom = risingCorner.top + size.height
+        let inside = rising.filter { point in
+            point.x >= risingCorner.left && point.x <= right && point.y >= risingCorner.top && point.y <= bottom
+        }
+        #expect(inside.isEmpty)
+        // points in the top left and the bottom right: top right
+        let both = [(x: 150.0, y: 70.0), (x: 400.0, y: 320.0)]
+        let third = LearningCurveChart.legendCorner(box: box, size: size, points: both)
+        #expect(third.left == 260 && third.top == 58)
+    }
+
     /// The command writes SVG, and PNG through rsvg-convert when it is installed.
     @Test func commandWritesFiles() throws {
         let (root, _) = try Self.makeRuns()

@@ -70,7 +70,9 @@ struct LearningCurveChart {
         for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
         let marks = anchors.filter { $0.environment == environment }
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
-        legend(curves: curves, marks: marks, left: box.left + 10, top: box.top + 8, into: &out)
+        let corner = Self.legendCorner(box: box, size: Self.legendSize(curves: curves, marks: marks),
+                                       points: Self.drawnPoints(curves, marks, x: x, y: y))
+        legend(curves: curves, marks: marks, left: corner.left, top: corner.top, into: &out)
         out.line("</g>")
     }
 
@@ -122,12 +124,56 @@ struct LearningCurveChart {
             + "\(AxisScale.label(mark.averageReturn))</text>")
     }
 
+    /// Width and height of the legend box in pixels.
+    static func legendSize(curves: [LearningCurves.Series], marks: [PublishedAnchor]) -> (width: Double, height: Double) {
+        let sources = Set(marks.map(\.source))
+        return (230, Double((curves.count + sources.count) * 17 + 8))
+    }
+
+    /// Pixels the curves (mean lines, sampled densely along each segment, and their ± std) and marks cover.
+    static func drawnPoints(_ curves: [LearningCurves.Series], _ marks: [PublishedAnchor], x: AxisScale, y: AxisScale)
+        -> [(x: Double, y: Double)] {
+        var points: [(x: Double, y: Double)] = marks.map { (x.pixel($0.steps), y.pixel($0.averageReturn)) }
+        for curve in curves {
+            for (a, b) in zip(curve.points, curve.points.dropFirst()) {
+                for step in 0...20 {
+                    let f = Double(step) / 20, px = x.pixel(a.x + f * (b.x - a.x))
+                    let mean = a.mean + f * (b.mean - a.mean)
+                    let spread = a.standardDeviation + f * (b.standardDeviation - a.standardDeviation)
+                    points += [(px, y.pixel(mean)), (px, y.pixel(mean + spread)), (px, y.pixel(mean - spread))]
+                }
+            }
+            if curve.points.count == 1, let only = curve.points.first {
+                points.append((x.pixel(only.x), y.pixel(only.mean)))
+            }
+        }
+        return points
+    }
+
+    /// The top-left corner of the legend: the corner of the plot box (top left, bottom right, top right, bottom
+    /// left, in that order of preference) whose legend-sized area covers the fewest drawn points.
+    static func legendCorner(box: (left: Double, top: Double, width: Double, height: Double),
+                             size: (width: Double, height: Double), points: [(x: Double, y: Double)])
+        -> (left: Double, top: Double) {
+        let inset = (x: 10.0, y: 8.0)
+        let left = box.left + inset.x, right = box.left + box.width - inset.x - size.width
+        let top = box.top + inset.y, bottom = box.top + box.height - inset.y - size.height
+        let candidates = [(left, top), (right, bottom), (right, top), (left, bottom)]
+        func covered(_ corner: (Double, Double)) -> Int {
+            points.filter { $0.x >= corner.0 - 4 && $0.x <= corner.0 + size.width + 4
+                && $0.y >= corner.1 - 4 && $0.y <= corner.1 + size.height + 4 }.count
+        }
+        let counts = candidates.map(covered)
+        let best = counts.indices.min { counts[$0] < counts[$1] } ?? 0
+        return candidates[best]
+    }
+
     private func legend(curves: [LearningCurves.Series], marks: [PublishedAnchor], left: Double, top: Double,
                         into out: inout SVGWriter) {
         let sources = marks.map(\.source).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let entries = curves.count + sources.count
-        out.line("<rect class=\"legend\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"230\" height=\"\(entries * 17 + 8)\" "
-            + "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
+        let size = Self.legendSize(curves: curves, marks: marks)
+        out.line("<rect class=\"legend\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
+            + "height=\"\(n(size.height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
         for (index, curve) in curves.enumerated() {
             let rowY = top + 14 + Double(index) * 17
             out.line("<line x1=\"\(n(left + 8))\" y1=\"\(n(rowY - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(rowY - 4))\" "
