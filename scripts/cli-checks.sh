@@ -29,6 +29,15 @@ echo "<mujoco><worldbody><body></worldbody>" > "$tmp/hopper.xml"
 expect_error "cannot load model" "$bin" rollout --env hopper --assets "$tmp"
 rm -rf "$tmp"
 expect_error "episodes" "$bin" rollout --env hopper --episodes 0
+# the meta-step benchmark times both product precisions side by side; bad values are one-line errors
+meta=$("$bin" bench meta --tasks 2 --samples 300 --repeats 1 --threads 1 2>&1)
+if grep -q "^1 | float64 |" <<<"$meta" && grep -q "^1 | float32 | .*time ×" <<<"$meta"; then
+  echo "ok: bench meta compares float64 and float32 products"
+else
+  echo "FAIL: bench meta output: $meta"; failures=$((failures + 1))
+fi
+expect_error "float16" "$bin" bench meta --precision float16
+expect_error "productPrecision" "$bin" config show --set meta.trpo.productPrecision=float16
 # headless rendering (EGL, no display): PNG frames, each a valid PNG
 frames=$(mktemp -d)
 expect_ok env -u DISPLAY "$bin" render --env half-cheetah --steps 10 --every 5 --width 64 --height 48 --out "$frames/hc"
