@@ -5,7 +5,8 @@
 #   Benchmarks/paper_runs.sh RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]
 #
 # Without a list it runs the learning results BENCHMARKS.md reports on: half-cheetah and hopper with MB-MPO for
-# seeds 22, 33, 12 to 101 000 real steps (25 iterations), then the other tasks and the two baselines to 53 000 (13 iterations).
+# seeds 22, 33, 12 to 101 000 real steps (25 iterations), then the other tasks and the two baselines to
+# 53 000 (13 iterations).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED and logs to RUNS_DIR/ENV-ALGO-sSEED.log. Ctrl-C stops the current run
 # at a safe point (rerun the script to continue). Tables: python3 Benchmarks/learning_table.py RUNS_DIR/...
 set -uo pipefail
