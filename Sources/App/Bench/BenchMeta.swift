@@ -32,7 +32,7 @@ struct BenchMeta: ParsableCommand {
     func validate() throws {
         guard threads.allSatisfy({ $0 > 0 }), repeats > 0, tasks > 0, samples > 0, blockRows > 0, !precision.isEmpty
         else {
-            throw ValidationError("threads, repeats, tasks and samples must be positive")
+            throw ValidationError("threads, repeats, tasks, samples and block rows must be positive")
         }
     }
 

@@ -14,7 +14,8 @@ public struct TRPOConfig: Codable, Equatable, Sendable {
     public var backtrackRatio: Double
     /// Most candidate steps the line search tries (15).
     public var maxBacktracks: Int
-    /// Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ): `float32` (as the original; ≈ 2× faster) or `float64`.
+    /// Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ):
+    /// `float32` (as the original; ≈ 2× faster) or `float64`.
     public var productPrecision: ProductPrecision
 
     /// Creates a configuration; the defaults are the paper's.
