@@ -56,10 +56,10 @@ struct BenchMeta: ParsableCommand {
                     String(format: "time ×%.2f, ‖Δθ‖/‖step‖ %.1e", r.metaStep / reference.metaStep,
                            Self.stepDifference(r, reference))
                 } ?? "–"
-                print("\(count) | \(precision.rawValue) | \(ms(r.innerStep)) | \(ms(r.setup)) | \(ms(r.timing.gradient)) | "
-                    + "\(ms(r.timing.conjugateGradient)) (\(r.cgIterations) × \(ms(r.product))) | "
-                    + "\(ms(r.timing.lineSearch)) | \(ms(r.metaStep)) | "
-                    + "\(r.backtracks), \(String(format: "%.4f", r.kl))\(r.accepted ? "" : " rejected") | \(comparison)")
+                let outcome = "\(r.backtracks), \(String(format: "%.4f", r.kl))\(r.accepted ? "" : " rejected")"
+                print("\(count) | \(precision.rawValue) | \(ms(r.innerStep)) | \(ms(r.setup)) | "
+                    + "\(ms(r.timing.gradient)) | \(ms(r.timing.conjugateGradient)) (\(r.cgIterations) × "
+                    + "\(ms(r.product))) | \(ms(r.timing.lineSearch)) | \(ms(r.metaStep)) | \(outcome) | \(comparison)")
                 first = first ?? r
             }
         }

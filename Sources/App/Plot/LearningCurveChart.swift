@@ -125,7 +125,8 @@ struct LearningCurveChart {
     }
 
     /// Width and height of the legend box in pixels.
-    static func legendSize(curves: [LearningCurves.Series], marks: [PublishedAnchor]) -> (width: Double, height: Double) {
+    static func legendSize(curves: [LearningCurves.Series], marks: [PublishedAnchor])
+        -> (width: Double, height: Double) {
         let sources = Set(marks.map(\.source))
         return (230, Double((curves.count + sources.count) * 17 + 8))
     }
