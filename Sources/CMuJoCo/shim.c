@@ -208,6 +208,54 @@ int cmj_reset_data(const mjModel *m, mjData *d, char *error, int error_size) {
     return CMJ_ERROR;
 }
 
+void cmj_reset_state(const mjModel *m, mjData *d) {
+    /* the header fields mj_resetData clears */
+    d->pstack = 0;
+    d->maxuse_stack = 0;
+    d->maxuse_con = 0;
+    d->maxuse_efc = 0;
+    memset(d->warning, 0, sizeof(d->warning));
+    memset(d->timer, 0, sizeof(d->timer));
+    memset(d->solver, 0, sizeof(d->solver));
+    d->solver_iter = 0;
+    d->solver_nnz = 0;
+    d->solver_fwdinv[0] = 0;
+    d->solver_fwdinv[1] = 0;
+    d->ne = 0;
+    d->nf = 0;
+    d->nefc = 0;
+    d->ncon = 0;
+    d->time = 0;
+    d->energy[0] = 0;
+    d->energy[1] = 0;
+    /* every input of the computation, as mj_resetData leaves it */
+    mju_zero(d->qvel, m->nv);
+    mju_zero(d->act, m->na);
+    mju_zero(d->ctrl, m->nu);
+    mju_zero(d->qfrc_applied, m->nv);
+    mju_zero(d->xfrc_applied, 6 * m->nbody);
+    mju_zero(d->qacc, m->nv);
+    mju_zero(d->qacc_warmstart, m->nv);
+    mju_zero(d->act_dot, m->na);
+    mju_zero(d->userdata, m->nuserdata);
+    mju_zero(d->sensordata, m->nsensordata);
+    mju_copy(d->qpos, m->qpos0, m->nq);
+    for (int i = 0; i < m->nmocap; i++) {
+        mju_zero3(d->mocap_pos + 3 * i);
+        d->mocap_quat[4 * i] = 1;
+        d->mocap_quat[4 * i + 1] = 0;
+        d->mocap_quat[4 * i + 2] = 0;
+        d->mocap_quat[4 * i + 3] = 0;
+    }
+    for (int b = 0; b < m->nbody; b++) {
+        int id = m->body_mocapid[b];
+        if (id >= 0) {
+            mju_copy3(d->mocap_pos + 3 * id, m->body_pos + 3 * b);
+            mju_copy4(d->mocap_quat + 4 * id, m->body_quat + 4 * b);
+        }
+    }
+}
+
 int cmj_random_steps(const mjModel *m, mjData *d, long nstep, unsigned long long seed) {
     cmj_install_handlers();
     jmp_buf target;

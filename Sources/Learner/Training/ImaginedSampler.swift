@@ -98,8 +98,8 @@ public final class ImaginedSampler {
             act(policy: policy, using: &rng)
             predict(using: &rng)
             score()
+            recordSteps()
             for r in 0..<rows {
-                record(row: r)
                 stepCounts[r] += 1
                 if dones[r] || stepCounts[r] >= horizon {
                     completedSteps += stepCounts[r]
@@ -153,12 +153,27 @@ public final class ImaginedSampler {
         }
     }
 
-    private func record(row r: Int) {
-        running[r].observations.append(contentsOf: observations[(r * obsSize)..<((r + 1) * obsSize)])
-        running[r].actions.append(contentsOf: actions[(r * actSize)..<((r + 1) * actSize)])
-        running[r].means.append(contentsOf: means[(r * actSize)..<((r + 1) * actSize)])
-        running[r].logStds.append(contentsOf: logStds[(r * actSize)..<((r + 1) * actSize)])
-        running[r].rewards.append(rewards[r])
+    /// Appends every row's current step to its running path.
+    private func recordSteps() {
+        let (dO, dA) = (obsSize, actSize)
+        func row(_ values: UnsafeBufferPointer<Double>, _ r: Int, _ width: Int) -> UnsafeBufferPointer<Double> {
+            UnsafeBufferPointer(rebasing: values[(r * width)..<((r + 1) * width)])
+        }
+        observations.withUnsafeBufferPointer { o in
+            actions.withUnsafeBufferPointer { a in
+                means.withUnsafeBufferPointer { m in
+                    logStds.withUnsafeBufferPointer { l in
+                        for r in 0..<rows {
+                            running[r].observations.append(contentsOf: row(o, r, dO))
+                            running[r].actions.append(contentsOf: row(a, r, dA))
+                            running[r].means.append(contentsOf: row(m, r, dA))
+                            running[r].logStds.append(contentsOf: row(l, r, dA))
+                            running[r].rewards.append(rewards[r])
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private func append(_ path: TaskPaths, to task: inout TaskPaths, length: Int) {

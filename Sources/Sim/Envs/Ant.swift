@@ -55,7 +55,7 @@ public final class Ant: MuJoCoEnvironment {
     public func step(_ action: [Double]) throws -> StepResult {
         try core.step(action, observe: observation) { observation, _ in
             // the forward term is the torso's x velocity after the step, not the displacement velocity
-            let healthy = observation.allSatisfy(\.isFinite) && Self.healthyZ.contains(observation[0])
+            let healthy = observation.allSatisfy { $0.isFinite } && Self.healthyZ.contains(observation[0])
             return (RewardTerms(forward: simulation.qvel[0], alive: Self.aliveBonus,
                                 control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip),
                     healthy ? .running : .terminated)

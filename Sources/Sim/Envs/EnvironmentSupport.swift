@@ -77,11 +77,11 @@ final class EnvironmentCore {
     }
 
     /// Resets to the initial pose plus N(0, 0.01²) per qpos coordinate and N(0, 0.1²) per qvel coordinate,
-    /// drawn in that order; `adjust` may overwrite parts of the state before the forward pass.
+    /// drawn in that order; `adjust` may overwrite parts of the state before the forward pass. The light reset
+    /// (``Simulation/resetState()``) gives the same episodes as a full `mj_resetData`, bit for bit (tested).
     func resetWithNoise(using rng: inout SplitMix64,
                         adjust: (Simulation, inout SplitMix64) -> Void = { _, _ in }) {
-        // mj_resetData cannot fail for a model that compiled; a failure here is a broken invariant
-        do { try simulation.resetData() } catch { preconditionFailure("\(error)") }
+        simulation.resetState()
         let qpos = simulation.qpos, qvel = simulation.qvel
         for i in 0..<qpos.count { qpos[i] = initialQpos[i] + Self.qposNoise * rng.nextGaussian() }
         for i in 0..<qvel.count { qvel[i] = Self.qvelNoise * rng.nextGaussian() }

@@ -47,7 +47,7 @@ public final class Hopper: MuJoCoEnvironment {
 
     public func step(_ action: [Double]) throws -> StepResult {
         try core.step(action, observe: observation) { observation, forward in
-            let healthy = observation.allSatisfy(\.isFinite) && observation.dropFirst().allSatisfy { abs($0) < 100 }
+            let healthy = observation.allSatisfy { $0.isFinite } && observation.dropFirst().allSatisfy { abs($0) < 100 }
                 && observation[0] > 0.7 && abs(observation[1]) < 0.2
             return (RewardTerms(forward: forward, alive: Self.aliveBonus,
                                 control: -Self.controlCost * core.appliedSquaredNorm), healthy ? .running : .terminated)
@@ -72,7 +72,7 @@ public final class Hopper: MuJoCoEnvironment {
     public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
         for row in 0..<dones.count {
             let o = UnsafeBufferPointer(rebasing: nextObservations[(row * 11)..<(row * 11 + 11)])
-            var healthy = o.allSatisfy(\.isFinite) && o[0] > 0.7 && abs(o[1]) < 0.2
+            var healthy = o.allSatisfy { $0.isFinite } && o[0] > 0.7 && abs(o[1]) < 0.2
             for j in 3..<11 where !(abs(o[j]) < 100) { healthy = false }
             dones[row] = !healthy
         }

@@ -85,6 +85,12 @@ public final class Simulation {
         if status != 0 { throw SimError.simulation(message: cString(errorBuffer)) }
     }
 
+    /// Restores the same initial state as ``resetData()`` without zero-filling the rest of MuJoCo's data buffer;
+    /// derived quantities are stale until the next ``forward()``, which must follow before they are read.
+    public func resetState() {
+        cmj_reset_state(m, d)
+    }
+
     /// Recomputes every derived quantity from the current qpos/qvel.
     public func forward() throws {
         let status = cmj_forward(m, d, &errorBuffer, Int32(errorBuffer.count))
