@@ -121,6 +121,17 @@ if python3 -c "import tensorboard" 2>/dev/null; then
     echo "FAIL: TensorBoard could not read the event file"; failures=$((failures + 1))
   fi
 fi
+# the original repository's final hopper timing (0.004 s × 5): header, config.json and export use it
+expect_error "'physicsTimestep' must lie in (0, 0.1]" "$bin" config show --set physicsTimestep=0
+expect_error "'frameSkip' must lie in 1…1000" "$bin" config show --set frameSkip=0
+expect_ok "$bin" train --env hopper --preset quick --set meta.stepsPerIteration=1 --set dynamics.maxEpochs=5 \
+  --set physicsTimestep=0.004 --set frameSkip=5 --iterations 1 --out "$work/hop"
+if grep -q "hopper (timestep 0.004 s, frame skip 5)" <<<"$out" && grep -q '"frameSkip" : 5' "$work/hop/config.json"; then
+  echo "ok: the timing override reaches the header and config.json"
+else
+  echo "FAIL: the timing override is missing from the header or config.json"; failures=$((failures + 1))
+fi
+expect_ok "$bin" export --run "$work/hop" --episodes 2 --out "$work/hop.hdf5"
 expect_error "already holds a run" "$bin" train "${tiny[@]}" --iterations 1 --out "$work/hc"
 expect_ok "$bin" plot "$work/hc" --out "$work/curves.svg"
 if python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/curves.svg"; then

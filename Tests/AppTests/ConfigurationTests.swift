@@ -55,6 +55,10 @@ import Testing
         ("dynamics.members=3", "'meta.metaBatchSize' must be a multiple of dynamics.members (3)"),
         ("mpc.discount=0", "'mpc.discount' must lie in (0, 1], got 0"),
         ("threads=0", "'threads' must be in 1…256, got 0"),
+        ("physicsTimestep=0", "'physicsTimestep' must lie in (0, 0.1] seconds or be null, got 0"),
+        ("physicsTimestep=fast", "'physicsTimestep' must be a number or null, got \"fast\""),
+        ("frameSkip=0", "'frameSkip' must lie in 1…1000 or be null, got 0"),
+        ("frameSkip=2.5", "'frameSkip' must be an integer or null, got 2.5"),
     ])
     func overrideProblemsNameTheKey(override: String, expected: String) {
         let message = failure([override])
@@ -106,6 +110,23 @@ import Testing
         let cleared = try ConfigurationFile.resolve(base: base, fileText: "{\"sampling\": {\"clipObservations\": null}}",
                                                     overrides: [])
         #expect(cleared.sampling.clipObservations == nil)
+    }
+
+    /// The simulation timing overrides are shown as null by default, settable, and absent from configurations
+    /// written before they existed (which then decode to the task's own timing).
+    @Test func timingOverrides() throws {
+        let json = try ConfigurationFile.prettyJSON(base)
+        #expect(json.contains("\"physicsTimestep\" : null") && json.contains("\"frameSkip\" : null"))
+        let set = try ConfigurationFile.resolve(base: base, fileText: nil,
+                                                overrides: ["physicsTimestep=0.004", "frameSkip=5"])
+        #expect(set.physicsTimestep == 0.004 && set.frameSkip == 5)
+        var tree = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(set)) as? [String: Any])
+        tree["physicsTimestep"] = nil
+        tree["frameSkip"] = nil
+        let old = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        #expect(old.physicsTimestep == nil && old.frameSkip == nil && old == base)
+        #expect(ProgressDisplay.timingNote(set) == " (timestep 0.004 s, frame skip 5)")
+        #expect(ProgressDisplay.timingNote(base) == "")
     }
 
     /// Precedence: preset, then file, then --set, then the explicit flags.

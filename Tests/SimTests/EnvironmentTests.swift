@@ -170,4 +170,28 @@ func randomAction(_ size: Int, _ rng: inout SplitMix64) -> [Double] {
             #expect(spec.horizon == 200)
         }
     }
+
+    /// The original repository's final hopper/walker2d timing (0.004 s × 5 = 0.02 s) through the overrides: the
+    /// spec's dt, the simulated time per step and the forward reward's divisor all follow; the defaults stay.
+    @Test(arguments: [EnvironmentID.hopper, .walker2d])
+    func timingOverridesChangeDt(_ id: EnvironmentID) throws {
+        let env = try id.make(timestep: 0.004, frameSkip: 5)
+        #expect(env.spec.dt == 0.004 * 5)
+        #expect(env.simulation.frameSkip == 5)
+        var rng = SplitMix64(seed: 3)
+        _ = env.reset(using: &rng)
+        let xBefore = env.simulation.qpos[0]
+        let result = try env.step(randomAction(env.spec.actionSize, &rng))
+        #expect(abs(env.simulation.time - 0.02) < 1e-12)
+        #expect(result.terms.forward == (env.simulation.qpos[0] - xBefore) / 0.02)
+        let standard = try id.make()
+        #expect(standard.spec.dt == 0.002 * 4)
+        #expect(id.defaultFrameSkip == 4)
+    }
+
+    @Test func invalidTimestepIsAModelError() throws {
+        for bad in [0.0, -0.01, Double.nan, .infinity] {
+            #expect(throws: SimError.self) { _ = try EnvironmentID.hopper.loadModel(timestep: bad) }
+        }
+    }
 }

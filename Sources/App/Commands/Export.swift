@@ -60,7 +60,8 @@ struct Export: ParsableCommand {
         let state = try CheckpointFile.read(path).state
         let id = try EnvironmentID(parsing: state.config.environment)
         let parameterSets = try actingParameters(state, path: path)
-        let environment = try id.make(assets: assetOptions.assets)
+        let environment = try id.make(assets: assetOptions.assets, timestep: state.config.physicsTimestep,
+                                      frameSkip: state.config.frameSkip)
         let layout = PolicyLayout(observationSize: environment.spec.observationSize,
                                   actionSize: environment.spec.actionSize, config: state.config.policy)
         var paths: [Trajectory] = [], tasks: [Int] = []

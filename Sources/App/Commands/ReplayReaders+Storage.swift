@@ -7,7 +7,7 @@ import Viewer
 
 /// Replays a checkpoint's policy θ by its mean action.
 struct CheckpointPolicyReader: PolicyCheckpointReader {
-    func loadPolicy(run: String?, checkpoint: String?) throws -> (environment: EnvironmentID, policy: any ActionPolicy) {
+    func loadPolicy(run: String?, checkpoint: String?) throws -> TrainedPolicy {
         let path = try checkpoint ?? CheckpointDirectory(run: URL(fileURLWithPath: run ?? ".", isDirectory: true))
             .latestPath()
         let state = try CheckpointFile.read(path).state
@@ -18,7 +18,9 @@ struct CheckpointPolicyReader: PolicyCheckpointReader {
         guard layout.parameterCount == state.policyParameters.count else {
             throw StorageError.malformed(path: path, reason: "the policy parameters do not fit the configuration")
         }
-        return (id, MeanActionPolicy(GaussianMLPPolicy(layout: layout, parameters: state.policyParameters)))
+        let policy = MeanActionPolicy(GaussianMLPPolicy(layout: layout, parameters: state.policyParameters))
+        return TrainedPolicy(environment: id, timestep: state.config.physicsTimestep,
+                             frameSkip: state.config.frameSkip, policy: policy)
     }
 }
 

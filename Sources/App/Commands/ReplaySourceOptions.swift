@@ -8,8 +8,16 @@ import Viewer
 /// A checkpoint reader conforms to this and is installed in ``ReplayReaders/policy``; `--run`/`--checkpoint` then
 /// replay the policy (its mean action) in the live environment through ``PolicyReplay``.
 protocol PolicyCheckpointReader {
-    /// The environment the policy was trained on, and the policy.
-    func loadPolicy(run: String?, checkpoint: String?) throws -> (environment: EnvironmentID, policy: any ActionPolicy)
+    /// The environment the policy was trained on, its timing overrides (nil: the task's own), and the policy.
+    func loadPolicy(run: String?, checkpoint: String?) throws -> TrainedPolicy
+}
+
+/// A policy read from a checkpoint, with the environment (and timing) it was trained in.
+struct TrainedPolicy {
+    let environment: EnvironmentID
+    let timestep: Double?
+    let frameSkip: Int?
+    let policy: any ActionPolicy
 }
 
 /// Reads recorded episodes (full qpos/qvel per step) from a trajectory file.
@@ -102,9 +110,11 @@ struct ReplaySourceOptions: ParsableArguments {
         }
         if run != nil || checkpoint != nil {
             guard let reader = ReplayReaders.policy else { throw ReplayInputError.readerMissing("policy checkpoints") }
-            let (id, policy) = try reader.loadPolicy(run: run, checkpoint: checkpoint)
-            try checkEnvironment(recorded: id)
-            return PolicyReplay(environment: try id.make(assets: assetOptions.assets), policy: policy,
+            let trained = try reader.loadPolicy(run: run, checkpoint: checkpoint)
+            try checkEnvironment(recorded: trained.environment)
+            let environment = try trained.environment.make(assets: assetOptions.assets, timestep: trained.timestep,
+                                                           frameSkip: trained.frameSkip)
+            return PolicyReplay(environment: environment, policy: trained.policy,
                                 episodes: episodes, seed: seed, horizon: steps, firstEpisode: episode)
         }
         let id = try EnvironmentID(parsing: env ?? "")

@@ -51,10 +51,10 @@ struct Train: ParsableCommand {
         let resumed = try checkpointOptions.resume.map { try resumePoint($0, iterations: iterations, threads: threads) }
         let config = try resumed?.config ?? resolvedConfiguration()
         let id = try EnvironmentID(parsing: config.environment)
-        let model = try id.loadModel(assets: assetOptions.assets)
+        let model = try id.loadModel(assets: assetOptions.assets, timestep: config.physicsTimestep)
         let real = try VectorSampler(id: id, model: model, count: config.realEnvironments, seed: config.seed,
-                                     threads: config.threads)
-        let imaginationEnvironment = try id.make(model: model)
+                                     threads: config.threads, frameSkip: config.frameSkip)
+        let imaginationEnvironment = try id.make(model: model, frameSkip: config.frameSkip)
         let trainer = makeTrainer(config: config, real: real, environment: imaginationEnvironment)
         if let resumed { try restore(trainer, from: resumed) }
         let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"

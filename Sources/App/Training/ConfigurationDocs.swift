@@ -14,6 +14,10 @@ enum ConfigurationDocs {
             "Seed of every random stream of the run (0 … 2⁶⁴ − 1).",
         "threads":
             "Worker threads (ensemble, meta-step, samplers; 1 … 256); results do not depend on it.",
+        "physicsTimestep":
+            "Physics timestep of the task's MuJoCo model (seconds; null: the model file's, e.g. 0.002 for hopper and walker2d as in the paper's code; the original repository's final version has 0.004 there).",
+        "frameSkip":
+            "Physics steps per environment step, so dt = timestep × this (count; null: the task's, e.g. 4 for hopper and walker2d as in the paper's code; the original repository's final version has 5 there).",
         "sampling.horizon":
             "Steps per episode, real and imagined (environment steps; 200 in the paper).",
         "sampling.realRolloutsPerTask":

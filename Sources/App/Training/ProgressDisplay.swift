@@ -70,10 +70,17 @@ final class ProgressDisplay {
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
+    /// " (timestep 0.004 s, frame skip 5)" when the configuration overrides the task's simulation timing.
+    static func timingNote(_ config: TrainingConfig) -> String {
+        let parts = [config.physicsTimestep.map { "timestep \($0) s" }, config.frameSkip.map { "frame skip \($0)" }]
+            .compactMap { $0 }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+    }
+
     /// The run's header line; starts the once-a-second redraw on a terminal.
     func start(config: TrainingConfig, folder: String) {
         guard verbosity != .quiet else { return }
-        emit("\(config.algorithm.rawValue) on \(config.environment), seed \(config.seed), "
+        emit("\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
             + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels "
             + "→ \(folder)\n")
         if let note = Self.kernelNote(coreName: BLAS.coreName,

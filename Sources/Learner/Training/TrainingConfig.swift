@@ -70,6 +70,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var seed: UInt64 = 0
     /// Worker threads (ensemble, meta-step, samplers; 1 … 256); results do not depend on it.
     public var threads: Int = 2
+    /// Physics timestep of the task's MuJoCo model (seconds; null: the model file's, e.g. 0.002 for hopper and
+    /// walker2d as in the paper's code; the original repository's final version has 0.004 there).
+    public var physicsTimestep: Double? = nil
+    /// Physics steps per environment step, so dt = timestep × this (count; null: the task's, e.g. 4 for hopper and
+    /// walker2d as in the paper's code; the original repository's final version has 5 there).
+    public var frameSkip: Int? = nil
     /// Real and imagined data per iteration.
     public var sampling = SamplingConfig()
     /// The dynamics-model ensemble and its fitting.
@@ -149,6 +155,12 @@ extension TrainingConfig {
         }
         try require(iterations >= 1, "iterations", "must be at least 1, got \(iterations)")
         try require(threads >= 1 && threads <= 256, "threads", "must be in 1…256, got \(threads)")
+        if let timestep = physicsTimestep {
+            try require(timestep > 0 && timestep <= 0.1, "physicsTimestep", "must lie in (0, 0.1] seconds or be null")
+        }
+        if let skip = frameSkip {
+            try require(skip >= 1 && skip <= 1_000, "frameSkip", "must lie in 1…1000 or be null")
+        }
         try require(sampling.horizon >= 2, "sampling.horizon", "must be at least 2, got \(sampling.horizon)")
         try require(sampling.realRolloutsPerTask >= 1, "sampling.realRolloutsPerTask", "must be at least 1")
         try require(sampling.imaginedRolloutsPerTask >= 1, "sampling.imaginedRolloutsPerTask", "must be at least 1")

@@ -39,12 +39,13 @@ public final class Ant: MuJoCoEnvironment {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
-    public init(model: MuJoCoModel) throws {
+    /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
+    public init(model: MuJoCoModel, frameSkip: Int = Ant.frameSkip) throws {
         guard let initial = model.numeric("init_qpos"), initial.count == model.nq else {
             throw SimError.modelLoad(path: model.path, message: "ant needs a <numeric name=\"init_qpos\"> of size nq")
         }
         core = try EnvironmentCore(model: model, name: "ant", sizes: (15, 14, 8), observationSize: 27,
-                                   frameSkip: Self.frameSkip, terminatesEarly: true, initialQpos: initial)
+                                   frameSkip: frameSkip, terminatesEarly: true, initialQpos: initial)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {

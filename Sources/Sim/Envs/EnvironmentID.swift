@@ -29,26 +29,41 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// Loads this task's model from the model folder (see ``AssetLocator``).
-    public func loadModel(assets: String? = nil) throws -> MuJoCoModel {
-        try MuJoCoModel(path: AssetLocator.modelPath(modelFile, explicit: assets))
+    /// Loads this task's model from the model folder (see ``AssetLocator``); `timestep` replaces the file's physics
+    /// timestep (seconds) when given.
+    public func loadModel(assets: String? = nil, timestep: Double? = nil) throws -> MuJoCoModel {
+        try MuJoCoModel(path: AssetLocator.modelPath(modelFile, explicit: assets), timestep: timestep)
     }
 
-    /// A new environment instance over a shared, already loaded model.
-    public func make(model: MuJoCoModel) throws -> any MuJoCoEnvironment {
+    /// The task's physics steps per environment step in the original code (its dt is the model's timestep × this).
+    public var defaultFrameSkip: Int {
         switch self {
-        case .halfCheetah: return try HalfCheetah(model: model)
-        case .ant: return try Ant(model: model)
-        case .walker2d: return try Walker2d(model: model)
-        case .hopper: return try Hopper(model: model)
-        case .swimmer: return try Swimmer(model: model)
-        case .pr2: return try PR2Reacher(model: model)
+        case .halfCheetah: return HalfCheetah.frameSkip
+        case .ant: return Ant.frameSkip
+        case .walker2d: return Walker2d.frameSkip
+        case .hopper: return Hopper.frameSkip
+        case .swimmer: return Swimmer.frameSkip
+        case .pr2: return PR2Reacher.frameSkip
         }
     }
 
-    /// Loads the model and makes one environment.
-    public func make(assets: String? = nil) throws -> any MuJoCoEnvironment {
-        try make(model: loadModel(assets: assets))
+    /// A new environment instance over a shared, already loaded model; `frameSkip` overrides the task's own.
+    public func make(model: MuJoCoModel, frameSkip: Int? = nil) throws -> any MuJoCoEnvironment {
+        let skip = frameSkip ?? defaultFrameSkip
+        switch self {
+        case .halfCheetah: return try HalfCheetah(model: model, frameSkip: skip)
+        case .ant: return try Ant(model: model, frameSkip: skip)
+        case .walker2d: return try Walker2d(model: model, frameSkip: skip)
+        case .hopper: return try Hopper(model: model, frameSkip: skip)
+        case .swimmer: return try Swimmer(model: model, frameSkip: skip)
+        case .pr2: return try PR2Reacher(model: model, frameSkip: skip)
+        }
+    }
+
+    /// Loads the model and makes one environment (optionally with another timestep and frame skip).
+    public func make(assets: String? = nil, timestep: Double? = nil, frameSkip: Int? = nil) throws
+        -> any MuJoCoEnvironment {
+        try make(model: loadModel(assets: assets, timestep: timestep), frameSkip: frameSkip)
     }
 }
 

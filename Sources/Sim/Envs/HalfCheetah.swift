@@ -34,9 +34,10 @@ public final class HalfCheetah: MuJoCoEnvironment {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
-    public init(model: MuJoCoModel) throws {
+    /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
+    public init(model: MuJoCoModel, frameSkip: Int = HalfCheetah.frameSkip) throws {
         core = try EnvironmentCore(model: model, name: "half-cheetah", sizes: (9, 9, 6), observationSize: 17,
-                                   frameSkip: Self.frameSkip, terminatesEarly: false)
+                                   frameSkip: frameSkip, terminatesEarly: false)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {

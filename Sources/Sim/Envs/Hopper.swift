@@ -35,9 +35,10 @@ public final class Hopper: MuJoCoEnvironment {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
-    public init(model: MuJoCoModel) throws {
+    /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
+    public init(model: MuJoCoModel, frameSkip: Int = Hopper.frameSkip) throws {
         core = try EnvironmentCore(model: model, name: "hopper", sizes: (6, 6, 3), observationSize: 11,
-                                   frameSkip: Self.frameSkip, terminatesEarly: true)
+                                   frameSkip: frameSkip, terminatesEarly: true)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {

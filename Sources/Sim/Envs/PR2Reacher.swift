@@ -40,9 +40,10 @@ public final class PR2Reacher: MuJoCoEnvironment {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
-    public init(model: MuJoCoModel) throws {
+    /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
+    public init(model: MuJoCoModel, frameSkip: Int = PR2Reacher.frameSkip) throws {
         core = try EnvironmentCore(model: model, name: "pr2", sizes: (10, 10, 7), observationSize: 17,
-                                   frameSkip: Self.frameSkip, terminatesEarly: false)
+                                   frameSkip: frameSkip, terminatesEarly: false)
         guard let tip = model.siteID("tip") else {
             throw SimError.modelLoad(path: model.path, message: "pr2 needs a site named 'tip'")
         }

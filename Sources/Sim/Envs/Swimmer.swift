@@ -31,9 +31,10 @@ public final class Swimmer: MuJoCoEnvironment {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
-    public init(model: MuJoCoModel) throws {
+    /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
+    public init(model: MuJoCoModel, frameSkip: Int = Swimmer.frameSkip) throws {
         core = try EnvironmentCore(model: model, name: "swimmer", sizes: (5, 5, 2), observationSize: 8,
-                                   frameSkip: Self.frameSkip, terminatesEarly: false)
+                                   frameSkip: frameSkip, terminatesEarly: false)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {

@@ -34,9 +34,10 @@ public final class Walker2d: MuJoCoEnvironment {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
 
-    public init(model: MuJoCoModel) throws {
+    /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
+    public init(model: MuJoCoModel, frameSkip: Int = Walker2d.frameSkip) throws {
         core = try EnvironmentCore(model: model, name: "walker2d", sizes: (9, 9, 6), observationSize: 17,
-                                   frameSkip: Self.frameSkip, terminatesEarly: true)
+                                   frameSkip: frameSkip, terminatesEarly: true)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {

@@ -33,7 +33,11 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     public let path: String
 
     /// Loads and compiles an MJCF file; throws ``SimError/modelLoad(path:message:)`` with MuJoCo's message.
-    public init(path: String) throws {
+    /// `timestep` (seconds, positive and finite) replaces the file's physics timestep.
+    public init(path: String, timestep: Double? = nil) throws {
+        if let timestep, !(timestep > 0 && timestep.isFinite) {
+            throw SimError.modelLoad(path: path, message: "timestep must be positive and finite, got \(timestep)")
+        }
         var error = [CChar](repeating: 0, count: 1024)
         guard let model = cmj_load_xml(path, &error, Int32(error.count)) else {
             // one line: MuJoCo's parser messages span several
@@ -42,6 +46,7 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
                 .joined(separator: " ")
             throw SimError.modelLoad(path: path, message: message.isEmpty ? "unknown error" : message)
         }
+        if let timestep { model.pointee.opt.timestep = timestep }
         self.pointer = model
         self.path = path
     }
