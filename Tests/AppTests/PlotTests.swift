@@ -204,6 +204,33 @@ import Testing
         #expect(throws: RunRecord.Problem.self) { try command.run() }
     }
 
+    /// Runs with other simulation timing are their own series in the task's panel, named in the legend and
+    /// drawn in another colour; runs with the task's own timing still average together.
+    @Test func timingVariantsAreSeparateSeries() throws {
+        let root = try TestFiles.temporaryFolder("plot-timing")
+        let header = "Iteration,n_timesteps,PrePolicy-AverageReturn"
+        for seed in 0..<2 {
+            try Self.writeRun(root.appendingPathComponent("hopper-\(seed)"), environment: "hopper", algorithm: "mb-mpo",
+                              header: header, rows: ["0,5000,10", "1,9000,\(200 + seed)"])
+        }
+        let variant = root.appendingPathComponent("hopper-dt")
+        try Self.writeRun(variant, environment: "hopper", algorithm: "mb-mpo", header: header,
+                          rows: ["0,5000,12", "1,9000,300"])
+        try "{\"environment\": \"hopper\", \"algorithm\": \"mb-mpo\", \"physicsTimestep\": 0.004, \"frameSkip\": 5}"
+            .write(to: variant.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let series = try LearningCurves.series(of: RunRecord.runFolders(in: root.path).map { try RunRecord(folder: $0) })
+        #expect(series.map(\.label) == ["mb-mpo", "mb-mpo, timestep 0.004 s, frame skip 5"])
+        #expect(series.map(\.runs) == [2, 1])
+        #expect(series[1].points.last?.mean == 300)
+        let chart = LearningCurveChart(series: series, anchors: PublishedAnchor.all)
+        #expect(LearningCurveChart.color(series[0], index: 0) != LearningCurveChart.color(series[1], index: 1))
+        let elements = try Self.parse(chart.svg())
+        let names = elements.filter { $0.attributes["class"] == "mean" }.compactMap { $0.attributes["data-series"] }
+        #expect(names == ["mb-mpo", "mb-mpo, timestep 0.004 s, frame skip 5"])
+        let legend = LearningCurveChart.legendSize(curves: series, marks: [])
+        #expect(legend.width >= 36 + 6.5 * Double(LearningCurveChart.legendText(series[1]).count))
+    }
+
     @Test func csvQuotingAndTicks() {
         #expect(RunRecord.parseCSV("a,\"b,c\",\"d\"\"e\"\n1,,2\n") == [["a", "b,c", "d\"e"], ["1", "", "2"]])
         let scale = AxisScale(covering: -93, 211, pixels: (0, 100))

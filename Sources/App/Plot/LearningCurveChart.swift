@@ -102,15 +102,15 @@ struct LearningCurveChart {
 
     private func draw(_ curve: LearningCurves.Series, index: Int, x: AxisScale, y: AxisScale,
                       into out: inout SVGWriter) {
-        let color = Self.color(curve.algorithm, index: index)
+        let color = Self.color(curve, index: index)
         let upper = curve.points.map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean + $0.standardDeviation)))" }
         let lower = curve.points.reversed().map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean - $0.standardDeviation)))" }
         if curve.runs > 1 {
-            out.line("<polygon class=\"band\" data-series=\"\(escape(curve.algorithm))\" points=\""
+            out.line("<polygon class=\"band\" data-series=\"\(escape(curve.label))\" points=\""
                 + (upper + lower).joined(separator: " ") + "\" fill=\"\(color)\" fill-opacity=\"0.2\" stroke=\"none\"/>")
         }
         let points = curve.points.map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean)))" }.joined(separator: " ")
-        out.line("<polyline class=\"mean\" data-series=\"\(escape(curve.algorithm))\" data-runs=\"\(curve.runs)\" "
+        out.line("<polyline class=\"mean\" data-series=\"\(escape(curve.label))\" data-runs=\"\(curve.runs)\" "
             + "data-metric=\"\(escape(curve.metric))\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" "
             + "stroke-width=\"2\"/>")
     }
@@ -128,7 +128,9 @@ struct LearningCurveChart {
     static func legendSize(curves: [LearningCurves.Series], marks: [PublishedAnchor])
         -> (width: Double, height: Double) {
         let sources = Set(marks.map(\.source))
-        return (230, Double((curves.count + sources.count) * 17 + 8))
+        // ≈ 6.5 px per character at the legend's font size, after the 36 px sample line
+        let longest = curves.map { legendText($0).count }.max() ?? 0
+        return (max(230, 36 + 6.5 * Double(longest) + 8), Double((curves.count + sources.count) * 17 + 8))
     }
 
     /// Pixels the curves (mean lines, sampled densely along each segment, and their ± std) and marks cover.
@@ -178,9 +180,8 @@ struct LearningCurveChart {
         for (index, curve) in curves.enumerated() {
             let rowY = top + 14 + Double(index) * 17
             out.line("<line x1=\"\(n(left + 8))\" y1=\"\(n(rowY - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(rowY - 4))\" "
-                + "stroke=\"\(Self.color(curve.algorithm, index: index))\" stroke-width=\"2\"/>")
-            let runs = curve.runs == 1 ? "1 run" : "\(curve.runs) runs, mean ± std"
-            out.line("<text x=\"\(n(left + 36))\" y=\"\(n(rowY))\">\(escape(curve.algorithm)) (\(runs))</text>")
+                + "stroke=\"\(Self.color(curve, index: index))\" stroke-width=\"2\"/>")
+            out.line("<text x=\"\(n(left + 36))\" y=\"\(n(rowY))\">\(escape(Self.legendText(curve)))</text>")
         }
         for (index, source) in sources.enumerated() {
             let rowY = top + 14 + Double(curves.count + index) * 17
@@ -194,6 +195,16 @@ struct LearningCurveChart {
     /// The line colour of an algorithm.
     static func color(_ algorithm: String, index: Int) -> String {
         colors[algorithm] ?? fallbackColors[index % fallbackColors.count]
+    }
+
+    /// A series' colour: its algorithm's, or a colour by position when it runs with other simulation timing.
+    static func color(_ curve: LearningCurves.Series, index: Int) -> String {
+        color(curve.timing.isEmpty ? curve.algorithm : curve.label, index: index)
+    }
+
+    /// "mb-mpo (3 runs, mean ± std)".
+    static func legendText(_ curve: LearningCurves.Series) -> String {
+        curve.label + (curve.runs == 1 ? " (1 run)" : " (\(curve.runs) runs, mean ± std)")
     }
 
     /// A triangle for RLlib's number, a diamond for the original code's, centred at (x, y).

@@ -25,13 +25,18 @@ enum LearningCurves {
         var runs: Int
     }
 
-    /// The runs of one environment and algorithm, aggregated.
+    /// The runs of one environment, algorithm and simulation timing, aggregated.
     struct Series {
         var environment: String
         var algorithm: String
+        /// The runs' timing overrides ("timestep 0.004 s, frame skip 5"), "" for the task's own timing.
+        var timing: String = ""
         var runs: Int
         var metric: String
         var points: [Point]
+
+        /// The legend's name: the algorithm, and the timing when it is not the task's own.
+        var label: String { timing.isEmpty ? algorithm : "\(algorithm), \(timing)" }
     }
 
     /// The column a run's curve uses.
@@ -57,12 +62,12 @@ enum LearningCurves {
         return Curve(metric: metric, shift: shift, points: points)
     }
 
-    /// Groups runs by (environment, algorithm) and averages their curves at every x any of them has.
+    /// Groups runs by (environment, algorithm, timing) and averages their curves at every x any of them has.
     static func series(of runs: [RunRecord]) throws -> [Series] {
         var groups: [String: [RunRecord]] = [:]
         var order: [String] = []
         for run in runs {
-            let key = run.environment + "\u{0}" + run.algorithm
+            let key = [run.environment, run.algorithm, run.timing].joined(separator: "\u{0}")
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(run)
         }
@@ -77,7 +82,8 @@ enum LearningCurves {
                 let variance = ys.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(ys.count)
                 return Point(x: x, mean: mean, standardDeviation: variance.squareRoot(), runs: ys.count)
             }
-            return Series(environment: first.environment, algorithm: first.algorithm, runs: members.count,
+            return Series(environment: first.environment, algorithm: first.algorithm, timing: first.timing,
+                          runs: members.count,
                           metric: curves.first?.metric ?? "", points: points)
         }
     }

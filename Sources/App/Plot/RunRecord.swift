@@ -1,4 +1,5 @@
 import Foundation
+import Learner
 
 /// One training run as `mbmpo plot` reads it: the environment and algorithm from `config.json` and the columns
 /// of `progress.csv`.
@@ -7,6 +8,8 @@ struct RunRecord {
     let folder: String
     let environment: String
     let algorithm: String
+    /// The simulation timing overrides of the run ("timestep 0.004 s, frame skip 5"), "" for the task's own.
+    let timing: String
     /// Column name → one value per row (nil for an empty or non-numeric field).
     let columns: [String: [Double?]]
     /// Rows in `progress.csv`.
@@ -30,6 +33,11 @@ struct RunRecord {
         }
         self.environment = environment
         self.algorithm = algorithm
+        var timestep: Double?, frameSkip: Int?
+        if case .number(let value)? = members["physicsTimestep"] { timestep = value }
+        if case .integer(let value)? = members["physicsTimestep"] { timestep = Double(value) }
+        if case .integer(let value)? = members["frameSkip"] { frameSkip = Int(value) }
+        timing = TrainingConfig.timingDescription(timestep: timestep, frameSkip: frameSkip) ?? ""
         let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
         guard let header = table.first, table.count >= 2 else {
             throw Problem(message: "'\(folder)/progress.csv' has no rows yet")

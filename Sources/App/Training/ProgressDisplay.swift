@@ -72,9 +72,8 @@ final class ProgressDisplay {
 
     /// " (timestep 0.004 s, frame skip 5)" when the configuration overrides the task's simulation timing.
     static func timingNote(_ config: TrainingConfig) -> String {
-        let parts = [config.physicsTimestep.map { "timestep \($0) s" }, config.frameSkip.map { "frame skip \($0)" }]
-            .compactMap { $0 }
-        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+        TrainingConfig.timingDescription(timestep: config.physicsTimestep, frameSkip: config.frameSkip)
+            .map { " (\($0))" } ?? ""
     }
 
     /// The run's header line; starts the once-a-second redraw on a terminal.

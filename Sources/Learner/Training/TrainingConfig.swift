@@ -118,6 +118,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         return config
     }
 
+    /// "timestep 0.004 s, frame skip 5" for the timing overrides that are set; nil when neither is.
+    public static func timingDescription(timestep: Double?, frameSkip: Int?) -> String? {
+        let parts = [timestep.map { "timestep \($0) s" }, frameSkip.map { "frame skip \($0)" }].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
     /// Real environments stepped together: tasks × rollouts per task (20).
     public var realEnvironments: Int { meta.metaBatchSize * sampling.realRolloutsPerTask }
     /// Imagined rows stepped together: tasks × rollouts per task (1 000).
