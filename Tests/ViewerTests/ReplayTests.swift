@@ -85,6 +85,9 @@ struct ReplayTests {
         try emptyDriver.advance()
         try emptyDriver.advance()
         #expect(emptyDriver.isFinished)
+        // the recording's own step paces the replay (a run with other timing), else the simulation's
+        #expect(try RecordedReplay(name: "hopper", simulation: simulation, trajectories: [good]).dt == 0.008)
+        #expect(try RecordedReplay(name: "hopper", simulation: simulation, trajectories: [good], dt: 0.02).dt == 0.02)
     }
 
     @Test func overlayNamesEnvironmentEpisodeStepAndReturn() throws {

@@ -35,8 +35,8 @@ final class MeanActionPolicy: ActionPolicy {
 
 /// Reads the recorded episodes of a trajectory file (a run's `trajectories.h5` or one iteration's file).
 struct HDF5TrajectoryReader: TrajectoryFileReader {
-    func loadTrajectories(path: String) throws -> (environment: EnvironmentID, trajectories: [Trajectory]) {
+    func loadTrajectories(path: String) throws -> (environment: EnvironmentID, dt: Double, trajectories: [Trajectory]) {
         let (header, episodes) = try TrajectoryFile.read(path)
-        return (try EnvironmentID(parsing: header.environment), episodes.map(\.trajectory))
+        return (try EnvironmentID(parsing: header.environment), header.dt, episodes.map(\.trajectory))
     }
 }

@@ -25,8 +25,8 @@ struct TrainedPolicy {
 /// A trajectory-file reader conforms to this and is installed in ``ReplayReaders/trajectories``; `--trajectories`
 /// then replays the recorded states through ``RecordedReplay``.
 protocol TrajectoryFileReader {
-    /// The environment the episodes were recorded in, and the episodes.
-    func loadTrajectories(path: String) throws -> (environment: EnvironmentID, trajectories: [Trajectory])
+    /// The environment the episodes were recorded in, its step (seconds), and the episodes.
+    func loadTrajectories(path: String) throws -> (environment: EnvironmentID, dt: Double, trajectories: [Trajectory])
 }
 
 /// The readers this build has; nil where none exists yet.
@@ -99,14 +99,14 @@ struct ReplaySourceOptions: ParsableArguments {
             guard let reader = ReplayReaders.trajectories else {
                 throw ReplayInputError.readerMissing("trajectory files")
             }
-            let (id, recorded) = try reader.loadTrajectories(path: path)
+            let (id, dt, recorded) = try reader.loadTrajectories(path: path)
             try checkEnvironment(recorded: id)
             guard episode < recorded.count else {
                 throw ReplayInputError.noSuchEpisode(index: episode, count: recorded.count, path: path)
             }
             let environment = try id.make(assets: assetOptions.assets)
             return try RecordedReplay(name: id.rawValue, simulation: environment.simulation,
-                                      trajectories: Array(recorded.dropFirst(episode).prefix(episodes)))
+                                      trajectories: Array(recorded.dropFirst(episode).prefix(episodes)), dt: dt)
         }
         if run != nil || checkpoint != nil {
             guard let reader = ReplayReaders.policy else { throw ReplayInputError.readerMissing("policy checkpoints") }

@@ -126,11 +126,14 @@ public final class RecordedReplay: ReplaySource {
     public let simulation: Simulation
     public let trajectories: [Trajectory]
     let nq: Int, nv: Int
+    /// Seconds between recorded states (the recording run's dt, which may differ from `simulation`'s).
+    public let dt: Double
     var episode = 0
     var row = 0
 
-    /// Checks that every trajectory holds (length + 1) rows of nq positions and nv velocities for `simulation`.
-    public init(name: String, simulation: Simulation, trajectories: [Trajectory]) throws {
+    /// Checks that every trajectory holds (length + 1) rows of nq positions and nv velocities for `simulation`;
+    /// `dt` is the recording's step (default: the simulation's).
+    public init(name: String, simulation: Simulation, trajectories: [Trajectory], dt: Double? = nil) throws {
         guard !trajectories.isEmpty else { throw ReplayError.noTrajectories }
         let nq = simulation.model.nq, nv = simulation.model.nv
         for (index, trajectory) in trajectories.enumerated() {
@@ -146,10 +149,10 @@ public final class RecordedReplay: ReplaySource {
         self.simulation = simulation
         self.trajectories = trajectories
         (self.nq, self.nv) = (nq, nv)
+        self.dt = dt ?? simulation.dt
     }
 
     public var episodeCount: Int { trajectories.count }
-    public var dt: Double { simulation.dt }
 
     /// Sets the first recorded state of trajectory `index`.
     public func startEpisode(_ index: Int) throws {
