@@ -26,7 +26,7 @@ import Core
 ///
 /// Differences from Gymnasium's Ant-v5: frame skip 2 instead of 5, observations exclude contact forces, no
 /// contact cost, healthy z range [0.2, 1.0] as in v5, Gaussian reset noise, horizon 200 instead of 1000.
-public final class Ant: MuJoCoEnvironment {
+public final class Ant: MuJoCoTask {
     public static let modelFile = "ant.xml"
     public static let frameSkip = 2
     static let controlCost = 0.005

@@ -17,17 +17,20 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
         self = id
     }
 
-    /// The MJCF file of this task inside the model folder.
-    public var modelFile: String {
+    /// The environment class of this task.
+    public var task: any MuJoCoTask.Type {
         switch self {
-        case .halfCheetah: return HalfCheetah.modelFile
-        case .ant: return Ant.modelFile
-        case .walker2d: return Walker2d.modelFile
-        case .hopper: return Hopper.modelFile
-        case .swimmer: return Swimmer.modelFile
-        case .pr2: return PR2Reacher.modelFile
+        case .halfCheetah: return HalfCheetah.self
+        case .ant: return Ant.self
+        case .walker2d: return Walker2d.self
+        case .hopper: return Hopper.self
+        case .swimmer: return Swimmer.self
+        case .pr2: return PR2Reacher.self
         }
     }
+
+    /// The MJCF file of this task inside the model folder.
+    public var modelFile: String { task.modelFile }
 
     /// Loads this task's model from the model folder (see ``AssetLocator``); `timestep` replaces the file's physics
     /// timestep (seconds) when given.
@@ -36,28 +39,11 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
     }
 
     /// The task's physics steps per environment step in the original code (its dt is the model's timestep × this).
-    public var defaultFrameSkip: Int {
-        switch self {
-        case .halfCheetah: return HalfCheetah.frameSkip
-        case .ant: return Ant.frameSkip
-        case .walker2d: return Walker2d.frameSkip
-        case .hopper: return Hopper.frameSkip
-        case .swimmer: return Swimmer.frameSkip
-        case .pr2: return PR2Reacher.frameSkip
-        }
-    }
+    public var defaultFrameSkip: Int { task.frameSkip }
 
     /// A new environment instance over a shared, already loaded model; `frameSkip` overrides the task's own.
     public func make(model: MuJoCoModel, frameSkip: Int? = nil) throws -> any MuJoCoEnvironment {
-        let skip = frameSkip ?? defaultFrameSkip
-        switch self {
-        case .halfCheetah: return try HalfCheetah(model: model, frameSkip: skip)
-        case .ant: return try Ant(model: model, frameSkip: skip)
-        case .walker2d: return try Walker2d(model: model, frameSkip: skip)
-        case .hopper: return try Hopper(model: model, frameSkip: skip)
-        case .swimmer: return try Swimmer(model: model, frameSkip: skip)
-        case .pr2: return try PR2Reacher(model: model, frameSkip: skip)
-        }
+        try task.init(model: model, frameSkip: frameSkip ?? defaultFrameSkip)
     }
 
     /// Loads the model and makes one environment (optionally with another timestep and frame skip).

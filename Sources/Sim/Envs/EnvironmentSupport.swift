@@ -6,6 +6,16 @@ public protocol MuJoCoEnvironment: Environment {
     var simulation: Simulation { get }
 }
 
+/// One of the paper's tasks: its model file, the original code's frame skip, and a constructor over a loaded model.
+public protocol MuJoCoTask: MuJoCoEnvironment {
+    /// The MJCF file inside the model folder.
+    static var modelFile: String { get }
+    /// Physics steps per environment step in the original code.
+    static var frameSkip: Int { get }
+    /// An environment over `model` (checked for the task's sizes) stepping `frameSkip` physics steps at a time.
+    init(model: MuJoCoModel, frameSkip: Int) throws
+}
+
 extension MuJoCoEnvironment {
     /// Appends qpos and qvel of the simulation.
     public func appendState(qpos: inout [Double], qvel: inout [Double]) {

@@ -23,7 +23,7 @@ import Core
 ///
 /// Differences from Gymnasium's HalfCheetah-v5: dt 0.01 instead of 0.05 (frame skip 1, not 5), Gaussian instead
 /// of uniform qpos noise, control cost 0.1 (v5: 0.1 as well), reward clipped, horizon 200 instead of 1000.
-public final class HalfCheetah: MuJoCoEnvironment {
+public final class HalfCheetah: MuJoCoTask {
     public static let modelFile = "half_cheetah.xml"
     public static let frameSkip = 1
     static let controlCost = 0.1

@@ -22,7 +22,7 @@ import Core
 /// Differences from Gymnasium's Hopper-v5: same dt (0.008), velocities clipped to ±10 in the observation, control
 /// cost 1e-3 (as v5), healthy test on the observation rather than the full state, Gaussian reset noise,
 /// horizon 200 instead of 1000.
-public final class Hopper: MuJoCoEnvironment {
+public final class Hopper: MuJoCoTask {
     public static let modelFile = "hopper.xml"
     public static let frameSkip = 4
     static let controlCost = 0.001

@@ -25,7 +25,7 @@ import Core
 ///
 /// Gymnasium has no PR2 task; its Pusher-v5 uses a similar arm with meshes. Our model replaces the original's
 /// STL meshes with primitive geoms carrying the same inertias.
-public final class PR2Reacher: MuJoCoEnvironment {
+public final class PR2Reacher: MuJoCoTask {
     public static let modelFile = "pr2.xml"
     public static let frameSkip = 1
     static let controlCost = 0.005

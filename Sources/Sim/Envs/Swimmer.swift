@@ -20,7 +20,7 @@ import Core
 ///
 /// Differences from Gymnasium's Swimmer-v5: dt 0.01 instead of 0.04 (frame skip 1, not 4), Gaussian reset noise,
 /// horizon 200 instead of 1000.
-public final class Swimmer: MuJoCoEnvironment {
+public final class Swimmer: MuJoCoTask {
     public static let modelFile = "swimmer.xml"
     public static let frameSkip = 1
     static let controlCost = 1e-4

@@ -22,7 +22,7 @@ import Core
 ///
 /// Differences from Gymnasium's Walker2d-v5: dt 0.008 (v5: 0.008 as well), velocities clipped to ±10 in the
 /// observation, control cost 1e-3 (v5: 1e-3), alive bonus always 1, Gaussian reset noise, horizon 200.
-public final class Walker2d: MuJoCoEnvironment {
+public final class Walker2d: MuJoCoTask {
     public static let modelFile = "walker2d.xml"
     public static let frameSkip = 4
     static let controlCost = 0.001
