@@ -1,4 +1,7 @@
 import Core
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Learner
 import Testing
 import _TestSupport
@@ -37,6 +40,11 @@ import _TestSupport
         #expect(logs[0]["ModelTransitions"] == 72)
         #expect(logs[1]["ModelTransitions"] == 108)
         #expect(trainer.context.policy.parameters.allSatisfy { $0.isFinite })
+        // the mean e^ℓ of θ after the iteration's updates (the initial ℓ = 0 gives 1 before any update)
+        let stds = trainer.context.policy.logStd().map { exp($0) }
+        let expectedStd: Double? = algorithm == .mbMPC ? nil : stds.reduce(0, +) / Double(stds.count)
+        #expect(logs[1]["AveragePolicyStd"] == expectedStd)
+        if algorithm != .mbMPC { #expect(logs[0]["AveragePolicyStd"].map { $0 > 0 && $0 != 1 } == true) }
         switch algorithm {
         case .mbMPO:
             let mbmpo = try #require(trainer as? MBMPOTrainer)

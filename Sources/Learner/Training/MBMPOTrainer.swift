@@ -61,6 +61,7 @@ public final class MBMPOTrainer: Trainer {
             }
             timing.record(into: &log)
             log.record("Time-MAMLSteps", clock.lap())
+            context.recordPolicyStd(log: &log)
         }
     }
 

@@ -40,6 +40,7 @@ public final class METRPOTrainer: Trainer {
                 if step == config.meta.stepsPerIteration - 1 { log.record("DynTrajsLast-AverageReturn", imagined) }
             }
             timing.record(into: &log)
+            context.recordPolicyStd(log: &log)
         }
     }
 

@@ -1,4 +1,7 @@
 import Core
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Dispatch
 
 /// What every model-based trainer shares: the environments, the ensemble, the policy, the random streams, the
@@ -116,6 +119,13 @@ public final class TrainingContext {
         log.record("ModelValidationLoss",
                    fit.validationLosses.reduce(0, +) / Double(max(fit.validationLosses.count, 1)))
         log.record("ModelTransitions", Double(fit.samples))
+    }
+
+    /// Logs `AveragePolicyStd` (rllab's key): the mean action standard deviation e^ℓ of θ after this iteration's
+    /// policy updates, the exploration noise the next iteration starts from.
+    func recordPolicyStd(log: inout IterationLog) {
+        let stds = policy.logStd().map { exp($0) }
+        log.record("AveragePolicyStd", stds.reduce(0, +) / Double(max(stds.count, 1)))
     }
 
     /// Baseline, advantages and the policy-sample bundle of one task's paths.
