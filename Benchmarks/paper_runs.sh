@@ -1,19 +1,39 @@
 #!/usr/bin/env bash
-# The paper-setting learning runs, one after another, resumable: a finished run is skipped, a stopped one is
-# continued from its latest checkpoint (`mbmpo train --resume`), a missing one is started.
+# The paper-setting learning runs, resumable: a finished run is skipped, a stopped one is continued from its latest
+# checkpoint (`mbmpo train --resume`), a missing one is started.
 #
-#   Benchmarks/paper_runs.sh RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
+#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
 #
 # Without a list it runs the learning results BENCHMARKS.md reports on: half-cheetah and hopper with MB-MPO for
 # seeds 22, 33, 12 to 101 000 real steps (25 iterations), then the other tasks and the two baselines to
 # 53 000 (13 iterations), then hopper with the original repository's final timing (variant dt002).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
-# `mbmpo train --set`) and logs to that name plus .log. Ctrl-C stops the current run at a safe point (rerun the
-# script to continue). Tables: python3 Benchmarks/learning_table.py RUNS_DIR/...
+# `mbmpo train --set`) and logs to that name plus .log. --jobs N runs N of them at once, each with T worker threads
+# (default: the processor count divided by N, at least 1; without --jobs, the configuration's own). Results do not
+# depend on either. Ctrl-C stops the current runs at a safe point and starts no new one (rerun the script to
+# continue). Tables: python3 Benchmarks/learning_table.py RUNS_DIR/...
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MBMPO_BIN:-$root/.build/release/mbmpo}
-runs=${1:?usage: Benchmarks/paper_runs.sh RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]}
+usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
+jobs=1 threads=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jobs) jobs=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --threads) threads=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --) shift; break ;;
+    -*) echo "unknown option '$1'; $usage" >&2; exit 1 ;;
+    *) break ;;
+  esac
+done
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "--jobs needs a positive integer, got '$jobs'" >&2; exit 1; }
+[ -z "$threads" ] || [[ "$threads" =~ ^[1-9][0-9]*$ ]] \
+  || { echo "--threads needs a positive integer, got '$threads'" >&2; exit 1; }
+if [ -z "$threads" ] && [ "$jobs" -gt 1 ]; then
+  threads=$(( $(nproc) / jobs ))
+  [ "$threads" -ge 1 ] || threads=1
+fi
+runs=${1:?$usage}
 shift
 plan=("$@")
 if [ ${#plan[@]} -eq 0 ]; then
@@ -25,36 +45,82 @@ if [ ${#plan[@]} -eq 0 ]; then
 fi
 [ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
 mkdir -p "$runs" || exit 1
+thread_args=()
+[ -z "$threads" ] || thread_args=(--threads "$threads")
+
+# Checks every entry before anything starts.
 for entry in "${plan[@]}"; do
   IFS=: read -r env algo seed iterations variant settings <<<"$entry"
   if [ -z "$env" ] || [ -z "$algo" ] || [ -z "$seed" ] || [ -z "$iterations" ] \
      || { [ -n "$variant" ] && [ -z "$settings" ]; }; then
     echo "bad entry '$entry' (expected ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...])" >&2; exit 1
   fi
-  sets=()
+done
+
+# Runs (or resumes, or skips) one entry; returns train's exit status.
+run_entry() {
+  local env algo seed iterations variant settings pairs pair
+  IFS=: read -r env algo seed iterations variant settings <<<"$1"
+  local sets=()
   if [ -n "$settings" ]; then
     IFS=, read -r -a pairs <<<"$settings"
     for pair in "${pairs[@]}"; do sets+=(--set "$pair"); done
   fi
-  dir="$runs/$env${variant:+-$variant}-$algo-s$seed"
-  rows=0
+  local dir="$runs/$env${variant:+-$variant}-$algo-s$seed" rows=0 code
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
   if [ "$rows" -ge "$iterations" ]; then
     echo "$dir: $rows iterations done"
-    continue
+    return 0
   fi
   if [ -e "$dir/checkpoints/latest" ]; then
     echo "$dir: resuming after $rows iterations"
-    "$bin" train --resume "$dir" --iterations "$iterations" >>"$dir.log" 2>&1
+    "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" >>"$dir.log" 2>&1
   else
     echo "$dir: starting"
-    "$bin" train --env "$env" --algo "$algo" --seed "$seed" --iterations "$iterations" "${sets[@]}" --out "$dir" \
-      >>"$dir.log" 2>&1
+    "$bin" train --env "$env" --algo "$algo" --seed "$seed" --iterations "$iterations" "${sets[@]}" \
+      "${thread_args[@]}" --out "$dir" >>"$dir.log" 2>&1
   fi
   code=$?
-  if [ $code -ne 0 ]; then
-    echo "$dir: train exited with $code (see $dir.log)" >&2
-    exit $code
+  [ $code -eq 0 ] || echo "$dir: train exited with $code (see $dir.log)" >&2
+  return $code
+}
+
+if [ "$jobs" -eq 1 ]; then
+  for entry in "${plan[@]}"; do
+    run_entry "$entry" || exit $?
+  done
+  echo "all runs done"
+  exit 0
+fi
+
+# Several at once: a new run starts whenever one ends, until the plan is done, a run fails, or Ctrl-C (or TERM),
+# which is passed on once to every running train (each stops at its next safe point and exits with 130). Job
+# control gives each run its own process group, so the terminal's Ctrl-C reaches only this script.
+stopping=0 failed=0
+declare -A running=()
+set -m
+stop_all() {
+  stopping=1
+  local pid
+  for pid in "${!running[@]}"; do kill -INT -- "-$pid" 2>/dev/null; done
+}
+trap stop_all INT TERM
+reap_one() {
+  local pid= code
+  wait -n -p pid "${!running[@]}"; code=$?
+  [ -n "${pid:-}" ] || return 0  # interrupted by the trap: the run is still going
+  unset "running[$pid]"
+  if [ $code -eq 130 ]; then stopping=1
+  elif [ $code -ne 0 ]; then failed=$code; stopping=1
   fi
+}
+for entry in "${plan[@]}"; do
+  while [ ${#running[@]} -ge "$jobs" ]; do reap_one; done
+  [ $stopping -eq 0 ] || break
+  run_entry "$entry" &
+  running[$!]=1
 done
+while [ ${#running[@]} -gt 0 ]; do reap_one; done
+if [ $failed -ne 0 ]; then exit $failed; fi
+if [ $stopping -ne 0 ]; then echo "stopped; rerun to continue" >&2; exit 130; fi
 echo "all runs done"
