@@ -48,19 +48,22 @@ mkdir -p "$runs" || exit 1
 thread_args=()
 [ -z "$threads" ] || thread_args=(--threads "$threads")
 
-# Checks every entry before anything starts.
-for entry in "${plan[@]}"; do
-  IFS=: read -r env algo seed iterations variant settings <<<"$entry"
+# Splits entry $1 into env, algo, seed, iterations, variant, settings; fails (with a message) if it is malformed.
+parse_entry() {
+  IFS=: read -r env algo seed iterations variant settings <<<"$1"
   if [ -z "$env" ] || [ -z "$algo" ] || [ -z "$seed" ] || [ -z "$iterations" ] \
      || { [ -n "$variant" ] && [ -z "$settings" ]; }; then
-    echo "bad entry '$entry' (expected ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...])" >&2; exit 1
+    echo "bad entry '$1' (expected ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...])" >&2; return 1
   fi
-done
+}
+
+# Checks every entry before anything starts.
+for entry in "${plan[@]}"; do parse_entry "$entry" || exit 1; done
 
 # Runs (or resumes, or skips) one entry; returns train's exit status.
 run_entry() {
   local env algo seed iterations variant settings pairs pair
-  IFS=: read -r env algo seed iterations variant settings <<<"$1"
+  parse_entry "$1" || return 1
   local sets=()
   if [ -n "$settings" ]; then
     IFS=, read -r -a pairs <<<"$settings"
