@@ -26,10 +26,13 @@ let package = Package(
         .systemLibrary(name: "CGLFW", path: "Sources/CGLFW"),
         .systemLibrary(name: "CEGL", path: "Sources/CEGL"),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
+        // element-wise kernels in C: packed square roots need -fno-math-errno; no fused multiply-adds, so results
+        // equal the Swift expressions bit for bit; -O2 in every configuration, so debug tests stay fast
+        .target(name: "_NumericKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
         // Swift modules
         .target(name: "Core", swiftSettings: fast),
         .target(name: "Sim", dependencies: ["Core", "CMuJoCo"], swiftSettings: fast),
-        .target(name: "Learner", dependencies: ["Core", "COpenBLAS"], swiftSettings: fast),
+        .target(name: "Learner", dependencies: ["Core", "COpenBLAS", "_NumericKernels"], swiftSettings: fast),
         // the viewer and headless renderer: the App's only code that calls mjv_/mjr_, GLFW and EGL; a library
         // inside Sources/App so that tests can import it
         .target(name: "Viewer", dependencies: ["Core", "Sim", "CMuJoCo", "CGLFW", "CEGL"], path: "Sources/App/Viewer",

@@ -28,23 +28,44 @@ struct AdamTests {
 
 @Suite("Adam, vector path")
 struct AdamVectorPathTests {
-    @Test("19 parameters (two 8-lane blocks and a tail) equal a scalar reference bit for bit over 3 steps")
-    func vectorPathMatchesScalarReference() {
-        var adam = Adam<Float>(parameterCount: 19, learningRate: 0.01)
-        var theta: [Float] = (0..<19).map { Float($0) * 0.1 - 0.9 }
-        var reference = theta, m = [Float](repeating: 0, count: 19), v = m
-        for step in 1...3 {
-            let g: [Float] = (0..<19).map { Float(($0 * 7 + step * 3) % 11) * 0.05 - 0.25 }
+    /// Runs `steps` updates of Adam<S> on `count` parameters and the same updates written out element by element in
+    /// Swift; returns (optimizer θ, m, v) and (reference θ, m, v).
+    static func run<S: GEMMScalar>(_: S.Type, count: Int, steps: Int, poison: Int? = nil)
+        -> (adam: [[S]], reference: [[S]]) {
+        var adam = Adam<S>(parameterCount: count, learningRate: 0.01)
+        var theta: [S] = (0..<count).map { S($0 % 19) * S(0.1) - S(0.9) }
+        var reference = theta, m = [S](repeating: 0, count: count), v = m
+        for step in 1...steps {
+            var g: [S] = (0..<count).map { S(($0 * 7 + step * 3) % 11) * S(0.05) - S(0.25) }
+            if let poison, step == steps { g[poison] = .nan }
             adam.update(parameters: &theta, gradient: g)
             let t = Double(step)
-            let lr = Float(0.01 * (1 - _powForTests(0.999, t)).squareRoot() / (1 - _powForTests(0.9, t)))
-            for i in 0..<19 {
-                m[i] = Float(0.9) * m[i] + (1 - Float(0.9)) * g[i]
-                v[i] = Float(0.999) * v[i] + (1 - Float(0.999)) * g[i] * g[i]
-                reference[i] -= lr * m[i] / (v[i].squareRoot() + Float(1e-8))
+            let lr = S(0.01 * (1 - _powForTests(0.999, t)).squareRoot() / (1 - _powForTests(0.9, t)))
+            for i in 0..<count {
+                m[i] = S(0.9) * m[i] + (1 - S(0.9)) * g[i]
+                v[i] = S(0.999) * v[i] + (1 - S(0.999)) * g[i] * g[i]
+                reference[i] -= lr * m[i] / (v[i].squareRoot() + S(1e-8))
             }
         }
-        #expect(theta == reference)
-        #expect(adam.firstMoment == m && adam.secondMoment == v)
+        return ([theta, adam.firstMoment, adam.secondMoment], [reference, m, v])
+    }
+
+    @Test("vectorized steps equal a scalar reference bit for bit (Float and Double, block sizes and tails)",
+          arguments: [1, 7, 19, 64, 1003])
+    func vectorPathMatchesScalarReference(count: Int) {
+        let single = Self.run(Float.self, count: count, steps: 3)
+        #expect(single.adam == single.reference)
+        let double = Self.run(Double.self, count: count, steps: 3)
+        #expect(double.adam == double.reference)
+    }
+
+    @Test("a NaN gradient poisons exactly its own parameter and moments")
+    func nanStaysLocal() {
+        let result = Self.run(Float.self, count: 40, steps: 2, poison: 13)
+        for (values, reference) in zip(result.adam, result.reference) {
+            #expect(values[13].isNaN)
+            #expect(values.indices.filter { values[$0].isNaN } == [13])
+            #expect(zip(values, reference).enumerated().allSatisfy { $0.offset == 13 || $0.element.0 == $0.element.1 })
+        }
     }
 }

@@ -46,35 +46,13 @@ public struct Adam<Scalar: GEMMScalar>: Equatable, Sendable {
         step += 1
         let t = Double(step)
         let correctedRate = learningRate * (1 - _pow(beta2, t)).squareRoot() / (1 - _pow(beta1, t))
-        let lr = Scalar(correctedRate), eps = Scalar(epsilon)
-        let b1 = Scalar(beta1), b2 = Scalar(beta2), c1 = 1 - Scalar(beta1), c2 = 1 - Scalar(beta2)
         let count = firstMoment.count
         firstMoment.withUnsafeMutableBufferPointer { mb in
             secondMoment.withUnsafeMutableBufferPointer { vb in
                 guard let m = mb.baseAddress, let v = vb.baseAddress else { return }
-                // 8 lanes at a time: the scalar square root compiles to a guarded libm call that blocks vectorization
-                let lanes = 8, blocks = count / lanes, stride = MemoryLayout<SIMD8<Scalar>>.stride
-                let (rm, rv) = (UnsafeMutableRawPointer(m), UnsafeMutableRawPointer(v))
-                let (rp, rg) = (UnsafeMutableRawPointer(parameters), UnsafeRawPointer(gradient))
-                for b in 0..<blocks {
-                    let offset = b * stride
-                    let g = rg.loadUnaligned(fromByteOffset: offset, as: SIMD8<Scalar>.self)
-                    let mi = b1 * rm.loadUnaligned(fromByteOffset: offset, as: SIMD8<Scalar>.self) + c1 * g
-                    let vi = b2 * rv.loadUnaligned(fromByteOffset: offset, as: SIMD8<Scalar>.self) + c2 * g * g
-                    let p = rp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Scalar>.self)
-                    rm.storeBytes(of: mi, toByteOffset: offset, as: SIMD8<Scalar>.self)
-                    rv.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Scalar>.self)
-                    rp.storeBytes(of: p - lr * mi / (vi.squareRoot() + eps), toByteOffset: offset,
-                                  as: SIMD8<Scalar>.self)
-                }
-                for i in (blocks * lanes)..<count {
-                    let g = gradient[i]
-                    let mi = b1 * m[i] + c1 * g
-                    let vi = b2 * v[i] + c2 * g * g
-                    m[i] = mi
-                    v[i] = vi
-                    parameters[i] -= lr * mi / (vi.squareRoot() + eps)
-                }
+                Scalar.adamStep(parameters: parameters, firstMoment: m, secondMoment: v, gradient: gradient,
+                                count: count, rate: Scalar(correctedRate), b1: Scalar(beta1), c1: 1 - Scalar(beta1),
+                                b2: Scalar(beta2), c2: 1 - Scalar(beta2), epsilon: Scalar(epsilon))
             }
         }
     }

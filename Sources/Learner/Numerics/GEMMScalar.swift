@@ -1,3 +1,5 @@
+import _NumericKernels
+
 /// A floating-point type whose matrix products go through BLAS (`Float` → sgemm, `Double` → dgemm).
 ///
 /// The numeric kernels are generic over this protocol so that production code runs in `Float` while gradient checks
@@ -11,6 +13,12 @@ public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
 
     /// tanh(x).
     static func hyperbolicTangent(_ x: Self) -> Self
+
+    /// One Adam step over `count` values: m ← b1·m + c1·g, v ← b2·v + (c2·g)·g, θ ← θ − (lr·m)/(√v + eps), element by
+    /// element in that order of operations (vectorized, bit-identical to the scalar expressions).
+    static func adamStep(parameters: UnsafeMutablePointer<Self>, firstMoment: UnsafeMutablePointer<Self>,
+                         secondMoment: UnsafeMutablePointer<Self>, gradient: UnsafePointer<Self>, count: Int,
+                         rate lr: Self, b1: Self, c1: Self, b2: Self, c2: Self, epsilon eps: Self)
 }
 
 extension Float: GEMMScalar {
@@ -27,6 +35,13 @@ extension Float: GEMMScalar {
     /// tanh(x) in single precision.
     @inlinable
     public static func hyperbolicTangent(_ x: Float) -> Float { _tanhf(x) }
+
+    /// See ``GEMMScalar/adamStep(parameters:firstMoment:secondMoment:gradient:count:rate:b1:c1:b2:c2:epsilon:)``.
+    public static func adamStep(parameters: UnsafeMutablePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
+                                secondMoment: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>, count: Int,
+                                rate lr: Float, b1: Float, c1: Float, b2: Float, c2: Float, epsilon eps: Float) {
+        nk_adam_step_f32(parameters, firstMoment, secondMoment, gradient, count, lr, b1, c1, b2, c2, eps)
+    }
 }
 
 extension Double: GEMMScalar {
@@ -43,4 +58,13 @@ extension Double: GEMMScalar {
     /// tanh(x) in double precision.
     @inlinable
     public static func hyperbolicTangent(_ x: Double) -> Double { _tanh(x) }
+
+    /// See ``GEMMScalar/adamStep(parameters:firstMoment:secondMoment:gradient:count:rate:b1:c1:b2:c2:epsilon:)``.
+    public static func adamStep(parameters: UnsafeMutablePointer<Double>,
+                                firstMoment: UnsafeMutablePointer<Double>,
+                                secondMoment: UnsafeMutablePointer<Double>, gradient: UnsafePointer<Double>,
+                                count: Int, rate lr: Double, b1: Double, c1: Double, b2: Double, c2: Double,
+                                epsilon eps: Double) {
+        nk_adam_step_f64(parameters, firstMoment, secondMoment, gradient, count, lr, b1, c1, b2, c2, eps)
+    }
 }
