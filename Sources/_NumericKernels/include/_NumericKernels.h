@@ -1,10 +1,11 @@
 /* Element-wise kernels of the learner that Swift cannot compile to vector code on Linux.
  *
  * Swift's square root lowers to libm's sqrtf/sqrt behind a sign test (C's errno rules), one lane at a time, so an
- * Adam step over the ensemble's 5 × 283 000 parameters ran as scalar code and took a fifth of a model fit. Built
- * with -fno-math-errno the same loop becomes packed square roots (sqrtps/sqrtpd, correctly rounded like the scalar
- * instruction), and with -ffp-contract=off no multiply-add is fused, so every value is bit-identical to the
- * Swift expressions it replaces. Outputs first, explicit sizes, no allocation. */
+ * Adam step over the ensemble's 5 × 283 000 parameters ran as scalar code (16 % of a profile of a late training
+ * iteration; BENCHMARKS.md, "Where the time outside sgemm goes"). Built with -fno-math-errno the same loop becomes
+ * packed square roots (sqrtps/sqrtpd, correctly rounded like the scalar instruction), and with -ffp-contract=off no
+ * multiply-add is fused, so every value is bit-identical to the Swift expressions it replaces. Outputs first,
+ * explicit sizes, no allocation. */
 #ifndef MBMPO_NUMERIC_KERNELS_H
 #define MBMPO_NUMERIC_KERNELS_H
 
