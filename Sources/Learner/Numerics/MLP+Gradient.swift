@@ -31,9 +31,11 @@ extension MLP {
                                weights: weights.weights(l), inputGradient: l == 0 ? nil : downstream,
                                weightGradient: grad + layer.weights, biasGradient: grad + layer.bias)
                 if let gain = layer.gain {
-                    WeightNormalization.backward(direction: p + layer.weights, gain: p + gain, norms: weights.norms(l),
-                                                 inputSize: layer.inputSize, outputSize: layer.outputSize,
-                                                 gradient: grad + layer.weights, gainGradient: grad + gain)
+                    // dz of this layer (`upstream`) has been consumed by Dense.backward: its buffer is free scratch
+                    WeightNormalization.backward(direction: p + layer.weights, norms: weights.norms(l),
+                                                 scales: weights.scales(l), inputSize: layer.inputSize,
+                                                 outputSize: layer.outputSize, gradient: grad + layer.weights,
+                                                 gainGradient: grad + gain, scratch: upstream)
                 }
                 swap(&upstream, &downstream)
             }

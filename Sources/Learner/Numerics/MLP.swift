@@ -77,7 +77,8 @@ public struct MLP<Scalar: GEMMScalar>: Equatable, Sendable {
                 if let gain = layer.gain {
                     WeightNormalization.effectiveWeights(direction: p + layer.weights, gain: p + gain,
                                                          inputSize: layer.inputSize, outputSize: layer.outputSize,
-                                                         norms: weights.norms(l), weights: w)
+                                                         norms: weights.norms(l), scales: weights.scales(l),
+                                                         weights: w)
                 } else {
                     w.update(from: p + layer.weights, count: n)
                 }

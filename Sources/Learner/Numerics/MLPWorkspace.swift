@@ -1,18 +1,19 @@
 /// Effective weights of an ``MLP``: per layer W (in × out), b (out) and, with weight normalization, the column
-/// norms ‖V[:, j]‖₂ (out). Allocated once; refreshed by ``MLP/computeWeights(into:)`` after every parameter change.
+/// norms ‖V[:, j]‖₂ and scales g_j / ‖V[:, j]‖₂ (out each). Allocated once; refreshed by
+/// ``MLP/computeWeights(into:)`` after every parameter change.
 public final class MLPWeights<Scalar: GEMMScalar>: @unchecked Sendable {
     // @unchecked: the buffer is written only by computeWeights, never concurrently with forward passes that read it.
     /// Widths [input, hidden…, output] this buffer is sized for.
     public let layerSizes: [Int]
     private let storage: UnsafeMutablePointer<Scalar>
     private let count: Int
-    private let weightOffsets: [Int], biasOffsets: [Int], normOffsets: [Int]
+    private let weightOffsets: [Int], biasOffsets: [Int], normOffsets: [Int], scaleOffsets: [Int]
 
     /// Buffers for a network with widths `layerSizes`.
     public init(layerSizes: [Int]) {
         self.layerSizes = layerSizes
         var offset = 0
-        var w: [Int] = [], b: [Int] = [], n: [Int] = []
+        var w: [Int] = [], b: [Int] = [], n: [Int] = [], s: [Int] = []
         for l in 0..<(layerSizes.count - 1) {
             w.append(offset)
             offset += layerSizes[l] * layerSizes[l + 1]
@@ -20,8 +21,10 @@ public final class MLPWeights<Scalar: GEMMScalar>: @unchecked Sendable {
             offset += layerSizes[l + 1]
             n.append(offset)
             offset += layerSizes[l + 1]
+            s.append(offset)
+            offset += layerSizes[l + 1]
         }
-        (weightOffsets, biasOffsets, normOffsets, count) = (w, b, n, offset)
+        (weightOffsets, biasOffsets, normOffsets, scaleOffsets, count) = (w, b, n, s, offset)
         storage = .allocate(capacity: offset)
         storage.initialize(repeating: 0, count: offset)
     }
@@ -34,6 +37,8 @@ public final class MLPWeights<Scalar: GEMMScalar>: @unchecked Sendable {
     @inline(__always) public func bias(_ l: Int) -> UnsafeMutablePointer<Scalar> { storage + biasOffsets[l] }
     /// Column norms ‖V[:, j]‖₂ of layer `l`, (out); meaningful only with weight normalization.
     @inline(__always) public func norms(_ l: Int) -> UnsafeMutablePointer<Scalar> { storage + normOffsets[l] }
+    /// Column scales g_j / ‖V[:, j]‖₂ of layer `l`, (out); meaningful only with weight normalization.
+    @inline(__always) public func scales(_ l: Int) -> UnsafeMutablePointer<Scalar> { storage + scaleOffsets[l] }
 }
 
 /// Scratch memory for forward and backward passes of up to `capacity` rows through an ``MLP``.
@@ -69,7 +74,7 @@ public final class MLPWorkspace<Scalar: GEMMScalar>: @unchecked Sendable {
         activationOffsets = offsets
         activationStorage = .allocate(capacity: max(total, 1))
         activationStorage.initialize(repeating: 0, count: max(total, 1))
-        let scratch = training ? capacity * (layerSizes.max() ?? 1) : 1
+        let scratch = training ? max(capacity, 1) * (layerSizes.max() ?? 1) : 1
         scratchA = .allocate(capacity: scratch)
         scratchA.initialize(repeating: 0, count: scratch)
         scratchB = .allocate(capacity: scratch)
