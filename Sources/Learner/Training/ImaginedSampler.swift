@@ -22,6 +22,15 @@ public struct TaskPaths: Sendable {
     /// Number of steps.
     public var count: Int { rewards.count }
 
+    /// Reserves room for `steps` steps in the per-step arrays.
+    public mutating func reserveCapacity(steps: Int, observationSize: Int, actionSize: Int) {
+        observations.reserveCapacity(steps * observationSize)
+        actions.reserveCapacity(steps * actionSize)
+        means.reserveCapacity(steps * actionSize)
+        logStds.reserveCapacity(steps * actionSize)
+        rewards.reserveCapacity(steps)
+    }
+
     /// Undiscounted return of each path.
     public var returns: [Double] {
         var start = 0
@@ -60,7 +69,9 @@ public final class ImaginedSampler {
     // (rows × …) step buffers
     var observations: [Double], next: [Double], actions: [Double], means: [Double], logStds: [Double]
     var rewards: [Double], dones: [Bool], stepCounts: [Int]
-    var running: [TaskPaths]
+    // running paths, flat: step t of row r at slot r·horizon + t (× the field's width)
+    var pathObservations: [Double], pathActions: [Double], pathMeans: [Double], pathLogStds: [Double]
+    var pathRewards: [Double]
 
     /// - Parameters: rows must be divisible by `tasks` (and, for block propagation, by the ensemble size).
     public init(ensemble: DynamicsEnsemble, environment: any Environment, rows: Int, tasks: Int, horizon: Int,
@@ -83,7 +94,11 @@ public final class ImaginedSampler {
         rewards = [Double](repeating: 0, count: rows)
         dones = [Bool](repeating: false, count: rows)
         stepCounts = [Int](repeating: 0, count: rows)
-        running = [TaskPaths](repeating: TaskPaths(), count: rows)
+        pathObservations = [Double](repeating: 0, count: rows * horizon * obsSize)
+        pathActions = [Double](repeating: 0, count: rows * horizon * actSize)
+        pathMeans = pathActions
+        pathLogStds = pathActions
+        pathRewards = [Double](repeating: 0, count: rows * horizon)
     }
 
     /// The task that row `row` belongs to.
@@ -93,6 +108,10 @@ public final class ImaginedSampler {
     public func sample(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths] {
         for r in 0..<rows { restart(row: r, using: &rng) }
         var completed = [TaskPaths](repeating: TaskPaths(), count: tasks)
+        let expectedSteps = targetSteps / tasks + rows / tasks * horizon
+        for i in 0..<tasks {
+            completed[i].reserveCapacity(steps: expectedSteps, observationSize: obsSize, actionSize: actSize)
+        }
         var completedSteps = 0
         while completedSteps < targetSteps {
             act(policy: policy, using: &rng)
@@ -103,7 +122,7 @@ public final class ImaginedSampler {
                 stepCounts[r] += 1
                 if dones[r] || stepCounts[r] >= horizon {
                     completedSteps += stepCounts[r]
-                    append(running[r], to: &completed[task(ofRow: r)], length: stepCounts[r])
+                    finishPath(row: r, into: &completed[task(ofRow: r)])
                     restart(row: r, using: &rng)
                 } else {
                     for j in 0..<obsSize { observations[r * obsSize + j] = next[r * obsSize + j] }
@@ -153,48 +172,51 @@ public final class ImaginedSampler {
         }
     }
 
-    /// Appends every row's current step to its running path.
+    /// Writes every row's current step into its running path.
     private func recordSteps() {
-        let (dO, dA) = (obsSize, actSize)
-        func row(_ values: UnsafeBufferPointer<Double>, _ r: Int, _ width: Int) -> UnsafeBufferPointer<Double> {
-            UnsafeBufferPointer(rebasing: values[(r * width)..<((r + 1) * width)])
-        }
-        observations.withUnsafeBufferPointer { o in
-            actions.withUnsafeBufferPointer { a in
-                means.withUnsafeBufferPointer { m in
-                    logStds.withUnsafeBufferPointer { l in
-                        for r in 0..<rows {
-                            running[r].observations.append(contentsOf: row(o, r, dO))
-                            running[r].actions.append(contentsOf: row(a, r, dA))
-                            running[r].means.append(contentsOf: row(m, r, dA))
-                            running[r].logStds.append(contentsOf: row(l, r, dA))
-                            running[r].rewards.append(rewards[r])
-                        }
+        record(observations, width: obsSize, into: &pathObservations)
+        record(actions, width: actSize, into: &pathActions)
+        record(means, width: actSize, into: &pathMeans)
+        record(logStds, width: actSize, into: &pathLogStds)
+        record(rewards, width: 1, into: &pathRewards)
+    }
+
+    /// Copies each row's `width` values of `source` (rows × width) to its running path's current step in `path`.
+    private func record(_ source: [Double], width: Int, into path: inout [Double]) {
+        let horizon = horizon
+        source.withUnsafeBufferPointer { s in
+            stepCounts.withUnsafeBufferPointer { steps in
+                path.withUnsafeMutableBufferPointer { p in
+                    for r in 0..<rows {
+                        let at = (r * horizon + steps[r]) * width
+                        for j in 0..<width { p[at + j] = s[r * width + j] }
                     }
                 }
             }
         }
     }
 
-    private func append(_ path: TaskPaths, to task: inout TaskPaths, length: Int) {
-        task.observations.append(contentsOf: path.observations)
-        task.actions.append(contentsOf: path.actions)
-        task.means.append(contentsOf: path.means)
-        task.logStds.append(contentsOf: path.logStds)
-        task.rewards.append(contentsOf: path.rewards)
+    /// Appends row r's running path (its `stepCounts[r]` steps) to `task`.
+    private func finishPath(row r: Int, into task: inout TaskPaths) {
+        let (start, length) = (r * horizon, stepCounts[r])
+        func take(_ path: [Double], width: Int, into target: inout [Double]) {
+            path.withUnsafeBufferPointer { p in
+                let steps = (start * width)..<((start + length) * width)
+                target.append(contentsOf: UnsafeBufferPointer(rebasing: p[steps]))
+            }
+        }
+        take(pathObservations, width: obsSize, into: &task.observations)
+        take(pathActions, width: actSize, into: &task.actions)
+        take(pathMeans, width: actSize, into: &task.means)
+        take(pathLogStds, width: actSize, into: &task.logStds)
+        take(pathRewards, width: 1, into: &task.rewards)
         task.lengths.append(length)
     }
 
-    /// Starts row r from a fresh reset of the real environment, keeping its path buffers' capacity.
+    /// Starts row r from a fresh reset of the real environment; its running path starts again at its first slot.
     private func restart(row r: Int, using rng: inout SplitMix64) {
         let start = environment.reset(using: &rng)
         for j in 0..<obsSize { observations[r * obsSize + j] = start[j] }
         stepCounts[r] = 0
-        running[r].observations.removeAll(keepingCapacity: true)
-        running[r].actions.removeAll(keepingCapacity: true)
-        running[r].means.removeAll(keepingCapacity: true)
-        running[r].logStds.removeAll(keepingCapacity: true)
-        running[r].rewards.removeAll(keepingCapacity: true)
-        running[r].lengths.removeAll(keepingCapacity: true)
     }
 }
