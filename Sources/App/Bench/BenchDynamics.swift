@@ -25,19 +25,30 @@ struct BenchDynamics: ParsableCommand {
     @Option(name: .long, help: "Timings per measurement; the fastest is reported.")
     var repeats: Int = 3
 
+    @Option(name: .long, parsing: .upToNextOption,
+            help: "Matrix precisions to measure, side by side (float32, bfloat16; default: both where supported).")
+    var precision: [MatrixPrecision] = MatrixPrecision.allCases.filter(\.isSupported)
+
     func validate() throws {
         guard threads.allSatisfy({ $0 >= 1 }), rows >= 5, rows % 5 == 0, steps >= 1, samples >= 10, epochs >= 1 else {
             throw ValidationError("threads ≥ 1, rows a positive multiple of 5, steps, samples ≥ 10 and epochs ≥ 1")
+        }
+        if let missing = precision.first(where: { !$0.isSupported }) {
+            throw ValidationError("--precision \(missing.rawValue) needs a CPU with AVX512-BF16; this one has none")
         }
     }
 
     func run() throws {
         print("OpenBLAS kernels: \(BLAS.coreName) (choose with OPENBLAS_CORETYPE, e.g. SkylakeX)")
         print("dynamics ensemble: 5 members × (512, 512) ReLU, weight-normalized, obs 17, act 6, batch 500")
+        print("ceilings: the float32 sgemm calls of the same work; bfloat16 runs its large products past them")
         for t in threads {
-            let report = DynamicsBenchmark.run(threads: t, rows: rows, steps: steps, trainingSamples: samples,
-                                               epochs: epochs, repeats: repeats)
-            print(report)
+            for p in precision {
+                let report = DynamicsBenchmark.run(threads: t, config: DynamicsConfig(productPrecision: p), rows: rows,
+                                                   steps: steps, trainingSamples: samples, epochs: epochs,
+                                                   repeats: repeats)
+                print("\(p.rawValue), \(report)")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Learner
 
 extension ProductPrecision: ExpressibleByArgument {}
+extension MatrixPrecision: ExpressibleByArgument {}
 
 /// `mbmpo bench meta`: times the inner step and the second-order TRPO meta-step at the paper's sizes.
 struct BenchMeta: ParsableCommand {

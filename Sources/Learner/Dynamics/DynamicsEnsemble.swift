@@ -67,9 +67,10 @@ public final class DynamicsEnsemble {
                                               delta: FeatureNormalization(size: observationSize))
         let sizes = [observationSize + actionSize] + config.hiddenSizes + [observationSize]
         members = (0..<config.members).map { _ in
-            EnsembleMember(network: MLP(layerSizes: sizes, activation: .relu,
-                                        weightNormalization: config.weightNormalization, using: &rng),
-                           learningRate: config.learningRate)
+            var network = MLP<Float>(layerSizes: sizes, activation: .relu,
+                                     weightNormalization: config.weightNormalization, using: &rng)
+            network.productPrecision = config.productPrecision
+            return EnsembleMember(network: network, learningRate: config.learningRate)
         }
         self.rng = SplitMix64(seed: rng.next())
         scales = NormalizationBuffers(observationSize: observationSize, actionSize: actionSize)

@@ -3,38 +3,41 @@
 /// Outputs first in meaning, explicit sizes, no allocation: the caller owns every buffer.
 public enum Dense {
     /// y = x·W + b.
-    /// - Parameters: x: (rows × inputSize), W: (inputSize × outputSize), b: (outputSize), y: (rows × outputSize).
+    /// - Parameters: x: (rows × inputSize), W: (inputSize × outputSize), b: (outputSize), y: (rows × outputSize);
+    ///   `precision` of the product (see ``MatrixPrecision``).
     public static func forward<S: GEMMScalar>(input x: UnsafePointer<S>, rows: Int, inputSize: Int, outputSize: Int,
                                               weights w: UnsafePointer<S>, bias b: UnsafePointer<S>,
-                                              output y: UnsafeMutablePointer<S>) {
+                                              output y: UnsafeMutablePointer<S>,
+                                              precision: MatrixPrecision = .float32) {
         // broadcast the bias into every row, then accumulate the product on top (beta = 1)
         for r in 0..<rows {
             (y + r * outputSize).update(from: b, count: outputSize)
         }
         guard rows > 0, inputSize > 0 else { return }
-        S.gemm(transposeA: false, transposeB: false, m: rows, n: outputSize, k: inputSize,
+        S.gemm(precision: precision, transposeA: false, transposeB: false, m: rows, n: outputSize, k: inputSize,
                alpha: 1, a: x, lda: inputSize, b: w, ldb: outputSize, beta: 1, c: y, ldc: outputSize)
     }
 
     /// Backward pass of y = x·W + b: dW = xᵀ·dy, db = Σ_rows dy, and dx = dy·Wᵀ when `inputGradient` is given.
     ///
     /// Shapes: x, dx (rows × inputSize); dy (rows × outputSize); W, dW (inputSize × outputSize); db (outputSize).
-    /// dW and db are overwritten, not accumulated.
+    /// dW and db are overwritten, not accumulated; `precision` of the two products (see ``MatrixPrecision``).
     public static func backward<S: GEMMScalar>(input x: UnsafePointer<S>, outputGradient dy: UnsafePointer<S>,
                                                rows: Int, inputSize: Int, outputSize: Int,
                                                weights w: UnsafePointer<S>,
                                                inputGradient dx: UnsafeMutablePointer<S>?,
                                                weightGradient dw: UnsafeMutablePointer<S>,
-                                               biasGradient db: UnsafeMutablePointer<S>) {
+                                               biasGradient db: UnsafeMutablePointer<S>,
+                                               precision: MatrixPrecision = .float32) {
         columnSums(dy, rows: rows, columns: outputSize, into: db)
         guard rows > 0 else {
             dw.update(repeating: 0, count: inputSize * outputSize)
             return
         }
-        S.gemm(transposeA: true, transposeB: false, m: inputSize, n: outputSize, k: rows,
+        S.gemm(precision: precision, transposeA: true, transposeB: false, m: inputSize, n: outputSize, k: rows,
                alpha: 1, a: x, lda: inputSize, b: dy, ldb: outputSize, beta: 0, c: dw, ldc: outputSize)
         if let dx {
-            S.gemm(transposeA: false, transposeB: true, m: rows, n: inputSize, k: outputSize,
+            S.gemm(precision: precision, transposeA: false, transposeB: true, m: rows, n: inputSize, k: outputSize,
                    alpha: 1, a: dy, lda: outputSize, b: w, ldb: outputSize, beta: 0, c: dx, ldc: inputSize)
         }
     }

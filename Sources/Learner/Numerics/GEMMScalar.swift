@@ -11,6 +11,13 @@ public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
                      b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
+    /// The same product at `precision` (see ``MatrixPrecision``): `Float` runs large products in bfloat16 when asked,
+    /// `Double` (gradient checks) always in double precision.
+    static func gemm(precision: MatrixPrecision, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                     alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                     b: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
     /// tanh(x).
     static func hyperbolicTangent(_ x: Self) -> Self
 
@@ -32,6 +39,20 @@ extension Float: GEMMScalar {
                    a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
 
+    /// sgemm, or for large products at ``MatrixPrecision/bfloat16`` the bfloat16 kernel (float32 sums).
+    @inlinable
+    public static func gemm(precision: MatrixPrecision, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if precision.reducesProduct(m: m, n: n, k: k) {
+            nk_sgemm_bf16(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        } else {
+            BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
     /// tanh(x) in single precision.
     @inlinable
     public static func hyperbolicTangent(_ x: Float) -> Float { _tanhf(x) }
@@ -48,6 +69,16 @@ extension Double: GEMMScalar {
     /// dgemm, see ``GEMMScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
     @inlinable
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                            b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        BLAS.dgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// dgemm whatever `precision` says: the double-precision instantiations are references.
+    @inlinable
+    public static func gemm(precision: MatrixPrecision, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             alpha: Double, a: UnsafePointer<Double>, lda: Int,
                             b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {

@@ -29,7 +29,8 @@ extension MLP {
                 Dense.backward(input: input, outputGradient: upstream, rows: rows,
                                inputSize: layer.inputSize, outputSize: layer.outputSize,
                                weights: weights.weights(l), inputGradient: l == 0 ? nil : downstream,
-                               weightGradient: grad + layer.weights, biasGradient: grad + layer.bias)
+                               weightGradient: grad + layer.weights, biasGradient: grad + layer.bias,
+                               precision: productPrecision)
                 if let gain = layer.gain {
                     // dz of this layer (`upstream`) has been consumed by Dense.backward: its buffer is free scratch
                     WeightNormalization.backward(direction: p + layer.weights, norms: weights.norms(l),
