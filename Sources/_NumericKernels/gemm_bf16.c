@@ -28,8 +28,7 @@ int nk_bf16_supported(void) {
 
 /* Per-thread packing buffers, grown on demand and kept: no allocation once they are large enough. */
 static _Thread_local uint16_t *nk_packed_a, *nk_packed_b;
-static _Thread_local uint16_t *nk_transposed_b;
-static _Thread_local size_t nk_packed_a_capacity, nk_packed_b_capacity, nk_transposed_b_capacity;
+static _Thread_local size_t nk_packed_a_capacity, nk_packed_b_capacity;
 
 static uint16_t *nk_reserve(uint16_t **buffer, size_t *capacity, size_t count) {
     if (count > *capacity) {
@@ -56,6 +55,30 @@ NK_BF16 static void nk_pack_rows(size_t m, size_t k, size_t kp, const float *a, 
     }
 }
 
+/* Transposes a 16 × 16 matrix of 32-bit words held as 16 row vectors. */
+NK_BF16 static inline void nk_transpose16(__m512i r[16]) {
+    __m512i t[16], u[16];
+    for (int i = 0; i < 8; i++) { /* per 128-bit lane: (r0[0] r1[0] r0[1] r1[1]), (r0[2] r1[2] r0[3] r1[3]) */
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    for (int i = 0; i < 4; i++) { /* u[4i + c], lane L: rows 4i … 4i + 3 of column 4L + c */
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    for (int c = 0; c < 4; c++) { /* row 4L + c of the result: lane L of u[c], u[4 + c], u[8 + c], u[12 + c] */
+        const __m512i even0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x88), odd0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xDD);
+        const __m512i even1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0x88);
+        const __m512i odd1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0xDD);
+        r[c] = _mm512_shuffle_i32x4(even0, even1, 0x88);
+        r[8 + c] = _mm512_shuffle_i32x4(even0, even1, 0xDD);
+        r[4 + c] = _mm512_shuffle_i32x4(odd0, odd1, 0x88);
+        r[12 + c] = _mm512_shuffle_i32x4(odd0, odd1, 0xDD);
+    }
+}
+
 /* op(B) (k × n) as pairs along k: packed[(p/2)·np·2 + j·2 + p%2] = op(B)[p, j], np = n rounded up to 32, pads zero. */
 NK_BF16 static void nk_pack_b(int transpose, size_t k, size_t n, size_t np, const float *b, size_t ldb,
                               uint16_t *packed) {
@@ -78,21 +101,28 @@ NK_BF16 static void nk_pack_b(int transpose, size_t k, size_t n, size_t np, cons
             }
         }
     } else {
-        /* element (p, j) is b[j·ldb + p]: row j of B holds column j's pairs contiguously; convert the rows, then
-         * transpose the (n × pairs) matrix of 32-bit pairs in 16 × 16 tiles */
-        uint32_t *rows = (uint32_t *)nk_reserve(&nk_transposed_b, &nk_transposed_b_capacity, n * 2 * pairs + 1);
-        nk_pack_rows(n, k, 2 * pairs, b, ldb, (uint16_t *)rows);
+        /* element (p, j) is b[j·ldb + p]: row j of B holds column j's pairs contiguously. Tiles of 16 columns ×
+         * 16 pairs: each row converts to one vector of 16 pairs, the tile transposes in registers. */
         uint32_t *words = (uint32_t *)packed;
         for (size_t q0 = 0; q0 < pairs; q0 += 16) {
-            const size_t q1 = q0 + 16 < pairs ? q0 + 16 : pairs;
+            const size_t p0 = 2 * q0;
+            const size_t first = k - p0 < 16 ? k - p0 : 16;
+            const size_t second = p0 + 16 < k ? (k - p0 - 16 < 16 ? k - p0 - 16 : 16) : 0;
             for (size_t j0 = 0; j0 < np; j0 += 16) {
-                const size_t j1 = j0 + 16 < n ? j0 + 16 : n;
-                for (size_t q = q0; q < q1; q++) {
-                    uint32_t *out = words + q * np;
-                    size_t j = j0;
-                    for (; j < j1; j++) out[j] = rows[j * pairs + q];
-                    for (; j < j0 + 16; j++) out[j] = 0;
+                __m512i tile[16];
+                for (size_t t = 0; t < 16; t++) {
+                    if (j0 + t < n) {
+                        const float *row = b + (j0 + t) * ldb + p0;
+                        const __m512 x0 = _mm512_maskz_loadu_ps(nk_mask16(first), row);
+                        const __m512 x1 = _mm512_maskz_loadu_ps(nk_mask16(second), row + 16);
+                        tile[t] = (__m512i)_mm512_cvtne2ps_pbh(x1, x0);
+                    } else {
+                        tile[t] = _mm512_setzero_si512();
+                    }
                 }
+                nk_transpose16(tile);
+                for (size_t t = 0; t < 16 && q0 + t < pairs; t++)
+                    _mm512_storeu_si512((void *)(words + (q0 + t) * np + j0), tile[t]);
             }
         }
     }

@@ -59,6 +59,7 @@ import Testing
         ("physicsTimestep=fast", "'physicsTimestep' must be a number or null, got \"fast\""),
         ("frameSkip=0", "'frameSkip' must lie in 1…1000 or be null, got 0"),
         ("frameSkip=2.5", "'frameSkip' must be an integer or null, got 2.5"),
+        ("dynamics.productPrecision=bf16", "'dynamics.productPrecision' must be one of float32, bfloat16, got \"bf16\""),
     ])
     func overrideProblemsNameTheKey(override: String, expected: String) {
         let message = failure([override])
@@ -127,6 +128,32 @@ import Testing
         #expect(old.physicsTimestep == nil && old.frameSkip == nil && old == base)
         #expect(ProgressDisplay.timingNote(set) == " (timestep 0.004 s, frame skip 5)")
         #expect(ProgressDisplay.timingNote(base) == "")
+    }
+
+    /// The model product precision is float32 unless set, and configurations written before the key existed (run
+    /// folders, checkpoints) read as float32, so that they resume exactly.
+    @Test func modelProductPrecision() throws {
+        #expect(base.dynamics.productPrecision == .float32)
+        let json = try ConfigurationFile.prettyJSON(base)
+        #expect(json.contains("\"productPrecision\" : \"float32\""))
+        var tree = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any])
+        var dynamics = try #require(tree["dynamics"] as? [String: Any])
+        dynamics["productPrecision"] = nil
+        tree["dynamics"] = dynamics
+        let old = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        #expect(old == base)
+        dynamics["weightNormalization"] = nil   // every other key stays required
+        tree["dynamics"] = dynamics
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        }
+        if MatrixPrecision.isBFloat16Supported {
+            let set = try ConfigurationFile.resolve(base: base, fileText: nil,
+                                                    overrides: ["dynamics.productPrecision=bfloat16"])
+            #expect(set.dynamics.productPrecision == .bfloat16)
+        } else {
+            #expect(failure(["dynamics.productPrecision=bfloat16"])?.contains("needs a CPU with AVX512-BF16") == true)
+        }
     }
 
     /// Precedence: preset, then file, then --set, then the explicit flags.

@@ -14,6 +14,10 @@ extension ProductPrecision: ConfigurationChoice {
     static var choiceNames: [String] { allCases.map(\.rawValue) }
 }
 
+extension MatrixPrecision: ConfigurationChoice {
+    static var choiceNames: [String] { allCases.map(\.rawValue) }
+}
+
 extension BaselineOrder: ConfigurationChoice {
     static var choiceNames: [String] { [BaselineOrder.fitThenPredict, .predictThenFit].map(\.rawValue) }
 }

@@ -80,8 +80,8 @@ final class ProgressDisplay {
     func start(config: TrainingConfig, folder: String) {
         guard verbosity != .quiet else { return }
         emit("\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
-            + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels "
-            + "→ \(folder)\n")
+            + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
+            + (config.dynamics.productPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
         if let note = Self.kernelNote(coreName: BLAS.coreName,
                                       forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
                                       cpuFlags: Self.cpuFlags()) {
