@@ -28,6 +28,17 @@ public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
                          rate lr: Self, b1: Self, c1: Self, b2: Self, c2: Self, epsilon eps: Self)
 }
 
+extension GEMMScalar {
+    /// The plain product whatever `precision` says (the double-precision instantiations are references).
+    @inlinable
+    public static func gemm(precision: MatrixPrecision, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                            beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) {
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+             b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+}
+
 extension Float: GEMMScalar {
     /// sgemm, see ``GEMMScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
     @inlinable
@@ -69,16 +80,6 @@ extension Double: GEMMScalar {
     /// dgemm, see ``GEMMScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
     @inlinable
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                            alpha: Double, a: UnsafePointer<Double>, lda: Int,
-                            b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        BLAS.dgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                   a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
-    }
-
-    /// dgemm whatever `precision` says: the double-precision instantiations are references.
-    @inlinable
-    public static func gemm(precision: MatrixPrecision, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             alpha: Double, a: UnsafePointer<Double>, lda: Int,
                             b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
