@@ -40,7 +40,10 @@ static uint16_t *nk_reserve(uint16_t **buffer, size_t *capacity, size_t count) {
     return *buffer;
 }
 
-static inline __mmask16 nk_mask16(size_t count) { return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1); }
+/* The first min(count, 16) lanes. */
+static inline __mmask16 nk_mask16(size_t count) {
+    return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
+}
 
 /* A (m × k, not transposed) as bfloat16 rows of kp = k rounded up to even, the pad column zero. */
 NK_BF16 static void nk_pack_rows(size_t m, size_t k, size_t kp, const float *a, size_t lda, uint16_t *packed) {
@@ -69,7 +72,8 @@ NK_BF16 static inline void nk_transpose16(__m512i r[16]) {
         u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
     }
     for (int c = 0; c < 4; c++) { /* row 4L + c of the result: lane L of u[c], u[4 + c], u[8 + c], u[12 + c] */
-        const __m512i even0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x88), odd0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xDD);
+        const __m512i even0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0x88);
+        const __m512i odd0 = _mm512_shuffle_i32x4(u[c], u[4 + c], 0xDD);
         const __m512i even1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0x88);
         const __m512i odd1 = _mm512_shuffle_i32x4(u[8 + c], u[12 + c], 0xDD);
         r[c] = _mm512_shuffle_i32x4(even0, even1, 0x88);

@@ -59,7 +59,8 @@ import Testing
         ("physicsTimestep=fast", "'physicsTimestep' must be a number or null, got \"fast\""),
         ("frameSkip=0", "'frameSkip' must lie in 1…1000 or be null, got 0"),
         ("frameSkip=2.5", "'frameSkip' must be an integer or null, got 2.5"),
-        ("dynamics.productPrecision=bf16", "'dynamics.productPrecision' must be one of float32, bfloat16, got \"bf16\""),
+        ("dynamics.productPrecision=bf16",
+         "'dynamics.productPrecision' must be one of float32, bfloat16, got \"bf16\""),
     ])
     func overrideProblemsNameTheKey(override: String, expected: String) {
         let message = failure([override])

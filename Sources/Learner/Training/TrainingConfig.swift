@@ -195,8 +195,8 @@ extension TrainingConfig {
                     "dynamics.rollingAveragePersistence", "must lie in (0, 1)")
         try require(dynamics.bufferCapacity >= 1, "dynamics.bufferCapacity", "must be at least 1")
         try require(dynamics.productPrecision.isSupported, "dynamics.productPrecision",
-                    "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or Sapphire Rapids); "
-                        + "this one has none, use float32")
+                    "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
+                        + "Sapphire Rapids); this one has none, use float32")
         try require(!policy.hiddenSizes.isEmpty && policy.hiddenSizes.allSatisfy { $0 >= 1 },
                     "policy.hiddenSizes", "needs at least one positive width")
         try require(advantages.discount > 0 && advantages.discount <= 1, "advantages.discount", "must lie in (0, 1]")
