@@ -73,6 +73,34 @@ import _TestSupport
         #expect(trainerA.context.ensemble.parameters(member: 1) == trainerB.context.ensemble.parameters(member: 1))
     }
 
+    /// MB-MPO with bfloat16 model products, sized so that the fit's slices (115 rows) and the imagined member blocks
+    /// (64 rows) reach the 64-wide threshold: the same on 1 and 2 workers, and not the float32 run.
+    @Test(.enabled(if: MatrixPrecision.isBFloat16Supported, "this CPU has no AVX512-BF16"))
+    func bfloat16ModelProductsAreThreadInvariant() throws {
+        func config(_ precision: MatrixPrecision, threads: Int) -> TrainingConfig {
+            var config = Self.tinyConfig(.mbMPO, seed: 7, threads: threads)
+            config.sampling.initialRandomSteps = 300
+            config.sampling.imaginedRolloutsPerTask = 32
+            config.dynamics.hiddenSizes = [64, 64]
+            config.dynamics.batchSize = 256
+            config.dynamics.productPrecision = precision
+            return config
+        }
+        let (a, trainerA) = try Self.run(config(.bfloat16, threads: 1))
+        let (b, trainerB) = try Self.run(config(.bfloat16, threads: 2))
+        let (c, _) = try Self.run(config(.float32, threads: 1))
+        func results(_ logs: [IterationLog]) -> [[Double]] {
+            logs.map { log in zip(log.keys, log.values).filter { !$0.0.hasPrefix("Time-") }.map(\.1) }
+        }
+        #expect(results(a) == results(b))
+        #expect(results(a) != results(c))
+        #expect(trainerA.context.policy.parameters == trainerB.context.policy.parameters)
+        let sameModels = (0..<2).allSatisfy {
+            trainerA.context.ensemble.parameters(member: $0) == trainerB.context.ensemble.parameters(member: $0)
+        }
+        #expect(sameModels)
+    }
+
     /// Imagined row r belongs to task ⌊r·M/P⌋ and steps through member ⌊task·K/M⌋: the block prediction of each
     /// task's rows equals that member's own prediction.
     @Test func taskToMemberMapping() throws {
