@@ -136,7 +136,8 @@ NK_BF16 static void nk_pack_b(int transpose, size_t k, size_t n, size_t np, cons
  * compile-time constant in every call, so the accumulators stay in registers. */
 #define NK_BLOCK(NAME, ROWS)                                                                                         \
     NK_BF16 static void NAME(const uint16_t *pa, size_t row_step, size_t pair_step, const uint16_t *pb, size_t np,  \
-                             size_t pairs, size_t n0, size_t n, float alpha, float beta, float *c, size_t ldc) {   \
+                             size_t pairs, size_t n0, size_t n, float alpha, float beta, const float *bias,        \
+                             float *c, size_t ldc) {                                                               \
         __m512 acc0[ROWS], acc1[ROWS];                                                                             \
         for (int r = 0; r < (ROWS); r++) acc0[r] = acc1[r] = _mm512_setzero_ps();                                  \
         for (size_t q = 0; q < pairs; q++) {                                                                       \
@@ -151,11 +152,11 @@ NK_BF16 static void nk_pack_b(int transpose, size_t k, size_t n, size_t np, cons
                 acc1[r] = _mm512_dpbf16_ps(acc1[r], x, b1);                                                        \
             }                                                                                                      \
         }                                                                                                          \
-        nk_store(acc0, acc1, ROWS, n0, n, alpha, beta, c, ldc);                                                    \
+        nk_store(acc0, acc1, ROWS, n0, n, alpha, beta, bias, c, ldc);                                              \
     }
 
 NK_BF16 static inline void nk_store(const __m512 *acc0, const __m512 *acc1, size_t rows, size_t n0, size_t n,
-                                    float alpha, float beta, float *c, size_t ldc) {
+                                    float alpha, float beta, const float *bias, float *c, size_t ldc) {
     const __mmask16 m0 = nk_mask16(n0 < n ? n - n0 : 0), m1 = nk_mask16(n0 + 16 < n ? n - n0 - 16 : 0);
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     for (size_t r = 0; r < rows; r++) {
@@ -164,6 +165,10 @@ NK_BF16 static inline void nk_store(const __m512 *acc0, const __m512 *acc1, size
         if (beta != 0) {
             y0 = _mm512_add_ps(y0, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m0, out)));
             y1 = _mm512_add_ps(y1, _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(m1, out + 16)));
+        }
+        if (bias) {
+            y0 = _mm512_add_ps(y0, _mm512_maskz_loadu_ps(m0, bias + n0));
+            y1 = _mm512_add_ps(y1, _mm512_maskz_loadu_ps(m1, bias + n0 + 16));
         }
         _mm512_mask_storeu_ps(out, m0, y0);
         _mm512_mask_storeu_ps(out + 16, m1, y1);
@@ -177,7 +182,8 @@ NK_BLOCK(nk_block2, 2)
 NK_BLOCK(nk_block1, 1)
 
 NK_BF16 void nk_sgemm_bf16(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, float alpha,
-                           const float *a, size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+                           const float *a, size_t lda, const float *b, size_t ldb, float beta, const float *bias,
+                           float *c, size_t ldc) {
     if (m == 0 || n == 0) return;
     const size_t kp = (k + 1) & ~(size_t)1, np = (n + 31) & ~(size_t)31;
     /* op(A) row r, pair q sits at pa + r·row_step + q·pair_step: rows of kp values when A is not transposed; when
@@ -198,19 +204,19 @@ NK_BF16 void nk_sgemm_bf16(int transpose_a, int transpose_b, size_t m, size_t n,
             const uint16_t *rows = pa + m0 * row_step;
             float *out = c + m0 * ldc;
             if (left >= 12) {
-                nk_block12(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, out, ldc);
+                nk_block12(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, bias, out, ldc);
                 m0 += 12;
             } else if (left >= 8) {
-                nk_block8(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, out, ldc);
+                nk_block8(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, bias, out, ldc);
                 m0 += 8;
             } else if (left >= 4) {
-                nk_block4(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, out, ldc);
+                nk_block4(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, bias, out, ldc);
                 m0 += 4;
             } else if (left >= 2) {
-                nk_block2(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, out, ldc);
+                nk_block2(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, bias, out, ldc);
                 m0 += 2;
             } else {
-                nk_block1(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, out, ldc);
+                nk_block1(rows, row_step, pair_step, pb, np, pairs, n0, n, alpha, beta, bias, out, ldc);
                 m0 += 1;
             }
         }
@@ -236,9 +242,9 @@ NK_BF16 void nk_round_bf16_array(const float *x, size_t count, float *y) {
 int nk_bf16_supported(void) { return 0; }
 
 void nk_sgemm_bf16(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, float alpha, const float *a,
-                   size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc) {
+                   size_t lda, const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc) {
     (void)transpose_a; (void)transpose_b; (void)m; (void)n; (void)k; (void)alpha; (void)a; (void)lda; (void)b;
-    (void)ldb; (void)beta; (void)c; (void)ldc;
+    (void)ldb; (void)beta; (void)bias; (void)c; (void)ldc;
     abort(); /* callers check nk_bf16_supported() first */
 }
 

@@ -28,20 +28,23 @@ struct BFloat16ProductTests {
         }
     }
 
-    @Test("every transpose combination, odd sizes, strides and beta: equal to the rounded-operand product",
+    @Test("every transpose combination, odd sizes, strides, beta and bias: equal to the rounded-operand product",
           arguments: [(13, 37, 29), (1, 1, 1), (12, 32, 2), (25, 65, 64), (70, 33, 3), (130, 100, 131)])
     func kernelMatchesReference(_ size: (Int, Int, Int)) {
         let (m, n, k) = size
         var rng = SplitMix64(seed: UInt64(m * 1_000 + n * 10 + k))
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-            for beta: Float in [0, 0.25] {
+            for (beta, withBias) in [(Float(0), false), (0.25, false), (0, true), (0.25, true)] {
                 let lda = (ta ? m : k) + 3, ldb = (tb ? k : n) + 5, ldc = n + 2
                 let a = Self.values((ta ? k : m) * lda, &rng), b = Self.values((tb ? n : k) * ldb, &rng)
-                let c0 = Self.values(m * ldc, &rng)
+                let c0 = Self.values(m * ldc, &rng), bias = Self.values(n, &rng)
                 var c = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : c0
                 for i in 0..<m { for j in n..<ldc { c[i * ldc + j] = c0[i * ldc + j] } }
-                BFloat16Kernel.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.75, a: a, lda: lda,
-                                    b: b, ldb: ldb, beta: beta, c: &c, ldc: ldc)
+                bias.withUnsafeBufferPointer { biasPointer in
+                    BFloat16Kernel.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.75, a: a, lda: lda,
+                                        b: b, ldb: ldb, beta: beta, bias: withBias ? biasPointer.baseAddress : nil,
+                                        c: &c, ldc: ldc)
+                }
                 var worst = 0.0
                 for i in 0..<m {
                     for j in 0..<n {
@@ -52,14 +55,17 @@ struct BFloat16ProductTests {
                             sum += x * y
                             magnitude += abs(x * y)
                         }
-                        let reference = 0.75 * sum + Double(beta) * Double(c0[i * ldc + j])
-                        let scale = 0.75 * magnitude + abs(Double(beta) * Double(c0[i * ldc + j])) + 1e-30
+                        let added = Double(beta) * Double(c0[i * ldc + j]) + (withBias ? Double(bias[j]) : 0)
+                        let reference = 0.75 * sum + added
+                        let scale = 0.75 * magnitude + abs(Double(beta) * Double(c0[i * ldc + j]))
+                            + (withBias ? abs(Double(bias[j])) : 0) + 1e-30
                         worst = max(worst, abs(Double(c[i * ldc + j]) - reference) / scale)
                     }
                     for j in n..<ldc { #expect(c[i * ldc + j] == c0[i * ldc + j], "column \(j) beyond n was written") }
                 }
                 // float32 sums of exactly representable products: only the accumulation's rounding remains
-                #expect(worst < Double(k + 2) * 0x1p-24, "m \(m) n \(n) k \(k) transposes \(ta) \(tb) beta \(beta)")
+                #expect(worst < Double(k + 3) * 0x1p-24,
+                        "m \(m) n \(n) k \(k) transposes \(ta) \(tb) beta \(beta) bias \(withBias)")
             }
         }
     }

@@ -9,13 +9,11 @@ public enum Dense {
                                               weights w: UnsafePointer<S>, bias b: UnsafePointer<S>,
                                               output y: UnsafeMutablePointer<S>,
                                               precision: MatrixPrecision = .float32) {
-        // broadcast the bias into every row, then accumulate the product on top (beta = 1)
-        for r in 0..<rows {
-            (y + r * outputSize).update(from: b, count: outputSize)
+        guard rows > 0, inputSize > 0 else {
+            for r in 0..<rows { (y + r * outputSize).update(from: b, count: outputSize) }
+            return
         }
-        guard rows > 0, inputSize > 0 else { return }
-        S.gemm(precision: precision, transposeA: false, transposeB: false, m: rows, n: outputSize, k: inputSize,
-               alpha: 1, a: x, lda: inputSize, b: w, ldb: outputSize, beta: 1, c: y, ldc: outputSize)
+        S.affineProduct(precision: precision, m: rows, n: outputSize, k: inputSize, a: x, b: w, bias: b, c: y)
     }
 
     /// Backward pass of y = x·W + b: dW = xᵀ·dy, db = Σ_rows dy, and dx = dy·Wᵀ when `inputGradient` is given.

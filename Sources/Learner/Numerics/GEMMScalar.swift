@@ -18,6 +18,11 @@ public protocol GEMMScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
                      b: UnsafePointer<Self>, ldb: Int,
                      beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
 
+    /// C = A·B + 1·bᵀ (b added to every row) at `precision`: the product of a dense layer's forward pass.
+    /// A: (m × k), B: (k × n), b: (n), C: (m × n), all contiguous rows.
+    static func affineProduct(precision: MatrixPrecision, m: Int, n: Int, k: Int, a: UnsafePointer<Self>,
+                              b: UnsafePointer<Self>, bias: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>)
+
     /// tanh(x).
     static func hyperbolicTangent(_ x: Self) -> Self
 
@@ -39,6 +44,26 @@ extension GEMMScalar {
     }
 }
 
+extension GEMMScalar {
+    /// Copies b into every row of C, then accumulates A·B on top (beta = 1).
+    @inlinable
+    public static func affineProduct(precision: MatrixPrecision, m: Int, n: Int, k: Int, a: UnsafePointer<Self>,
+                                     b: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+                                     c: UnsafeMutablePointer<Self>) {
+        broadcastThenMultiply(precision: precision, m: m, n: n, k: k, a: a, b: b, bias: bias, c: c)
+    }
+
+    /// ``affineProduct(precision:m:n:k:a:b:bias:c:)`` by a row-by-row copy of the bias and gemm with beta = 1.
+    @inlinable
+    static func broadcastThenMultiply(precision: MatrixPrecision, m: Int, n: Int, k: Int, a: UnsafePointer<Self>,
+                                      b: UnsafePointer<Self>, bias: UnsafePointer<Self>,
+                                      c: UnsafeMutablePointer<Self>) {
+        for r in 0..<m { (c + r * n).update(from: bias, count: n) }
+        gemm(precision: precision, transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k,
+             b: b, ldb: n, beta: 1, c: c, ldc: n)
+    }
+}
+
 extension Float: GEMMScalar {
     /// sgemm, see ``GEMMScalar/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
     @inlinable
@@ -57,10 +82,22 @@ extension Float: GEMMScalar {
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         if precision.reducesProduct(m: m, n: n, k: k) {
-            nk_sgemm_bf16(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            nk_sgemm_bf16(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, nil, c, ldc)
         } else {
             BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
                        a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// In bfloat16 the kernel adds the bias as it stores C (the same sums as a copy and beta = 1, without the copy).
+    @inlinable
+    public static func affineProduct(precision: MatrixPrecision, m: Int, n: Int, k: Int, a: UnsafePointer<Float>,
+                                     b: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                     c: UnsafeMutablePointer<Float>) {
+        if precision.reducesProduct(m: m, n: n, k: k) {
+            nk_sgemm_bf16(0, 0, m, n, k, 1, a, k, b, n, 0, bias, c, n)
+        } else {
+            broadcastThenMultiply(precision: precision, m: m, n: n, k: k, a: a, b: b, bias: bias, c: c)
         }
     }
 

@@ -27,16 +27,17 @@ void nk_adam_step_f64(double *parameters, double *first_moment, double *second_m
 
 /* bfloat16 matrix products (AVX512-BF16).
  *
- * C = alpha·op(A)·op(B) + beta·C on row-major float storage, like cblas_sgemm, with every element of op(A) and
- * op(B) rounded to bfloat16 (round to nearest even, as VCVTNEPS2BF16 does) and the products summed in float32 by
- * VDPBF16PS, two k-terms per instruction: about twice sgemm's throughput on such a CPU, at bfloat16's 8-bit
- * significand for the operands. op(A): (m × k), op(B): (k × n), C: (m × n); lda, ldb, ldc are row strides; with
- * beta = 0 C is not read. Single-threaded and deterministic: the result depends only on the inputs. Packing
- * buffers are per thread and kept, so calls after the first of a given size allocate nothing. Call only where
+ * C = alpha·op(A)·op(B) + beta·C on row-major float storage, like cblas_sgemm, plus bias[j] in every column j when
+ * bias is not NULL (added last; n values), with every element of op(A) and op(B) rounded to bfloat16 (round to
+ * nearest even, as VCVTNEPS2BF16 does) and the products summed in float32 by VDPBF16PS, two k-terms per
+ * instruction: about twice sgemm's throughput on such a CPU, at bfloat16's 8-bit significand for the operands.
+ * op(A): (m × k), op(B): (k × n), C: (m × n); lda, ldb, ldc are row strides; with beta = 0 C is not read.
+ * Single-threaded and deterministic: the result depends only on the inputs. Packing buffers are per thread and
+ * kept, so calls after the first of a given size allocate nothing. Call only where
  * nk_bf16_supported() returns 1. */
 int nk_bf16_supported(void);
 void nk_sgemm_bf16(int transpose_a, int transpose_b, size_t m, size_t n, size_t k, float alpha, const float *a,
-                   size_t lda, const float *b, size_t ldb, float beta, float *c, size_t ldc);
+                   size_t lda, const float *b, size_t ldb, float beta, const float *bias, float *c, size_t ldc);
 
 /* x rounded to bfloat16 and widened back (the rounding nk_sgemm_bf16 applies to its operands); y may equal x. */
 float nk_round_bf16(float x);
