@@ -1,5 +1,3 @@
-import Core
-
 /// Steps N environments of one task in lockstep on worker threads, with one batched policy call per step.
 ///
 /// Each environment owns its state (for MuJoCo tasks its `mjData`; the model is shared read-only) and its random

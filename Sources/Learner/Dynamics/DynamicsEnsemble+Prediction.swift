@@ -117,6 +117,12 @@ extension DynamicsEnsemble {
     }
 
     /// Normalizes one unit's rows, runs them through the unit's member and writes o′ (or Δ for the mean mode).
+    ///
+    /// Workers reach this through the type-erased ``ParallelWork``, i.e. the unspecialized generic entry point, whose
+    /// conversions between T and Float would go through runtime casts; the specializations make that entry point
+    /// branch to concrete code for both scalar types.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     func runUnit<T: GEMMScalar>(_ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
                                         actions a: UnsafePointer<T>, into next: UnsafeMutablePointer<T>,
                                         averaging: Bool, workspace ws: EnsembleWorkspace) {

@@ -1,11 +1,12 @@
-/* Element-wise kernels of the learner that Swift cannot compile to vector code on Linux.
+/* Element-wise kernels of the learner that Swift cannot compile to (wide) vector code on Linux.
  *
  * Swift's square root lowers to libm's sqrtf/sqrt behind a sign test (C's errno rules), one lane at a time, so an
  * Adam step over the ensemble's 5 × 283 000 parameters ran as scalar code (16 % of a profile of a late training
  * iteration; BENCHMARKS.md, "Where the time outside sgemm goes"). Built with -fno-math-errno the same loop becomes
  * packed square roots (sqrtps/sqrtpd, correctly rounded like the scalar instruction), and with -ffp-contract=off no
- * multiply-add is fused, so every value is bit-identical to the Swift expressions it replaces. Outputs first,
- * explicit sizes, no allocation. */
+ * multiply-add is fused, so every value is bit-identical to the Swift expressions it replaces. Swift code is also
+ * compiled for baseline x86-64 (SSE2, two doubles per instruction); these kernels carry AVX2 and AVX-512 variants of
+ * the same loops, chosen at run time. Outputs first, explicit sizes, no allocation. */
 #ifndef MBMPO_NUMERIC_KERNELS_H
 #define MBMPO_NUMERIC_KERNELS_H
 
@@ -15,15 +16,33 @@
 extern "C" {
 #endif
 
+/* Vector widths of the element-wise kernels: every kernel below has a baseline (SSE2), an AVX2 and an AVX-512F
+ * variant, all giving the same bits. nk_vector_level() is the widest one this processor and operating system
+ * support (NK_LEVEL_BASELINE elsewhere than on x86-64). The plain entry points use it; the _at forms take a level
+ * (clamped to the supported one; negative: the widest), so tests can compare the variants. */
+enum { NK_LEVEL_BASELINE = 0, NK_LEVEL_AVX2 = 1, NK_LEVEL_AVX512 = 2 };
+int nk_vector_level(void);
+
 /* One Adam step over `count` values, in this order of operations for every i:
  *   m[i] = b1·m[i] + c1·g[i];  v[i] = b2·v[i] + (c2·g[i])·g[i];  p[i] = p[i] − (lr·m[i]) / (√v[i] + eps)
  * (c1 = 1 − β₁, c2 = 1 − β₂, lr the bias-corrected rate). p, m, v: updated in place; g: read. No aliasing. */
 void nk_adam_step_f32(float *parameters, float *first_moment, float *second_moment, const float *gradient,
                       size_t count, float lr, float b1, float c1, float b2, float c2, float eps);
+void nk_adam_step_f32_at(int level, float *parameters, float *first_moment, float *second_moment,
+                         const float *gradient, size_t count, float lr, float b1, float c1, float b2, float c2,
+                         float eps);
 
 /* The same in double precision. */
 void nk_adam_step_f64(double *parameters, double *first_moment, double *second_moment, const double *gradient,
                       size_t count, double lr, double b1, double c1, double b2, double c2, double eps);
+void nk_adam_step_f64_at(int level, double *parameters, double *first_moment, double *second_moment,
+                         const double *gradient, size_t count, double lr, double b1, double c1, double b2, double c2,
+                         double eps);
+
+/* x[i] = tanh(x[i]) in place by the policy's formula (Learner's PolicyTanh.value, the same operations in the same
+ * order, so bit for bit its result): sign(x)·(1 − 2/(e^{2a} + 1)), a = min(|x|, 20). */
+void nk_tanh_f64(double *x, size_t count);
+void nk_tanh_f64_at(int level, double *x, size_t count);
 
 /* bfloat16 matrix products (AVX512-BF16).
  *
