@@ -20,7 +20,10 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 3 ] || { echo "$usage" >&2; exit 1; }
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive integer, got '$rounds'" >&2; exit 1; }
-case "$precision" in float32|bfloat16) ;; *) echo "--precision is float32 or bfloat16, got '$precision'" >&2; exit 1 ;; esac
+case "$precision" in
+  float32|bfloat16) ;;
+  *) echo "--precision is float32 or bfloat16, got '$precision'" >&2; exit 1 ;;
+esac
 a=$1 b=$2 out=$3
 for bin in "$a" "$b"; do [ -x "$bin" ] || { echo "not an executable: $bin" >&2; exit 1; }; done
 mkdir -p "$out"

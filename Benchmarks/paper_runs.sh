@@ -8,7 +8,7 @@
 # seeds 22, 33, 12 to 101 000 real steps (25 iterations), then the other tasks and the two baselines to
 # 53 000 (13 iterations), then hopper and walker2d with the original repository's final timing (variant dt002),
 # a second and third hopper seed with it, ME-TRPO on hopper with it, and half-cheetah with bfloat16 model products
-# (variant bf16, on AVX512-BF16 CPUs).
+# for seeds 22, 33, 12 (variant bf16, on AVX512-BF16 CPUs).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
 # `mbmpo train --set`) and logs to that name plus .log. --jobs N runs N of them at once, each with T worker threads
 # (default: the processor count divided by N, at least 1; without --jobs, the configuration's own). Results do not
@@ -48,7 +48,9 @@ if [ ${#plan[@]} -eq 0 ]; then
         hopper:mb-mpo:33:25:dt002:physicsTimestep=0.004,frameSkip=5
         hopper:me-trpo:22:13:dt002:physicsTimestep=0.004,frameSkip=5
         hopper:mb-mpo:12:25:dt002:physicsTimestep=0.004,frameSkip=5
-        half-cheetah:mb-mpo:22:25:bf16:dynamics.productPrecision=bfloat16)
+        half-cheetah:mb-mpo:22:25:bf16:dynamics.productPrecision=bfloat16
+        half-cheetah:mb-mpo:33:25:bf16:dynamics.productPrecision=bfloat16
+        half-cheetah:mb-mpo:12:25:bf16:dynamics.productPrecision=bfloat16)
 fi
 [ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
 mkdir -p "$runs" || exit 1

@@ -26,7 +26,9 @@ struct VectorKernelTests {
         for count in Self.counts + [inputs.count] {
             for start in stride(from: 0, to: inputs.count - count + 1, by: max(count, 997)) {
                 var x = Array(inputs[start..<(start + count)])
-                x.withUnsafeMutableBufferPointer { ElementwiseKernels.tanh($0.baseAddress!, count: count, level: level) }
+                x.withUnsafeMutableBufferPointer {
+                    ElementwiseKernels.tanh($0.baseAddress!, count: count, level: level)
+                }
                 for i in 0..<count {
                     let expected = reference[start + i]
                     #expect(expected.isNaN ? x[i].isNaN : x[i].bitPattern == expected.bitPattern,
@@ -46,7 +48,8 @@ struct VectorKernelTests {
 
     /// Three Adam steps with the kernel at `level` and with the scalar Swift expressions; (kernel, reference) as
     /// [θ, m, v].
-    static func adamSteps<S: GEMMScalar>(_: S.Type, level: VectorLevel, count: Int) -> (kernel: [[S]], reference: [[S]]) {
+    static func adamSteps<S: GEMMScalar>(_: S.Type, level: VectorLevel, count: Int)
+        -> (kernel: [[S]], reference: [[S]]) {
         var theta: [S] = (0..<count).map { S($0 % 23) * S(0.07) - S(0.8) }
         var m = [S](repeating: 0, count: count), v = m
         var (rTheta, rM, rV) = (theta, m, v)

@@ -14,9 +14,9 @@ public enum VectorLevel: Int, CaseIterable, Comparable, Sendable {
     public static func < (lhs: VectorLevel, rhs: VectorLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// The element-wise kernels at a chosen ``VectorLevel``, for tests and benchmarks (training calls them through
-/// ``PolicyTanh/apply(_:count:)`` and ``GEMMScalar/adamStep(parameters:firstMoment:secondMoment:gradient:count:rate:b1:c1:b2:c2:epsilon:)``,
-/// at ``VectorLevel/supported``).
+/// The element-wise kernels at a chosen ``VectorLevel``, for tests and benchmarks. Training calls them at
+/// ``VectorLevel/supported`` through ``PolicyTanh/apply(_:count:)`` and
+/// ``GEMMScalar/adamStep(parameters:firstMoment:secondMoment:gradient:count:rate:b1:c1:b2:c2:epsilon:)``.
 public enum ElementwiseKernels {
     /// x[i] ← ``PolicyTanh/value(_:)``(x[i]) with the `level` variant.
     /// - Precondition: `level` ≤ ``VectorLevel/supported``.
