@@ -14,13 +14,11 @@
 #define NK_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
 int nk_bf16_supported(void) {
+    /* AVX-512F with the OS saving opmask and ZMM state (kernels.c), then BW, VL and BF16 */
+    if (nk_vector_level() < NK_LEVEL_AVX512) return 0;
     unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0; /* OSXSAVE */
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 0xE6u) != 0xE6u) return 0; /* the OS saves SSE, AVX, opmask and all ZMM state */
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    const unsigned avx512 = (1u << 16) | (1u << 30) | (1u << 31); /* F, BW, VL */
+    const unsigned avx512 = (1u << 30) | (1u << 31); /* BW, VL */
     if ((b & avx512) != avx512) return 0;
     if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
     return (a >> 5) & 1u; /* AVX512_BF16 */

@@ -37,15 +37,15 @@ public enum ElementwiseKernels {
         func cast<T>(_ p: UnsafeMutablePointer<S>, _: T.Type) -> UnsafeMutablePointer<T> {
             UnsafeMutableRawPointer(p).assumingMemoryBound(to: T.self)
         }
-        let g = UnsafeMutablePointer(mutating: gradient)
+        let g = UnsafeRawPointer(gradient)
         if S.self == Float.self {
             nk_adam_step_f32_at(at, cast(parameters, Float.self), cast(firstMoment, Float.self),
-                                cast(secondMoment, Float.self), cast(g, Float.self), count, Float(lr), Float(b1),
-                                Float(c1), Float(b2), Float(c2), Float(eps))
+                                cast(secondMoment, Float.self), g.assumingMemoryBound(to: Float.self), count,
+                                Float(lr), Float(b1), Float(c1), Float(b2), Float(c2), Float(eps))
         } else if S.self == Double.self {
             nk_adam_step_f64_at(at, cast(parameters, Double.self), cast(firstMoment, Double.self),
-                                cast(secondMoment, Double.self), cast(g, Double.self), count, Double(lr), Double(b1),
-                                Double(c1), Double(b2), Double(c2), Double(eps))
+                                cast(secondMoment, Double.self), g.assumingMemoryBound(to: Double.self), count,
+                                Double(lr), Double(b1), Double(c1), Double(b2), Double(c2), Double(eps))
         } else {
             preconditionFailure("Adam's kernel takes Float or Double, not \(S.self)")
         }
