@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Checks that two mbmpo binaries compute the same thing: a short run of every algorithm (MB-MPO in float32 and
+# bfloat16 where the CPU has AVX512-BF16, ME-TRPO, MB-MPC) with each binary, then every progress.csv value but the
+# timings, every dataset of trajectories.h5 and of the last checkpoint compared bit for bit (h5py).
+#
+#   Benchmarks/same_results.sh BINARY_A BINARY_B OUT_DIR
+#
+# Prints one line per algorithm and exits non-zero if any differs. For speed side by side, see ab_binaries.sh.
+set -euo pipefail
+[ $# -eq 3 ] || { echo "usage: Benchmarks/same_results.sh BINARY_A BINARY_B OUT_DIR" >&2; exit 1; }
+a=$1 b=$2 out=$3
+for bin in "$a" "$b"; do [ -x "$bin" ] || { echo "not an executable: $bin" >&2; exit 1; }; done
+python3 -c "import h5py" 2>/dev/null || { echo "same_results.sh needs h5py (pip install h5py)" >&2; exit 1; }
+mkdir -p "$out"
+
+small=(--seed 7 --iterations 2 --threads 2 --set sampling.horizon=50 --set sampling.imaginedRolloutsPerTask=4
+       --set meta.stepsPerIteration=3 --set dynamics.maxEpochs=5 --set 'dynamics.hiddenSizes=[64,64]'
+       --set sampling.initialRandomSteps=1000 --set meta.metaBatchSize=6 --set dynamics.members=3
+       --set mpc.candidates=64 --set mpc.planningHorizon=5)
+cases=(mb-mpo:float32 me-trpo:float32 mb-mpc:float32)
+grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null && cases+=(mb-mpo:bfloat16)
+
+for entry in "${cases[@]}"; do
+  algo=${entry%%:*} precision=${entry#*:}
+  for label in A B; do
+    bin=$a
+    [ $label = B ] && bin=$b
+    dir="$out/$algo-$precision-$label"
+    rm -rf "$dir"
+    "$bin" train --env half-cheetah --algo "$algo" "${small[@]}" --set dynamics.productPrecision="$precision" \
+      --quiet --out "$dir" >"$dir.log" 2>&1 || { echo "$algo $precision: binary $label failed (see $dir.log)"; exit 1; }
+  done
+done
+
+python3 - "$out" "${cases[@]}" <<'PY'
+import csv, glob, os, sys
+import h5py, numpy as np
+out, cases = sys.argv[1], sys.argv[2:]
+
+def progress(run):
+    rows = list(csv.DictReader(open(os.path.join(run, "progress.csv"))))
+    return [{k: v for k, v in row.items() if not k.startswith("Time")} for row in rows]
+
+def datasets(path):
+    """Every dataset of an HDF5 file; a progress table loses its timing columns."""
+    found = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                found[name] = obj[()]
+        f.visititems(visit)
+        for table in [name[:-len("/columns")] for name in found if name.endswith("/columns")]:
+            columns = [c.decode() if isinstance(c, bytes) else str(c) for c in found[table + "/columns"]]
+            kept = [i for i, c in enumerate(columns) if not c.startswith("Time")]
+            for key in (table + "/values", table + "/order"):
+                if key in found and found[key].ndim == 2:
+                    found[key] = found[key][:, kept]
+    return found
+
+def same_arrays(x, y):
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind in "fc":
+        return x.shape == y.shape and x.tobytes() == y.tobytes()
+    return x.shape == y.shape and bool(np.all(x == y))
+
+failed = False
+for case in cases:
+    algo, precision = case.split(":")
+    runs = [os.path.join(out, f"{algo}-{precision}-{label}") for label in "AB"]
+    problems = []
+    if progress(runs[0]) != progress(runs[1]):
+        problems.append("progress.csv")
+    files = [("trajectories.h5", [os.path.join(r, "trajectories.h5") for r in runs])]
+    parts = [sorted(os.path.basename(p) for p in glob.glob(os.path.join(r, "trajectories", "*.h5"))) for r in runs]
+    if parts[0] != parts[1]:
+        problems.append("trajectory part names")
+    files += [(f"trajectories/{name}", [os.path.join(r, "trajectories", name) for r in runs]) for name in parts[0]]
+    checkpoints = [sorted(glob.glob(os.path.join(r, "checkpoints", "*.h5"))) for r in runs]
+    if [os.path.basename(p) for p in checkpoints[0]] != [os.path.basename(p) for p in checkpoints[1]]:
+        problems.append("checkpoint names")
+    elif checkpoints[0]:
+        files.append((os.path.basename(checkpoints[0][-1]), [c[-1] for c in checkpoints]))
+    compared = 0
+    for name, (pa, pb) in files:
+        da, db = datasets(pa), datasets(pb)
+        if da.keys() != db.keys():
+            problems.append(f"{name}: datasets {sorted(set(da) ^ set(db))}")
+            continue
+        for key in da:
+            compared += 1
+            if not same_arrays(da[key], db[key]):
+                problems.append(f"{name}:{key}")
+    status = "identical" if not problems else "DIFFERENT: " + ", ".join(problems[:8])
+    print(f"{algo:8s} {precision:9s} {len(progress(runs[0]))} progress rows, {compared} datasets: {status}")
+    failed |= bool(problems)
+sys.exit(1 if failed else 0)
+PY
