@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libmujoco-dev libopenblas-dev libhdf5-dev libglfw3-dev libgl-dev libegl-dev libgl1-mesa-dri
+packages=(libmujoco-dev libopenblas-dev libhdf5-dev zlib1g-dev libglfw3-dev libgl-dev libegl-dev libgl1-mesa-dri
           xvfb xauth pkg-config librsvg2-bin)
 missing=()
 for p in "${packages[@]}"; do

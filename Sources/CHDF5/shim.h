@@ -1,7 +1,7 @@
-// Serial HDF5 (Debian libhdf5-dev: headers in /usr/include/hdf5/serial, library libhdf5_serial).
+// HDF5 (serial), found with pkg-config: Debian's hdf5.pc points at /usr/include/hdf5/serial and its libhdf5.
 // The H5T_NATIVE_*, H5F_ACC_*, H5P_<class>, H5S_UNLIMITED and H5T_VARIABLE macros expand to comma expressions
 // that Swift does not import; the static inline functions below return their values.
-#include <hdf5/serial/hdf5.h>
+#include <hdf5.h>
 #include <string.h>
 
 static inline hid_t h5_native_double(void) { return H5T_NATIVE_DOUBLE; }

@@ -6,6 +6,7 @@ import Testing
 #endif
 
 @testable import App
+@testable import Plot
 
 /// `mbmpo plot`: the SVG parses as XML and its lines, bands and marks map back to the logged numbers.
 @Suite struct PlotTests {

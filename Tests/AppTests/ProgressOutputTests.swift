@@ -3,6 +3,7 @@ import Learner
 import Testing
 
 @testable import App
+import Storage
 
 /// progress.csv columns, the live display and the Ctrl-C flag.
 @Suite(.serialized) struct ProgressOutputTests {

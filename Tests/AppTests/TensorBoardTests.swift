@@ -3,6 +3,7 @@ import Learner
 import Testing
 
 @testable import App
+@testable import TensorBoard
 
 /// Our hand-written event files: CRC-32C against published vectors, protobuf bytes worked out by hand, and the
 /// whole file read back by TensorBoard's own reader.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Plot
 
 /// `mbmpo plot`: learning curves of one or more runs as SVG or PNG.
 struct Plot: ParsableCommand {

@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Learner
 import Sim
+import Storage
 
 /// `mbmpo train`: MB-MPO (or a baseline) on one task, writing a run directory.
 struct Train: ParsableCommand {

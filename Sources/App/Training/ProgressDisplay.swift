@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Learner
+import Storage
 
 /// How much a training run prints.
 enum Verbosity {

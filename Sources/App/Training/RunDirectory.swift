@@ -1,5 +1,6 @@
 import Foundation
 import Learner
+import Storage
 
 /// A training run's folder: `config.json` (the resolved configuration) and `progress.csv` (one row per iteration).
 struct RunDirectory {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Learner
+import TensorBoard
 
 /// What a training run shows and records besides `progress.csv`: the live display, the TensorBoard event file,
 /// and the Ctrl-C stop.
@@ -50,5 +51,15 @@ final class TrainingOutput {
     func done(folder: URL) {
         Interruption.uninstall()
         display.done(folder: folder.path)
+    }
+}
+
+extension TensorBoardWriter {
+    /// Appends one event holding every value of `log`, tagged with its `progress.csv` column names. The step of
+    /// each point is the iteration's `n_timesteps` (real environment steps as the original counts them), so curves
+    /// of different algorithms line up.
+    func append(_ log: IterationLog, now: Date = Date()) throws {
+        let step = Int64(log["n_timesteps"] ?? log["Iteration"] ?? 0)
+        try append(zip(log.keys, log.values).map { (tag: $0, value: $1) }, step: step, now: now)
     }
 }

@@ -10,6 +10,11 @@
 #include <stddef.h>
 #include <mujoco/mujoco.h>
 
+/* The shim and the models are written for MuJoCo 2.2.x (the C API changed in 2.3 and again in 3.0). */
+#if !defined(mjVERSION_HEADER) || mjVERSION_HEADER < 220 || mjVERSION_HEADER >= 230
+#error "mbmpo needs the MuJoCo 2.2 headers (Debian 12: apt-get install libmujoco-dev, version 2.2.2)"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

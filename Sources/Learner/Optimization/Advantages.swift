@@ -1,4 +1,6 @@
-/// When the baseline is fitted relative to its use (spec §3.2 vs §6).
+import Core
+
+/// When the baseline is fitted relative to its use (docs/algorithm.md §3.2 vs §6).
 public enum BaselineOrder: String, Codable, Equatable, Sendable {
     /// Fit on these paths, then predict them (MB-MPO's samplers).
     case fitThenPredict
@@ -27,7 +29,7 @@ public struct AdvantageConfig: Codable, Equatable, Sendable {
     }
 }
 
-/// Returns, GAE and standardization for one task's paths (spec §3.2).
+/// Returns, GAE and standardization for one task's paths (docs/algorithm.md §3.2).
 public enum Advantages {
     /// y_t = Σ_{k ≥ 0} γ^k x_{t+k} over one path (filled backward).
     public static func discountedCumulativeSum(_ x: ArraySlice<Double>, discount: Double) -> [Double] {
@@ -60,10 +62,8 @@ public enum Advantages {
     /// (x − mean)/(population std + 1e-8).
     public static func standardized(_ x: [Double]) -> [Double] {
         guard !x.isEmpty else { return x }
-        let n = Double(x.count)
-        let mean = x.reduce(0, +) / n
-        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-        let scale = 1 / (variance.squareRoot() + 1e-8)
+        let (mean, standardDeviation) = meanAndStandardDeviation(x)
+        let scale = 1 / (standardDeviation + 1e-8)
         return x.map { ($0 - mean) * scale }
     }
 

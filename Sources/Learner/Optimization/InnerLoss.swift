@@ -5,7 +5,7 @@
 #endif
 
 /// The inner (VPG) loss of one task, L_inner(θ) = −(1/N) Σ_t Â_t log π_θ(a_t|o_t), with its gradient and exact
-/// Hessian-vector products (spec §3.2).
+/// Hessian-vector products (docs/algorithm.md §3.2).
 ///
 /// ``linearize`` evaluates value and gradient at θ and, when built with `cachesForHessian`, keeps the forward and
 /// backward activations so that ``hessianProduct(_:)`` costs one R-forward and one R-backward pass (Pearlmutter).

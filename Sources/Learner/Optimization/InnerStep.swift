@@ -1,4 +1,4 @@
-/// The MAML inner adaptation step for a batch of tasks (spec §3.2).
+/// The MAML inner adaptation step for a batch of tasks (docs/algorithm.md §3.2).
 public enum InnerStep {
     /// θ'_i = θ − α ∇L_inner,i(θ) for every task's pre-update samples, L_inner,i = −mean_t(log π_θ(a_t|o_t) Â_t).
     ///

@@ -34,7 +34,7 @@ public struct PathBatch: Sendable {
     }
 }
 
-/// rllab's linear feature baseline: V(o_t) = φ(o_t, t) · w fitted by ridge regression (spec §3.2).
+/// rllab's linear feature baseline: V(o_t) = φ(o_t, t) · w fitted by ridge regression (docs/algorithm.md §3.2).
 ///
 /// φ = [clip(o, ±10), clip(o, ±10)², t/100, (t/100)², (t/100)³, 1] with t the step index within its path. Fitting
 /// solves (ΦᵀΦ + c I) w = Φᵀ G by Cholesky in Double with c = 1e-5, multiplied by 10 (at most 5 attempts) while the

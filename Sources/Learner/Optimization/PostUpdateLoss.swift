@@ -4,7 +4,8 @@
     import Darwin
 #endif
 
-/// The TRPO surrogate and KL of one task's post-update samples as functions of the acting parameters θ' (spec §4.1).
+/// The TRPO surrogate and KL of one task's post-update samples as functions of the acting parameters θ'
+/// (docs/algorithm.md §4.1).
 ///
 /// surrogate(θ') = −(1/N) Σ_t r_t Â_t with r_t = π_θ'(a_t|o_t) / π_old(a_t|o_t);
 /// klSum(θ') = Σ_t KL(π_old(·|o_t) ‖ π_θ'(·|o_t)) (DiagonalGaussian's form, ε = 1e-8).

@@ -1,5 +1,5 @@
 /// The arithmetic of the policy's Hessian-vector products: the KL-Hessian products inside conjugate gradient
-/// (spec §4.2) and the J_iᵀ = I − α∇²L_inner,i products of the meta-gradient.
+/// (docs/algorithm.md §4.2) and the J_iᵀ = I − α∇²L_inner,i products of the meta-gradient.
 ///
 /// The products are exact either way (R-operator, no finite differences); `float32` runs their network passes on
 /// single-precision copies of θ, of the direction and of the cached activations (as the original, whose whole

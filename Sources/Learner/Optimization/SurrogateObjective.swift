@@ -17,7 +17,8 @@ final class SurrogateTask {
     }
 }
 
-/// The TRPO objective of a meta-step (spec §4.1) or of a plain policy step (spec §6), as functions of θ.
+/// The TRPO objective of a meta-step (docs/algorithm.md §4.1) or of a plain policy step (docs/algorithm.md §6), as
+/// functions of θ.
 ///
 /// Meta form: θ'_i(θ) = θ − α ∇L_inner,i(θ) on task i's pre-update data; surrogate(θ) = Σ_i (1/M) L_outer,i(θ'_i(θ));
 /// KL̄(θ) = (1/N1) Σ_i klSum_i(θ'_i(θ)), N1 = all post-update rows pooled. The gradient is full second order:

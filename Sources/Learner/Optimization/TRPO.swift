@@ -1,6 +1,5 @@
-import Dispatch
 
-/// Constants of the conjugate-gradient TRPO step (spec §4.2; the defaults are the paper's).
+/// Constants of the conjugate-gradient TRPO step (docs/algorithm.md §4.2; the defaults are the paper's).
 public struct TRPOConfig: Codable, Equatable, Sendable {
     /// δ: bound on the mean KL(old ‖ new) per step (nats; 0.01).
     public var maxKL: Double
@@ -88,7 +87,7 @@ public struct TRPOStepResult: Sendable {
     public var improvement: Double { surrogateBefore - surrogateAfter }
 }
 
-/// The conjugate-gradient TRPO step (spec §4.2) on a ``SurrogateObjective``.
+/// The conjugate-gradient TRPO step (docs/algorithm.md §4.2) on a ``SurrogateObjective``.
 public enum TRPO {
     /// One step: x ≈ (H + λI)⁻¹ g by CG, β0 = √(2δ/(xᵀ(H + λI)x + 1e-8)) (NaN → 1), then θ_j = θ − 0.8^j β0 x for
     /// j = 0…14, accepting the first candidate with surrogate(θ_j) < surrogate(θ) and KL̄(θ_j) ≤ δ; otherwise θ is
@@ -96,12 +95,8 @@ public enum TRPO {
     public static func step(_ objective: SurrogateObjective, parameters: inout [Double],
                             config: TRPOConfig = TRPOConfig()) -> TRPOStepResult {
         var timing = TRPOTiming()
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap() -> Double {
-            let now = DispatchTime.now().uptimeNanoseconds
-            defer { clock = now }
-            return Double(now - clock) * 1e-9
-        }
+        var clock = Stopwatch()
+        func lap() -> Double { clock.lap() }
         let theta = parameters
         let (before, klBefore, gradient) = objective.linearize(at: theta)
         timing.gradient = lap()

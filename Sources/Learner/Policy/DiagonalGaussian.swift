@@ -8,7 +8,7 @@
 ///
 /// A row is a mean μ and log-std ℓ of length d (σ = e^ℓ). The batched objectives use the same formulas inline.
 public enum DiagonalGaussian {
-    /// The KL's denominator guard: 2σ² + klEpsilon (spec §4.1).
+    /// The KL's denominator guard: 2σ² + klEpsilon (docs/algorithm.md §4.1).
     public static let klEpsilon = 1e-8
 
     /// log N(x; μ, diag σ²) = Σ_d [−(x−μ)²/(2σ²) − ℓ] − (d/2) log 2π.
@@ -33,7 +33,7 @@ public enum DiagonalGaussian {
         return (dMean, dLog)
     }
 
-    /// KL(old ‖ new) = Σ_d [((μo − μn)² + σo² − σn²)/(2σn² + 1e-8) + ℓn − ℓo] (rllab's form, spec §4.1).
+    /// KL(old ‖ new) = Σ_d [((μo − μn)² + σo² − σn²)/(2σn² + 1e-8) + ℓn − ℓo] (rllab's form, docs/algorithm.md §4.1).
     public static func kl(oldMean: [Double], oldLogStd: [Double], newMean: [Double], newLogStd: [Double]) -> Double {
         var sum = 0.0
         for j in 0..<oldMean.count {

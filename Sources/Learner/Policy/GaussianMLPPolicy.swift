@@ -16,7 +16,7 @@ public struct PolicyOutput: Sendable {
 }
 
 /// Gaussian MLP policy π_θ(a|o) = N(μ_θ(o), diag e^{2ℓ}) with a tanh mean network and a state-independent log-std
-/// (spec §3.1). Observations go in raw; actions come out unsquashed.
+/// (docs/algorithm.md §3.1). Observations go in raw; actions come out unsquashed.
 ///
 /// All parameters live in one flat vector (order W0, b0, W1, b1, …, W_L, b_L, logStd; see ``PolicyLayout``), which
 /// the inner step, CG and TRPO manipulate directly. Weights are Xavier-uniform on every layer (output included),
@@ -85,8 +85,8 @@ public struct GaussianMLPPolicy: Sendable {
         return drawActions(means: means, logStds: repeatRows(logStd, means.count), using: &rng)
     }
 
-    /// Post-update sampling (spec §3.3): the rows are split into M = parameterSets.count contiguous equal blocks and
-    /// block i acts with θ'_i. - Parameter observations: (rows × observationSize), rows divisible by M.
+    /// Post-update sampling (docs/algorithm.md §3.3): the rows are split into M = parameterSets.count contiguous equal
+    /// blocks and block i acts with θ'_i. - Parameter observations: (rows × observationSize), rows divisible by M.
     public func sampleBlocks(observations: [Double], parameterSets: [[Double]],
                              using rng: inout SplitMix64) -> PolicyOutput {
         let (means, logStds) = blockDistributions(observations: observations, parameterSets: parameterSets)

@@ -1,5 +1,6 @@
-/// Per-row means and log-stds of a batch whose rows are split into M contiguous equal blocks, block i evaluated
-/// with parameter vector θ_i (spec §3.3), with every buffer allocated once: imagined rollouts call this each step.
+/// Per-row means and log-stds of a batch whose rows are split into M contiguous equal blocks, block i evaluated with
+/// parameter vector θ_i (docs/algorithm.md §3.3), with every buffer allocated once: imagined rollouts call this each
+/// step.
 ///
 /// Same arithmetic as ``GaussianMLPPolicy/blockDistributions(observations:parameterSets:)`` (the same forward pass
 /// over the same block rows), so the results are bit-identical to it.

@@ -4,7 +4,7 @@
     import Darwin
 #endif
 
-/// Architecture of the Gaussian MLP policy (spec §3.1): hidden widths, initial and minimum log-std.
+/// Architecture of the Gaussian MLP policy (docs/algorithm.md §3.1): hidden widths, initial and minimum log-std.
 public struct PolicyConfig: Codable, Equatable, Sendable {
     /// Widths of the tanh hidden layers of the mean network, input side first (units; (32, 32) in the paper).
     public var hiddenSizes: [Int]

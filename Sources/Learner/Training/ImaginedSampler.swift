@@ -47,7 +47,7 @@ public typealias RowDistributions = (_ observations: UnsafeBufferPointer<Double>
                                      _ means: UnsafeMutableBufferPointer<Double>,
                                      _ logStds: UnsafeMutableBufferPointer<Double>) -> Void
 
-/// Imagined rollouts through the dynamics ensemble (spec §1.4): many rows stepped in one batch.
+/// Imagined rollouts through the dynamics ensemble (docs/algorithm.md §1.4): many rows stepped in one batch.
 ///
 /// Rows are grouped contiguously by task (task i owns rows [i·P/M, (i+1)·P/M)). Every row starts from a fresh
 /// reset of the real environment; each step samples actions from the policy, predicts next observations with the

@@ -1,7 +1,7 @@
 import Core
 
-/// The MB-MPC baseline (spec §6): no learned policy; at every real step each environment executes the first action
-/// of the best of `candidates` uniform random action sequences of length `planningHorizon`, scored by the
+/// The MB-MPC baseline (docs/algorithm.md §6): no learned policy; at every real step each environment executes the
+/// first action of the best of `candidates` uniform random action sequences of length `planningHorizon`, scored by the
 /// discounted model reward of their rollout through random ensemble members (no termination handling).
 public final class MBMPCTrainer: Trainer {
     public let context: TrainingContext

@@ -1,7 +1,6 @@
 import Core
-import Dispatch
 
-/// MB-MPO's outer loop (Clavera et al. 2018, Algorithm 1, as the original code runs it; spec §1):
+/// MB-MPO's outer loop (Clavera et al. 2018, Algorithm 1, as the original code runs it; docs/algorithm.md §1):
 ///
 /// ```
 /// for each iteration:
@@ -192,23 +191,4 @@ struct MetaStepTiming {
         log.record("TRPO-MeanKL", kl / Double(max(steps, 1)))
         log.record("TRPO-MeanStepFraction", stepFraction / Double(max(steps, 1)))
     }
-}
-
-/// Wall-clock laps in seconds.
-struct Stopwatch {
-    private var last = DispatchTime.now().uptimeNanoseconds
-
-    /// Seconds since the previous lap (or creation).
-    mutating func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) * 1e-9
-    }
-}
-
-/// Population standard deviation.
-func standardDeviation(_ x: [Double]) -> Double {
-    guard !x.isEmpty else { return 0 }
-    let mean = x.reduce(0, +) / Double(x.count)
-    return (x.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(x.count)).squareRoot()
 }

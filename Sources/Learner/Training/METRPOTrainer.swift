@@ -1,9 +1,9 @@
 import Core
 
-/// The ME-TRPO baseline on MB-MPO's machinery (spec §6): one policy, no adaptation, each iteration real data with
-/// the current stochastic policy, an ensemble refit on all data, then plain TRPO steps, each on fresh imagined
-/// rollouts where every row steps through an independent random member (no observation clip). The linear baseline
-/// persists across steps and predicts before it is refitted (rllab's order).
+/// The ME-TRPO baseline on MB-MPO's machinery (docs/algorithm.md §6): one policy, no adaptation, each iteration real
+/// data with the current stochastic policy, an ensemble refit on all data, then plain TRPO steps, each on fresh
+/// imagined rollouts where every row steps through an independent random member (no observation clip). The linear
+/// baseline persists across steps and predicts before it is refitted (rllab's order).
 public final class METRPOTrainer: Trainer {
     public let context: TrainingContext
     let imagination: ImaginedSampler

@@ -2,9 +2,9 @@
 public enum Algorithm: String, Codable, CaseIterable, Sendable {
     /// Model-based meta-policy optimization (the paper's method).
     case mbMPO = "mb-mpo"
-    /// Model-ensemble TRPO: one policy, plain TRPO on imagined data of random members (spec §6).
+    /// Model-ensemble TRPO: one policy, plain TRPO on imagined data of random members (docs/algorithm.md §6).
     case meTRPO = "me-trpo"
-    /// Model-based MPC by random shooting through the ensemble (spec §6).
+    /// Model-based MPC by random shooting through the ensemble (docs/algorithm.md §6).
     case mbMPC = "mb-mpc"
 }
 
@@ -92,7 +92,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The paper's MB-MPO settings on half-cheetah.
     public init() {}
 
-    /// The paper's settings (spec §7) for `algorithm`.
+    /// The paper's settings (docs/algorithm.md §7) for `algorithm`.
     public static func paper(_ algorithm: Algorithm, environment: String) -> TrainingConfig {
         var config = TrainingConfig()
         config.environment = environment
@@ -101,8 +101,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         case .mbMPO:
             break
         case .meTRPO:
-            // spec §6/§7.2: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in rows of
-            // 100 random-member rollouts without clipping, predict-then-fit baseline
+            // docs/algorithm.md §6, §7: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in
+            // rows of 100 random-member rollouts without clipping, predict-then-fit baseline
             config.sampling.initialRandomSteps = 4_000
             config.sampling.imaginedRolloutsPerTask = 5
             config.sampling.imaginedSteps = 50_000

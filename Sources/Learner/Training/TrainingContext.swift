@@ -2,7 +2,6 @@ import Core
 #if canImport(Glibc)
     import Glibc
 #endif
-import Dispatch
 
 /// What every model-based trainer shares: the environments, the ensemble, the policy, the random streams, the
 /// step counters, and the steps that collect real data and refit the ensemble.
@@ -115,7 +114,7 @@ public final class TrainingContext {
     func fitDynamics(log: inout IterationLog) {
         let fit = ensemble.fit()
         log.record("AvgEpochsPerModel", fit.meanEpochs)
-        log.record("StdEpochsPerModel", standardDeviation(fit.epochs.map(Double.init)))
+        log.record("StdEpochsPerModel", meanAndStandardDeviation(fit.epochs.map(Double.init)).standardDeviation)
         log.record("ModelValidationLoss",
                    fit.validationLosses.reduce(0, +) / Double(max(fit.validationLosses.count, 1)))
         log.record("ModelTransitions", Double(fit.samples))
@@ -143,27 +142,13 @@ public final class TrainingContext {
     /// Starts a log row and finishes it with the counters and the iteration time.
     func logIteration(_ body: (inout IterationLog) throws -> Void) rethrows -> IterationLog {
         var log = IterationLog()
-        let start = DispatchTime.now().uptimeNanoseconds
+        var clock = Stopwatch()
         log.record("Iteration", Double(iteration))
         try body(&log)
         iteration += 1
         log.record("n_timesteps", Double(loggedTimesteps))
         log.record("RealSteps", Double(realSteps))
-        log.record("Time-Itr", Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        log.record("Time-Itr", clock.lap())
         return log
     }
-}
-
-/// A model-based training algorithm run iteration by iteration.
-public protocol Trainer: AnyObject {
-    /// The shared state.
-    var context: TrainingContext { get }
-    /// Runs one outer iteration; `progress` receives short phase names for a live display.
-    func runIteration(progress: (String) -> Void) throws -> IterationLog
-    /// The algorithm's own state between iterations (see ``captureState()``).
-    var algorithmState: AlgorithmState { get }
-    /// Throws unless `state` fits this trainer (right algorithm, shapes).
-    func validateAlgorithmState(_ state: AlgorithmState) throws
-    /// Sets the algorithm's own state (validated first).
-    func restoreAlgorithmState(_ state: AlgorithmState)
 }

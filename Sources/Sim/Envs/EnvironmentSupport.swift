@@ -40,7 +40,7 @@ final class EnvironmentCore {
     /// Last applied action (nu).
     private(set) var applied: [Double]
 
-    /// Standard deviations of the Gaussian reset noise on qpos and qvel (spec §5.1: 0.01 and 0.1).
+    /// Standard deviations of the Gaussian reset noise on qpos and qvel (docs/algorithm.md §5.1: 0.01 and 0.1).
     static let qposNoise = 0.01
     static let qvelNoise = 0.1
 
@@ -138,3 +138,13 @@ func rowSquaredNorm(_ values: UnsafeBufferPointer<Double>, row: Int, width: Int)
 /// min(max(x, −limit), limit).
 @inline(__always)
 func clip(_ x: Double, _ limit: Double) -> Double { min(max(x, -limit), limit) }
+
+/// The step result for a diverged simulation: zero reward, the episode ends with MuJoCo's reason.
+func divergedResult(_ observation: [Double], _ status: StepStatus) -> StepResult {
+    let reason: String
+    switch status {
+    case .ok: reason = "unknown"
+    case .diverged(let message): reason = message
+    }
+    return StepResult(observation: observation, reward: 0, terms: RewardTerms(), end: .diverged(reason))
+}

@@ -71,13 +71,3 @@ public final class HalfCheetah: MuJoCoTask {
         for row in 0..<dones.count { dones[row] = false }
     }
 }
-
-/// The step result for a diverged simulation: zero reward, the episode ends with MuJoCo's reason.
-func divergedResult(_ observation: [Double], _ status: StepStatus) -> StepResult {
-    let reason: String
-    switch status {
-    case .ok: reason = "unknown"
-    case .diverged(let message): reason = message
-    }
-    return StepResult(observation: observation, reward: 0, terms: RewardTerms(), end: .diverged(reason))
-}

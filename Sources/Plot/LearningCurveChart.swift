@@ -3,9 +3,14 @@
 ///
 /// Every panel carries its data-to-pixel mapping (`data-x-domain`, `data-y-domain`, `data-plot-box`) and every
 /// mean line its series (`data-series`), so that a reader (and the tests) can map the points back to data.
-struct LearningCurveChart {
+public struct LearningCurveChart {
     let series: [LearningCurves.Series]
     let anchors: [PublishedAnchor]
+
+    /// A chart of `series` with `anchors` as reference marks.
+    public init(series: [LearningCurves.Series], anchors: [PublishedAnchor]) {
+        (self.series, self.anchors) = (series, anchors)
+    }
 
     /// Panel size and margins, in pixels.
     static let panelWidth = 480.0, panelHeight = 360.0
@@ -24,7 +29,7 @@ struct LearningCurveChart {
     var columns: Int { min(3, max(1, environments.count)) }
 
     /// The whole SVG document.
-    func svg() -> String {
+    public func svg() -> String {
         let rows = (environments.count + columns - 1) / columns
         let width = Double(columns) * Self.panelWidth, height = Double(max(rows, 1)) * Self.panelHeight
         var out = SVGWriter()

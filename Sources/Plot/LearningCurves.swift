@@ -1,3 +1,5 @@
+import Core
+
 /// Learning curves as the paper's figures draw them (its `plots/plot_utils_mb.py`): the real return against real
 /// environment steps, mean ± standard deviation over the runs of one environment and algorithm.
 ///
@@ -5,7 +7,7 @@
 ///   shifted left by half an iteration's steps ((n_1 − n_0)/2), as the paper does for its method.
 /// - The baselines plot `EnvTrajs-AverageReturn` (their exploration rollouts).
 /// - Any other run plots the first of those two it has.
-enum LearningCurves {
+public enum LearningCurves {
     /// One run's points (x: `n_timesteps` after the shift; y: the return).
     struct Curve: Equatable {
         var metric: String
@@ -18,25 +20,25 @@ enum LearningCurves {
     }
 
     /// The mean and population standard deviation at one x over the runs that reached it.
-    struct Point: Equatable {
-        var x: Double
-        var mean: Double
-        var standardDeviation: Double
-        var runs: Int
+    public struct Point: Equatable {
+        public var x: Double
+        public var mean: Double
+        public var standardDeviation: Double
+        public var runs: Int
     }
 
     /// The runs of one environment, algorithm and simulation timing, aggregated.
-    struct Series {
-        var environment: String
-        var algorithm: String
+    public struct Series {
+        public var environment: String
+        public var algorithm: String
         /// The runs' timing overrides ("timestep 0.004 s, frame skip 5"), "" for the task's own timing.
-        var timing: String = ""
-        var runs: Int
-        var metric: String
-        var points: [Point]
+        public var timing: String = ""
+        public var runs: Int
+        public var metric: String
+        public var points: [Point]
 
         /// The legend's name: the algorithm, and the timing when it is not the task's own.
-        var label: String { timing.isEmpty ? algorithm : "\(algorithm), \(timing)" }
+        public var label: String { timing.isEmpty ? algorithm : "\(algorithm), \(timing)" }
     }
 
     /// The column a run's curve uses.
@@ -63,7 +65,7 @@ enum LearningCurves {
     }
 
     /// Groups runs by (environment, algorithm, timing) and averages their curves at every x any of them has.
-    static func series(of runs: [RunRecord]) throws -> [Series] {
+    public static func series(of runs: [RunRecord]) throws -> [Series] {
         var groups: [String: [RunRecord]] = [:]
         var order: [String] = []
         for run in runs {
@@ -78,9 +80,8 @@ enum LearningCurves {
             for curve in curves { for point in curve.points { byX[point.x, default: []].append(point.y) } }
             let points = byX.keys.sorted().map { x -> Point in
                 let ys = byX[x] ?? []
-                let mean = ys.reduce(0, +) / Double(ys.count)
-                let variance = ys.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(ys.count)
-                return Point(x: x, mean: mean, standardDeviation: variance.squareRoot(), runs: ys.count)
+                let (mean, standardDeviation) = meanAndStandardDeviation(ys)
+                return Point(x: x, mean: mean, standardDeviation: standardDeviation, runs: ys.count)
             }
             return Series(environment: first.environment, algorithm: first.algorithm, timing: first.timing,
                           runs: members.count,
@@ -90,7 +91,7 @@ enum LearningCurves {
 }
 
 /// Published results drawn as reference marks (pre-update return in the real environment, horizon 200).
-struct PublishedAnchor: Equatable {
+public struct PublishedAnchor: Equatable {
     let environment: String
     /// Real environment steps.
     let steps: Double
@@ -100,7 +101,7 @@ struct PublishedAnchor: Equatable {
 
     /// The MB-MPO numbers the RLlib team reports for the original code and for its port (ray-project/
     /// rl-experiments, MB-MPO section and run logs).
-    static let all: [PublishedAnchor] = [
+    public static let all: [PublishedAnchor] = [
         PublishedAnchor(environment: "half-cheetah", steps: 100_000, averageReturn: 550, source: "original code"),
         PublishedAnchor(environment: "half-cheetah", steps: 100_000, averageReturn: 520, source: "RLlib"),
         PublishedAnchor(environment: "hopper", steps: 100_000, averageReturn: 650, source: "original code"),

@@ -3,40 +3,36 @@ import Learner
 
 /// One training run as `mbmpo plot` reads it: the environment and algorithm from `config.json` and the columns
 /// of `progress.csv`.
-struct RunRecord {
+public struct RunRecord {
     /// The folder.
-    let folder: String
-    let environment: String
-    let algorithm: String
+    public let folder: String
+    public let environment: String
+    public let algorithm: String
     /// The simulation timing overrides of the run ("timestep 0.004 s, frame skip 5"), "" for the task's own.
-    let timing: String
+    public let timing: String
     /// Column name → one value per row (nil for an empty or non-numeric field).
-    let columns: [String: [Double?]]
+    public let columns: [String: [Double?]]
     /// Rows in `progress.csv`.
-    let rowCount: Int
+    public let rowCount: Int
 
     /// A problem with a run folder, as one line.
-    struct Problem: Error, CustomStringConvertible {
-        let message: String
-        var description: String { message }
+    public struct Problem: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+        public init(message: String) { self.message = message }
     }
 
     /// Loads `folder/config.json` and `folder/progress.csv`.
-    init(folder: String) throws {
+    public init(folder: String) throws {
         self.folder = folder
         let url = URL(fileURLWithPath: folder, isDirectory: true)
         let configText = try Self.read(url.appendingPathComponent("config.json"), folder: folder)
-        guard let members = JSONValue(parsing: configText)?.objectMembers,
-              case .string(let environment)? = members["environment"],
-              case .string(let algorithm)? = members["algorithm"] else {
+        guard let header = try? JSONDecoder().decode(ConfigHeader.self, from: Data(configText.utf8)) else {
             throw Problem(message: "'\(folder)/config.json' does not name an environment and an algorithm")
         }
-        self.environment = environment
-        self.algorithm = algorithm
-        var timestep: Double?, frameSkip: Int?
-        if case .number(let value)? = members["physicsTimestep"] { timestep = value }
-        if case .integer(let value)? = members["physicsTimestep"] { timestep = Double(value) }
-        if case .integer(let value)? = members["frameSkip"] { frameSkip = Int(value) }
+        environment = header.environment
+        algorithm = header.algorithm
+        let (timestep, frameSkip) = (header.physicsTimestep, header.frameSkip)
         timing = TrainingConfig.timingDescription(timestep: timestep, frameSkip: frameSkip) ?? ""
         let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
         guard let header = table.first, table.count >= 2 else {
@@ -52,13 +48,31 @@ struct RunRecord {
         rowCount = table.count - 1
     }
 
+    /// The fields of `config.json` a plot needs; the timing overrides count only where they are numbers.
+    private struct ConfigHeader: Decodable {
+        let environment: String
+        let algorithm: String
+        let physicsTimestep: Double?
+        let frameSkip: Int?
+
+        enum CodingKeys: String, CodingKey { case environment, algorithm, physicsTimestep, frameSkip }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            environment = try container.decode(String.self, forKey: .environment)
+            algorithm = try container.decode(String.self, forKey: .algorithm)
+            physicsTimestep = try? container.decodeIfPresent(Double.self, forKey: .physicsTimestep)
+            frameSkip = try? container.decodeIfPresent(Int.self, forKey: .frameSkip)
+        }
+    }
+
     /// Whether `folder` holds a run (a `progress.csv`).
-    static func isRun(_ folder: String) -> Bool {
+    public static func isRun(_ folder: String) -> Bool {
         FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("progress.csv").path)
     }
 
     /// `folder` itself if it is a run, else its immediate subfolders that are runs (sorted).
-    static func runFolders(in folder: String) throws -> [String] {
+    public static func runFolders(in folder: String) throws -> [String] {
         if isRun(folder) { return [folder] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {

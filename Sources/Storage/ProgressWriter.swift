@@ -6,15 +6,15 @@ import Learner
 /// The columns are the keys in the order they first appear. A key that first appears in a later iteration (the
 /// exploration returns `EnvTrajs-*` start in the second) adds a column at the end: the file is then rewritten
 /// with the wider header, earlier rows holding an empty field there. A key missing in a row is written empty.
-final class ProgressWriter {
-    let url: URL
-    private(set) var columns: [String] = []
+public final class ProgressWriter {
+    public let url: URL
+    public private(set) var columns: [String] = []
     /// The rows written so far, as formatted fields in column order.
     private var rows: [[String]] = []
     private var handle: FileHandle
 
     /// Creates (or truncates) the file.
-    init(url: URL) throws {
+    public init(url: URL) throws {
         self.url = url
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw RunDirectoryError.cannotWrite(path: url.path, reason: "cannot create the file")
@@ -25,7 +25,7 @@ final class ProgressWriter {
     deinit { try? handle.close() }
 
     /// Writes `log` as the next row (and the header first, or again when new keys appear).
-    func append(_ log: IterationLog) throws {
+    public func append(_ log: IterationLog) throws {
         let newKeys = log.keys.filter { !columns.contains($0) }
         columns += newKeys
         let row = columns.map { key in log[key].map(Self.format) ?? "" }
@@ -63,7 +63,7 @@ final class ProgressWriter {
     }
 
     /// Shortest round-trip decimal form (integers without a fraction).
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         if value.isFinite && value == value.rounded() && abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }
@@ -76,11 +76,11 @@ final class ProgressWriter {
 }
 
 /// Problems with the run directory.
-enum RunDirectoryError: Error, CustomStringConvertible {
+public enum RunDirectoryError: Error, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     case notEmpty(path: String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
         case .notEmpty(let path):

@@ -61,7 +61,7 @@ public enum DatasetExport {
         try AtomicFile.write(bytes: try file.closeToImage(), to: path)
         if format == .minari && URL(fileURLWithPath: path).lastPathComponent == "main_data.hdf5" {
             let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.json")
-            try AtomicFile.write(text: minariMetadata(info, episodes: episodes), to: metadata.path)
+            try AtomicFile.write(text: try minariMetadata(info, episodes: episodes), to: metadata.path)
         }
     }
 
@@ -149,18 +149,27 @@ public enum DatasetExport {
             + "\"high\": [\(highs)]}"
     }
 
-    /// Minari's `metadata.json` (spaces as JSON strings inside JSON, as Minari stores them).
-    static func minariMetadata(_ info: ExportInfo, episodes: [Trajectory]) -> String {
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        let fields: [(String, String)] = [
-            ("total_episodes", "\(episodes.count)"), ("total_steps", "\(episodes.reduce(0) { $0 + $1.length })"),
-            ("data_format", quoted("hdf5")), ("dataset_id", quoted(info.datasetID)),
-            ("minari_version", quoted("0.4.3")), ("observation_space", quoted(observationSpace(info))),
-            ("action_space", quoted(actionSpace(info))), ("author", quoted("mbmpo")),
-            ("algorithm_name", quoted(info.algorithm)),
-        ]
-        return "{" + fields.map { "\(quoted($0.0)): \($0.1)" }.joined(separator: ", ") + "}\n"
+    /// Minari's `metadata.json` (spaces as JSON strings inside JSON, as Minari stores them), keys sorted.
+    static func minariMetadata(_ info: ExportInfo, episodes: [Trajectory]) throws -> String {
+        let metadata = MinariMetadata(
+            total_episodes: episodes.count, total_steps: episodes.reduce(0) { $0 + $1.length }, data_format: "hdf5",
+            dataset_id: info.datasetID, minari_version: "0.4.3", observation_space: observationSpace(info),
+            action_space: actionSpace(info), author: "mbmpo", algorithm_name: info.algorithm)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(metadata), as: UTF8.self) + "\n"
+    }
+
+    /// The fields of Minari's `metadata.json`, named as Minari names them.
+    struct MinariMetadata: Encodable {
+        let total_episodes: Int
+        let total_steps: Int
+        let data_format: String
+        let dataset_id: String
+        let minari_version: String
+        let observation_space: String
+        let action_space: String
+        let author: String
+        let algorithm_name: String
     }
 }

@@ -1,43 +1,8 @@
+import CZlib
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// The two checksums PNG needs.
-public enum Checksum {
-    /// CRC-32 lookup table for the reflected polynomial 0xEDB88320 (ISO 3309, as PNG and zlib use).
-    static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    /// CRC-32 of `bytes`, continuing from `crc` (pass the previous result to checksum data in pieces).
-    /// `crc32(Array("123456789".utf8)) == 0xCBF43926`.
-    public static func crc32<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32 where C.Element == UInt8 {
-        var c = ~crc
-        for byte in bytes { c = crcTable[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
-        return ~c
-    }
-
-    /// Adler-32 of `bytes` (RFC 1950): (B << 16) | A with A = 1 + Σ bytes, B = Σ A, both mod 65521.
-    /// `adler32(Array("Wikipedia".utf8)) == 0x11E60398`.
-    public static func adler32(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
-        var index = 0
-        // 5552 bytes is the longest run whose sums cannot overflow 32 bits before the modulo
-        while index < bytes.count {
-            let end = min(index + 5552, bytes.count)
-            for i in index..<end {
-                a &+= UInt32(bytes[i])
-                b &+= a
-            }
-            a %= 65_521
-            b %= 65_521
-            index = end
-        }
-        return (b << 16) | a
-    }
-}
 
 /// An 8-bit image: `height` rows of `width` pixels of `channels` bytes, top row first.
 public struct Image: Equatable, Sendable {
@@ -67,25 +32,51 @@ public struct Image: Equatable, Sendable {
 /// Writes PNG files (RFC 2083): IHDR, one IDAT holding the zlib stream of the filtered rows, IEND.
 ///
 /// Each row gets the filter (None, Sub, Up, Average or Paeth) whose output has the smallest sum of absolute
-/// signed bytes, the usual heuristic; the filtered data is compressed with ``Deflate``.
+/// signed bytes, the usual heuristic; zlib compresses the filtered data and computes the chunks' CRC-32.
 public enum PNGEncoder {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// The PNG file bytes of `image`.
-    public static func encode(_ image: Image, mode: Deflate.Mode = .fixedHuffman) -> [UInt8] {
+    /// zlib's compromise of speed and size (level 6).
+    public static let defaultLevel: Int32 = Z_DEFAULT_COMPRESSION
+
+    /// The PNG file bytes of `image`, compressed at zlib level `level` (0 stores, 1 fastest, 9 smallest).
+    public static func encode(_ image: Image, level: Int32 = defaultLevel) -> [UInt8] {
         let colorType: UInt8 = image.channels == 1 ? 0 : image.channels == 3 ? 2 : 6
         var header = bigEndian(UInt32(image.width)) + bigEndian(UInt32(image.height))
         header += [8, colorType, 0, 0, 0]  // bit depth, color type, compression, filter, interlace
         var file = signature
         file += chunk("IHDR", header)
-        file += chunk("IDAT", Deflate.zlib(filteredRows(image), mode: mode))
+        file += chunk("IDAT", zlibStream(filteredRows(image), level: level))
         file += chunk("IEND", [])
         return file
     }
 
     /// Encodes `image` and writes it to `path`; throws ``ImageWriteError`` when the file cannot be written.
-    public static func write(_ image: Image, to path: String, mode: Deflate.Mode = .fixedHuffman) throws {
-        try writeFile(encode(image, mode: mode), to: path)
+    public static func write(_ image: Image, to path: String, level: Int32 = defaultLevel) throws {
+        try writeFile(encode(image, level: level), to: path)
+    }
+
+    /// The zlib stream (RFC 1950) of `input`.
+    static func zlibStream(_ input: [UInt8], level: Int32) -> [UInt8] {
+        precondition((-1...9).contains(level), "zlib levels are 0 to 9 (or -1 for the default), got \(level)")
+        var size = compressBound(uLong(input.count))
+        var output = [UInt8](repeating: 0, count: Int(size))
+        let status = output.withUnsafeMutableBufferPointer { out in
+            input.withUnsafeBufferPointer { source in
+                compress2(out.baseAddress, &size, source.baseAddress, uLong(source.count), level)
+            }
+        }
+        // compressBound makes room for any input, so only a lack of memory can fail here
+        precondition(status == Z_OK, "zlib compress2 failed with status \(status)")
+        output.removeLast(output.count - Int(size))
+        return output
+    }
+
+    /// zlib's CRC-32 of `bytes`, continuing from `previous`.
+    static func crc32(_ bytes: [UInt8], continuing previous: UInt32 = 0) -> UInt32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            UInt32(crc32_z(uLong(previous), buffer.baseAddress, z_size_t(buffer.count)))
+        }
     }
 
     /// Every row prefixed with its filter-type byte and filtered.
@@ -148,7 +139,7 @@ public enum PNGEncoder {
     /// length (4 bytes), type, data, CRC-32 of type and data.
     static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let typeBytes = Array(type.utf8)
-        let crc = Checksum.crc32(data, continuing: Checksum.crc32(typeBytes))
+        let crc = crc32(data, continuing: crc32(typeBytes))
         return bigEndian(UInt32(data.count)) + typeBytes + data + bigEndian(crc)
     }
 
