@@ -41,12 +41,19 @@ def progress(run):
     rows = list(csv.DictReader(open(os.path.join(run, "progress.csv"))))
     return [{k: v for k, v in row.items() if not k.startswith("Time")} for row in rows]
 
+# checkpoints written before algorithm state moved to algorithm/<name>/ kept it under these groups
+LEGACY = {"mbmpo/": "algorithm/mb-mpo/", "metrpo/": "algorithm/me-trpo/"}
+
 def datasets(path):
-    """Every dataset of an HDF5 file; a progress table loses its timing columns."""
+    """Every dataset of an HDF5 file (earlier layouts' names mapped to today's); a progress table loses its
+    timing columns."""
     found = {}
     with h5py.File(path, "r") as f:
         def visit(name, obj):
             if isinstance(obj, h5py.Dataset):
+                for old, new in LEGACY.items():
+                    if name.startswith(old):
+                        name = new + name[len(old):]
                 found[name] = obj[()]
         f.visititems(visit)
         for table in [name[:-len("/columns")] for name in found if name.endswith("/columns")]:

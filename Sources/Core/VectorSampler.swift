@@ -1,8 +1,9 @@
 /// Steps N environments of one task in lockstep on worker threads, with one batched policy call per step.
 ///
 /// Each environment owns its state (for MuJoCo tasks its `mjData`; the model is shared read-only) and its random
-/// stream (`seed` derived by environment index). Environments are split over threads in fixed contiguous chunks and the policy runs on the
-/// calling thread, so trajectories are bit-identical for any thread count.
+/// stream (`seed` derived by environment index). Environments are stepped on the shared ``WorkerPool`` (each
+/// touches only its own slots) and the policy runs on the calling thread, so trajectories are bit-identical for any
+/// thread count.
 ///
 /// An environment whose episode ends (termination, divergence or the horizon) records its trajectory and is
 /// reset at once; it keeps sampling. Trajectories are returned in completion order (step, then environment index).
@@ -10,8 +11,7 @@ public final class VectorSampler: TrajectorySampler {
     public let environments: [any Environment]
     public let spec: EnvironmentSpec
     /// Worker threads used for stepping.
-    public var threads: Int { pool.threads }
-    private let pool: WorkerPool
+    public let threads: Int
     private var generators: [SplitMix64]
 
     /// Steps `environments` (at least one, all of the same task), seeded from `seed`.
@@ -20,7 +20,7 @@ public final class VectorSampler: TrajectorySampler {
         let count = environments.count
         self.environments = environments
         spec = environments[0].spec
-        pool = WorkerPool(threads: max(1, min(threads, count)))
+        self.threads = WorkerPool.shared.workers(units: count, threads: threads)
         let root = SplitMix64(seed: seed)
         generators = (0..<count).map { root.derived(stream: UInt64($0)) }
     }
@@ -57,22 +57,19 @@ public final class VectorSampler: TrajectorySampler {
                 try actions.withUnsafeMutableBufferPointer { a in try policy(o, a) }
             }
             // step every environment in parallel; each touches only its own slots
-            let threads = pool.threads, chunk = (count + threads - 1) / threads
             running.withUnsafeMutableBufferPointer { paths in
                 observations.withUnsafeMutableBufferPointer { obs in
                     errors.withUnsafeMutableBufferPointer { errs in
                         ended.withUnsafeMutableBufferPointer { done in
                             let action = actions, envs = environments
-                            pool.run { t in
-                                for j in (t * chunk)..<min(count, (t + 1) * chunk) {
-                                    do {
-                                        let a = Array(action[(j * actSize)..<((j + 1) * actSize)])
-                                        done[j] = try Self.stepEnvironment(
-                                            envs[j], action: a, path: &paths[j], horizon: horizon,
-                                            observations: obs, row: j, observationSize: obsSize)
-                                    } catch {
-                                        errs[j] = error
-                                    }
+                            WorkerPool.shared.run(units: count, threads: threads, partition: .contiguous) { j, _ in
+                                do {
+                                    let a = Array(action[(j * actSize)..<((j + 1) * actSize)])
+                                    done[j] = try Self.stepEnvironment(
+                                        envs[j], action: a, path: &paths[j], horizon: horizon,
+                                        observations: obs, row: j, observationSize: obsSize)
+                                } catch {
+                                    errs[j] = error
                                 }
                             }
                         }

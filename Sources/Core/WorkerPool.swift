@@ -5,102 +5,195 @@
 #endif
 import Synchronization
 
-/// A fixed set of worker threads for short, frequent parallel sections (one per simulation step).
+/// A job cut into numbered work units; `perform` is called once per unit, from any worker thread.
+public protocol ParallelWork: AnyObject {
+    /// Runs unit `unit` on worker `worker` (0 is the calling thread).
+    func perform(unit: Int, worker: Int)
+}
+
+/// How the units of a parallel section are dealt to its W workers.
+public enum Partition: Sendable {
+    /// Unit u runs on worker u mod W, in increasing u (for many small units of uneven cost).
+    case strided
+    /// Worker w runs the contiguous units [w·n/W, (w+1)·n/W) in increasing order (for per-task and per-environment
+    /// work whose scratch is per worker).
+    case contiguous
+}
+
+/// The one parallel-for of mbmpo: a process-wide pool of persistent threads (one fewer than the online processors,
+/// the calling thread being worker 0) that runs short, frequent parallel sections — one per simulation step, per
+/// model mini-batch, per Hessian-vector product — without allocating beyond a small box per closure call.
 ///
-/// `run(_:)` calls `body(worker)` once for each worker index 0..<threads — index 0 on the calling thread — and
-/// returns when all are done. Workers spin for a short while between sections before they sleep, so a loop of
-/// sections a few hundred microseconds apart never pays the operating system's wake-up latency, which on
-/// virtual machines can exceed the work itself. Partition work by worker index (never by timing) to keep
-/// results independent of the thread count.
-public final class WorkerPool: @unchecked Sendable {  // shared state is atomics plus a mutex-guarded condition
-    /// Number of participants, including the calling thread.
-    public let threads: Int
+/// **Determinism.** A section's units and what each computes never depend on the worker count, and each unit
+/// writes only its own outputs; a caller that then combines per-unit results does so in unit order. So results are
+/// bit-identical for any `threads`. Callers in Learner pin OpenBLAS to one thread before a section
+/// (`runSingleThreadedBLAS`), so that a product never splits differently with the thread count and BLAS's
+/// own threads never compete with these.
+///
+/// **Waiting.** Between sections a thread spins for up to ``spinNanoseconds``, yielding the core to any other
+/// runnable thread on every turn, then sleeps on a condition variable; the caller waits for the last worker the same
+/// way. Sections a few hundred microseconds apart therefore never pay the operating system's wake-up latency (which
+/// on virtual machines can exceed the work itself), and there is only this one pool, so no two pools spin against
+/// each other on a small machine.
+public final class WorkerPool: @unchecked Sendable {
+    // @unchecked: `section` is written only by the caller holding `busy`, before the generation that publishes it
+    // and after every thread has reported; the condition variables are used under `mutex`.
 
+    /// The process's pool.
+    public static let shared = WorkerPool(threads: max(1, onlineProcessors() - 1))
+
+    /// How long an idle thread spins before it sleeps (nanoseconds).
+    public static let spinNanoseconds: UInt64 = 2_000_000
+
+    /// Number of pool threads (the calling thread works as worker 0 besides them).
+    public let count: Int
     private let generation = Atomic<Int>(0)
-    private let finished = Atomic<Int>(0)
-    private let stopping = Atomic<Bool>(false)
-    private var body: ((Int) -> Void)? = nil
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
-    private var handles: [pthread_t] = []
-    /// How long an idle worker keeps spinning before it sleeps (nanoseconds).
-    private static let spinNanoseconds: UInt64 = 2_000_000
+    private let pending = Atomic<Int>(0)
+    private var section: Section?
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let busy: UnsafeMutablePointer<pthread_mutex_t>
+    private let wake: UnsafeMutablePointer<pthread_cond_t>
+    private let finished: UnsafeMutablePointer<pthread_cond_t>
 
-    /// Starts `threads − 1` worker threads (none for a single thread).
-    public init(threads: Int) {
-        self.threads = max(1, threads)
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
-        for index in 1..<self.threads {
-            // the worker holds the pool unretained: deinit joins every worker before the memory goes away
-            let context = Unmanaged.passRetained(WorkerContext(pool: Unmanaged.passUnretained(self), index: index))
-                .toOpaque()
-            var handle = pthread_t()
-            let status = pthread_create(&handle, nil, { raw in
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.takeUnretainedValue().workerLoop(index: context.index)
-                return nil
-            }, context)
-            precondition(status == 0, "cannot start worker thread: pthread_create returned \(status)")
-            handles.append(handle)
-        }
+    /// The most workers a section can have: the pool's threads plus the calling thread.
+    public var maximumWorkers: Int { count + 1 }
+
+    /// The number of workers a section of `units` units asked to run on `threads` threads gets.
+    public func workers(units: Int, threads: Int) -> Int {
+        max(1, min(threads, units, maximumWorkers))
     }
 
-    deinit {
-        stopping.store(true, ordering: .releasing)
-        generation.add(1, ordering: .releasing)
-        pthread_mutex_lock(&mutex)
-        pthread_cond_broadcast(&condition)
-        pthread_mutex_unlock(&mutex)
-        for handle in handles { pthread_join(handle, nil) }
-        pthread_cond_destroy(&condition)
-        pthread_mutex_destroy(&mutex)
-    }
-
-    /// Runs `body(worker)` for every worker index and waits for all of them. Not reentrant.
-    public func run(_ body: (Int) -> Void) {
-        if threads == 1 {
-            body(0)
+    /// Calls `work.perform(unit:worker:)` for every unit in 0..<units, dealt by `partition`; returns when all are
+    /// done. Not reentrant: a unit must not start a section of its own.
+    public func run(units: Int, threads: Int, partition: Partition = .strided, _ work: ParallelWork) {
+        guard units > 0 else { return }
+        let workers = workers(units: units, threads: threads)
+        if workers == 1 {
+            for u in 0..<units { work.perform(unit: u, worker: 0) }
             return
         }
-        withoutActuallyEscaping(body) { escapable in
-            self.body = escapable
-            finished.store(0, ordering: .relaxed)
-            generation.add(1, ordering: .releasing)
-            pthread_mutex_lock(&mutex)
-            pthread_cond_broadcast(&condition)
-            pthread_mutex_unlock(&mutex)
-            escapable(0)
-            while finished.load(ordering: .acquiring) < threads - 1 { spinPause() }
-            self.body = nil
+        run(Section(work: work, units: units, workers: workers, partition: partition))
+    }
+
+    /// Calls `body(unit, worker)` for every unit in 0..<units, dealt by `partition`.
+    public func run(units: Int, threads: Int, partition: Partition = .strided,
+                    _ body: (_ unit: Int, _ worker: Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            run(units: units, threads: threads, partition: partition, ClosureWork(body))
         }
     }
 
-    private func workerLoop(index: Int) {
+    /// Starts `threads` pool threads.
+    private init(threads: Int) {
+        count = threads
+        (mutex, busy) = (.allocate(capacity: 1), .allocate(capacity: 1))
+        (wake, finished) = (.allocate(capacity: 1), .allocate(capacity: 1))
+        pthread_mutex_init(mutex, nil)
+        pthread_mutex_init(busy, nil)
+        pthread_cond_init(wake, nil)
+        pthread_cond_init(finished, nil)
+        for index in 1...count {
+            // the pool lives as long as the process, so its threads hold it unretained and are never joined
+            let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
+            var thread = pthread_t()
+            let status = pthread_create(&thread, nil, { raw in
+                guard let raw else { return nil }
+                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
+                context.pool.serve(index: context.index)
+                return nil
+            }, context)
+            precondition(status == 0, "cannot start a worker thread: pthread_create returned \(status)")
+            pthread_detach(thread)
+        }
+    }
+
+    /// Runs `section` on the pool and the calling thread (worker 0); returns when every thread has reported. A
+    /// section is published by storing it and then incrementing `generation` (release); a thread that sees the new
+    /// generation (acquire) reads the section, runs its share and decrements `pending`.
+    private func run(_ section: Section) {
+        pthread_mutex_lock(busy)
+        defer { pthread_mutex_unlock(busy) }
+        self.section = section
+        pending.store(count, ordering: .relaxed)
+        pthread_mutex_lock(mutex)
+        generation.add(1, ordering: .releasing)
+        pthread_cond_broadcast(wake)
+        pthread_mutex_unlock(mutex)
+        section.perform(worker: 0)
+        spin { self.pending.load(ordering: .acquiring) != 0 }
+        pthread_mutex_lock(mutex)
+        while pending.load(ordering: .acquiring) != 0 { pthread_cond_wait(finished, mutex) }
+        pthread_mutex_unlock(mutex)
+        self.section = nil
+    }
+
+    /// A pool thread's loop: wait for a new generation, run its share, report.
+    private func serve(index: Int) {
         var seen = 0
         while true {
-            let spinStart = monotonicNanoseconds()
-            while generation.load(ordering: .acquiring) == seen {
-                if monotonicNanoseconds() - spinStart < Self.spinNanoseconds {
-                    spinPause()
-                    continue
-                }
-                pthread_mutex_lock(&mutex)
-                while generation.load(ordering: .acquiring) == seen {
-                    pthread_cond_wait(&condition, &mutex)
-                }
-                pthread_mutex_unlock(&mutex)
-            }
+            spin { self.generation.load(ordering: .acquiring) == seen }
+            pthread_mutex_lock(mutex)
+            while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(wake, mutex) }
+            pthread_mutex_unlock(mutex)
             seen = generation.load(ordering: .acquiring)
-            if stopping.load(ordering: .acquiring) { return }
-            body?(index)
-            finished.add(1, ordering: .releasing)
+            section?.perform(worker: index)
+            if pending.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                // under the mutex, so the caller cannot miss the signal between its check and its wait
+                pthread_mutex_lock(mutex)
+                pthread_cond_signal(finished)
+                pthread_mutex_unlock(mutex)
+            }
         }
     }
 
-    /// Gives the core away if another thread wants it, else returns at once.
-    @inline(__always) private func spinPause() {
-        sched_yield()
+    /// Spins while `condition` holds, at most ``spinNanoseconds``, giving the core away on every turn if another
+    /// thread wants it.
+    @inline(__always) private func spin(while condition: () -> Bool) {
+        let start = monotonicNanoseconds()
+        while condition() && monotonicNanoseconds() - start < Self.spinNanoseconds { sched_yield() }
+    }
+}
+
+/// One parallel section: what to run and how it is dealt.
+struct Section {
+    let work: ParallelWork
+    let units: Int
+    let workers: Int
+    let partition: Partition
+
+    /// Runs worker `worker`'s share of the units.
+    func perform(worker: Int) {
+        guard worker < workers else { return }
+        switch partition {
+        case .strided:
+            var u = worker
+            while u < units {
+                work.perform(unit: u, worker: worker)
+                u += workers
+            }
+        case .contiguous:
+            for u in (worker * units / workers)..<((worker + 1) * units / workers) {
+                work.perform(unit: u, worker: worker)
+            }
+        }
+    }
+}
+
+/// ``ParallelWork`` from a closure.
+private final class ClosureWork: ParallelWork {
+    let body: (Int, Int) -> Void
+    init(_ body: @escaping (Int, Int) -> Void) { self.body = body }
+    func perform(unit: Int, worker: Int) { body(unit, worker) }
+}
+
+/// What a pool thread needs to find its pool.
+private final class WorkerContext {
+    let pool: WorkerPool
+    let index: Int
+
+    init(pool: WorkerPool, index: Int) {
+        self.pool = pool
+        self.index = index
     }
 }
 
@@ -111,12 +204,5 @@ public final class WorkerPool: @unchecked Sendable {  // shared state is atomics
     return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
 
-/// What a worker thread needs to find its pool.
-private final class WorkerContext {
-    let pool: Unmanaged<WorkerPool>
-    let index: Int
-    init(pool: Unmanaged<WorkerPool>, index: Int) {
-        self.pool = pool
-        self.index = index
-    }
-}
+/// The processors online now (at least 1).
+public func onlineProcessors() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -89,7 +89,7 @@ public enum CheckpointFile {
         try data.put([state.imaginationRNG.state], at: "rng/imagination")
         try data.put(state.environmentGenerators.map(\.state), at: "rng/environments")
         try data.put(state.policyParameters, at: "policy/parameters")
-        try writeAlgorithm(state.algorithm, data)
+        try writeAlgorithm(state.algorithm, of: state.config.algorithm, data)
         try writeProgress(checkpoint.progress, data)
         try writeEnsemble(state.ensemble, data)
     }

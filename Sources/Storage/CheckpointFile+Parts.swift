@@ -25,16 +25,10 @@ extension CheckpointFile {
         try data.put(buffer.deltas, shape: [rows, buffer.observationSize], at: "ensemble/buffer/deltas")
     }
 
-    static func writeAlgorithm(_ algorithm: AlgorithmState, _ data: Checksummed) throws {
-        switch algorithm {
-        case .mbMPO(let sets):
-            let width = sets.first?.count ?? 0
-            try data.put(sets.flatMap { $0 }, shape: [sets.count, width], at: "mbmpo/exploration_parameters")
-        case .meTRPO(let baseline):
-            try data.put([baseline.regularization], at: "metrpo/baseline/regularization")
-            try data.put(baseline.coefficients ?? [], at: "metrpo/baseline/coefficients")
-        case .mbMPC:
-            break
+    /// Each array of the algorithm's state at `algorithm/<algorithm>/<name>`.
+    static func writeAlgorithm(_ algorithm: AlgorithmState, of name: Algorithm, _ data: Checksummed) throws {
+        for (key, array) in algorithm.arrays.sorted(by: { $0.key < $1.key }) {
+            try data.put(array.values, shape: array.shape, at: "algorithm/\(name.rawValue)/\(key)")
         }
     }
 
@@ -113,21 +107,30 @@ extension CheckpointFile {
                                                                                   shape: [1])[0]))
     }
 
+    /// Where checkpoints written before `algorithm/<name>/` kept an algorithm's arrays (same names below).
+    static let legacyAlgorithmGroups: [Algorithm: String] = [.mbMPO: "mbmpo", .meTRPO: "metrpo"]
+
+    /// Every dataset below `algorithm/<algorithm>/` (or an older checkpoint's group of the algorithm), by its path
+    /// relative to that group.
     static func readAlgorithm(_ data: Checksummed, config: TrainingConfig) throws -> AlgorithmState {
-        switch config.algorithm {
-        case .mbMPO:
-            let (values, shape) = try data.get(Double.self, at: "mbmpo/exploration_parameters", rank: 2)
-            return .mbMPO(explorationParameters: (0..<shape[0]).map {
-                Array(values[($0 * shape[1])..<(($0 + 1) * shape[1])])
-            })
-        case .meTRPO:
-            let regularization = try data.get(Double.self, at: "metrpo/baseline/regularization", shape: [1])[0]
-            let coefficients = try data.get(Double.self, at: "metrpo/baseline/coefficients", rank: 1).values
-            return .meTRPO(baseline: LinearFeatureBaseline(regularization: regularization,
-                                                           coefficients: coefficients.isEmpty ? nil : coefficients))
-        case .mbMPC:
-            return .mbMPC
+        var root = "algorithm/\(config.algorithm.rawValue)"
+        if !data.file.exists("algorithm"), let legacy = legacyAlgorithmGroups[config.algorithm] { root = legacy }
+        var state = AlgorithmState()
+        guard data.file.exists(root) else { return state }
+        func visit(_ group: String, prefix: String) throws {
+            for child in try data.file.children(of: group) {
+                let object = "\(group)/\(child)", name = prefix + child
+                if data.file.isDataset(object) {
+                    let shape = try data.file.shape(of: object)
+                    state.arrays[name] = AlgorithmState.Tensor(try data.get(Double.self, at: object, shape: shape),
+                                                               shape: shape)
+                } else {
+                    try visit(object, prefix: name + "/")
+                }
+            }
         }
+        try visit(root, prefix: "")
+        return state
     }
 
     static func readProgress(_ data: Checksummed) throws -> [IterationLog] {

@@ -9,8 +9,8 @@ import Learner
 public final class ProgressWriter {
     public let url: URL
     public private(set) var columns: [String] = []
-    /// The rows written so far, as formatted fields in column order.
-    private var rows: [[String]] = []
+    /// The rows written so far (what a checkpoint stores with the state).
+    public private(set) var logs: [IterationLog] = []
     private var handle: FileHandle
 
     /// Creates (or truncates) the file.
@@ -28,19 +28,18 @@ public final class ProgressWriter {
     public func append(_ log: IterationLog) throws {
         let newKeys = log.keys.filter { !columns.contains($0) }
         columns += newKeys
-        let row = columns.map { key in log[key].map(Self.format) ?? "" }
-        rows.append(row)
-        if rows.count == 1 || !newKeys.isEmpty {
+        logs.append(log)
+        if logs.count == 1 || !newKeys.isEmpty {
             try rewrite()
         } else {
-            try write(Self.line(row))
+            try write(Self.line(fields(log)))
         }
     }
 
     /// Replaces the file by the header and every row (atomically), then appends from its end.
     private func rewrite() throws {
         var text = Self.line(columns.map(Self.escape))
-        for row in rows { text += Self.line(row + Array(repeating: "", count: columns.count - row.count)) }
+        for log in logs { text += Self.line(fields(log)) }
         do {
             try handle.close()
             try text.write(to: url, atomically: true, encoding: .utf8)
@@ -52,6 +51,9 @@ public final class ProgressWriter {
     }
 
     private static func line(_ fields: [String]) -> String { fields.joined(separator: ",") + "\n" }
+
+    /// The fields of `log` in column order (empty where it has no value).
+    private func fields(_ log: IterationLog) -> [String] { columns.map { key in log[key].map(Self.format) ?? "" } }
 
     private func write(_ text: String) throws {
         do {

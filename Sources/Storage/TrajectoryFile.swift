@@ -54,19 +54,16 @@ public enum TrajectoryFile {
         case .random: return "uniform-random"
         case .preUpdate: return "pre-update"
         case .postUpdate: return "adapted"
-        case .exploration:
-            switch Algorithm(rawValue: algorithm) {
-            case .mbMPO: return "adapted"
-            case .mbMPC: return "mpc"
-            case .meTRPO, nil: return "policy"
-            }
+        case .exploration: return Algorithm(rawValue: algorithm)?.trainerType.explorationPolicyName ?? "policy"
         }
     }
 
-    /// The task an episode served: MB-MPO rollouts other than the random phase map environment j to task
-    /// j / rolloutsPerTask; everything else −1.
+    /// The task an episode served: for an algorithm whose real rollouts serve tasks (MB-MPO), rollouts other than
+    /// the random phase map environment j to task j / rolloutsPerTask; everything else −1.
     static func task(kind: RealRolloutKind, algorithm: String, environment: Int, rolloutsPerTask: Int) -> Int {
-        guard algorithm == Algorithm.mbMPO.rawValue, kind != .random else { return -1 }
+        guard Algorithm(rawValue: algorithm)?.trainerType.realRolloutsServeTasks == true, kind != .random else {
+            return -1
+        }
         return environment / max(rolloutsPerTask, 1)
     }
 

@@ -33,10 +33,6 @@ public enum TinyTraining {
         let real = VectorSampler(environments: (0..<config.realEnvironments).map { _ in PointMass(config: pointMass) },
                                  seed: config.seed, threads: config.threads)
         let environment = PointMass(config: pointMass)
-        switch config.algorithm {
-        case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
-        case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
-        case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
-        }
+        return config.makeTrainer(real: real, environment: environment)
     }
 }

@@ -16,7 +16,7 @@ import _TestSupport
 
     static func run(_ config: TrainingConfig) throws -> (logs: [IterationLog], trainer: any Trainer) {
         let trainer = makeTrainer(config)
-        let logs = try (0..<config.iterations).map { _ in try trainer.runIteration { _ in } }
+        let logs = try (0..<config.iterations).map { _ in try trainer.runIteration { _ in }.log }
         return (logs, trainer)
     }
 

@@ -18,13 +18,13 @@ import Testing
         let (straight, trainer) = try TrainerTests.run(config)
 
         let first = TrainerTests.makeTrainer(config)
-        var logs = [try first.runIteration { _ in }]
+        var logs = [try first.runIteration { _ in }.log]
         let saved = first.captureState()
         #expect(saved.iteration == 1)
         let resumed = TrainerTests.makeTrainer(config)
         try resumed.restore(saved)
         #expect(resumed.captureState() == saved)
-        while resumed.context.iteration < config.iterations { logs.append(try resumed.runIteration { _ in }) }
+        while resumed.context.iteration < config.iterations { logs.append(try resumed.runIteration { _ in }.log) }
 
         #expect(Self.results(logs) == Self.results(straight))
         #expect(resumed.captureState() == trainer.captureState())
@@ -57,19 +57,32 @@ import Testing
         #expect(extended.context.iteration == 1)
     }
 
-    @Test func restoreRejectsAnotherAlgorithmsState() throws {
-        let mpc = TrainerTests.makeTrainer(TrainerTests.tinyConfig(.mbMPC))
-        var state = mpc.captureState()
-        state.algorithm = .mbMPO(explorationParameters: [])
-        #expect(throws: TrainingStateError("the state is not an MB-MPC state")) { try mpc.restore(state) }
+    @Test func restoreRejectsAMissingOrMisshapenAlgorithmState() throws {
+        let trainer = TrainerTests.makeTrainer(TrainerTests.tinyConfig(.mbMPO))
+        var state = trainer.captureState()
+        state.algorithm = AlgorithmState()
+        #expect(throws: TrainingStateError("the saved state has no 'exploration_parameters'")) {
+            try trainer.restore(state)
+        }
+        state.algorithm = AlgorithmState(["exploration_parameters": .init(rows: [[1, 2, 3]])])
+        #expect(throws: TrainingStateError("the saved adapted parameters do not fit this configuration")) {
+            try trainer.restore(state)
+        }
+        let baseline = TrainerTests.makeTrainer(TrainerTests.tinyConfig(.meTRPO))
+        #expect(throws: TrainingStateError("the saved state has no 'baseline/regularization'")) {
+            var other = baseline.captureState()
+            other.algorithm = AlgorithmState()
+            try baseline.restore(other)
+        }
+        // a state that failed to restore changed nothing
+        #expect(trainer.captureState().algorithm == AlgorithmState(["exploration_parameters": .init(rows: [])]))
     }
 
-    @Test func realTrajectoriesAreReportedByKind() throws {
+    @Test func realTrajectoriesComeOutByKind() throws {
         let trainer = TrainerTests.makeTrainer(TrainerTests.tinyConfig(.mbMPO))
-        var seen: [(RealRolloutKind, Int)] = []
-        trainer.context.onRealTrajectories = { kind, paths in seen.append((kind, paths.count)) }
-        _ = try trainer.runIteration { _ in }
-        _ = try trainer.runIteration { _ in }
+        let first = try trainer.runIteration { _ in }, second = try trainer.runIteration { _ in }
+        #expect([first.iteration, second.iteration] == [0, 1])
+        let seen = (first.trajectories + second.trajectories).map { ($0.kind, $0.paths.count) }
         // iteration 0: 8 random paths (60 requested steps of 10-step paths on 4 environments), evaluation 4 + 4;
         // iteration 1: 4 exploration paths, evaluation 4 + 4
         #expect(seen.map(\.0) == [.random, .preUpdate, .postUpdate, .exploration, .preUpdate, .postUpdate])

@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: Algorithm.allCases)
     func roundTripIsExact(_ algorithm: Algorithm) throws {
         let trainer = Fixture.trainer(Fixture.config(algorithm))
-        let logs = try (0..<2).map { _ in try trainer.runIteration { _ in } }
+        let logs = try (0..<2).map { _ in try trainer.runIteration { _ in }.log }
         let checkpoint = Checkpoint(state: trainer.captureState(), progress: logs)
         let path = Fixture.folder().appendingPathComponent("c.h5").path
         try CheckpointFile.write(checkpoint, to: path)
@@ -24,17 +24,17 @@ import Testing
     func resumeFromFileIsBitIdentical(_ algorithm: Algorithm) throws {
         let config = Fixture.config(algorithm, seed: 21, iterations: 3)
         let straight = Fixture.trainer(config)
-        let straightLogs = try (0..<3).map { _ in try straight.runIteration { _ in } }
+        let straightLogs = try (0..<3).map { _ in try straight.runIteration { _ in }.log }
 
         let first = Fixture.trainer(config)
-        let logs = [try first.runIteration { _ in }]
+        let logs = [try first.runIteration { _ in }.log]
         let directory = CheckpointDirectory(run: Fixture.folder())
         try directory.save(Checkpoint(state: first.captureState(), progress: logs))
         let loaded = try CheckpointFile.read(try directory.latestPath())
         let resumed = Fixture.trainer(loaded.state.config)
         try resumed.restore(loaded.state)
         var resumedLogs = loaded.progress
-        while resumed.context.iteration < config.iterations { resumedLogs.append(try resumed.runIteration { _ in }) }
+        while resumed.context.iteration < config.iterations { resumedLogs.append(try resumed.runIteration { _ in }.log) }
 
         #expect(Fixture.values(resumedLogs) == Fixture.values(straightLogs))
         #expect(resumed.captureState() == straight.captureState())
@@ -49,7 +49,7 @@ import Testing
         let trainer = Fixture.trainer(Fixture.config(.mbMPC))
         var logs: [IterationLog] = []
         for _ in 0..<4 {
-            logs.append(try trainer.runIteration { _ in })
+            logs.append(try trainer.runIteration { _ in }.log)
             try directory.save(Checkpoint(state: trainer.captureState(), progress: logs))
         }
         #expect(directory.iterations() == [3, 4])
@@ -67,11 +67,11 @@ import Testing
     @Test func failedWriteLeavesThePreviousCheckpointIntact() throws {
         let directory = CheckpointDirectory(run: Fixture.folder())
         let trainer = Fixture.trainer(Fixture.config(.mbMPO))
-        let log = try trainer.runIteration { _ in }
+        let log = try trainer.runIteration { _ in }.log
         try directory.save(Checkpoint(state: trainer.captureState(), progress: [log]))
         let before = try Data(contentsOf: URL(fileURLWithPath: directory.path(iteration: 1)))
         // the temporary file's name is taken by a folder: creating it fails
-        let second = try trainer.runIteration { _ in }
+        let second = try trainer.runIteration { _ in }.log
         let blocker = AtomicFile.temporaryPath(for: directory.path(iteration: 2))
         try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
         #expect(throws: StorageError.io(path: directory.path(iteration: 2), reason: "cannot create: Is a directory")) {

@@ -8,7 +8,7 @@ import Testing
     /// A checkpoint of a tiny MB-MPO run after one iteration, and its bytes.
     static func checkpointFile() throws -> (path: String, checkpoint: Checkpoint) {
         let trainer = Fixture.trainer(Fixture.config(.mbMPO))
-        let log = try trainer.runIteration { _ in }
+        let log = try trainer.runIteration { _ in }.log
         let checkpoint = Checkpoint(state: trainer.captureState(), progress: [log])
         let path = Fixture.folder().appendingPathComponent("iter-0001.h5").path
         try CheckpointFile.write(checkpoint, to: path)

@@ -15,7 +15,7 @@ enum Fixture {
     /// A trainer after `iterations` iterations and its logs.
     static func trained(_ algorithm: Algorithm, iterations: Int) throws -> (any Trainer, [IterationLog]) {
         let trainer = Self.trainer(config(algorithm))
-        let logs = try (0..<iterations).map { _ in try trainer.runIteration { _ in } }
+        let logs = try (0..<iterations).map { _ in try trainer.runIteration { _ in }.log }
         return (trainer, logs)
     }
 

@@ -22,13 +22,13 @@ import Testing
         let trainer = Fixture.trainer(config)
         let store = try TrajectoryStore(run: run, header: header(config))
         var seen: [(RealRolloutKind, [Trajectory], Int)] = []
-        trainer.context.onRealTrajectories = { kind, paths in
-            store.add(kind, paths)
-            seen.append((kind, paths, trainer.context.iteration))
-        }
         for _ in 0..<iterations {
-            _ = try trainer.runIteration { _ in }
-            try store.commit(iteration: trainer.context.iteration - 1)
+            let result = try trainer.runIteration { _ in }
+            for batch in result.trajectories {
+                store.add(batch.kind, batch.paths)
+                seen.append((batch.kind, batch.paths, result.iteration))
+            }
+            try store.commit(iteration: result.iteration)
         }
         return seen
     }

@@ -86,17 +86,15 @@ struct Export: ParsableCommand {
 
     /// θ, or the stored θ'_i of every task.
     func actingParameters(_ state: TrainingState, path: String) throws -> [[Double]] {
-        switch (policy, state.algorithm) {
-        case (.pre, _):
-            return [state.policyParameters]
-        case (.adapted, .mbMPO(let sets)) where !sets.isEmpty:
-            return sets
-        case (.adapted, .mbMPO):
-            throw ResumeError(description: "\(path): holds no adapted parameters yet (no meta-step has run)")
-        case (.adapted, _):
+        guard policy == .adapted else { return [state.policyParameters] }
+        guard let sets = state.algorithm.arrays["exploration_parameters"]?.rows else {
             throw ResumeError(description: "\(path): --policy adapted needs an MB-MPO run, this is "
                 + "\(state.config.algorithm.rawValue)")
         }
+        guard !sets.isEmpty else {
+            throw ResumeError(description: "\(path): holds no adapted parameters yet (no meta-step has run)")
+        }
+        return sets
     }
 
     /// One episode from reset stream `episode` of the seed; actions sampled (or the mean) with stream `episode`

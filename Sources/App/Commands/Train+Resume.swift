@@ -58,7 +58,7 @@ extension Train {
                 + "--iterations \(resolved.iterations) is fewer")
         }
         try resolved.validate()
-        try RunRecorder.checkWritable(run)
+        try RunWriter.checkWritable(run)
         return ResumePoint(folder: folder, checkpointPath: path, checkpoint: checkpoint, config: resolved)
     }
 

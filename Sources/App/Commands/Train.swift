@@ -56,24 +56,20 @@ struct Train: ParsableCommand {
         let real = try VectorSampler(id: id, model: model, count: config.realEnvironments, seed: config.seed,
                                      threads: config.threads, frameSkip: config.frameSkip)
         let imaginationEnvironment = try id.make(model: model, frameSkip: config.frameSkip)
-        let trainer = makeTrainer(config: config, real: real, environment: imaginationEnvironment)
+        let trainer = config.makeTrainer(real: real, environment: imaginationEnvironment)
         if let resumed { try restore(trainer, from: resumed) }
         let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
         let run = try RunDirectory(path: folder, creating: resumed == nil)
         try run.writeConfiguration(config)
-        let recorder = try RunRecorder(run: run.url, config: config, trainer: trainer, model: model,
-                                       keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint)
-        let progress = try ProgressWriter(url: run.url.appendingPathComponent("progress.csv"))
-        for row in recorder.progress { try progress.append(row) }
         let output = try TrainingOutput(config: config, folder: run.url,
                                         verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
                                         completed: trainer.context.iteration)
+        let writer = try RunWriter(run: run.url, config: config, spec: trainer.context.spec, model: model,
+                                   keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint,
+                                   output: output)
         while trainer.context.iteration < config.iterations {
-            let log = try trainer.runIteration { phase in output.phase(phase) }
-            try recorder.commitTrajectories(iteration: trainer.context.iteration - 1)
-            try progress.append(log)
-            try recorder.checkpoint(trainer, log: log)
-            try output.finished(log)
+            let result = try trainer.runIteration { phase in output.phase(phase) }
+            try writer.record(result, trainer: trainer)
             // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
             try output.stopIfInterrupted(folder: run.url, completed: trainer.context.iteration)
         }
@@ -84,14 +80,5 @@ struct Train: ParsableCommand {
     func resolvedConfiguration() throws -> TrainingConfig {
         try ConfigurationInputs(environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
                                 seed: seed, iterations: iterations, threads: threads).resolve()
-    }
-}
-
-/// Builds the trainer of the configured algorithm.
-func makeTrainer(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) -> any Trainer {
-    switch config.algorithm {
-    case .mbMPO: return MBMPOTrainer(config: config, real: real, environment: environment)
-    case .meTRPO: return METRPOTrainer(config: config, real: real, environment: environment)
-    case .mbMPC: return MBMPCTrainer(config: config, real: real, environment: environment)
     }
 }

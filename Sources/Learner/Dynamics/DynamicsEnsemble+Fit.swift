@@ -1,3 +1,4 @@
+import Core
 /// What one ``DynamicsEnsemble/fit()`` did.
 public struct DynamicsFitReport: Equatable, Sendable {
     /// Transitions in the buffer N.
@@ -61,7 +62,7 @@ extension DynamicsEnsemble {
         trainEpoch(running, trainCount: trainCount)
         let slices = EnsembleMember.slicesPerBatch
         withFitData { x, y in
-            WorkerPool.run(units: running.count * slices, threads: threads) { unit, _ in
+            WorkerPool.shared.runSingleThreadedBLAS(units: running.count * slices, threads: threads) { unit, _ in
                 running[unit / slices].validateSlice(unit % slices, inputs: x, targets: y, trainCount: trainCount)
             }
         }
@@ -82,11 +83,11 @@ extension DynamicsEnsemble {
         }
         withFitData { x, y in
             for step in 0..<batches {
-                WorkerPool.run(units: running.count * slices, threads: threads) { unit, _ in
+                WorkerPool.shared.runSingleThreadedBLAS(units: running.count * slices, threads: threads) { unit, _ in
                     running[unit / slices].computeSlice(unit % slices, step: step, inputs: x, targets: y,
                                                         trainCount: trainCount, batchSize: batchSize)
                 }
-                WorkerPool.run(units: running.count, threads: threads) { unit, _ in running[unit].applyStep() }
+                WorkerPool.shared.runSingleThreadedBLAS(units: running.count, threads: threads) { unit, _ in running[unit].applyStep() }
             }
         }
         for member in running {

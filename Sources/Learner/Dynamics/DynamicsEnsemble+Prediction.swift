@@ -103,7 +103,7 @@ extension DynamicsEnsemble {
         }
         (work.ensemble, work.workspace, work.averaging) = (self, ws, averaging)
         (work.observations, work.actions, work.next) = (o, a, next)
-        WorkerPool.run(units: ws.unitCount, threads: min(threads, ws.workers.count), work)
+        WorkerPool.shared.runSingleThreadedBLAS(units: ws.unitCount, threads: min(threads, ws.workers.count), work)
         (work.ensemble, work.workspace, work.observations, work.actions, work.next) = (nil, nil, nil, nil, nil)
         guard averaging else { return }
         let dO = observationSize, k = members.count, scale = 1 / Float(k)

@@ -59,7 +59,7 @@ public final class DynamicsEnsemble {
         self.config = config
         self.observationSize = observationSize
         self.actionSize = actionSize
-        self.threads = threads ?? _onlineProcessors()
+        self.threads = threads ?? onlineProcessors()
         buffer = TransitionBuffer(observationSize: observationSize, actionSize: actionSize,
                                   capacity: config.bufferCapacity)
         normalization = DynamicsNormalization(observation: FeatureNormalization(size: observationSize),

@@ -1,3 +1,4 @@
+import Core
 /// Preallocated scratch for ensemble predictions of up to `capacity` rows; make it once, reuse it every step.
 ///
 /// Holds, per worker, a network workspace and a normalized-input buffer for one chunk of rows, plus the row-to-member

@@ -9,7 +9,7 @@ enum GEMMCeiling {
         let layers = ensemble.members[0].network.layers
         return DynamicsBenchmark.best(of: repeats) {
             for _ in 0..<steps {
-                WorkerPool.run(units: ws.unitCount, threads: min(ensemble.threads, ws.workers.count)) { unit, w in
+                WorkerPool.shared.runSingleThreadedBLAS(units: ws.unitCount, threads: min(ensemble.threads, ws.workers.count)) { unit, w in
                     let member = ensemble.members[Int(ws.unitMember[unit])], worker = ws.workers[w]
                     let count = Int(ws.unitRows[unit])
                     var input = UnsafePointer(worker.input)
@@ -37,7 +37,7 @@ enum GEMMCeiling {
             var start = 0
             while start < trainCount {
                 let rows = min(batch, trainCount - start)
-                WorkerPool.run(units: units, threads: ensemble.threads) { unit, _ in
+                WorkerPool.shared.runSingleThreadedBLAS(units: units, threads: ensemble.threads) { unit, _ in
                     let member = ensemble.members[unit / slices], b = buffers[unit]
                     let (lower, upper) = EnsembleMember.sliceBounds(rows: rows, slice: unit % slices)
                     productsOfOneSlice(rows: upper - lower, layers: layers, weights: member.weights, buffers: b)

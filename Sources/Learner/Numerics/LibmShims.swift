@@ -9,5 +9,5 @@
 @usableFromInline @inline(__always) func _tanhf(_ x: Float) -> Float { tanhf(x) }
 @usableFromInline @inline(__always) func _tanh(_ x: Double) -> Double { tanh(x) }
 @usableFromInline @inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
-@usableFromInline func _onlineProcessors() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
 @usableFromInline func _tanhForBenchmark(_ x: Double) -> Double { tanh(x) }

@@ -1,3 +1,4 @@
+import Core
 /// The MAML inner adaptation step for a batch of tasks (docs/algorithm.md §3.2).
 public enum InnerStep {
     /// θ'_i = θ − α ∇L_inner,i(θ) for every task's pre-update samples, L_inner,i = −mean_t(log π_θ(a_t|o_t) Â_t).
@@ -14,7 +15,7 @@ public enum InnerStep {
         let outputs = (0..<tasks.count).map { _ in PolicyStorage(layout.parameterCount) }
         theta.withUnsafeBufferPointer { tb in
             let p = tb.baseAddress!
-            TaskParallel.run(count: tasks.count, threads: workers) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: workers, partition: .contiguous) { i, w in
                 let g = scratch[w].vectorA.base, out = outputs[i].base
                 losses[i].linearize(theta: p, gradient: g, scratch: scratch[w])
                 for k in 0..<layout.parameterCount { out[k] = p[k] - alpha * g[k] }

@@ -1,3 +1,4 @@
+import Core
 /// One term of the objective: an optional inner loss (meta-learning) and the post-update losses.
 final class SurrogateTask {
     let inner: InnerLoss?
@@ -70,7 +71,7 @@ public final class SurrogateObjective {
         precondition(newTasks.count == tasks.count && tasks.first?.inner != nil,
                      "update needs a meta objective and \(tasks.count) tasks, got \(newTasks.count)")
         postSampleCount = newTasks.reduce(0) { $0 + $1.post.count }
-        TaskParallel.run(count: tasks.count, threads: threads) { i, _ in
+        WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, _ in
             tasks[i].inner?.reload(newTasks[i].pre)
             tasks[i].post.reload(newTasks[i].post)
         }
@@ -146,7 +147,7 @@ public final class SurrogateObjective {
     public func adaptedParameters(at theta: [Double]) -> [[Double]] {
         linearized = false
         withTheta(theta) { p in
-            TaskParallel.run(count: tasks.count, threads: threads) { i, w in adapt(tasks[i], p, scratch[w]) }
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in adapt(tasks[i], p, scratch[w]) }
         }
         return tasks.map { Array(UnsafeBufferPointer(start: $0.thetaPrime.base, count: layout.parameterCount)) }
     }
@@ -155,7 +156,7 @@ public final class SurrogateObjective {
     public func evaluate(at theta: [Double]) -> (surrogate: Double, kl: Double) {
         linearized = false
         withTheta(theta) { p in
-            TaskParallel.run(count: tasks.count, threads: threads) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
                 let task = tasks[i]
                 adapt(task, p, scratch[w], keepCaches: false)
                 (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base, surrogateGradient: nil,
@@ -169,7 +170,7 @@ public final class SurrogateObjective {
     /// ``klHessianProduct(_:)``.
     public func linearize(at theta: [Double]) -> (surrogate: Double, kl: Double, gradient: [Double]) {
         withTheta(theta) { p in
-            TaskParallel.run(count: tasks.count, threads: threads) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
                 let task = tasks[i], work = scratch[w]
                 adapt(task, p, work)
                 (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base,
@@ -186,7 +187,7 @@ public final class SurrogateObjective {
     /// ``linearize(at:)``).
     public func gradients(at theta: [Double]) -> (surrogate: [Double], kl: [Double]) {
         withTheta(theta) { p in
-            TaskParallel.run(count: tasks.count, threads: threads) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
                 let task = tasks[i], work = scratch[w]
                 adapt(task, p, work)
                 (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base,
@@ -205,7 +206,7 @@ public final class SurrogateObjective {
     public func klHessianProduct(_ v: [Double]) -> [Double] {
         precondition(linearized, "klHessianProduct needs a prior linearize(at:)")
         withTheta(v) { vp in
-            TaskParallel.run(count: tasks.count, threads: threads) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
                 let task = tasks[i], work = scratch[w]
                 let jv = work.vectorB.base, f = task.result.base
                 applyJacobian(task, vp, into: jv, work)

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A zero-initialized, manually managed block of scalars, freed with its owner.
 final class ScalarStorage<T: BinaryFloatingPoint> {
     let base: UnsafeMutablePointer<T>
@@ -92,25 +90,5 @@ final class PolicyScratch {
         vectorB = PolicyStorage(layout.parameterCount)
         double = ProductScratch(layout: layout, blockRows: blockRows)
         single = ProductScratch(layout: layout, blockRows: blockRows)
-    }
-}
-
-/// Runs per-task work on a fixed partition of tasks over worker threads.
-///
-/// Worker w gets the contiguous tasks [w·count/threads, (w+1)·count/threads). Each task's arithmetic depends only
-/// on its own data, so any reduction that the caller then does in task order gives bit-identical results for every
-/// thread count. OpenBLAS runs single-threaded inside, so BLAS calls cannot split differently either.
-enum TaskParallel {
-    /// Calls `body(task, worker)` for every task in 0..<count.
-    static func run(count: Int, threads: Int, _ body: (Int, Int) -> Void) {
-        let workers = max(1, min(threads, count))
-        BLAS.pinSingleThread()
-        if workers == 1 {
-            for task in 0..<count { body(task, 0) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for task in (worker * count / workers)..<((worker + 1) * count / workers) { body(task, worker) }
-        }
     }
 }

@@ -8,14 +8,23 @@ public final class MBMPCTrainer: Trainer {
     let planner: RandomShootingPlanner
     var config: TrainingConfig { context.config }
 
+    public static let explorationPolicyName = "mpc"
+
+    /// docs/algorithm.md §6: 4 000 random steps, no policy to evaluate, up to 200 epochs per fit.
+    public static func applyPaperSettings(to config: inout TrainingConfig) {
+        config.sampling.initialRandomSteps = 4_000
+        config.sampling.evaluate = false
+        config.dynamics.maxEpochs = 200
+    }
+
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
         planner = RandomShootingPlanner(ensemble: context.ensemble, environment: environment, config: config.mpc,
                                         environments: config.realEnvironments)
     }
 
-    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
-        try context.logIteration { log in
+    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
+        try context.runIteration { log in
             progress("sampling")
             let planner = self.planner
             _ = try context.collectRealData(random: context.iteration == 0, log: &log) {
@@ -30,11 +39,9 @@ public final class MBMPCTrainer: Trainer {
         }
     }
 
-    public var algorithmState: AlgorithmState { .mbMPC }
+    public var algorithmState: AlgorithmState { AlgorithmState() }
 
-    public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        guard case .mbMPC = state else { throw TrainingStateError("the state is not an MB-MPC state") }
-    }
+    public func validateAlgorithmState(_ state: AlgorithmState) throws {}
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {}
 }

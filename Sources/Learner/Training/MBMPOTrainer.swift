@@ -27,6 +27,9 @@ public final class MBMPOTrainer: Trainer {
     var config: TrainingConfig { context.config }
 
     /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task.
+    public static let explorationPolicyName = "adapted"
+    public static let realRolloutsServeTasks = true
+
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
         imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
@@ -35,8 +38,8 @@ public final class MBMPOTrainer: Trainer {
         evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 
-    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
-        try context.logIteration { log in
+    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
+        try context.runIteration { log in
             progress("sampling")
             // random actions first, then one rollout per task with its adapted policy θ'_i
             _ = try context.collectRealData(random: explorationParameters.isEmpty, log: &log) {
@@ -70,7 +73,7 @@ public final class MBMPOTrainer: Trainer {
     func evaluateInRealEnvironment(log: inout IterationLog) throws {
         let theta = context.policy.parameters
         let pre = try context.sampleReal(parameterSets: [theta])
-        context.report(.preUpdate, pre)
+        context.record(.preUpdate, pre)
         log.record(returns: ReturnStatistics(paths: pre), prefix: "PrePolicy")
         var perTask = [[Trajectory]](repeating: [], count: config.meta.metaBatchSize)
         for path in pre { perTask[path.environment / config.sampling.realRolloutsPerTask].append(path) }
@@ -83,49 +86,51 @@ public final class MBMPOTrainer: Trainer {
         let adapted = InnerStep.adapt(parameters: theta, tasks: samples, layout: context.policy.layout,
                                       stepSize: config.meta.innerStepSize, threads: config.threads)
         let post = try context.sampleReal(parameterSets: adapted)
-        context.report(.postUpdate, post)
+        context.record(.postUpdate, post)
         log.record(returns: ReturnStatistics(paths: post), prefix: "PostPolicy")
     }
 
     // MARK: state
 
-    public var algorithmState: AlgorithmState { .mbMPO(explorationParameters: explorationParameters) }
+    public var algorithmState: AlgorithmState {
+        AlgorithmState(["exploration_parameters": .init(rows: explorationParameters)])
+    }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        guard case .mbMPO(let sets) = state else { throw TrainingStateError("the state is not an MB-MPO state") }
+        let sets = try state.array("exploration_parameters")
         let count = context.policy.layout.parameterCount
-        guard sets.isEmpty || (sets.count == config.meta.metaBatchSize && sets.allSatisfy { $0.count == count })
+        guard sets.shape.count == 2, sets.values.isEmpty || sets.shape == [config.meta.metaBatchSize, count]
         else { throw TrainingStateError("the saved adapted parameters do not fit this configuration") }
     }
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {
-        if case .mbMPO(let sets) = state { explorationParameters = sets }
+        explorationParameters = state.arrays["exploration_parameters"]?.rows ?? []
     }
 
     // MARK: meta-step
 
     /// Imagined pre-update rollouts, inner step per task, imagined post-update rollouts, TRPO meta-step.
     func metaStep(index: Int, log: inout IterationLog, timing: inout MetaStepTiming) {
-        var clock = Stopwatch()
         let theta = context.policy.parameters
-        let prePaths = imagine(parameterSets: [[Double]](repeating: theta, count: config.meta.metaBatchSize))
-        timing.sampling += clock.lap()
-        let pre = prePaths.map { samples(from: $0, withDistribution: false) }
-        timing.processing += clock.lap()
-        let adapted = InnerStep.adapt(parameters: theta, tasks: pre, layout: context.policy.layout,
-                                      stepSize: config.meta.innerStepSize, threads: config.threads)
-        timing.inner += clock.lap()
-        let postPaths = imagine(parameterSets: adapted)
-        timing.sampling += clock.lap()
-        let post = postPaths.map { samples(from: $0, withDistribution: true) }
-        timing.processing += clock.lap()
-        let objective = metaObjective(tasks: zip(pre, post).map { MetaTaskSamples(pre: $0, post: $1) })
-        var parameters = theta
-        let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
-        context.policy.parameters = parameters
-        // the stored adaptations stay those computed before this TRPO step (as in the original)
-        explorationParameters = adapted
-        timing.outer += clock.lap()
+        let prePaths = timing.measure(\.sampling) {
+            imagine(parameterSets: [[Double]](repeating: theta, count: config.meta.metaBatchSize))
+        }
+        let pre = timing.measure(\.processing) { prePaths.map { samples(from: $0, withDistribution: false) } }
+        let adapted = timing.measure(\.inner) {
+            InnerStep.adapt(parameters: theta, tasks: pre, layout: context.policy.layout,
+                            stepSize: config.meta.innerStepSize, threads: config.threads)
+        }
+        let postPaths = timing.measure(\.sampling) { imagine(parameterSets: adapted) }
+        let post = timing.measure(\.processing) { postPaths.map { samples(from: $0, withDistribution: true) } }
+        let result = timing.measure(\.outer) {
+            let objective = metaObjective(tasks: zip(pre, post).map { MetaTaskSamples(pre: $0, post: $1) })
+            var parameters = theta
+            let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
+            context.policy.parameters = parameters
+            // the stored adaptations stay those computed before this TRPO step (as in the original)
+            explorationParameters = adapted
+            return result
+        }
         timing.add(result)
         let preReturn = ReturnStatistics(prePaths.flatMap(\.returns)).mean
         let postReturn = ReturnStatistics(postPaths.flatMap(\.returns)).mean
@@ -174,6 +179,13 @@ public final class MBMPOTrainer: Trainer {
 struct MetaStepTiming {
     var sampling = 0.0, processing = 0.0, inner = 0.0, outer = 0.0
     var accepted = 0, steps = 0, kl = 0.0, stepFraction = 0.0
+
+    /// Runs `body` and adds its wall-clock seconds to `phase`.
+    mutating func measure<T>(_ phase: WritableKeyPath<MetaStepTiming, Double>, _ body: () throws -> T) rethrows -> T {
+        var clock = Stopwatch()
+        defer { self[keyPath: phase] += clock.lap() }
+        return try body()
+    }
 
     mutating func add(_ result: TRPOStepResult) {
         steps += 1

@@ -12,6 +12,20 @@ public final class METRPOTrainer: Trainer {
     var baseline = LinearFeatureBaseline()
     var config: TrainingConfig { context.config }
 
+    public static let explorationPolicyName = "policy"
+
+    /// docs/algorithm.md §6, §7: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in rows
+    /// of 100 random-member rollouts without clipping, predict-then-fit baseline.
+    public static func applyPaperSettings(to config: inout TrainingConfig) {
+        config.sampling.initialRandomSteps = 4_000
+        config.sampling.imaginedRolloutsPerTask = 5
+        config.sampling.imaginedSteps = 50_000
+        config.sampling.clipObservations = nil
+        config.dynamics.maxEpochs = 1_000
+        config.dynamics.bufferCapacity = 100_000_000
+        config.advantages.baselineOrder = .predictThenFit
+    }
+
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
         imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
@@ -20,8 +34,8 @@ public final class METRPOTrainer: Trainer {
         evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 
-    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationLog {
-        try context.logIteration { log in
+    public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
+        try context.runIteration { log in
             progress("sampling")
             _ = try context.collectRealData(random: context.iteration == 0, log: &log) {
                 try context.sampleReal(parameterSets: [context.policy.parameters])
@@ -44,40 +58,51 @@ public final class METRPOTrainer: Trainer {
         }
     }
 
-    public var algorithmState: AlgorithmState { .meTRPO(baseline: baseline) }
+    public var algorithmState: AlgorithmState {
+        AlgorithmState(["baseline/regularization": .init([baseline.regularization]),
+                        "baseline/coefficients": .init(baseline.coefficients ?? [])])
+    }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        guard case .meTRPO(let saved) = state else { throw TrainingStateError("the state is not an ME-TRPO state") }
+        let regularization = try state.array("baseline/regularization")
+        let coefficients = try state.array("baseline/coefficients")
         let features = LinearFeatureBaseline.featureCount(observationSize: context.spec.observationSize)
-        guard saved.coefficients.map({ $0.count == features }) ?? true else {
+        guard regularization.shape == [1], coefficients.shape.count == 1,
+              coefficients.values.isEmpty || coefficients.values.count == features else {
             throw TrainingStateError("the saved baseline does not fit this configuration")
         }
     }
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {
-        if case .meTRPO(let saved) = state { baseline = saved }
+        guard let regularization = state.arrays["baseline/regularization"]?.values.first,
+              let coefficients = state.arrays["baseline/coefficients"]?.values else { return }
+        baseline = LinearFeatureBaseline(regularization: regularization,
+                                         coefficients: coefficients.isEmpty ? nil : coefficients)
     }
 
     /// Imagined rollouts with θ, advantages, one TRPO step; returns the imagined average return.
     func policyStep(timing: inout MetaStepTiming) -> Double {
-        var clock = Stopwatch()
         let policy = context.policy
         let theta = policy.parameters
         let evaluator = self.evaluator
-        let paths = imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
-            evaluator.evaluate(observations: observations, parameterSets: [theta], means: means, logStds: logStds)
-        }, using: &context.imaginationRNG)[0]
-        timing.sampling += clock.lap()
-        let samples = context.policySamples(observations: paths.observations, actions: paths.actions,
-                                            rewards: paths.rewards, lengths: paths.lengths, means: paths.means,
-                                            logStds: paths.logStds, baseline: &baseline)
-        timing.processing += clock.lap()
-        let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: config.threads,
-                                           precision: config.meta.trpo.productPrecision)
-        var parameters = theta
-        let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
-        context.policy.parameters = parameters
-        timing.outer += clock.lap()
+        let paths = timing.measure(\.sampling) {
+            imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
+                evaluator.evaluate(observations: observations, parameterSets: [theta], means: means, logStds: logStds)
+            }, using: &context.imaginationRNG)[0]
+        }
+        let samples = timing.measure(\.processing) {
+            context.policySamples(observations: paths.observations, actions: paths.actions, rewards: paths.rewards,
+                                  lengths: paths.lengths, means: paths.means, logStds: paths.logStds,
+                                  baseline: &baseline)
+        }
+        let result = timing.measure(\.outer) {
+            let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: config.threads,
+                                               precision: config.meta.trpo.productPrecision)
+            var parameters = theta
+            let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
+            context.policy.parameters = parameters
+            return result
+        }
         timing.add(result)
         return ReturnStatistics(paths.returns).mean
     }

@@ -97,24 +97,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         var config = TrainingConfig()
         config.environment = environment
         config.algorithm = algorithm
-        switch algorithm {
-        case .mbMPO:
-            break
-        case .meTRPO:
-            // docs/algorithm.md §6, §7: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in
-            // rows of 100 random-member rollouts without clipping, predict-then-fit baseline
-            config.sampling.initialRandomSteps = 4_000
-            config.sampling.imaginedRolloutsPerTask = 5
-            config.sampling.imaginedSteps = 50_000
-            config.sampling.clipObservations = nil
-            config.dynamics.maxEpochs = 1_000
-            config.dynamics.bufferCapacity = 100_000_000
-            config.advantages.baselineOrder = .predictThenFit
-        case .mbMPC:
-            config.sampling.initialRandomSteps = 4_000
-            config.sampling.evaluate = false
-            config.dynamics.maxEpochs = 200
-        }
+        algorithm.trainerType.applyPaperSettings(to: &config)
         return config
     }
 

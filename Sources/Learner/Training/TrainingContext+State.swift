@@ -59,9 +59,4 @@ extension TrainingContext {
         ensemble.buffer = state.ensemble.buffer
         ensemble.rng = state.ensemble.rng
     }
-
-    /// Hands real trajectories to ``onRealTrajectories``, if set.
-    func report(_ kind: RealRolloutKind, _ paths: [Trajectory]) {
-        onRealTrajectories?(kind, paths)
-    }
 }

@@ -18,8 +18,8 @@ public final class TrainingContext {
     /// Random streams: real action noise, imagined rollouts.
     public var actionRNG: SplitMix64
     public var imaginationRNG: SplitMix64
-    /// Receives every batch of real trajectories as it is collected (random phase, exploration, evaluation).
-    public var onRealTrajectories: ((RealRolloutKind, [Trajectory]) -> Void)?
+    /// The real trajectories of the iteration under way, by kind, in the order they were collected.
+    private var collected: [(kind: RealRolloutKind, paths: [Trajectory])] = []
     let real: any TrajectorySampler
     let environment: any Environment
 
@@ -52,7 +52,7 @@ public final class TrainingContext {
         }
         loggedTimesteps += config.sampling.initialRandomSteps
         realSteps += paths.reduce(0) { $0 + $1.length }
-        report(.random, paths)
+        record(.random, paths)
         return paths
     }
 
@@ -83,7 +83,7 @@ public final class TrainingContext {
         loggedTimesteps += config.realStepsPerIteration
         realSteps += paths.reduce(0) { $0 + $1.length }
         log.record(returns: ReturnStatistics(paths: paths), prefix: "EnvTrajs")
-        report(.exploration, paths)
+        record(.exploration, paths)
     }
 
     /// This iteration's training data: random actions while `random` (the first iteration), else `explore()`
@@ -139,16 +139,25 @@ public final class TrainingContext {
                              oldMeans: means, oldLogStds: logStds)
     }
 
-    /// Starts a log row and finishes it with the counters and the iteration time.
-    func logIteration(_ body: (inout IterationLog) throws -> Void) rethrows -> IterationLog {
+    /// Keeps a batch of real trajectories for the iteration's result.
+    func record(_ kind: RealRolloutKind, _ paths: [Trajectory]) {
+        collected.append((kind, paths))
+    }
+
+    /// Runs one iteration's `body`: starts its log row, finishes it with the counters and the iteration time, and
+    /// returns it with the real trajectories the iteration collected.
+    func runIteration(_ body: (inout IterationLog) throws -> Void) rethrows -> IterationResult {
         var log = IterationLog()
         var clock = Stopwatch()
-        log.record("Iteration", Double(iteration))
+        collected = []
+        let index = iteration
+        log.record("Iteration", Double(index))
         try body(&log)
         iteration += 1
         log.record("n_timesteps", Double(loggedTimesteps))
         log.record("RealSteps", Double(realSteps))
         log.record("Time-Itr", clock.lap())
-        return log
+        defer { collected = [] }
+        return IterationResult(iteration: index, log: log, trajectories: collected)
     }
 }

@@ -67,15 +67,49 @@ public struct EnsembleState: Equatable, Sendable {
     }
 }
 
-/// State that only one algorithm carries between iterations.
-public enum AlgorithmState: Equatable, Sendable {
-    /// MB-MPO: the adapted parameters θ'_i (one per task) that explore the real environment next iteration (empty
-    /// before the first meta-step).
-    case mbMPO(explorationParameters: [[Double]])
-    /// ME-TRPO: the linear baseline, which persists across policy steps.
-    case meTRPO(baseline: LinearFeatureBaseline)
-    /// MB-MPC: nothing beyond the shared state.
-    case mbMPC
+/// State that only one algorithm carries between iterations, as named arrays of doubles with their shapes, so that
+/// checkpoints store any algorithm's state without knowing the algorithm (under `algorithm/<name>/<array>`).
+///
+/// Names are paths of lowercase words (`exploration_parameters`, `baseline/coefficients`); an array may be empty.
+public struct AlgorithmState: Equatable, Sendable {
+    /// One array: `values` in row-major order, `shape` its dimensions (their product is `values.count`).
+    public struct Tensor: Equatable, Sendable {
+        public var values: [Double]
+        public var shape: [Int]
+
+        /// An array of `values` with `shape` (a vector of all values when `shape` is nil).
+        public init(_ values: [Double], shape: [Int]? = nil) {
+            let shape = shape ?? [values.count]
+            precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
+                         "shape \(shape) does not hold \(values.count) values")
+            (self.values, self.shape) = (values, shape)
+        }
+
+        /// Rows of a two-dimensional array (an empty list for an empty one).
+        public var rows: [[Double]] {
+            guard shape.count == 2, shape[0] > 0 else { return [] }
+            return (0..<shape[0]).map { Array(values[($0 * shape[1])..<(($0 + 1) * shape[1])]) }
+        }
+
+        /// A two-dimensional array of equally long `rows` ([0, 0] for none).
+        public init(rows: [[Double]]) {
+            let width = rows.first?.count ?? 0
+            precondition(rows.allSatisfy { $0.count == width }, "rows of different lengths")
+            self.init(rows.flatMap { $0 }, shape: [rows.count, width])
+        }
+    }
+
+    /// The arrays by name.
+    public var arrays: [String: Tensor]
+
+    /// A state of `arrays` (none: an algorithm with nothing of its own).
+    public init(_ arrays: [String: Tensor] = [:]) { self.arrays = arrays }
+
+    /// The array named `name`, or a ``TrainingStateError`` naming it.
+    public func array(_ name: String) throws -> Tensor {
+        guard let array = arrays[name] else { throw TrainingStateError("the saved state has no '\(name)'") }
+        return array
+    }
 }
 
 /// A saved state that does not fit the trainer it is restored into.
