@@ -6,29 +6,29 @@ import Core
 /// through one ``EnsembleWorkspace``; (b) training: Adam epochs (forward + backward + update, no validation) of all K
 /// members over `trainingSamples` rows at the configured batch size; (c) the time of exactly the sgemm calls of (a)
 /// and (b), run with the same work split, as the ceiling.
-public enum DynamicsBenchmark {
+package enum DynamicsBenchmark {
     /// Measured rates and ceilings.
-    public struct Report: Sendable, CustomStringConvertible {
+    package struct Report: Sendable, CustomStringConvertible {
         /// Workers (each with single-threaded OpenBLAS).
-        public var threads: Int
+        package var threads: Int
         /// Rows per imagined step.
-        public var rows: Int
+        package var rows: Int
         /// Model steps (rows) per second through the ensemble.
-        public var imaginedStepsPerSecond: Double
+        package var imaginedStepsPerSecond: Double
         /// Seconds per batch of `rows` rows: measured, and the bare sgemm ceiling.
-        public var forwardSeconds: Double, forwardCeilingSeconds: Double
+        package var forwardSeconds: Double, forwardCeilingSeconds: Double
         /// Training samples × epochs per second (each sample visited by every member).
-        public var trainingSamplesPerSecond: Double
+        package var trainingSamplesPerSecond: Double
         /// Seconds per training epoch of all members: measured, and the bare sgemm ceiling.
-        public var epochSeconds: Double, epochCeilingSeconds: Double
+        package var epochSeconds: Double, epochCeilingSeconds: Double
 
         /// Ceiling time / measured time of the forward pass (1 = all time in sgemm).
-        public var forwardRatio: Double { forwardCeilingSeconds / forwardSeconds }
+        package var forwardRatio: Double { forwardCeilingSeconds / forwardSeconds }
         /// Ceiling time / measured time of a training epoch.
-        public var trainingRatio: Double { epochCeilingSeconds / epochSeconds }
+        package var trainingRatio: Double { epochCeilingSeconds / epochSeconds }
 
         /// One line per measurement.
-        public var description: String {
+        package var description: String {
             """
             threads \(threads):
               imagined step (\(rows) rows, blocks): \(rounded(imaginedStepsPerSecond, 0)) model steps/s, \
@@ -42,7 +42,7 @@ public enum DynamicsBenchmark {
     }
 
     /// Runs (a), (b) and (c) for half-cheetah shapes by default (17 obs, 6 act, 5 × (512, 512)); best of `repeats`.
-    public static func run(threads: Int, observationSize: Int = 17, actionSize: Int = 6,
+    package static func run(threads: Int, observationSize: Int = 17, actionSize: Int = 6,
                            config: DynamicsConfig = DynamicsConfig(), rows: Int = 1000, steps: Int = 50,
                            trainingSamples: Int = 10_000, epochs: Int = 2, repeats: Int = 3) -> Report {
         var rng = SplitMix64(seed: 2018)

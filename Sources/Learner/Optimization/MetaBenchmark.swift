@@ -2,66 +2,66 @@ import Core
 import Dispatch
 
 /// Timing of the meta-policy optimization at the paper's sizes on synthetic data (`mbmpo bench meta`).
-public enum MetaBenchmark {
+package enum MetaBenchmark {
     /// Sizes of the benchmark problem (defaults: 20 tasks, 10 000 + 10 000 samples per task, half-cheetah dims).
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// Meta-batch size M.
-        public var tasks = 20
+        package var tasks = 20
         /// Pre-update rows per task.
-        public var preSamples = 10_000
+        package var preSamples = 10_000
         /// Post-update rows per task.
-        public var postSamples = 10_000
+        package var postSamples = 10_000
         /// Observation length (17 for half-cheetah).
-        public var observationSize = 17
+        package var observationSize = 17
         /// Action length (6 for half-cheetah).
-        public var actionSize = 6
+        package var actionSize = 6
         /// Policy architecture.
-        public var policy = PolicyConfig()
+        package var policy = PolicyConfig()
         /// Inner step size α.
-        public var innerStepSize = 0.001
+        package var innerStepSize = 0.001
         /// TRPO constants.
-        public var trpo = TRPOConfig()
+        package var trpo = TRPOConfig()
         /// Timed repetitions; the fastest is reported.
-        public var repeats = 3
+        package var repeats = 3
         /// Seed of the synthetic data.
-        public var seed: UInt64 = 1
+        package var seed: UInt64 = 1
         /// Rows per block in the network passes.
-        public var blockRows = 512
+        package var blockRows = 512
 
         /// The paper's sizes.
-        public init() {}
+        package init() {}
     }
 
     /// Seconds spent in each part (fastest repetition of each).
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// Worker threads used.
-        public var threads: Int
+        package var threads: Int
         /// One inner step: θ'_i for all tasks (gradient of L_inner on the pre-update data).
-        public var innerStep: Double
+        package var innerStep: Double
         /// Loading a meta-step's data into the objective (sampling log-likelihoods; buffers are reused).
-        public var setup: Double
+        package var setup: Double
         /// Meta-step parts: second-order gradient, CG, line search.
-        public var timing: TRPOTiming
+        package var timing: TRPOTiming
         /// CG iterations (KL-Hessian products) in the timed step.
-        public var cgIterations: Int
+        package var cgIterations: Int
         /// Backtracks of the timed step.
-        public var backtracks: Int
+        package var backtracks: Int
         /// Whether the timed step was accepted.
-        public var accepted: Bool
+        package var accepted: Bool
         /// Mean KL after the step.
-        public var kl: Double
+        package var kl: Double
         /// Arithmetic of the Hessian products.
-        public var precision: ProductPrecision
+        package var precision: ProductPrecision
         /// θ before and after the timed step (to compare precisions).
-        public var parametersBefore: [Double], parametersAfter: [Double]
+        package var parametersBefore: [Double], parametersAfter: [Double]
         /// Wall-clock of one full meta-step (setup + gradient + CG + line search).
-        public var metaStep: Double { setup + timing.total }
+        package var metaStep: Double { setup + timing.total }
         /// Seconds per KL-Hessian product (J ᵀ F J v over all tasks).
-        public var product: Double { timing.conjugateGradient / Double(max(cgIterations, 1)) }
+        package var product: Double { timing.conjugateGradient / Double(max(cgIterations, 1)) }
     }
 
     /// Synthetic tasks: Gaussian observations; pre-update actions from θ, post-update actions from θ'_i.
-    public static func makeTasks(_ c: Configuration, policy: GaussianMLPPolicy, threads: Int) -> [MetaTaskSamples] {
+    package static func makeTasks(_ c: Configuration, policy: GaussianMLPPolicy, threads: Int) -> [MetaTaskSamples] {
         var rng = SplitMix64(seed: c.seed)
         func gaussians(_ n: Int) -> [Double] { (0..<n).map { _ in rng.nextGaussian() } }
         let pres: [PolicySamples] = (0..<c.tasks).map { _ in
@@ -85,7 +85,7 @@ public enum MetaBenchmark {
 
     /// Times one inner step and one meta-step on `threads` workers (fastest of `repeats` for each part).
     /// OpenBLAS runs single-threaded throughout (parallelism is over tasks), so its idle threads do not compete.
-    public static func run(_ c: Configuration = Configuration(), threads: Int) -> Result {
+    package static func run(_ c: Configuration = Configuration(), threads: Int) -> Result {
         BLAS.pinSingleThread()
         var rng = SplitMix64(seed: c.seed ^ 0x5EED)
         let policy = GaussianMLPPolicy(observationSize: c.observationSize, actionSize: c.actionSize, config: c.policy,
