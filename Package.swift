@@ -4,8 +4,9 @@ import PackageDescription
 /// Release builds of the numeric modules drop bounds/overflow and exclusivity checks so that index loops vectorize
 /// (see BENCHMARKS.md); debug builds keep every check.
 let fast: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-cross-module-optimization"],
-                 .when(configuration: .release)),
+    .unsafeFlags(
+        ["-Ounchecked", "-enforce-exclusivity=unchecked", "-cross-module-optimization"],
+        .when(configuration: .release))
 ]
 
 let package = Package(
@@ -22,15 +23,17 @@ let package = Package(
         .library(name: "Plot", targets: ["Plot"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C bindings: system libraries found with pkg-config where Debian ships a .pc file (libmujoco-dev has none)
         .target(name: "CMuJoCo", linkerSettings: [.linkedLibrary("mujoco")]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3",
-                       providers: [.apt(["libglfw3-dev", "libgl-dev"])]),
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3",
+            providers: [.apt(["libglfw3-dev", "libgl-dev"])]),
         .systemLibrary(name: "CEGL", path: "Sources/CEGL", pkgConfig: "egl", providers: [.apt(["libegl-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -42,8 +45,9 @@ let package = Package(
         .target(name: "Sim", dependencies: ["Core", "CMuJoCo"], swiftSettings: fast),
         .target(name: "Learner", dependencies: ["Core", "COpenBLAS", "_NumericKernels"], swiftSettings: fast),
         // the viewer and headless renderer: the only code that calls mjv_/mjr_, GLFW and EGL; PNG through zlib
-        .target(name: "Viewer", dependencies: ["Core", "Sim", "CMuJoCo", "CGLFW", "CEGL", "CZlib"],
-                swiftSettings: fast),
+        .target(
+            name: "Viewer", dependencies: ["Core", "Sim", "CMuJoCo", "CGLFW", "CEGL", "CZlib"],
+            swiftSettings: fast),
         // HDF5 files (trajectories, checkpoints, dataset export) and progress.csv
         .target(name: "Storage", dependencies: ["Core", "Learner", "CHDF5", "CZlib"]),
         // TensorBoard event files
@@ -63,12 +67,15 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "SimTests", dependencies: ["Core", "Sim"]),
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["Core", "Sim", "Learner", "Storage", "_TestSupport"],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
-                    exclude: ["Fixtures"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "Learner", "Storage", "TensorBoard", "Plot"],
-                    exclude: ["Snapshots"]),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Core", "Sim", "Learner", "Storage", "_TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "AppTests", dependencies: ["App", "Learner", "Storage", "TensorBoard", "Plot"],
+            exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]
 )

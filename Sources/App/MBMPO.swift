@@ -7,8 +7,10 @@ struct MBMPO: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbmpo",
         abstract: "Model-Based RL via Meta-Policy Optimization (MB-MPO) on MuJoCo.",
-        subcommands: [Train.self, Config.self, Plot.self, Envs.self, Rollout.self, Bench.self, Replay.self,
-                      Render.self, Export.self])
+        subcommands: [
+            Train.self, Config.self, Plot.self, Envs.self, Rollout.self, Bench.self, Replay.self,
+            Render.self, Export.self,
+        ])
 }
 
 /// Options every command that touches the simulator shares.

@@ -17,10 +17,13 @@ public struct EnvironmentSpec: Codable, Equatable, Sendable {
     /// Whether episodes can end early (Ant, Hopper, Walker2d).
     public var terminatesEarly: Bool
 
-    public init(name: String, observationSize: Int, actionSize: Int, actionLower: [Double], actionUpper: [Double],
-                dt: Double, horizon: Int, terminatesEarly: Bool) {
-        precondition(actionLower.count == actionSize && actionUpper.count == actionSize,
-                     "action bounds need \(actionSize) entries, got \(actionLower.count) and \(actionUpper.count)")
+    public init(
+        name: String, observationSize: Int, actionSize: Int, actionLower: [Double], actionUpper: [Double],
+        dt: Double, horizon: Int, terminatesEarly: Bool
+    ) {
+        precondition(
+            actionLower.count == actionSize && actionUpper.count == actionSize,
+            "action bounds need \(actionSize) entries, got \(actionLower.count) and \(actionUpper.count)")
         self.name = name
         self.observationSize = observationSize
         self.actionSize = actionSize
@@ -45,8 +48,10 @@ public struct RewardTerms: Equatable, Sendable {
     /// Symmetric clip applied to the sum, if the environment clips (±1000 for some).
     public var clipLimit: Double? = nil
 
-    public init(forward: Double = 0, alive: Double = 0, control: Double = 0, distance: Double = 0,
-                clipLimit: Double? = nil) {
+    public init(
+        forward: Double = 0, alive: Double = 0, control: Double = 0, distance: Double = 0,
+        clipLimit: Double? = nil
+    ) {
         self.forward = forward
         self.alive = alive
         self.control = control
@@ -118,8 +123,9 @@ public protocol RewardModel {
 
     /// rewards[i] = r(o_i, a_i, o'_i) for every row i; `actions` are raw normalized policy actions (no clip).
     /// - Parameters: observations, nextObservations: (rows × observationSize); actions: (rows × actionSize).
-    func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                      nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>)
+    func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>)
 
     /// dones[i] = whether predicted next observation o'_i ends the episode (always false where the environment
     /// never terminates early).
@@ -130,9 +136,10 @@ extension RewardModel {
     /// Array form of ``modelRewards(observations:actions:nextObservations:into:)``.
     public func modelRewards(observations: [Double], actions: [Double], nextObservations: [Double]) -> [Double] {
         let rows = actions.count / max(spec.actionSize, 1)
-        precondition(observations.count == rows * spec.observationSize
-                     && nextObservations.count == rows * spec.observationSize,
-                     "model reward: \(rows) rows need \(rows * spec.observationSize) observation entries")
+        precondition(
+            observations.count == rows * spec.observationSize
+                && nextObservations.count == rows * spec.observationSize,
+            "model reward: \(rows) rows need \(rows * spec.observationSize) observation entries")
         var rewards = [Double](repeating: 0, count: rows)
         observations.withUnsafeBufferPointer { o in
             actions.withUnsafeBufferPointer { a in

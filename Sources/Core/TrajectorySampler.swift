@@ -9,8 +9,10 @@ public enum StopRule: Equatable, Sendable {
 
 /// Fills `actions` (environments × actionSize) for `observations` (environments × observationSize), one row per
 /// environment, in environment order.
-public typealias BatchPolicy = (_ observations: UnsafeBufferPointer<Double>,
-                                _ actions: UnsafeMutableBufferPointer<Double>) throws -> Void
+public typealias BatchPolicy = (
+    _ observations: UnsafeBufferPointer<Double>,
+    _ actions: UnsafeMutableBufferPointer<Double>
+) throws -> Void
 
 /// Collects real trajectories from a fixed set of environments stepped in lockstep (environment j is row j of
 /// every policy call). The learner sees the real world only through this.

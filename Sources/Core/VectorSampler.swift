@@ -104,9 +104,11 @@ public final class VectorSampler: TrajectorySampler {
     }
 
     /// Steps environment j and records the step; returns whether its episode ended.
-    private static func stepEnvironment(_ env: any Environment, action: [Double], path: inout Trajectory,
-                                        horizon: Int, observations: UnsafeMutableBufferPointer<Double>, row j: Int,
-                                        observationSize obsSize: Int) throws -> Bool {
+    private static func stepEnvironment(
+        _ env: any Environment, action: [Double], path: inout Trajectory,
+        horizon: Int, observations: UnsafeMutableBufferPointer<Double>, row j: Int,
+        observationSize obsSize: Int
+    ) throws -> Bool {
         let before = UnsafeBufferPointer(rebasing: observations[(j * obsSize)..<((j + 1) * obsSize)])
         path.observations.append(contentsOf: before)
         let result = try env.step(action)

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// A job cut into numbered work units; `perform` is called once per unit, from any worker thread.
 public protocol ParallelWork: AnyObject {
@@ -76,8 +77,10 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// Calls `body(unit, worker)` for every unit in 0..<units, dealt by `partition`.
-    public func run(units: Int, threads: Int, partition: Partition = .strided,
-                    _ body: (_ unit: Int, _ worker: Int) -> Void) {
+    public func run(
+        units: Int, threads: Int, partition: Partition = .strided,
+        _ body: (_ unit: Int, _ worker: Int) -> Void
+    ) {
         withoutActuallyEscaping(body) { body in
             run(units: units, threads: threads, partition: partition, ClosureWork(body))
         }
@@ -96,12 +99,14 @@ public final class WorkerPool: @unchecked Sendable {
             // the pool lives as long as the process, so its threads hold it unretained and are never joined
             let context = Unmanaged.passRetained(WorkerContext(pool: self, index: index)).toOpaque()
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
-                context.pool.serve(index: context.index)
-                return nil
-            }, context)
+            let status = pthread_create(
+                &thread, nil,
+                { raw in
+                    guard let raw else { return nil }
+                    let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
+                    context.pool.serve(index: context.index)
+                    return nil
+                }, context)
             precondition(status == 0, "cannot start a worker thread: pthread_create returned \(status)")
             pthread_detach(thread)
         }

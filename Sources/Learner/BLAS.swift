@@ -7,10 +7,12 @@ public enum BLAS {
     /// C = alpha · op(A) · op(B) + beta · C, single precision, row-major.
     /// - Parameters: op(A) is (m × k), op(B) is (k × n), C is (m × n); `lda`, `ldb`, `ldc` are row strides.
     @inlinable
-    public static func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                             b: UnsafePointer<Float>, ldb: Int,
-                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func sgemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         let ta = transposeA ? CblasTrans : CblasNoTrans
         let tb = transposeB ? CblasTrans : CblasNoTrans
         let m32 = Int32(m), n32 = Int32(n), k32 = Int32(k)
@@ -20,10 +22,12 @@ public enum BLAS {
 
     /// C = alpha · op(A) · op(B) + beta · C, double precision, row-major.
     @inlinable
-    public static func dgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-                             alpha: Double = 1, a: UnsafePointer<Double>, lda: Int,
-                             b: UnsafePointer<Double>, ldb: Int,
-                             beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
+    public static func dgemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Double = 1, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
         let ta = transposeA ? CblasTrans : CblasNoTrans
         let tb = transposeB ? CblasTrans : CblasNoTrans
         let m32 = Int32(m), n32 = Int32(n), k32 = Int32(k)

@@ -12,8 +12,10 @@ extension WorkerPool {
     }
 
     /// The closure form of ``runSingleThreadedBLAS(units:threads:partition:_:)``.
-    func runSingleThreadedBLAS(units: Int, threads: Int, partition: Partition = .strided,
-                               _ body: (_ unit: Int, _ worker: Int) -> Void) {
+    func runSingleThreadedBLAS(
+        units: Int, threads: Int, partition: Partition = .strided,
+        _ body: (_ unit: Int, _ worker: Int) -> Void
+    ) {
         BLAS.pinSingleThread()
         run(units: units, threads: threads, partition: partition, body)
     }

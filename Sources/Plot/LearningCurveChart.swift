@@ -34,9 +34,10 @@ public struct LearningCurveChart {
         let width = Double(columns) * Self.panelWidth, height = Double(max(rows, 1)) * Self.panelHeight
         var out = SVGWriter()
         out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        out.line("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
-            + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
-            + "font-size=\"12\">")
+        out.line(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+                + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
+                + "font-size=\"12\">")
         out.line("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>")
         for (index, environment) in environments.enumerated() {
             let origin = (x: Double(index % columns) * Self.panelWidth, y: Double(index / columns) * Self.panelHeight)
@@ -51,32 +52,40 @@ public struct LearningCurveChart {
         let curves = series.filter { $0.environment == environment }
         let marks = anchors.filter { $0.environment == environment }
         let xs = curves.flatMap { $0.points.map(\.x) } + marks.map(\.steps)
-        let ys = curves.flatMap { $0.points.flatMap { [$0.mean - $0.standardDeviation, $0.mean + $0.standardDeviation] } }
+        let ys =
+            curves.flatMap { $0.points.flatMap { [$0.mean - $0.standardDeviation, $0.mean + $0.standardDeviation] } }
             + marks.map(\.averageReturn)
         let m = Self.margin
-        let x = AxisScale(covering: min(0, xs.min() ?? 0), xs.max() ?? 1,
-                          pixels: (origin.x + m.left, origin.x + Self.panelWidth - m.right))
-        let y = AxisScale(covering: ys.min() ?? 0, ys.max() ?? 1,
-                          pixels: (origin.y + Self.panelHeight - m.bottom, origin.y + m.top))
+        let x = AxisScale(
+            covering: min(0, xs.min() ?? 0), xs.max() ?? 1,
+            pixels: (origin.x + m.left, origin.x + Self.panelWidth - m.right))
+        let y = AxisScale(
+            covering: ys.min() ?? 0, ys.max() ?? 1,
+            pixels: (origin.y + Self.panelHeight - m.bottom, origin.y + m.top))
         return (x, y)
     }
 
     private func panel(_ environment: String, origin: (x: Double, y: Double), into out: inout SVGWriter) {
         let (x, y) = scales(environment, origin: origin)
-        let box = (left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower,
-                   height: y.pixelLower - y.pixelUpper)
-        out.line("<g class=\"panel\" data-environment=\"\(escape(environment))\" "
-            + "data-x-domain=\"\(x.lower) \(x.upper)\" data-y-domain=\"\(y.lower) \(y.upper)\" "
-            + "data-plot-box=\"\(n(box.left)) \(n(box.top)) \(n(box.width)) \(n(box.height))\">")
-        out.line("<text x=\"\(n(box.left + box.width / 2))\" y=\"\(n(origin.y + 22))\" text-anchor=\"middle\" "
-            + "font-size=\"15\" font-weight=\"bold\">\(escape(environment))</text>")
+        let box = (
+            left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower,
+            height: y.pixelLower - y.pixelUpper
+        )
+        out.line(
+            "<g class=\"panel\" data-environment=\"\(escape(environment))\" "
+                + "data-x-domain=\"\(x.lower) \(x.upper)\" data-y-domain=\"\(y.lower) \(y.upper)\" "
+                + "data-plot-box=\"\(n(box.left)) \(n(box.top)) \(n(box.width)) \(n(box.height))\">")
+        out.line(
+            "<text x=\"\(n(box.left + box.width / 2))\" y=\"\(n(origin.y + 22))\" text-anchor=\"middle\" "
+                + "font-size=\"15\" font-weight=\"bold\">\(escape(environment))</text>")
         axes(x: x, y: y, into: &out)
         let curves = series.filter { $0.environment == environment }
         for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
         let marks = anchors.filter { $0.environment == environment }
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
-        let corner = Self.legendCorner(box: box, size: Self.legendSize(curves: curves, marks: marks),
-                                       points: Self.drawnPoints(curves, marks, x: x, y: y))
+        let corner = Self.legendCorner(
+            box: box, size: Self.legendSize(curves: curves, marks: marks),
+            points: Self.drawnPoints(curves, marks, x: x, y: y))
         legend(curves: curves, marks: marks, left: corner.left, top: corner.top, into: &out)
         out.line("</g>")
     }
@@ -85,53 +94,70 @@ public struct LearningCurveChart {
         let (left, right, bottom, top) = (x.pixelLower, x.pixelUpper, y.pixelLower, y.pixelUpper)
         for tick in x.ticks {
             let px = n(x.pixel(tick))
-            out.line("<line class=\"grid\" x1=\"\(px)\" y1=\"\(n(top))\" x2=\"\(px)\" y2=\"\(n(bottom))\" "
-                + "stroke=\"#e5e5e5\"/>")
+            out.line(
+                "<line class=\"grid\" x1=\"\(px)\" y1=\"\(n(top))\" x2=\"\(px)\" y2=\"\(n(bottom))\" "
+                    + "stroke=\"#e5e5e5\"/>")
             out.line("<text x=\"\(px)\" y=\"\(n(bottom + 16))\" text-anchor=\"middle\">\(AxisScale.label(tick))</text>")
         }
         for tick in y.ticks {
             let py = n(y.pixel(tick))
-            out.line("<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(py)\" x2=\"\(n(right))\" y2=\"\(py)\" "
-                + "stroke=\"#e5e5e5\"/>")
-            out.line("<text x=\"\(n(left - 6))\" y=\"\(n(y.pixel(tick) + 4))\" text-anchor=\"end\">"
-                + "\(AxisScale.label(tick))</text>")
+            out.line(
+                "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(py)\" x2=\"\(n(right))\" y2=\"\(py)\" "
+                    + "stroke=\"#e5e5e5\"/>")
+            out.line(
+                "<text x=\"\(n(left - 6))\" y=\"\(n(y.pixel(tick) + 4))\" text-anchor=\"end\">"
+                    + "\(AxisScale.label(tick))</text>")
         }
-        out.line("<rect class=\"frame\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" "
-            + "height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#333\"/>")
-        out.line("<text x=\"\(n((left + right) / 2))\" y=\"\(n(bottom + 38))\" text-anchor=\"middle\">"
-            + "real environment steps</text>")
+        out.line(
+            "<rect class=\"frame\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" "
+                + "height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#333\"/>")
+        out.line(
+            "<text x=\"\(n((left + right) / 2))\" y=\"\(n(bottom + 38))\" text-anchor=\"middle\">"
+                + "real environment steps</text>")
         let middle = n((top + bottom) / 2)
-        out.line("<text x=\"\(n(left - 52))\" y=\"\(middle)\" text-anchor=\"middle\" "
-            + "transform=\"rotate(-90 \(n(left - 52)) \(middle))\">average return (200-step episodes)</text>")
+        out.line(
+            "<text x=\"\(n(left - 52))\" y=\"\(middle)\" text-anchor=\"middle\" "
+                + "transform=\"rotate(-90 \(n(left - 52)) \(middle))\">average return (200-step episodes)</text>")
     }
 
-    private func draw(_ curve: LearningCurves.Series, index: Int, x: AxisScale, y: AxisScale,
-                      into out: inout SVGWriter) {
+    private func draw(
+        _ curve: LearningCurves.Series, index: Int, x: AxisScale, y: AxisScale,
+        into out: inout SVGWriter
+    ) {
         let color = Self.color(curve, index: index)
         let upper = curve.points.map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean + $0.standardDeviation)))" }
         let lower = curve.points.reversed().map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean - $0.standardDeviation)))" }
         if curve.runs > 1 {
-            out.line("<polygon class=\"band\" data-series=\"\(escape(curve.label))\" points=\""
-                + (upper + lower).joined(separator: " ") + "\" fill=\"\(color)\" fill-opacity=\"0.2\" stroke=\"none\"/>")
+            out.line(
+                "<polygon class=\"band\" data-series=\"\(escape(curve.label))\" points=\""
+                    + (upper + lower).joined(separator: " ")
+                    + "\" fill=\"\(color)\" fill-opacity=\"0.2\" stroke=\"none\"/>")
         }
         let points = curve.points.map { "\(n(x.pixel($0.x))),\(n(y.pixel($0.mean)))" }.joined(separator: " ")
-        out.line("<polyline class=\"mean\" data-series=\"\(escape(curve.label))\" data-runs=\"\(curve.runs)\" "
-            + "data-metric=\"\(escape(curve.metric))\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" "
-            + "stroke-width=\"2\"/>")
+        out.line(
+            "<polyline class=\"mean\" data-series=\"\(escape(curve.label))\" data-runs=\"\(curve.runs)\" "
+                + "data-metric=\"\(escape(curve.metric))\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" "
+                + "stroke-width=\"2\"/>")
     }
 
     private func draw(_ mark: PublishedAnchor, x: AxisScale, y: AxisScale, into out: inout SVGWriter) {
         let (px, py) = (x.pixel(mark.steps), y.pixel(mark.averageReturn))
         let shape = Self.anchorShape(mark.source, x: px, y: py)
-        out.line("<path class=\"anchor\" data-source=\"\(escape(mark.source))\" data-steps=\"\(mark.steps)\" "
-            + "data-return=\"\(mark.averageReturn)\" d=\"\(shape)\" fill=\"\(Self.anchorColor(mark))\" stroke=\"black\"/>")
-        out.line("<text x=\"\(n(px - 10))\" y=\"\(n(py + 4))\" text-anchor=\"end\" font-size=\"10\">"
-            + "\(AxisScale.label(mark.averageReturn))</text>")
+        out.line(
+            "<path class=\"anchor\" data-source=\"\(escape(mark.source))\" data-steps=\"\(mark.steps)\" "
+                + "data-return=\"\(mark.averageReturn)\" d=\"\(shape)\" fill=\"\(Self.anchorColor(mark))\" stroke=\"black\"/>"
+        )
+        out.line(
+            "<text x=\"\(n(px - 10))\" y=\"\(n(py + 4))\" text-anchor=\"end\" font-size=\"10\">"
+                + "\(AxisScale.label(mark.averageReturn))</text>")
     }
 
     /// Width and height of the legend box in pixels.
-    static func legendSize(curves: [LearningCurves.Series], marks: [PublishedAnchor])
-        -> (width: Double, height: Double) {
+    static func legendSize(
+        curves: [LearningCurves.Series], marks: [PublishedAnchor]
+    )
+        -> (width: Double, height: Double)
+    {
         let sources = Set(marks.map(\.source))
         // ≈ 6.5 px per character at the legend's font size, after the 36 px sample line
         let longest = curves.map { legendText($0).count }.max() ?? 0
@@ -139,8 +165,11 @@ public struct LearningCurveChart {
     }
 
     /// Pixels the curves (mean lines, sampled densely along each segment, and their ± std) and marks cover.
-    static func drawnPoints(_ curves: [LearningCurves.Series], _ marks: [PublishedAnchor], x: AxisScale, y: AxisScale)
-        -> [(x: Double, y: Double)] {
+    static func drawnPoints(
+        _ curves: [LearningCurves.Series], _ marks: [PublishedAnchor], x: AxisScale, y: AxisScale
+    )
+        -> [(x: Double, y: Double)]
+    {
         var points: [(x: Double, y: Double)] = marks.map { (x.pixel($0.steps), y.pixel($0.averageReturn)) }
         for curve in curves {
             for (a, b) in zip(curve.points, curve.points.dropFirst()) {
@@ -160,39 +189,49 @@ public struct LearningCurveChart {
 
     /// The top-left corner of the legend: the corner of the plot box (top left, bottom right, top right, bottom
     /// left, in that order of preference) whose legend-sized area covers the fewest drawn points.
-    static func legendCorner(box: (left: Double, top: Double, width: Double, height: Double),
-                             size: (width: Double, height: Double), points: [(x: Double, y: Double)])
-        -> (left: Double, top: Double) {
+    static func legendCorner(
+        box: (left: Double, top: Double, width: Double, height: Double),
+        size: (width: Double, height: Double), points: [(x: Double, y: Double)]
+    )
+        -> (left: Double, top: Double)
+    {
         let inset = (x: 10.0, y: 8.0)
         let left = box.left + inset.x, right = box.left + box.width - inset.x - size.width
         let top = box.top + inset.y, bottom = box.top + box.height - inset.y - size.height
         let candidates = [(left, top), (right, bottom), (right, top), (left, bottom)]
         func covered(_ corner: (Double, Double)) -> Int {
-            points.filter { $0.x >= corner.0 - 4 && $0.x <= corner.0 + size.width + 4
-                && $0.y >= corner.1 - 4 && $0.y <= corner.1 + size.height + 4 }.count
+            points.filter {
+                $0.x >= corner.0 - 4 && $0.x <= corner.0 + size.width + 4
+                    && $0.y >= corner.1 - 4 && $0.y <= corner.1 + size.height + 4
+            }.count
         }
         let counts = candidates.map(covered)
         let best = counts.indices.min { counts[$0] < counts[$1] } ?? 0
         return candidates[best]
     }
 
-    private func legend(curves: [LearningCurves.Series], marks: [PublishedAnchor], left: Double, top: Double,
-                        into out: inout SVGWriter) {
+    private func legend(
+        curves: [LearningCurves.Series], marks: [PublishedAnchor], left: Double, top: Double,
+        into out: inout SVGWriter
+    ) {
         let sources = marks.map(\.source).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let size = Self.legendSize(curves: curves, marks: marks)
-        out.line("<rect class=\"legend\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
-            + "height=\"\(n(size.height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
+        out.line(
+            "<rect class=\"legend\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
+                + "height=\"\(n(size.height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
         for (index, curve) in curves.enumerated() {
             let rowY = top + 14 + Double(index) * 17
-            out.line("<line x1=\"\(n(left + 8))\" y1=\"\(n(rowY - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(rowY - 4))\" "
-                + "stroke=\"\(Self.color(curve, index: index))\" stroke-width=\"2\"/>")
+            out.line(
+                "<line x1=\"\(n(left + 8))\" y1=\"\(n(rowY - 4))\" x2=\"\(n(left + 30))\" y2=\"\(n(rowY - 4))\" "
+                    + "stroke=\"\(Self.color(curve, index: index))\" stroke-width=\"2\"/>")
             out.line("<text x=\"\(n(left + 36))\" y=\"\(n(rowY))\">\(escape(Self.legendText(curve)))</text>")
         }
         for (index, source) in sources.enumerated() {
             let rowY = top + 14 + Double(curves.count + index) * 17
             let sample = PublishedAnchor(environment: "", steps: 0, averageReturn: 0, source: source)
-            out.line("<path d=\"\(Self.anchorShape(source, x: left + 19, y: rowY - 4))\" "
-                + "fill=\"\(Self.anchorColor(sample))\" stroke=\"black\"/>")
+            out.line(
+                "<path d=\"\(Self.anchorShape(source, x: left + 19, y: rowY - 4))\" "
+                    + "fill=\"\(Self.anchorColor(sample))\" stroke=\"black\"/>")
             out.line("<text x=\"\(n(left + 36))\" y=\"\(n(rowY))\">MB-MPO, \(escape(source)) (published)</text>")
         }
     }

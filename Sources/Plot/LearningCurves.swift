@@ -43,7 +43,8 @@ public enum LearningCurves {
 
     /// The column a run's curve uses.
     static func metric(for run: RunRecord) -> String? {
-        let preferred = run.algorithm == "mb-mpo"
+        let preferred =
+            run.algorithm == "mb-mpo"
             ? ["PrePolicy-AverageReturn", "EnvTrajs-AverageReturn"]
             : ["EnvTrajs-AverageReturn", "PrePolicy-AverageReturn"]
         return preferred.first { name in run.columns[name]?.contains { $0 != nil } ?? false }
@@ -53,8 +54,9 @@ public enum LearningCurves {
     static func curve(of run: RunRecord) throws -> Curve {
         guard let metric = metric(for: run), let steps = run.columns["n_timesteps"], let values = run.columns[metric]
         else {
-            throw RunRecord.Problem(message: "'\(run.folder)/progress.csv' has no n_timesteps with "
-                + "PrePolicy-AverageReturn or EnvTrajs-AverageReturn")
+            throw RunRecord.Problem(
+                message: "'\(run.folder)/progress.csv' has no n_timesteps with "
+                    + "PrePolicy-AverageReturn or EnvTrajs-AverageReturn")
         }
         let known = steps.compactMap { $0 }
         let shift = run.algorithm == "mb-mpo" && known.count >= 2 ? (known[1] - known[0]) / 2 : 0
@@ -83,9 +85,10 @@ public enum LearningCurves {
                 let (mean, standardDeviation) = meanAndStandardDeviation(ys)
                 return Point(x: x, mean: mean, standardDeviation: standardDeviation, runs: ys.count)
             }
-            return Series(environment: first.environment, algorithm: first.algorithm, timing: first.timing,
-                          runs: members.count,
-                          metric: curves.first?.metric ?? "", points: points)
+            return Series(
+                environment: first.environment, algorithm: first.algorithm, timing: first.timing,
+                runs: members.count,
+                metric: curves.first?.metric ?? "", points: points)
         }
     }
 }

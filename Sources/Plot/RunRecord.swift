@@ -104,21 +104,42 @@ public struct RunRecord {
             switch (quoted, character) {
             case (true, "\""):
                 if let next = iterator.next() {
-                    if next == "\"" { field.append("\"") } else {
+                    if next == "\"" {
+                        field.append("\"")
+                    } else {
                         quoted = false
-                        if next == "," { row.append(field); field = "" } else if next == "\n" {
-                            row.append(field); rows.append(row); row = []; field = ""
-                        } else { field.append(next) }
+                        if next == "," {
+                            row.append(field)
+                            field = ""
+                        } else if next == "\n" {
+                            row.append(field)
+                            rows.append(row)
+                            row = []
+                            field = ""
+                        } else {
+                            field.append(next)
+                        }
                     }
-                } else { quoted = false }
+                } else {
+                    quoted = false
+                }
             case (true, _): field.append(character)
             case (false, "\""): quoted = true
-            case (false, ","): row.append(field); field = ""
-            case (false, "\n"), (false, "\r\n"): row.append(field); rows.append(row); row = []; field = ""
+            case (false, ","):
+                row.append(field)
+                field = ""
+            case (false, "\n"), (false, "\r\n"):
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
             case (false, _): field.append(character)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 }

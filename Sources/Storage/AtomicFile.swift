@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -49,7 +50,9 @@ public enum AtomicFile {
                     }
                 }
             }
-            guard fsync(descriptor) == 0 else { throw StorageError.io(path: path, reason: "cannot write: \(errnoText())") }
+            guard fsync(descriptor) == 0 else {
+                throw StorageError.io(path: path, reason: "cannot write: \(errnoText())")
+            }
         }
     }
 

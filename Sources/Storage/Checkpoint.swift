@@ -31,7 +31,8 @@ public enum CheckpointFile {
         let file = try HDF5File(creating: path, inMemory: true)
         try writeContents(checkpoint, into: file)
         let image = FileSeal.sealed(try file.closeToImage(), format: format)
-        try AtomicFile.write(bytes: image, to: path, pauseAfterHalf: pauseRequest(iteration: checkpoint.state.iteration))
+        try AtomicFile.write(
+            bytes: image, to: path, pauseAfterHalf: pauseRequest(iteration: checkpoint.state.iteration))
     }
 
     /// Reads the checkpoint at `path`, verifying its file seal (whole-file CRC-32, before HDF5 parses anything),
@@ -67,8 +68,10 @@ public enum CheckpointFile {
 
     static func checkHeader(_ file: HDF5File) throws {
         guard file.hasAttribute("format"), (try? file.stringAttribute("format")) == format else {
-            throw StorageError.malformed(path: file.path, reason: "not an mbmpo checkpoint (no format attribute "
-                + "'\(format)')")
+            throw StorageError.malformed(
+                path: file.path,
+                reason: "not an mbmpo checkpoint (no format attribute "
+                    + "'\(format)')")
         }
         let found = try file.attribute("format_version", as: Int64.self)
         guard found == version else { throw StorageError.version(path: file.path, found: found, expected: version) }

@@ -43,8 +43,9 @@ public struct CheckpointDirectory {
         }
         let path = path(iteration: checkpoint.state.iteration)
         try CheckpointFile.write(checkpoint, to: path)
-        try AtomicFile.write(text: Self.fileName(iteration: checkpoint.state.iteration) + "\n",
-                             to: url.appendingPathComponent("latest").path)
+        try AtomicFile.write(
+            text: Self.fileName(iteration: checkpoint.state.iteration) + "\n",
+            to: url.appendingPathComponent("latest").path)
         for old in iterations().dropLast(keep) where old != checkpoint.state.iteration {
             try? FileManager.default.removeItem(atPath: self.path(iteration: old))
         }

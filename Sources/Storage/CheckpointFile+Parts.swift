@@ -13,9 +13,11 @@ extension CheckpointFile {
             try data.put(adam.firstMoment, at: "ensemble/member-\(k)/adam/first_moment")
             try data.put(adam.secondMoment, at: "ensemble/member-\(k)/adam/second_moment")
         }
-        for (name, statistics) in [("observation", ensemble.normalization.observation),
-                                   ("action", ensemble.normalization.action),
-                                   ("delta", ensemble.normalization.delta)] {
+        for (name, statistics) in [
+            ("observation", ensemble.normalization.observation),
+            ("action", ensemble.normalization.action),
+            ("delta", ensemble.normalization.delta),
+        ] {
             try data.put(statistics.mean, at: "ensemble/normalization/\(name)/mean")
             try data.put(statistics.standardDeviation, at: "ensemble/normalization/\(name)/std")
         }
@@ -58,13 +60,14 @@ extension CheckpointFile {
             SplitMix64(seed: try data.get(UInt64.self, at: object, shape: [1])[0])
         }
         let environments = try data.get(UInt64.self, at: "rng/environments", rank: 1).values
-        return TrainingState(config: config, iteration: Int(counters[0]), loggedTimesteps: Int(counters[1]),
-                             realSteps: Int(counters[2]), actionRNG: try generator("rng/action"),
-                             imaginationRNG: try generator("rng/imagination"),
-                             environmentGenerators: environments.map { SplitMix64(seed: $0) },
-                             policyParameters: try data.get(Double.self, at: "policy/parameters", rank: 1).values,
-                             ensemble: try readEnsemble(data, config: config),
-                             algorithm: try readAlgorithm(data, config: config))
+        return TrainingState(
+            config: config, iteration: Int(counters[0]), loggedTimesteps: Int(counters[1]),
+            realSteps: Int(counters[2]), actionRNG: try generator("rng/action"),
+            imaginationRNG: try generator("rng/imagination"),
+            environmentGenerators: environments.map { SplitMix64(seed: $0) },
+            policyParameters: try data.get(Double.self, at: "policy/parameters", rank: 1).values,
+            ensemble: try readEnsemble(data, config: config),
+            algorithm: try readAlgorithm(data, config: config))
     }
 
     static func readEnsemble(_ data: Checksummed, config: TrainingConfig) throws -> EnsembleState {
@@ -79,32 +82,42 @@ extension CheckpointFile {
                 throw StorageError.malformed(path: data.file.path, reason: "negative Adam step in '\(member)'")
             }
             parameters.append(theta)
-            optimizers.append(Adam(learningRate: config.dynamics.learningRate, step: Int(step), firstMoment: first,
-                                   secondMoment: second))
+            optimizers.append(
+                Adam(
+                    learningRate: config.dynamics.learningRate, step: Int(step), firstMoment: first,
+                    secondMoment: second))
         }
         func statistics(_ name: String) throws -> FeatureNormalization {
             let mean = try data.get(Double.self, at: "ensemble/normalization/\(name)/mean", rank: 1).values
             var result = FeatureNormalization(size: mean.count)
             result.mean = mean
-            result.standardDeviation = try data.get(Double.self, at: "ensemble/normalization/\(name)/std",
-                                                    shape: [mean.count])
+            result.standardDeviation = try data.get(
+                Double.self, at: "ensemble/normalization/\(name)/std",
+                shape: [mean.count])
             return result
         }
-        let normalization = DynamicsNormalization(observation: try statistics("observation"),
-                                                  action: try statistics("action"), delta: try statistics("delta"))
+        let normalization = DynamicsNormalization(
+            observation: try statistics("observation"),
+            action: try statistics("action"), delta: try statistics("delta"))
         let (observations, shape) = try data.get(Float.self, at: "ensemble/buffer/observations", rank: 2)
         let actions = try data.get(Float.self, at: "ensemble/buffer/actions", rank: 2)
         let deltas = try data.get(Float.self, at: "ensemble/buffer/deltas", shape: shape)
         guard shape[1] > 0, actions.shape[0] == shape[0], actions.shape[1] > 0,
-              shape[0] <= config.dynamics.bufferCapacity else {
+            shape[0] <= config.dynamics.bufferCapacity
+        else {
             throw StorageError.malformed(path: data.file.path, reason: "the transition buffer's shapes do not agree")
         }
-        let buffer = TransitionBuffer(observationSize: shape[1], actionSize: actions.shape[1],
-                                      capacity: config.dynamics.bufferCapacity, observations: observations,
-                                      actions: actions.values, deltas: deltas)
-        return EnsembleState(parameters: parameters, optimizers: optimizers, normalization: normalization,
-                             buffer: buffer, rng: try SplitMix64(seed: data.get(UInt64.self, at: "rng/ensemble",
-                                                                                  shape: [1])[0]))
+        let buffer = TransitionBuffer(
+            observationSize: shape[1], actionSize: actions.shape[1],
+            capacity: config.dynamics.bufferCapacity, observations: observations,
+            actions: actions.values, deltas: deltas)
+        return EnsembleState(
+            parameters: parameters, optimizers: optimizers, normalization: normalization,
+            buffer: buffer,
+            rng: try SplitMix64(
+                seed: data.get(
+                    UInt64.self, at: "rng/ensemble",
+                    shape: [1])[0]))
     }
 
     /// Where checkpoints written before `algorithm/<name>/` kept an algorithm's arrays (same names below).
@@ -122,8 +135,9 @@ extension CheckpointFile {
                 let object = "\(group)/\(child)", name = prefix + child
                 if data.file.isDataset(object) {
                     let shape = try data.file.shape(of: object)
-                    state.arrays[name] = AlgorithmState.Tensor(try data.get(Double.self, at: object, shape: shape),
-                                                               shape: shape)
+                    state.arrays[name] = AlgorithmState.Tensor(
+                        try data.get(Double.self, at: object, shape: shape),
+                        shape: shape)
                 } else {
                     try visit(object, prefix: name + "/")
                 }

@@ -20,8 +20,9 @@ struct Checksummed {
         try requireDataset(object)
         let (values, shape) = try file.read(type, at: object)
         if let expected, expected != shape {
-            throw StorageError.malformed(path: file.path,
-                                         reason: "dataset '\(object)' has shape \(shape), expected \(expected)")
+            throw StorageError.malformed(
+                path: file.path,
+                reason: "dataset '\(object)' has shape \(shape), expected \(expected)")
         }
         guard try file.attribute("crc32", at: object, as: UInt32.self) == CRC32.checksum(of: values) else {
             throw StorageError.checksum(path: file.path, dataset: object)
@@ -34,8 +35,10 @@ struct Checksummed {
         try requireDataset(object)
         let shape = try file.shape(of: object)
         guard shape.count == rank else {
-            throw StorageError.malformed(path: file.path, reason: "dataset '\(object)' has rank \(shape.count), "
-                + "expected \(rank)")
+            throw StorageError.malformed(
+                path: file.path,
+                reason: "dataset '\(object)' has rank \(shape.count), "
+                    + "expected \(rank)")
         }
         return (try get(type, at: object, shape: shape), shape)
     }

@@ -27,8 +27,10 @@ public struct ExportInfo: Equatable, Sendable {
     public var observationSize: Int, actionSize: Int, nq: Int, nv: Int
 
     /// Info from its parts.
-    public init(environment: String, algorithm: String, policy: String, checkpointIteration: Int, seed: UInt64,
-                deterministic: Bool, observationSize: Int, actionSize: Int, nq: Int, nv: Int) {
+    public init(
+        environment: String, algorithm: String, policy: String, checkpointIteration: Int, seed: UInt64,
+        deterministic: Bool, observationSize: Int, actionSize: Int, nq: Int, nv: Int
+    ) {
         self.environment = environment
         self.algorithm = algorithm
         self.policy = policy
@@ -49,8 +51,10 @@ public struct ExportInfo: Equatable, Sendable {
 public enum DatasetExport {
     /// Writes `episodes` (with the task each served) to `path` in `format`. A Minari file named `main_data.hdf5`
     /// also gets Minari's `metadata.json` beside it, which makes its folder loadable with `minari.MinariDataset`.
-    public static func write(_ episodes: [Trajectory], tasks: [Int], info: ExportInfo, format: ExportFormat,
-                             to path: String) throws {
+    public static func write(
+        _ episodes: [Trajectory], tasks: [Int], info: ExportInfo, format: ExportFormat,
+        to path: String
+    ) throws {
         precondition(tasks.count == episodes.count, "one task per episode")
         let file = try HDF5File(creating: path, inMemory: true)
         try writeAttributes(info, episodes: episodes, into: file)
@@ -60,7 +64,8 @@ public enum DatasetExport {
         }
         try AtomicFile.write(bytes: try file.closeToImage(), to: path)
         if format == .minari && URL(fileURLWithPath: path).lastPathComponent == "main_data.hdf5" {
-            let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.json")
+            let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
+                "metadata.json")
             try AtomicFile.write(text: try minariMetadata(info, episodes: episodes), to: metadata.path)
         }
     }
@@ -92,15 +97,19 @@ public enum DatasetExport {
             try file.setAttribute("id", Int64(index), at: group)
             try file.setAttribute("total_steps", Int64(steps), at: group)
             try file.setAttribute("task", Int64(tasks[index]), at: group)
-            try file.write(path.observations + path.finalObservation, shape: [steps + 1, info.observationSize],
-                           at: "\(group)/observations")
-            try file.write(clippedActions(path).map(Float.init), shape: [steps, info.actionSize],
-                           at: "\(group)/actions")
+            try file.write(
+                path.observations + path.finalObservation, shape: [steps + 1, info.observationSize],
+                at: "\(group)/observations")
+            try file.write(
+                clippedActions(path).map(Float.init), shape: [steps, info.actionSize],
+                at: "\(group)/actions")
             try file.write(path.rewards, shape: [steps], at: "\(group)/rewards")
-            try file.write((0..<steps).map { $0 == steps - 1 && path.terminated }, shape: [steps],
-                           at: "\(group)/terminations")
-            try file.write((0..<steps).map { $0 == steps - 1 && path.truncated }, shape: [steps],
-                           at: "\(group)/truncations")
+            try file.write(
+                (0..<steps).map { $0 == steps - 1 && path.terminated }, shape: [steps],
+                at: "\(group)/terminations")
+            try file.write(
+                (0..<steps).map { $0 == steps - 1 && path.truncated }, shape: [steps],
+                at: "\(group)/truncations")
             try file.write(path.qpos, shape: [steps + 1, info.nq], at: "\(group)/infos/qpos")
             try file.write(path.qvel, shape: [steps + 1, info.nv], at: "\(group)/infos/qvel")
         }

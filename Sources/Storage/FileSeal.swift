@@ -40,10 +40,12 @@ public enum FileSeal {
             let parts = line.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
         }
-        guard block.count == size, text.hasPrefix("MBMPO-SEAL 1\n"), block.dropFirst(text.utf8.count).allSatisfy({ $0 == 0 }),
-              let name = fields["format"],
-              let expectedLength = fields["length"].flatMap({ Int($0) }),
-              let expectedCRC = fields["crc32"].flatMap({ UInt32($0, radix: 16) }) else {
+        guard block.count == size, text.hasPrefix("MBMPO-SEAL 1\n"),
+            block.dropFirst(text.utf8.count).allSatisfy({ $0 == 0 }),
+            let name = fields["format"],
+            let expectedLength = fields["length"].flatMap({ Int($0) }),
+            let expectedCRC = fields["crc32"].flatMap({ UInt32($0, radix: 16) })
+        else {
             throw StorageError.malformed(path: path, reason: "not an \(format) file (no valid seal)")
         }
         guard name == format else {
@@ -52,8 +54,10 @@ public enum FileSeal {
         try handle.seek(toOffset: UInt64(size))
         let (length, crc) = try checksum(handle, path: path)
         guard length == expectedLength else {
-            throw StorageError.malformed(path: path, reason: "truncated or extended: \(length + size) bytes, "
-                + "expected \(expectedLength + size)")
+            throw StorageError.malformed(
+                path: path,
+                reason: "truncated or extended: \(length + size) bytes, "
+                    + "expected \(expectedLength + size)")
         }
         guard crc == expectedCRC else {
             throw StorageError.malformed(path: path, reason: "file checksum mismatch (the file is corrupted)")

@@ -72,7 +72,8 @@ public final class ProgressWriter {
 
     /// Quotes a header field that holds a comma or a quote.
     static func escape(_ field: String) -> String {
-        field.contains(",") || field.contains("\"") ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        field.contains(",") || field.contains("\"")
+            ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
             : field
     }
 }

@@ -12,7 +12,9 @@ extension TrajectoryFile {
         for iteration in try file.children(of: "/").filter({ $0.hasPrefix("iter-") }) {
             // a linked iteration file is verified and read on its own, never parsed unchecked through the link
             if let target = try file.externalLinkTarget(iteration) {
-                let linked = target.file.hasPrefix("/") ? target.file
+                let linked =
+                    target.file.hasPrefix("/")
+                    ? target.file
                     : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(target.file).path
                 try FileSeal.verify(linked, format: format)
                 let part = try HDF5File(opening: linked)
@@ -30,8 +32,11 @@ extension TrajectoryFile {
     }
 
     /// The episodes of one iteration group, kinds in collection order, episodes in index order.
-    static func readIteration(_ file: HDF5File, group iteration: String, header: TrajectoryHeader) throws
-        -> [RecordedEpisode] {
+    static func readIteration(
+        _ file: HDF5File, group iteration: String, header: TrajectoryHeader
+    ) throws
+        -> [RecordedEpisode]
+    {
         var episodes: [RecordedEpisode] = []
         for kind in RealRolloutKindOrder.sorted(try file.children(of: iteration)) {
             let group = "\(iteration)/\(kind)"
@@ -44,18 +49,21 @@ extension TrajectoryFile {
 
     static func readHeader(_ file: HDF5File) throws -> TrajectoryHeader {
         guard file.hasAttribute("format"), (try? file.stringAttribute("format")) == format else {
-            throw StorageError.malformed(path: file.path, reason: "not an mbmpo trajectory file (no format "
-                + "attribute '\(format)')")
+            throw StorageError.malformed(
+                path: file.path,
+                reason: "not an mbmpo trajectory file (no format "
+                    + "attribute '\(format)')")
         }
         let found = try file.attribute("format_version", as: Int64.self)
         guard found == version else { throw StorageError.version(path: file.path, found: found, expected: version) }
         func int(_ name: String) throws -> Int { Int(try file.attribute(name, as: Int64.self)) }
-        return TrajectoryHeader(environment: try file.stringAttribute("environment"),
-                                algorithm: try file.stringAttribute("algorithm"),
-                                seed: try file.attribute("seed", as: UInt64.self),
-                                rolloutsPerTask: try int("rollouts_per_task"),
-                                observationSize: try int("observation_size"), actionSize: try int("action_size"),
-                                nq: try int("nq"), nv: try int("nv"), dt: try file.attribute("dt", as: Double.self))
+        return TrajectoryHeader(
+            environment: try file.stringAttribute("environment"),
+            algorithm: try file.stringAttribute("algorithm"),
+            seed: try file.attribute("seed", as: UInt64.self),
+            rolloutsPerTask: try int("rollouts_per_task"),
+            observationSize: try int("observation_size"), actionSize: try int("action_size"),
+            nq: try int("nq"), nv: try int("nv"), dt: try file.attribute("dt", as: Double.self))
     }
 
     static func readEpisode(_ file: HDF5File, at group: String, header: TrajectoryHeader) throws -> RecordedEpisode {
@@ -64,8 +72,10 @@ extension TrajectoryFile {
         var path = Trajectory()
         let observations = try file.read(Double.self, at: "\(group)/observations")
         guard observations.shape == [steps + 1, header.observationSize] else {
-            throw StorageError.malformed(path: file.path, reason: "'\(group)/observations' has shape "
-                + "\(observations.shape), expected [\(steps + 1), \(header.observationSize)]")
+            throw StorageError.malformed(
+                path: file.path,
+                reason: "'\(group)/observations' has shape "
+                    + "\(observations.shape), expected [\(steps + 1), \(header.observationSize)]")
         }
         path.observations = Array(observations.values.prefix(steps * header.observationSize))
         path.finalObservation = Array(observations.values.suffix(header.observationSize))
@@ -84,10 +94,11 @@ extension TrajectoryFile {
         case "diverged": path.end = .diverged((try? file.stringAttribute("end_reason", at: group)) ?? "")
         default: path.end = .running
         }
-        let metadata = EpisodeMetadata(iteration: try int("iteration"), kind: try file.stringAttribute("kind", at: group),
-                                       policy: try file.stringAttribute("policy", at: group),
-                                       environment: path.environment, task: try int("task"),
-                                       seed: try file.attribute("seed", at: group, as: UInt64.self))
+        let metadata = EpisodeMetadata(
+            iteration: try int("iteration"), kind: try file.stringAttribute("kind", at: group),
+            policy: try file.stringAttribute("policy", at: group),
+            environment: path.environment, task: try int("task"),
+            seed: try file.attribute("seed", at: group, as: UInt64.self))
         return RecordedEpisode(metadata: metadata, trajectory: path)
     }
 }

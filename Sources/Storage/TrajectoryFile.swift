@@ -68,8 +68,10 @@ public enum TrajectoryFile {
     }
 
     /// Writes one episode's datasets and attributes into the group `group`.
-    static func writeEpisode(_ path: Trajectory, metadata: EpisodeMetadata, header: TrajectoryHeader,
-                             into file: HDF5File, at group: String) throws {
+    static func writeEpisode(
+        _ path: Trajectory, metadata: EpisodeMetadata, header: TrajectoryHeader,
+        into file: HDF5File, at group: String
+    ) throws {
         let steps = path.length, o = header.observationSize, a = header.actionSize
         try file.write(path.observations + path.finalObservation, shape: [steps + 1, o], at: "\(group)/observations")
         try file.write(path.actions, shape: [steps, a], at: "\(group)/actions")

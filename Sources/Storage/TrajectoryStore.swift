@@ -18,8 +18,10 @@ public struct TrajectoryHeader: Equatable, Sendable {
     public var dt: Double
 
     /// A header from its parts.
-    public init(environment: String, algorithm: String, seed: UInt64, rolloutsPerTask: Int, observationSize: Int,
-                actionSize: Int, nq: Int, nv: Int, dt: Double) {
+    public init(
+        environment: String, algorithm: String, seed: UInt64, rolloutsPerTask: Int, observationSize: Int,
+        actionSize: Int, nq: Int, nv: Int, dt: Double
+    ) {
         self.environment = environment
         self.algorithm = algorithm
         self.seed = seed
@@ -103,8 +105,9 @@ public final class TrajectoryStore {
         try file.setAttribute("iterations", Int64(committed.count))
         for iteration in committed {
             let name = CheckpointDirectory.fileName(iteration: iteration)
-            try file.linkExternal(String(name.dropLast(3)), file: "trajectories/\(name)",
-                                  object: "/" + String(name.dropLast(3)))
+            try file.linkExternal(
+                String(name.dropLast(3)), file: "trajectories/\(name)",
+                object: "/" + String(name.dropLast(3)))
         }
         let image = FileSeal.sealed(try file.closeToImage(), format: TrajectoryFile.format)
         try AtomicFile.write(bytes: image, to: path)
@@ -124,20 +127,25 @@ public final class TrajectoryStore {
         try file.setAttribute("dt", header.dt)
     }
 
-    private func writeBatch(_ kind: RealRolloutKind, _ paths: [Trajectory], into file: HDF5File, at group: String,
-                            iteration: Int) throws {
+    private func writeBatch(
+        _ kind: RealRolloutKind, _ paths: [Trajectory], into file: HDF5File, at group: String,
+        iteration: Int
+    ) throws {
         try file.createGroup(group)
         let policy = TrajectoryFile.policyName(kind: kind, algorithm: header.algorithm)
         try file.setAttribute("kind", kind.rawValue, at: group)
         try file.setAttribute("policy", policy, at: group)
         try file.setAttribute("episodes", Int64(paths.count), at: group)
         for (index, path) in paths.enumerated() {
-            let task = TrajectoryFile.task(kind: kind, algorithm: header.algorithm, environment: path.environment,
-                                           rolloutsPerTask: header.rolloutsPerTask)
-            let metadata = EpisodeMetadata(iteration: iteration, kind: kind.rawValue, policy: policy,
-                                           environment: path.environment, task: task, seed: header.seed)
-            try TrajectoryFile.writeEpisode(path, metadata: metadata, header: header, into: file,
-                                            at: "\(group)/\(TrajectoryFile.episodeName(index))")
+            let task = TrajectoryFile.task(
+                kind: kind, algorithm: header.algorithm, environment: path.environment,
+                rolloutsPerTask: header.rolloutsPerTask)
+            let metadata = EpisodeMetadata(
+                iteration: iteration, kind: kind.rawValue, policy: policy,
+                environment: path.environment, task: task, seed: header.seed)
+            try TrajectoryFile.writeEpisode(
+                path, metadata: metadata, header: header, into: file,
+                at: "\(group)/\(TrajectoryFile.episodeName(index))")
         }
     }
 }

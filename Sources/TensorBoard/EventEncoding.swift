@@ -12,7 +12,10 @@ struct ProtobufWriter {
 
     /// Wire types used here.
     enum WireType: UInt8 {
-        case varint = 0, fixed64 = 1, lengthDelimited = 2, fixed32 = 5
+        case varint = 0
+        case fixed64 = 1
+        case lengthDelimited = 2
+        case fixed32 = 5
     }
 
     /// Base-128 varint, least significant group first.

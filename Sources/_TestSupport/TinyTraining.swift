@@ -4,8 +4,10 @@ import Learner
 /// Tiny point-mass training setups shared by the trainer, state and storage tests.
 public enum TinyTraining {
     /// 4 tasks, 2 members, horizon 10, tiny networks: one iteration takes well under a second.
-    public static func config(_ algorithm: Algorithm, seed: UInt64 = 3, threads: Int = 1,
-                              iterations: Int = 2) -> TrainingConfig {
+    public static func config(
+        _ algorithm: Algorithm, seed: UInt64 = 3, threads: Int = 1,
+        iterations: Int = 2
+    ) -> TrainingConfig {
         var config = TrainingConfig.paper(algorithm, environment: "point-mass")
         config.seed = seed
         config.threads = threads
@@ -30,8 +32,9 @@ public enum TinyTraining {
     public static func trainer(_ config: TrainingConfig) -> any Trainer {
         var pointMass = PointMass.Config()
         pointMass.horizon = config.sampling.horizon
-        let real = VectorSampler(environments: (0..<config.realEnvironments).map { _ in PointMass(config: pointMass) },
-                                 seed: config.seed, threads: config.threads)
+        let real = VectorSampler(
+            environments: (0..<config.realEnvironments).map { _ in PointMass(config: pointMass) },
+            seed: config.seed, threads: config.threads)
         let environment = PointMass(config: pointMass)
         return config.makeTrainer(real: real, environment: environment)
     }

@@ -14,8 +14,10 @@ import Testing
         for file in files where file.hasSuffix(".swift") {
             var owner: String?
             var pending: [String] = []
-            for line in TestFiles.text(folder.appendingPathComponent(file)).split(separator: "\n",
-                                                                                 omittingEmptySubsequences: false) {
+            for line in TestFiles.text(folder.appendingPathComponent(file)).split(
+                separator: "\n",
+                omittingEmptySubsequences: false)
+            {
                 if line.hasPrefix("public struct ") {
                     owner = line.dropFirst("public struct ".count).prefix { $0.isLetter || $0.isNumber }.description
                 } else if line.hasPrefix("    ///") {
@@ -33,8 +35,11 @@ import Testing
 
     /// ConfigurationDocs.swift as it should read.
     static func docsSource(_ docs: [(String, String)]) -> String {
-        let body = docs.map { "        \"\($0.0)\":\n            \"\($0.1.replacingOccurrences(of: "\"", with: "\\\""))\"," }
-        let current = TestFiles.text(TestFiles.root.appendingPathComponent("Sources/App/Training/ConfigurationDocs.swift"))
+        let body = docs.map {
+            "        \"\($0.0)\":\n            \"\($0.1.replacingOccurrences(of: "\"", with: "\\\""))\","
+        }
+        let current = TestFiles.text(
+            TestFiles.root.appendingPathComponent("Sources/App/Training/ConfigurationDocs.swift"))
         let header = current.components(separatedBy: "    static let lines").first ?? ""
         return header + "    static let lines: [String: String] = [\n" + body.joined(separator: "\n") + "\n    ]\n}\n"
     }
@@ -42,8 +47,9 @@ import Testing
     @Test func docsEqualTheSwiftDeclarations() throws {
         let declared = try Self.declaredDocs()
         let expected = try ConfigurationSchema.fields.map { field -> (String, String) in
-            let doc = try #require(declared["\(field.owner).\(field.path.last ?? "")"],
-                                   "\(field.owner).\(field.path.last ?? "") has no /// line")
+            let doc = try #require(
+                declared["\(field.owner).\(field.path.last ?? "")"],
+                "\(field.owner).\(field.path.last ?? "") has no /// line")
             return (field.keyPath, doc)
         }
         #expect(expected.count == ConfigurationSchema.fields.count)
@@ -53,8 +59,9 @@ import Testing
                 atomically: true, encoding: .utf8)
         }
         for (key, doc) in expected {
-            #expect(ConfigurationDocs.lines[key] == doc,
-                    "ConfigurationDocs is stale for \(key); rerun with MBMPO_RECORD=1 and rebuild")
+            #expect(
+                ConfigurationDocs.lines[key] == doc,
+                "ConfigurationDocs is stale for \(key); rerun with MBMPO_RECORD=1 and rebuild")
             #expect(!doc.isEmpty, "\(key) needs a /// line")
         }
         #expect(Set(ConfigurationDocs.lines.keys) == Set(expected.map(\.0)))

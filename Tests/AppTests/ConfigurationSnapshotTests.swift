@@ -18,7 +18,8 @@ import Testing
         let tree = try #require(JSONValue(parsing: expected))
         #expect(ConfigurationReference.value(at: ["meta", "metaBatchSize"], in: tree) == .integer(20))
         #expect(ConfigurationReference.value(at: ["meta", "stepsPerIteration"], in: tree) == .integer(30))
-        #expect(ConfigurationReference.value(at: ["dynamics", "hiddenSizes"], in: tree)
-            == .array([.integer(512), .integer(512)]))
+        #expect(
+            ConfigurationReference.value(at: ["dynamics", "hiddenSizes"], in: tree)
+                == .array([.integer(512), .integer(512)]))
     }
 }

@@ -59,8 +59,10 @@ import Testing
         ("physicsTimestep=fast", "'physicsTimestep' must be a number or null, got \"fast\""),
         ("frameSkip=0", "'frameSkip' must lie in 1…1000 or be null, got 0"),
         ("frameSkip=2.5", "'frameSkip' must be an integer or null, got 2.5"),
-        ("dynamics.productPrecision=bf16",
-         "'dynamics.productPrecision' must be one of float32, bfloat16, got \"bf16\""),
+        (
+            "dynamics.productPrecision=bf16",
+            "'dynamics.productPrecision' must be one of float32, bfloat16, got \"bf16\""
+        ),
     ])
     func overrideProblemsNameTheKey(override: String, expected: String) {
         let message = failure([override])
@@ -86,8 +88,9 @@ import Testing
         let tree = try ConfigurationFile.tree(of: base)
         for field in ConfigurationSchema.fields {
             let value = try #require(ConfigurationReference.value(at: field.path[...], in: tree))
-            let resolved = try ConfigurationFile.resolve(base: base, fileText: nil,
-                                                         overrides: ["\(field.keyPath)=\(value.compactText)"])
+            let resolved = try ConfigurationFile.resolve(
+                base: base, fileText: nil,
+                overrides: ["\(field.keyPath)=\(value.compactText)"])
             #expect(resolved == base, "\(field.keyPath)")
         }
     }
@@ -106,11 +109,13 @@ import Testing
         let meTRPO = TrainingConfig.paper(.meTRPO, environment: "ant")
         #expect(meTRPO.sampling.clipObservations == nil)
         #expect(try ConfigurationFile.prettyJSON(meTRPO).contains("\"clipObservations\" : null"))
-        let set = try ConfigurationFile.resolve(base: meTRPO, fileText: nil,
-                                                overrides: ["sampling.clipObservations=50"])
+        let set = try ConfigurationFile.resolve(
+            base: meTRPO, fileText: nil,
+            overrides: ["sampling.clipObservations=50"])
         #expect(set.sampling.clipObservations == 50)
-        let cleared = try ConfigurationFile.resolve(base: base, fileText: "{\"sampling\": {\"clipObservations\": null}}",
-                                                    overrides: [])
+        let cleared = try ConfigurationFile.resolve(
+            base: base, fileText: "{\"sampling\": {\"clipObservations\": null}}",
+            overrides: [])
         #expect(cleared.sampling.clipObservations == nil)
     }
 
@@ -119,8 +124,9 @@ import Testing
     @Test func timingOverrides() throws {
         let json = try ConfigurationFile.prettyJSON(base)
         #expect(json.contains("\"physicsTimestep\" : null") && json.contains("\"frameSkip\" : null"))
-        let set = try ConfigurationFile.resolve(base: base, fileText: nil,
-                                                overrides: ["physicsTimestep=0.004", "frameSkip=5"])
+        let set = try ConfigurationFile.resolve(
+            base: base, fileText: nil,
+            overrides: ["physicsTimestep=0.004", "frameSkip=5"])
         #expect(set.physicsTimestep == 0.004 && set.frameSkip == 5)
         var tree = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(set)) as? [String: Any])
         tree["physicsTimestep"] = nil
@@ -143,14 +149,15 @@ import Testing
         tree["dynamics"] = dynamics
         let old = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
         #expect(old == base)
-        dynamics["weightNormalization"] = nil   // every other key stays required
+        dynamics["weightNormalization"] = nil  // every other key stays required
         tree["dynamics"] = dynamics
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
         }
         if MatrixPrecision.isBFloat16Supported {
-            let set = try ConfigurationFile.resolve(base: base, fileText: nil,
-                                                    overrides: ["dynamics.productPrecision=bfloat16"])
+            let set = try ConfigurationFile.resolve(
+                base: base, fileText: nil,
+                overrides: ["dynamics.productPrecision=bfloat16"])
             #expect(set.dynamics.productPrecision == .bfloat16)
         } else {
             #expect(failure(["dynamics.productPrecision=bfloat16"])?.contains("needs a CPU with AVX512-BF16") == true)
@@ -163,15 +170,19 @@ import Testing
         let file = folder.appendingPathComponent("c.json")
         try "{\"iterations\": 7, \"seed\": 5, \"meta\": {\"innerStepSize\": 0.01}}".write(
             to: file, atomically: true, encoding: .utf8)
-        let resolved = try ConfigurationInputs(environment: "swimmer", algorithm: nil, preset: .quick, file: file.path,
-                                               overrides: ["iterations=9", "seed=6"], seed: 8, iterations: nil,
-                                               threads: nil).resolve()
+        let resolved = try ConfigurationInputs(
+            environment: "swimmer", algorithm: nil, preset: .quick, file: file.path,
+            overrides: ["iterations=9", "seed=6"], seed: 8, iterations: nil,
+            threads: nil
+        ).resolve()
         #expect(resolved.environment == "swimmer")
         #expect(resolved.iterations == 9)
         #expect(resolved.seed == 8)
         #expect(resolved.meta.innerStepSize == 0.01)
-        #expect(resolved.meta.stepsPerIteration == TrainingConfig.quick(.mbMPO, environment: "swimmer")
-            .meta.stepsPerIteration)
+        #expect(
+            resolved.meta.stepsPerIteration
+                == TrainingConfig.quick(.mbMPO, environment: "swimmer")
+                .meta.stepsPerIteration)
         #expect(throws: (any Error).self) {
             try ConfigurationInputs(environment: "cheetah").resolve()
         }

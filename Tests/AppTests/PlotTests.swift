@@ -1,12 +1,12 @@
 import Foundation
 import Testing
 
+@testable import App
+@testable import Plot
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-
-@testable import App
-@testable import Plot
 
 /// `mbmpo plot`: the SVG parses as XML and its lines, bands and marks map back to the logged numbers.
 @Suite struct PlotTests {
@@ -27,21 +27,25 @@ import Testing
             let rows = values.enumerated().map { index, value in
                 "\(index),\(5000 + 4000 * index),\(value),\(value + 7)"
             }
-            try writeRun(root.appendingPathComponent("hc-\(seed)"), environment: "half-cheetah", algorithm: "mb-mpo",
-                         header: "Iteration,n_timesteps,PrePolicy-AverageReturn,PostPolicy-AverageReturn", rows: rows)
+            try writeRun(
+                root.appendingPathComponent("hc-\(seed)"), environment: "half-cheetah", algorithm: "mb-mpo",
+                header: "Iteration,n_timesteps,PrePolicy-AverageReturn,PostPolicy-AverageReturn", rows: rows)
         }
         // the first row has no exploration return (random data), as the trainers log it
-        try writeRun(root.appendingPathComponent("hopper-0"), environment: "hopper", algorithm: "me-trpo",
-                     header: "Iteration,n_timesteps,\"EnvTrajs-AverageReturn\"",
-                     rows: ["0,4000,", "1,8000,33.5", "2,12000,61"])
+        try writeRun(
+            root.appendingPathComponent("hopper-0"), environment: "hopper", algorithm: "me-trpo",
+            header: "Iteration,n_timesteps,\"EnvTrajs-AverageReturn\"",
+            rows: ["0,4000,", "1,8000,33.5", "2,12000,61"])
         return (root, returns)
     }
 
     /// Element name and attributes of every element, in document order.
     final class Elements: NSObject, XMLParserDelegate {
         var list: [(name: String, attributes: [String: String])] = []
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String]
+        ) {
             list.append((name, attributes))
         }
     }
@@ -71,7 +75,9 @@ import Testing
         }
 
         /// Coordinates are written with two decimals: half a hundredth of a pixel, in data units.
-        var tolerance: (x: Double, y: Double) { (0.005 * (x.1 - x.0) / box[2] + 1e-9, 0.005 * (y.1 - y.0) / box[3] + 1e-9) }
+        var tolerance: (x: Double, y: Double) {
+            (0.005 * (x.1 - x.0) / box[2] + 1e-9, 0.005 * (y.1 - y.0) / box[3] + 1e-9)
+        }
     }
 
     static func points(_ text: String?) -> [(Double, Double)] {
@@ -126,8 +132,10 @@ import Testing
         #expect(hopperLine.attributes["data-metric"] == "EnvTrajs-AverageReturn")
         let hopperPoints = Self.points(hopperLine.attributes["points"]).map { hopper.data($0.0, $0.1) }
         #expect(hopperPoints.count == 2)
-        #expect(abs(hopperPoints[0].x - 8000) <= hopper.tolerance.x && abs(hopperPoints[0].y - 33.5) <= hopper.tolerance.y)
-        #expect(abs(hopperPoints[1].x - 12000) <= hopper.tolerance.x && abs(hopperPoints[1].y - 61) <= hopper.tolerance.y)
+        #expect(
+            abs(hopperPoints[0].x - 8000) <= hopper.tolerance.x && abs(hopperPoints[0].y - 33.5) <= hopper.tolerance.y)
+        #expect(
+            abs(hopperPoints[1].x - 12000) <= hopper.tolerance.x && abs(hopperPoints[1].y - 61) <= hopper.tolerance.y)
         #expect(!elements[hopperStart...].contains { $0.attributes["class"] == "band" })
 
         // the published anchors: two per panel, at 100k steps, drawn where their numbers are
@@ -181,8 +189,10 @@ import Testing
         #expect(try Self.parse(TestFiles.text(svgURL)).first?.name == "svg")
         guard findExecutable("rsvg-convert") != nil else { return }
         let pngURL = root.appendingPathComponent("curves.png")
-        command = try Plot.parse([root.appendingPathComponent("hc-0").path, root.appendingPathComponent("hopper-0").path,
-                                  "--out", pngURL.path])
+        command = try Plot.parse([
+            root.appendingPathComponent("hc-0").path, root.appendingPathComponent("hopper-0").path,
+            "--out", pngURL.path,
+        ])
         try command.run()
         let png = [UInt8](try Data(contentsOf: pngURL))
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -194,11 +204,13 @@ import Testing
         let root = try TestFiles.temporaryFolder("plot-errors")
         #expect(throws: RunRecord.Problem.self) { try RunRecord.runFolders(in: root.path) }
         #expect(throws: RunRecord.Problem.self) { try RunRecord.runFolders(in: root.appendingPathComponent("no").path) }
-        try Self.writeRun(root.appendingPathComponent("empty"), environment: "hopper", algorithm: "mb-mpo",
-                          header: "Iteration,n_timesteps", rows: [])
+        try Self.writeRun(
+            root.appendingPathComponent("empty"), environment: "hopper", algorithm: "mb-mpo",
+            header: "Iteration,n_timesteps", rows: [])
         #expect(throws: RunRecord.Problem.self) { try RunRecord(folder: root.appendingPathComponent("empty").path) }
-        try Self.writeRun(root.appendingPathComponent("no-return"), environment: "hopper", algorithm: "mb-mpo",
-                          header: "Iteration,n_timesteps", rows: ["0,5000"])
+        try Self.writeRun(
+            root.appendingPathComponent("no-return"), environment: "hopper", algorithm: "mb-mpo",
+            header: "Iteration,n_timesteps", rows: ["0,5000"])
         let run = try RunRecord(folder: root.appendingPathComponent("no-return").path)
         #expect(throws: RunRecord.Problem.self) { try LearningCurves.curve(of: run) }
         let command = try Plot.parse([root.path, "--out", root.appendingPathComponent("x.pdf").path])
@@ -211,15 +223,18 @@ import Testing
         let root = try TestFiles.temporaryFolder("plot-timing")
         let header = "Iteration,n_timesteps,PrePolicy-AverageReturn"
         for seed in 0..<2 {
-            try Self.writeRun(root.appendingPathComponent("hopper-\(seed)"), environment: "hopper", algorithm: "mb-mpo",
-                              header: header, rows: ["0,5000,10", "1,9000,\(200 + seed)"])
+            try Self.writeRun(
+                root.appendingPathComponent("hopper-\(seed)"), environment: "hopper", algorithm: "mb-mpo",
+                header: header, rows: ["0,5000,10", "1,9000,\(200 + seed)"])
         }
         let variant = root.appendingPathComponent("hopper-dt")
-        try Self.writeRun(variant, environment: "hopper", algorithm: "mb-mpo", header: header,
-                          rows: ["0,5000,12", "1,9000,300"])
+        try Self.writeRun(
+            variant, environment: "hopper", algorithm: "mb-mpo", header: header,
+            rows: ["0,5000,12", "1,9000,300"])
         try "{\"environment\": \"hopper\", \"algorithm\": \"mb-mpo\", \"physicsTimestep\": 0.004, \"frameSkip\": 5}"
             .write(to: variant.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        let series = try LearningCurves.series(of: RunRecord.runFolders(in: root.path).map { try RunRecord(folder: $0) })
+        let series = try LearningCurves.series(
+            of: RunRecord.runFolders(in: root.path).map { try RunRecord(folder: $0) })
         #expect(series.map(\.label) == ["mb-mpo", "mb-mpo, timestep 0.004 s, frame skip 5"])
         #expect(series.map(\.runs) == [2, 1])
         #expect(series[1].points.last?.mean == 300)

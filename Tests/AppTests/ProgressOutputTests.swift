@@ -1,9 +1,9 @@
 import Foundation
 import Learner
+import Storage
 import Testing
 
 @testable import App
-import Storage
 
 /// progress.csv columns, the live display and the Ctrl-C flag.
 @Suite(.serialized) struct ProgressOutputTests {
@@ -21,29 +21,32 @@ import Storage
         try writer.append(log([("Iteration", 1), ("EnvTrajs-AverageReturn", -1.5), ("n_timesteps", 9000)]))
         try writer.append(log([("Iteration", 2), ("n_timesteps", 13000)]))
         let text = TestFiles.text(folder.appendingPathComponent("progress.csv"))
-        #expect(text == """
-            Iteration,n_timesteps,EnvTrajs-AverageReturn
-            0,5000,
-            1,9000,-1.5
-            2,13000,
+        #expect(
+            text == """
+                Iteration,n_timesteps,EnvTrajs-AverageReturn
+                0,5000,
+                1,9000,-1.5
+                2,13000,
 
-            """)
+                """)
     }
 
     /// Not a terminal: exactly one line per iteration, nothing for phases; quiet: only the final line.
     @Test func plainOutputIsOneLinePerIteration() {
         var printed = ""
         var now = 0.0
-        let display = ProgressDisplay(iterations: 2, verbosity: .normal, interactive: false, width: 100,
-                                      output: { printed += $0 }, clock: { now })
+        let display = ProgressDisplay(
+            iterations: 2, verbosity: .normal, interactive: false, width: 100,
+            output: { printed += $0 }, clock: { now })
         display.phase("sampling")
         now = 10
         display.finished(log([("n_timesteps", 5000), ("PrePolicy-AverageReturn", -3.25), ("Time-Itr", 10)]))
         display.phase("model fit")
         #expect(printed == "itr 1/2 | steps 5000 | pre -3.3 | 10.0 s | ETA 10s\n")
         var quietText = ""
-        let quiet = ProgressDisplay(iterations: 2, verbosity: .quiet, interactive: true, width: 100,
-                                    output: { quietText += $0 }, clock: { 0 })
+        let quiet = ProgressDisplay(
+            iterations: 2, verbosity: .quiet, interactive: true, width: 100,
+            output: { quietText += $0 }, clock: { 0 })
         quiet.phase("sampling")
         quiet.finished(log([("n_timesteps", 5000)]))
         quiet.done(folder: "/runs/x")
@@ -63,8 +66,9 @@ import Storage
     /// A resumed run counts on from its checkpoint: the line shows the row's own iteration, the bar the total done.
     @Test func resumedRunCountsFromItsCheckpoint() {
         var printed = ""
-        let display = ProgressDisplay(iterations: 10, completed: 3, verbosity: .normal, interactive: false,
-                                      width: 100, output: { printed += $0 }, clock: { 0 })
+        let display = ProgressDisplay(
+            iterations: 10, completed: 3, verbosity: .normal, interactive: false,
+            width: 100, output: { printed += $0 }, clock: { 0 })
         #expect(display.statusLine(now: 0).contains(" 3/10 "))
         display.finished(log([("Iteration", 3), ("n_timesteps", 17000), ("Time-Itr", 5)]))
         #expect(printed.hasPrefix("itr 4/10 | steps 17000"))
@@ -76,8 +80,9 @@ import Storage
     @Test func statusLine() {
         var printed = ""
         var now = 100.0
-        let display = ProgressDisplay(iterations: 4, verbosity: .normal, interactive: true, width: 120,
-                                      output: { printed += $0 }, clock: { now })
+        let display = ProgressDisplay(
+            iterations: 4, verbosity: .normal, interactive: true, width: 120,
+            output: { printed += $0 }, clock: { now })
         #expect(display.statusLine(now: now) == "[░░░░░░░░░░░░░░░░░░░░] 0/4 | ETA … | starting 0s")
         now = 160
         display.finished(log([("n_timesteps", 5000), ("EnvTrajs-AverageReturn", 12.34), ("Time-Itr", 60)]))
@@ -85,20 +90,24 @@ import Storage
         display.phase("meta-step 3/30")
         now = 175
         // 3 iterations left × 60 s, 15 s of the current one elapsed
-        #expect(display.statusLine(now: now)
-            == "[█████░░░░░░░░░░░░░░░] 1/4 | ETA 2m 45s | meta-step 3/30 5s | return 12.3")
-        #expect(printed.hasSuffix("\r\u{1B}[K[█████░░░░░░░░░░░░░░░] 1/4 | ETA 2m 50s | meta-step 3/30 0s | return 12.3"))
+        #expect(
+            display.statusLine(now: now)
+                == "[█████░░░░░░░░░░░░░░░] 1/4 | ETA 2m 45s | meta-step 3/30 5s | return 12.3")
+        #expect(
+            printed.hasSuffix("\r\u{1B}[K[█████░░░░░░░░░░░░░░░] 1/4 | ETA 2m 50s | meta-step 3/30 0s | return 12.3"))
         #expect(printed.contains("\r\u{1B}[Kitr 1/4 | steps 5000 | explore 12.3 | 60.0 s | ETA 3m 00s\n"))
-        let narrow = ProgressDisplay(iterations: 4, verbosity: .normal, interactive: true, width: 40,
-                                     output: { _ in }, clock: { 0 })
+        let narrow = ProgressDisplay(
+            iterations: 4, verbosity: .normal, interactive: true, width: 40,
+            output: { _ in }, clock: { 0 })
         #expect(narrow.statusLine(now: 0).count == 39)
     }
 
     /// Verbose: a line per phase and every metric of the iteration.
     @Test func verboseListsEveryMetric() {
         var printed = ""
-        let display = ProgressDisplay(iterations: 1, verbosity: .verbose, interactive: false, width: 100,
-                                      output: { printed += $0 }, clock: { 0 })
+        let display = ProgressDisplay(
+            iterations: 1, verbosity: .verbose, interactive: false, width: 100,
+            output: { printed += $0 }, clock: { 0 })
         display.phase("sampling")
         display.finished(log([("n_timesteps", 5000), ("AvgEpochsPerModel", 12), ("Time-Itr", 1.5)]))
         #expect(printed.hasPrefix("  [0.0 s] itr 1/1 sampling\nitr 1/1 | steps 5000 | fit 12 ep | 1.5 s | ETA 0s\n"))

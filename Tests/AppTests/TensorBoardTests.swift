@@ -74,8 +74,10 @@ import Testing
             logs.append(log)
         }
         #expect(writer.url.lastPathComponent.hasPrefix("events.out.tfevents.1700000000."))
-        let result = try Self.runPython([TestFiles.root.appendingPathComponent("scripts/read_tfevents.py").path,
-                                         writer.url.path])
+        let result = try Self.runPython([
+            TestFiles.root.appendingPathComponent("scripts/read_tfevents.py").path,
+            writer.url.path,
+        ])
         #expect(result.status == 0, "\(result.output)")
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect(decoded["file_version"] as? String == "brain.Event:2")
@@ -93,8 +95,10 @@ import Testing
         var damaged = try Data(contentsOf: writer.url)
         damaged[damaged.count - 6] ^= 0x01
         try damaged.write(to: writer.url)
-        let check = try Self.runPython([TestFiles.root.appendingPathComponent("scripts/read_tfevents.py").path,
-                                        writer.url.path])
+        let check = try Self.runPython([
+            TestFiles.root.appendingPathComponent("scripts/read_tfevents.py").path,
+            writer.url.path,
+        ])
         #expect(check.status == 1)
         #expect(check.output.contains("crc32"))
     }

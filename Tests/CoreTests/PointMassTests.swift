@@ -10,8 +10,9 @@ import Testing
             let action = [rng.nextUniform(-1.5, 1.5), rng.nextUniform(-1.5, 1.5)]  // unclipped actions too
             let result = try env.step(action)
             #expect(result.reward == result.terms.total && result.reward == result.terms.sum)
-            let model = env.modelRewards(observations: observation, actions: action,
-                                         nextObservations: result.observation)
+            let model = env.modelRewards(
+                observations: observation, actions: action,
+                nextObservations: result.observation)
             #expect(model == [result.reward])
             #expect(env.modelDones(nextObservations: result.observation) == [false])
             observation = result.observation

@@ -12,8 +12,10 @@ struct AdamTests {
         // θ -= √0.001 · 0.1g / (√0.001·|g| + 1e-8) ≈ θ − 0.1·sign(g)
         adam.update(parameters: &theta, gradient: [0.5, -1])
         let lr1 = 0.1 * (1 - 0.999).squareRoot() / (1 - 0.9)
-        let expected1 = [1 - lr1 * 0.05 / ((0.001 * 0.25).squareRoot() + 1e-8),
-                         -2 + lr1 * 0.1 / ((0.001 * 1).squareRoot() + 1e-8)]
+        let expected1 = [
+            1 - lr1 * 0.05 / ((0.001 * 0.25).squareRoot() + 1e-8),
+            -2 + lr1 * 0.1 / ((0.001 * 1).squareRoot() + 1e-8),
+        ]
         #expect(maxRelativeError(theta, expected1, floor: 1e-12) < 1e-14)
         #expect(abs(theta[0] - 0.9) < 1e-6)
         // step 2, g = [0.2, 0.0]: m = 0.9 m + 0.1 g, v = 0.999 v + 0.001 g², lr₂ = 0.1·√(1−0.999²)/(1−0.9²)
@@ -30,8 +32,11 @@ struct AdamTests {
 struct AdamVectorPathTests {
     /// Runs `steps` updates of Adam<S> on `count` parameters and the same updates written out element by element in
     /// Swift; returns (optimizer θ, m, v) and (reference θ, m, v).
-    static func run<S: GEMMScalar>(_: S.Type, count: Int, steps: Int, poison: Int? = nil)
-        -> (adam: [[S]], reference: [[S]]) {
+    static func run<S: GEMMScalar>(
+        _: S.Type, count: Int, steps: Int, poison: Int? = nil
+    )
+        -> (adam: [[S]], reference: [[S]])
+    {
         var adam = Adam<S>(parameterCount: count, learningRate: 0.01)
         var theta: [S] = (0..<count).map { S($0 % 19) * S(0.1) - S(0.9) }
         var reference = theta, m = [S](repeating: 0, count: count), v = m
@@ -50,8 +55,9 @@ struct AdamVectorPathTests {
         return ([theta, adam.firstMoment, adam.secondMoment], [reference, m, v])
     }
 
-    @Test("vectorized steps equal a scalar reference bit for bit (Float and Double, block sizes and tails)",
-          arguments: [1, 7, 19, 64, 1003])
+    @Test(
+        "vectorized steps equal a scalar reference bit for bit (Float and Double, block sizes and tails)",
+        arguments: [1, 7, 19, 64, 1003])
     func vectorPathMatchesScalarReference(count: Int) {
         let single = Self.run(Float.self, count: count, steps: 3)
         #expect(single.adam == single.reference)

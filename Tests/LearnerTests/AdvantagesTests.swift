@@ -9,8 +9,9 @@ import _TestSupport
     static func paths(seed: UInt64 = 3) -> PathBatch {
         var rng = SplitMix64(seed: seed)
         let lengths = [4, 7, 5], total = 16
-        return PathBatch(observationSize: 2, observations: (0..<(2 * total)).map { _ in 4 * rng.nextGaussian() },
-                         rewards: (0..<total).map { _ in rng.nextGaussian() }, lengths: lengths)
+        return PathBatch(
+            observationSize: 2, observations: (0..<(2 * total)).map { _ in 4 * rng.nextGaussian() },
+            rewards: (0..<total).map { _ in rng.nextGaussian() }, lengths: lengths)
     }
 
     @Test func discountedReturnsMatchAHandLoop() {
@@ -51,10 +52,12 @@ import _TestSupport
     func constantValueClosedForm(gamma: Double, lambda: Double) {
         // rewards 1 and V ≡ c on one path of length T: δ_t = 1 + γc − c (last step: 1 − c)
         let length = 6, c = 0.7
-        let paths = PathBatch(observationSize: 1, observations: [Double](repeating: 0, count: length),
-                              rewards: [Double](repeating: 1, count: length), lengths: [length])
-        let gae = Advantages.generalized(paths, values: [Double](repeating: c, count: length), discount: gamma,
-                                         lambda: lambda)
+        let paths = PathBatch(
+            observationSize: 1, observations: [Double](repeating: 0, count: length),
+            rewards: [Double](repeating: 1, count: length), lengths: [length])
+        let gae = Advantages.generalized(
+            paths, values: [Double](repeating: c, count: length), discount: gamma,
+            lambda: lambda)
         for t in 0..<length {
             let n = Double(length - t), x: Double = gamma * lambda
             let geometric: Double = x == 1 ? n : (1 - pow(x, n)) / (1 - x)
@@ -112,8 +115,9 @@ import _TestSupport
 
     @Test func baselineRecoversAnExactLinearFunctionOfTheFeatures() throws {
         var rng = SplitMix64(seed: 5)
-        let paths = PathBatch(observationSize: 2, observations: (0..<400).map { _ in rng.nextGaussian() },
-                              rewards: [Double](repeating: 0, count: 200), lengths: [50, 50, 100])
+        let paths = PathBatch(
+            observationSize: 2, observations: (0..<400).map { _ in rng.nextGaussian() },
+            rewards: [Double](repeating: 0, count: 200), lengths: [50, 50, 100])
         let f = LinearFeatureBaseline.featureCount(observationSize: 2), phi = LinearFeatureBaseline.features(paths)
         let truth = (0..<f).map { Double($0) - 3 }
         let targets = (0..<200).map { t in (0..<f).reduce(0) { $0 + phi[t * f + $1] * truth[$1] } }
@@ -125,8 +129,9 @@ import _TestSupport
     @Test func fitOrderDecidesWhichBaselinePredicts() {
         let paths = Self.paths()
         var first = LinearFeatureBaseline()
-        let predictFirst = Advantages.compute(paths, baseline: &first,
-                                              config: AdvantageConfig(baselineOrder: .predictThenFit))
+        let predictFirst = Advantages.compute(
+            paths, baseline: &first,
+            config: AdvantageConfig(baselineOrder: .predictThenFit))
         #expect(predictFirst.values.allSatisfy { $0 == 0 })  // an unfitted baseline predicts 0
         #expect(first.coefficients != nil)
         var second = LinearFeatureBaseline()

@@ -14,8 +14,8 @@ struct BFloat16ProductTests {
 
     @Test("rounding to bfloat16: nearest, ties to even, specials kept")
     func rounding() {
-        #expect(BFloat16Kernel.rounded(1 + 0x1p-8) == 1)                // tie, 1 is even
-        #expect(BFloat16Kernel.rounded(1 + 3 * 0x1p-8) == 1 + 0x1p-6)   // tie, rounds up to the even neighbour
+        #expect(BFloat16Kernel.rounded(1 + 0x1p-8) == 1)  // tie, 1 is even
+        #expect(BFloat16Kernel.rounded(1 + 3 * 0x1p-8) == 1 + 0x1p-6)  // tie, rounds up to the even neighbour
         #expect(BFloat16Kernel.rounded(1 + 0x1p-8 + 0x1p-20) == 1 + 0x1p-7)
         #expect(BFloat16Kernel.rounded(-1.75) == -1.75)
         #expect(BFloat16Kernel.rounded(.infinity) == .infinity)
@@ -28,8 +28,9 @@ struct BFloat16ProductTests {
         }
     }
 
-    @Test("every transpose combination, odd sizes, strides, beta and bias: equal to the rounded-operand product",
-          arguments: [(13, 37, 29), (1, 1, 1), (12, 32, 2), (25, 65, 64), (70, 33, 3), (130, 100, 131)])
+    @Test(
+        "every transpose combination, odd sizes, strides, beta and bias: equal to the rounded-operand product",
+        arguments: [(13, 37, 29), (1, 1, 1), (12, 32, 2), (25, 65, 64), (70, 33, 3), (130, 100, 131)])
     func kernelMatchesReference(_ size: (Int, Int, Int)) {
         let (m, n, k) = size
         var rng = SplitMix64(seed: UInt64(m * 1_000 + n * 10 + k))
@@ -41,9 +42,10 @@ struct BFloat16ProductTests {
                 var c = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : c0
                 for i in 0..<m { for j in n..<ldc { c[i * ldc + j] = c0[i * ldc + j] } }
                 bias.withUnsafeBufferPointer { biasPointer in
-                    BFloat16Kernel.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.75, a: a, lda: lda,
-                                        b: b, ldb: ldb, beta: beta, bias: withBias ? biasPointer.baseAddress : nil,
-                                        c: &c, ldc: ldc)
+                    BFloat16Kernel.gemm(
+                        transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.75, a: a, lda: lda,
+                        b: b, ldb: ldb, beta: beta, bias: withBias ? biasPointer.baseAddress : nil,
+                        c: &c, ldc: ldc)
                 }
                 var worst = 0.0
                 for i in 0..<m {
@@ -57,15 +59,17 @@ struct BFloat16ProductTests {
                         }
                         let added = Double(beta) * Double(c0[i * ldc + j]) + (withBias ? Double(bias[j]) : 0)
                         let reference = 0.75 * sum + added
-                        let scale = 0.75 * magnitude + abs(Double(beta) * Double(c0[i * ldc + j]))
+                        let scale =
+                            0.75 * magnitude + abs(Double(beta) * Double(c0[i * ldc + j]))
                             + (withBias ? abs(Double(bias[j])) : 0) + 1e-30
                         worst = max(worst, abs(Double(c[i * ldc + j]) - reference) / scale)
                     }
                     for j in n..<ldc { #expect(c[i * ldc + j] == c0[i * ldc + j], "column \(j) beyond n was written") }
                 }
                 // float32 sums of exactly representable products: only the accumulation's rounding remains
-                #expect(worst < Double(k + 3) * 0x1p-24,
-                        "m \(m) n \(n) k \(k) transposes \(ta) \(tb) beta \(beta) bias \(withBias)")
+                #expect(
+                    worst < Double(k + 3) * 0x1p-24,
+                    "m \(m) n \(n) k \(k) transposes \(ta) \(tb) beta \(beta) bias \(withBias)")
             }
         }
     }
@@ -86,14 +90,15 @@ struct BFloat16ProductTests {
         let single = Self.network(.float32)
         let (lossF, gradF) = single.lossAndGradient(input: x, target: t, rows: rows)
         let (lossB, gradB) = Self.network(.bfloat16).lossAndGradient(input: x, target: t, rows: rows)
-        #expect(lossF != lossB)   // the middle layer did run in bfloat16
+        #expect(lossF != lossB)  // the middle layer did run in bfloat16
         #expect(abs(lossB - lossF) < 1e-2 * lossF)
         // bfloat16 keeps 8 significant bits (relative rounding ≤ 2⁻⁹ per operand); through three layers, ReLU units
         // near zero that switch, and the cancelling sums of the weight-norm gains, the gradient moves by ≈ 2 %
         let difference = zip(gradF, gradB).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
         let norm = gradF.reduce(0.0) { $0 + Double($1) * Double($1) }
         #expect((difference / norm).squareRoot() < 5e-2)
-        let cosine = zip(gradF, gradB).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let cosine =
+            zip(gradF, gradB).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
             / (norm * gradB.reduce(0.0) { $0 + Double($1) * Double($1) }).squareRoot()
         #expect(cosine > 0.999)
         // a small step along either gradient lowers the float32 loss by the same amount to within 1 %
@@ -110,10 +115,12 @@ struct BFloat16ProductTests {
     static func fitted(_ precision: MatrixPrecision, threads: Int) -> (DynamicsEnsemble, DynamicsFitReport) {
         var rng = SplitMix64(seed: 21)
         // batches of 256 rows are cut into two slices of 128, so every hidden-to-hidden product has m ≥ 64
-        let config = DynamicsConfig(members: 3, hiddenSizes: [64, 64], batchSize: 256, maxEpochs: 12,
-                                    bufferCapacity: 10_000, productPrecision: precision)
-        let ensemble = DynamicsEnsemble(config: config, observationSize: 3, actionSize: 1, using: &rng,
-                                        threads: threads)
+        let config = DynamicsConfig(
+            members: 3, hiddenSizes: [64, 64], batchSize: 256, maxEpochs: 12,
+            bufferCapacity: 10_000, productPrecision: precision)
+        let ensemble = DynamicsEnsemble(
+            config: config, observationSize: 3, actionSize: 1, using: &rng,
+            threads: threads)
         let data = pendulumTransitions(count: 900, seed: 31)
         ensemble.add(observations: data.observations, actions: data.actions, nextObservations: data.next)
         return (ensemble, ensemble.fit())
@@ -138,10 +145,12 @@ struct BFloat16ProductTests {
         }
         let test = pendulumTransitions(count: 300, seed: 34)
         var rngOne = SplitMix64(seed: 35), rngTwo = SplitMix64(seed: 35)
-        let p1 = one.predict(observations: test.observations, actions: test.actions, propagation: .blocks,
-                             using: &rngOne)
-        let p2 = two.predict(observations: test.observations, actions: test.actions, propagation: .blocks,
-                             using: &rngTwo)
+        let p1 = one.predict(
+            observations: test.observations, actions: test.actions, propagation: .blocks,
+            using: &rngOne)
+        let p2 = two.predict(
+            observations: test.observations, actions: test.actions, propagation: .blocks,
+            using: &rngTwo)
         let samePredictions = p1 == p2
         #expect(samePredictions)
     }

@@ -24,14 +24,16 @@ import Testing
             }
         }
         var c = c0
-        BLAS.dgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, lda: ta ? m : k,
-                   b: b, ldb: tb ? k : n, beta: 2, c: &c, ldc: n)
+        BLAS.dgemm(
+            transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, lda: ta ? m : k,
+            b: b, ldb: tb ? k : n, beta: 2, c: &c, ldc: n)
         for i in 0..<c.count { #expect(abs(c[i] - expected[i]) < 1e-12) }
 
         let af = a.map(Float.init), bf = b.map(Float.init)
         var cf = c0.map(Float.init)
-        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: af, lda: ta ? m : k,
-                   b: bf, ldb: tb ? k : n, beta: 2, c: &cf, ldc: n)
+        BLAS.sgemm(
+            transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: af, lda: ta ? m : k,
+            b: bf, ldb: tb ? k : n, beta: 2, c: &cf, ldc: n)
         for i in 0..<cf.count { #expect(abs(Double(cf[i]) - expected[i]) < 1e-5) }
     }
 }

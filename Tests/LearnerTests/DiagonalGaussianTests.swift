@@ -27,7 +27,8 @@ import _TestSupport
     }
 
     @Test func klGradientMatchesFiniteDifferences() {
-        let analytic = DiagonalGaussian.klGradient(oldMean: oldMean, oldLogStd: oldLogStd, newMean: mean, newLogStd: logStd)
+        let analytic = DiagonalGaussian.klGradient(
+            oldMean: oldMean, oldLogStd: oldLogStd, newMean: mean, newLogStd: logStd)
         let fdMean = finiteDifferenceGradient(at: mean) {
             DiagonalGaussian.kl(oldMean: oldMean, oldLogStd: oldLogStd, newMean: $0, newLogStd: logStd)
         }
@@ -77,7 +78,8 @@ import _TestSupport
         var sum = 0.0
         for _ in 0..<n {
             let a = (0..<3).map { oldMean[$0] + exp(oldLogStd[$0]) * rng.nextGaussian() }
-            sum += DiagonalGaussian.logLikelihood(a, mean: oldMean, logStd: oldLogStd)
+            sum +=
+                DiagonalGaussian.logLikelihood(a, mean: oldMean, logStd: oldLogStd)
                 - DiagonalGaussian.logLikelihood(a, mean: mean, logStd: logStd)
         }
         let exact = DiagonalGaussian.kl(oldMean: oldMean, oldLogStd: oldLogStd, newMean: mean, newLogStd: logStd)

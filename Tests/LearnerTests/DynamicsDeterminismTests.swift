@@ -44,10 +44,12 @@ extension DynamicsSuites {
             let test = pendulumTransitions(count: 600, seed: 34)
             for mode in [DynamicsEnsemble.Propagation.blocks, .randomMember, .mean, .member(2)] {
                 var rngOne = SplitMix64(seed: 35), rngTwo = SplitMix64(seed: 35)
-                let p1 = one.predict(observations: test.observations, actions: test.actions, propagation: mode,
-                                     using: &rngOne)
-                let p2 = two.predict(observations: test.observations, actions: test.actions, propagation: mode,
-                                     using: &rngTwo)
+                let p1 = one.predict(
+                    observations: test.observations, actions: test.actions, propagation: mode,
+                    using: &rngOne)
+                let p2 = two.predict(
+                    observations: test.observations, actions: test.actions, propagation: mode,
+                    using: &rngTwo)
                 #expect(p1 == p2, "mode \(mode)")
             }
         }
@@ -59,8 +61,9 @@ extension DynamicsSuites {
             var results: [[Float]] = []
             for workers in [1, 2, 1, 2] {
                 var seedRNG = rng
-                let ensemble = DynamicsEnsemble(config: config, observationSize: 17, actionSize: 6, using: &seedRNG,
-                                                threads: workers)
+                let ensemble = DynamicsEnsemble(
+                    config: config, observationSize: 17, actionSize: 6, using: &seedRNG,
+                    threads: workers)
                 var dataRNG = SplitMix64(seed: 41)
                 let o = (0..<(600 * 17)).map { _ in dataRNG.nextUniform(-1, 1) }
                 let a = (0..<(600 * 6)).map { _ in dataRNG.nextUniform(-1, 1) }
@@ -89,8 +92,9 @@ extension DynamicsSuites {
             let parameters1 = ensemble.parameters(member: 0)
             let statistics1 = ensemble.normalization
             let second = pendulumTransitions(count: 250, seed: 38)
-            ensemble.add(observations: second.observations.map { $0 * 2 }, actions: second.actions,
-                         nextObservations: second.next.map { $0 * 2 })
+            ensemble.add(
+                observations: second.observations.map { $0 * 2 }, actions: second.actions,
+                nextObservations: second.next.map { $0 * 2 })
             let report2 = ensemble.fit()
             #expect(report2.samples == 500 && report2.trainingSamples == 400)
             #expect(ensemble.optimizer(member: 0).step == steps1 + 4 * report2.epochs[0])

@@ -20,13 +20,17 @@ func pendulumTransitions(count: Int, seed: UInt64) -> (observations: [Double], a
 }
 
 /// A small ensemble for tests: 3 members, hidden (16, 16).
-func smallEnsemble(seed: UInt64, threads: Int = 1, maxEpochs: Int = 5, hidden: [Int] = [16, 16],
-                   observationSize: Int = 3, actionSize: Int = 1) -> DynamicsEnsemble {
+func smallEnsemble(
+    seed: UInt64, threads: Int = 1, maxEpochs: Int = 5, hidden: [Int] = [16, 16],
+    observationSize: Int = 3, actionSize: Int = 1
+) -> DynamicsEnsemble {
     var rng = SplitMix64(seed: seed)
-    let config = DynamicsConfig(members: 3, hiddenSizes: hidden, batchSize: 100, maxEpochs: maxEpochs,
-                                bufferCapacity: 10_000)
-    return DynamicsEnsemble(config: config, observationSize: observationSize, actionSize: actionSize, using: &rng,
-                            threads: threads)
+    let config = DynamicsConfig(
+        members: 3, hiddenSizes: hidden, batchSize: 100, maxEpochs: maxEpochs,
+        bufferCapacity: 10_000)
+    return DynamicsEnsemble(
+        config: config, observationSize: observationSize, actionSize: actionSize, using: &rng,
+        threads: threads)
 }
 
 /// Makes member k output Δ = c_k in every dimension (gains 0, hidden biases 0, output bias c_k) and sets identity
@@ -46,10 +50,11 @@ func makeMembersDistinguishable(_ ensemble: DynamicsEnsemble, constants: [Float]
         for j in 0..<last.outputSize { p[last.bias + j] = constants[k] }
         ensemble.setParameters(p, member: k)
     }
-    ensemble.setNormalization(DynamicsNormalization(
-        observation: FeatureNormalization(size: ensemble.observationSize),
-        action: FeatureNormalization(size: ensemble.actionSize),
-        delta: FeatureNormalization(size: ensemble.observationSize)))
+    ensemble.setNormalization(
+        DynamicsNormalization(
+            observation: FeatureNormalization(size: ensemble.observationSize),
+            action: FeatureNormalization(size: ensemble.actionSize),
+            delta: FeatureNormalization(size: ensemble.observationSize)))
 }
 
 /// Parent of every suite that runs the ensemble. Serialized because the ensemble sets OpenBLAS's process-wide thread
@@ -85,8 +90,9 @@ extension DynamicsSuites {
                 actions.withUnsafeBufferPointer { a in
                     state.withUnsafeMutableBufferPointer { s in
                         guard let sp = s.baseAddress, let ap = a.baseAddress else { return }
-                        ensemble.predictBlocks(observations: UnsafePointer(sp), actions: ap, rows: 300, into: sp,
-                                               workspace: workspace)
+                        ensemble.predictBlocks(
+                            observations: UnsafePointer(sp), actions: ap, rows: 300, into: sp,
+                            workspace: workspace)
                     }
                 }
             }
@@ -99,8 +105,9 @@ extension DynamicsSuites {
             doubleActions.withUnsafeBufferPointer { a in
                 doubles.withUnsafeMutableBufferPointer { s in
                     guard let sp = s.baseAddress, let ap = a.baseAddress else { return }
-                    ensemble.predictBlocks(observations: UnsafePointer(sp), actions: ap, rows: 300, into: sp,
-                                           workspace: workspace)
+                    ensemble.predictBlocks(
+                        observations: UnsafePointer(sp), actions: ap, rows: 300, into: sp,
+                        workspace: workspace)
                 }
             }
             #expect(doubles == (0..<600).map { 0.5 + Double(constants[$0 / 200]) })
@@ -113,9 +120,10 @@ extension DynamicsSuites {
             let rows = 40
             var rng = SplitMix64(seed: 99)
             var replay = rng
-            let next = ensemble.predict(observations: [Double](repeating: 0, count: rows),
-                                        actions: [Double](repeating: 0, count: rows), propagation: .randomMember,
-                                        using: &rng)
+            let next = ensemble.predict(
+                observations: [Double](repeating: 0, count: rows),
+                actions: [Double](repeating: 0, count: rows), propagation: .randomMember,
+                using: &rng)
             let expected = (0..<rows).map { _ in Double(constants[replay.nextIndex(3)]) }
             #expect(next == expected)
             #expect(rng == replay)
@@ -146,8 +154,9 @@ extension DynamicsSuites {
             // fresh states: mean-prediction error relative to the spread of Δ in each dimension
             let test = pendulumTransitions(count: 300, seed: 9)
             var rng = SplitMix64(seed: 10)
-            let predicted = ensemble.predict(observations: test.observations, actions: test.actions, propagation: .mean,
-                                             using: &rng)
+            let predicted = ensemble.predict(
+                observations: test.observations, actions: test.actions, propagation: .mean,
+                using: &rng)
             for j in 0..<3 {
                 let deltas = (0..<300).map { test.next[$0 * 3 + j] - test.observations[$0 * 3 + j] }
                 let errors = (0..<300).map { predicted[$0 * 3 + j] - test.next[$0 * 3 + j] }

@@ -16,8 +16,9 @@ import _TestSupport
             let weights = policy.parameters[layout.weightOffsets[l]..<layout.biasOffsets[l]]
             #expect(weights.allSatisfy { abs($0) <= limit })
             #expect(weights.map { abs($0) }.max()! > 0.9 * limit)  // full Xavier scale, output layer included
-            #expect(policy.parameters[layout.biasOffsets[l]..<(layout.biasOffsets[l] + layout.widths[l + 1])]
-                .allSatisfy { $0 == 0 })
+            #expect(
+                policy.parameters[layout.biasOffsets[l]..<(layout.biasOffsets[l] + layout.widths[l + 1])]
+                    .allSatisfy { $0 == 0 })
         }
         #expect(policy.logStd() == [Double](repeating: 0, count: 6))
         #expect(abs(layout.minLogStd - log(1e-6)) < 1e-15)
@@ -71,22 +72,25 @@ import _TestSupport
         let policy = PolicyFixture.policy()
         let observations = (0..<30).map { Double($0) * 0.1 }
         var a = SplitMix64(seed: 9), b = SplitMix64(seed: 9)
-        #expect(policy.sample(observations: observations, using: &a).actions
-            == policy.sample(observations: observations, using: &b).actions)
+        #expect(
+            policy.sample(observations: observations, using: &a).actions
+                == policy.sample(observations: observations, using: &b).actions)
     }
 
     @Test func blockEvaluationUsesEachBlocksParameters() {
         let policy = PolicyFixture.policy()
         let other = PolicyFixture.policy(seed: 2)
         let observations = (0..<24).map { sin(Double($0)) }  // 8 rows, 2 blocks of 4
-        let (means, logStds) = policy.blockDistributions(observations: observations,
-                                                         parameterSets: [policy.parameters, other.parameters])
+        let (means, logStds) = policy.blockDistributions(
+            observations: observations,
+            parameterSets: [policy.parameters, other.parameters])
         #expect(Array(means[0..<8]) == policy.means(observations: Array(observations[0..<12])))
         #expect(Array(means[8..<16]) == other.means(observations: Array(observations[12..<24])))
         #expect(Array(logStds[8..<10]) == other.logStd())
         var rng = SplitMix64(seed: 1), again = SplitMix64(seed: 1)
-        let sampled = policy.sampleBlocks(observations: observations, parameterSets: [policy.parameters, other.parameters],
-                                          using: &rng)
+        let sampled = policy.sampleBlocks(
+            observations: observations, parameterSets: [policy.parameters, other.parameters],
+            using: &rng)
         #expect(sampled.means == means)
         #expect(sampled.actions[0] == means[0] + exp(logStds[0]) * again.nextGaussian())
     }
@@ -127,16 +131,20 @@ import _TestSupport
     /// The preallocated evaluator gives exactly the allocating per-block evaluation, over repeated calls.
     @Test func matchesBlockDistributionsBitForBit() {
         var rng = SplitMix64(seed: 12)
-        let policy = GaussianMLPPolicy(observationSize: 5, actionSize: 3, config: PolicyConfig(hiddenSizes: [7, 4]),
-                                       using: &rng)
+        let policy = GaussianMLPPolicy(
+            observationSize: 5, actionSize: 3, config: PolicyConfig(hiddenSizes: [7, 4]),
+            using: &rng)
         let (blocks, per) = (4, 6)
         let rows = blocks * per
         let evaluator = PolicyBlockEvaluator(layout: policy.layout, rows: rows)
         for call in 0..<3 {
-            let sets = (0..<blocks).map { i in policy.parameters.map { $0 + 0.05 * Double(i + call) * rng.nextGaussian() } }
+            let sets = (0..<blocks).map { i in
+                policy.parameters.map { $0 + 0.05 * Double(i + call) * rng.nextGaussian() }
+            }
             let observations = (0..<(rows * 5)).map { _ in rng.nextUniform(-3, 3) }
-            let (expectedMeans, expectedLogStds) = policy.blockDistributions(observations: observations,
-                                                                             parameterSets: sets)
+            let (expectedMeans, expectedLogStds) = policy.blockDistributions(
+                observations: observations,
+                parameterSets: sets)
             var means = [Double](repeating: .nan, count: rows * 3), logStds = means
             observations.withUnsafeBufferPointer { o in
                 means.withUnsafeMutableBufferPointer { m in

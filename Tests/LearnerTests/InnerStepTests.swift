@@ -50,8 +50,9 @@ import _TestSupport
         let alpha = 0.001
         let loss = InnerLoss(layout: policy.layout, samples: samples)
         let g = loss.valueAndGradient(at: policy.parameters).gradient
-        let adapted = InnerStep.adapt(parameters: policy.parameters, tasks: [samples], layout: policy.layout,
-                                      stepSize: alpha)[0]
+        let adapted = InnerStep.adapt(
+            parameters: policy.parameters, tasks: [samples], layout: policy.layout,
+            stepSize: alpha)[0]
         for k in 0..<g.count { #expect(adapted[k] == policy.parameters[k] - alpha * g[k]) }
         // the log-std adapts too
         let s = policy.layout.logStdOffset

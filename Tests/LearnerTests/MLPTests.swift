@@ -18,12 +18,14 @@ struct MLPTests {
         #expect(net.parameters[first.bias..<(first.bias + 8)].allSatisfy { $0 == 0 })
     }
 
-    @Test("full MSE gradient matches central finite differences",
-          arguments: [(Activation.relu, true), (.tanh, true), (.relu, false), (.tanh, false)])
+    @Test(
+        "full MSE gradient matches central finite differences",
+        arguments: [(Activation.relu, true), (.tanh, true), (.relu, false), (.tanh, false)])
     func gradientMatchesFiniteDifferences(_ activation: Activation, _ weightNormalization: Bool) {
         var rng = SplitMix64(seed: 21)
-        var net = MLP<Double>(layerSizes: [3, 7, 5, 2], activation: activation,
-                              weightNormalization: weightNormalization, using: &rng)
+        var net = MLP<Double>(
+            layerSizes: [3, 7, 5, 2], activation: activation,
+            weightNormalization: weightNormalization, using: &rng)
         // move gains and biases off their initial values so that every term of the gradient is exercised
         net.parameters = zip(net.parameters, randomValues(net.parameterCount, seed: 22)).map { $0 + 0.3 * $1 }
         let rows = 4
@@ -50,13 +52,17 @@ struct MLPTests {
         net.computeWeights(into: weights)
         var loss = 0.0, gradient = [Double](repeating: 0, count: net.parameterCount)
         for (lower, upper) in [(0, 2), (2, 5)] {
-            let ws = MLPWorkspace<Double>(layerSizes: net.layerSizes, weightNormalization: true, capacity: 3,
-                                          training: true)
+            let ws = MLPWorkspace<Double>(
+                layerSizes: net.layerSizes, weightNormalization: true, capacity: 3,
+                training: true)
             let part = Array(x[(lower * 3)..<(upper * 3)]), target = Array(t[(lower * 2)..<(upper * 2)])
-            loss += withPointers(part) { xp in withPointers(target) { tp in
-                net.lossAndGradient(input: xp, target: tp, rows: upper - lower, batchRows: 5, weights: weights,
-                                    workspace: ws)
-            } }
+            loss += withPointers(part) { xp in
+                withPointers(target) { tp in
+                    net.lossAndGradient(
+                        input: xp, target: tp, rows: upper - lower, batchRows: 5, weights: weights,
+                        workspace: ws)
+                }
+            }
             for i in gradient.indices { gradient[i] += ws.gradient[i] }
         }
         #expect(abs(loss - whole.loss) < 1e-14)

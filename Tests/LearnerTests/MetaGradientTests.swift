@@ -12,7 +12,8 @@ import _TestSupport
     func objective(threads: Int = 1, alpha: Double? = nil) -> SurrogateObjective {
         let a = alpha ?? self.alpha
         let tasks = PolicyFixture.metaTasks(policy: policy, count: 3, preRows: 41, postRows: 29, alpha: a)
-        return SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: a, threads: threads, blockRows: 16)
+        return SurrogateObjective(
+            layout: policy.layout, tasks: tasks, innerStepSize: a, threads: threads, blockRows: 16)
     }
 
     /// Shifts θ away from the sampling point so that ratios ≠ 1 and the KL gradient ≠ 0.
@@ -34,7 +35,8 @@ import _TestSupport
         let tasks = PolicyFixture.metaTasks(policy: policy, count: 3, preRows: 41, postRows: 29, alpha: alpha)
         var firstOrder = [Double](repeating: 0, count: analytic.count)
         for (i, task) in tasks.enumerated() {
-            let g = PostUpdateLoss(layout: policy.layout, samples: task.post).gradients(at: adapted[i]).surrogateGradient
+            let g = PostUpdateLoss(layout: policy.layout, samples: task.post).gradients(at: adapted[i])
+                .surrogateGradient
             for k in 0..<g.count { firstOrder[k] += g[k] / 3 }
         }
         let firstOrderError = maxRelativeError(firstOrder, fd, floor: 1e-4)

@@ -9,8 +9,10 @@ struct PointMassSampler {
 
     /// `episodes` parallel episodes with parameters θ; returns the policy samples (advantages per `advantage`) and the
     /// average undiscounted return.
-    func collect(policy: GaussianMLPPolicy, parameters: [Double], baseline: inout LinearFeatureBaseline,
-                 advantage: AdvantageConfig, using rng: inout SplitMix64) throws -> (samples: PolicySamples, averageReturn: Double) {
+    func collect(
+        policy: GaussianMLPPolicy, parameters: [Double], baseline: inout LinearFeatureBaseline,
+        advantage: AdvantageConfig, using rng: inout SplitMix64
+    ) throws -> (samples: PolicySamples, averageReturn: Double) {
         let envs = (0..<episodes).map { _ in PointMass(config: config) }
         var current = envs.flatMap { $0.reset(using: &rng) }
         let horizon = config.horizon
@@ -36,12 +38,14 @@ struct PointMassSampler {
         func pathMajor(_ x: [[Double]], width: Int) -> [Double] {
             (0..<episodes).flatMap { e in (0..<horizon).flatMap { t in x[t][(width * e)..<(width * e + width)] } }
         }
-        let paths = PathBatch(observationSize: 6, observations: pathMajor(observations, width: 6),
-                              rewards: pathMajor(rewards, width: 1), lengths: [Int](repeating: horizon, count: episodes))
+        let paths = PathBatch(
+            observationSize: 6, observations: pathMajor(observations, width: 6),
+            rewards: pathMajor(rewards, width: 1), lengths: [Int](repeating: horizon, count: episodes))
         let advantages = Advantages.compute(paths, baseline: &baseline, config: advantage).advantages
-        let samples = PolicySamples(observationSize: 6, actionSize: 2, observations: paths.observations,
-                                    actions: pathMajor(actions, width: 2), advantages: advantages,
-                                    oldMeans: pathMajor(means, width: 2), oldLogStds: pathMajor(logStds, width: 2))
+        let samples = PolicySamples(
+            observationSize: 6, actionSize: 2, observations: paths.observations,
+            actions: pathMajor(actions, width: 2), advantages: advantages,
+            oldMeans: pathMajor(means, width: 2), oldLogStds: pathMajor(logStds, width: 2))
         return (samples, paths.rewards.reduce(0, +) / Double(episodes))
     }
 }
@@ -55,8 +59,9 @@ struct PointMassSampler {
         let advantage = AdvantageConfig(baselineOrder: .predictThenFit)  // ME-TRPO's order
         var returns: [Double] = []
         for _ in 0..<25 {
-            let (samples, average) = try sampler.collect(policy: policy, parameters: policy.parameters,
-                                                         baseline: &baseline, advantage: advantage, using: &rng)
+            let (samples, average) = try sampler.collect(
+                policy: policy, parameters: policy.parameters,
+                baseline: &baseline, advantage: advantage, using: &rng)
             returns.append(average)
             let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: 2)
             let step = TRPO.step(objective, parameters: &policy.parameters)
@@ -78,16 +83,21 @@ struct PointMassSampler {
             var pres: [PolicySamples] = []
             for _ in 0..<taskCount {
                 var baseline = LinearFeatureBaseline()
-                pres.append(try sampler.collect(policy: policy, parameters: policy.parameters, baseline: &baseline,
-                                                advantage: AdvantageConfig(), using: &rng).samples)
+                pres.append(
+                    try sampler.collect(
+                        policy: policy, parameters: policy.parameters, baseline: &baseline,
+                        advantage: AdvantageConfig(), using: &rng
+                    ).samples)
             }
-            let adapted = InnerStep.adapt(parameters: policy.parameters, tasks: pres, layout: policy.layout,
-                                          stepSize: alpha, threads: 2)
+            let adapted = InnerStep.adapt(
+                parameters: policy.parameters, tasks: pres, layout: policy.layout,
+                stepSize: alpha, threads: 2)
             var tasks: [MetaTaskSamples] = [], postReturn = 0.0
             for i in 0..<taskCount {
                 var baseline = LinearFeatureBaseline()
-                let (post, average) = try sampler.collect(policy: policy, parameters: adapted[i], baseline: &baseline,
-                                                          advantage: AdvantageConfig(), using: &rng)
+                let (post, average) = try sampler.collect(
+                    policy: policy, parameters: adapted[i], baseline: &baseline,
+                    advantage: AdvantageConfig(), using: &rng)
                 tasks.append(MetaTaskSamples(pre: pres[i], post: post))
                 postReturn += average / Double(taskCount)
             }

@@ -29,8 +29,11 @@ import Testing
         log.record("a", 2)
         log.record("b", 3)
         log.record(returns: ReturnStatistics([1, 3]), prefix: "EnvTrajs")
-        #expect(log.keys == ["b", "a", "EnvTrajs-AverageReturn", "EnvTrajs-StdReturn", "EnvTrajs-MinReturn",
-                             "EnvTrajs-MaxReturn", "EnvTrajs-NumTrajs"])
+        #expect(
+            log.keys == [
+                "b", "a", "EnvTrajs-AverageReturn", "EnvTrajs-StdReturn", "EnvTrajs-MinReturn",
+                "EnvTrajs-MaxReturn", "EnvTrajs-NumTrajs",
+            ])
         #expect(log["b"] == 3 && log["EnvTrajs-AverageReturn"] == 2 && log["EnvTrajs-StdReturn"] == 1)
         #expect(log["missing"] == nil)
     }

@@ -38,7 +38,7 @@ struct RollingAverageStoppingTests {
     @Test("after epoch 0 a member stops exactly when v exceeds its previous rolling average")
     func equivalentRule() {
         var rule = RollingAverageStopping(members: 1, persistence: 0.9)
-        rule.record(validationLosses: [1.0], isLastEpoch: false)   // R = 0.9·1.5 + 0.1 = 1.45
+        rule.record(validationLosses: [1.0], isLastEpoch: false)  // R = 0.9·1.5 + 0.1 = 1.45
         let before = rule.rolling[0]
         rule.record(validationLosses: [before * (1 - 1e-9)], isLastEpoch: false)  // v just below R: R falls
         #expect(rule.isTraining(0))

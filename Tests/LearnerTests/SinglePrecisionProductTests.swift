@@ -12,10 +12,12 @@ import _TestSupport
     let alpha = 0.3
 
     func objective(_ precision: ProductPrecision, threads: Int = 1, seed: UInt64 = 5) -> SurrogateObjective {
-        let tasks = PolicyFixture.metaTasks(policy: policy, count: 3, preRows: 41, postRows: 29, alpha: alpha,
-                                            seed: seed)
-        return SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: alpha, threads: threads,
-                                  blockRows: 16, precision: precision)
+        let tasks = PolicyFixture.metaTasks(
+            policy: policy, count: 3, preRows: 41, postRows: 29, alpha: alpha,
+            seed: seed)
+        return SurrogateObjective(
+            layout: policy.layout, tasks: tasks, innerStepSize: alpha, threads: threads,
+            blockRows: 16, precision: precision)
     }
 
     var shifted: [Double] {
@@ -76,11 +78,13 @@ import _TestSupport
         let v = PolicyFixture.direction(count: policy.layout.parameterCount, seed: 29)
         let reused = objective(.float32)
         for (pre, post, seed) in [(60, 45, UInt64(8)), (41, 29, 9)] {
-            let tasks = PolicyFixture.metaTasks(policy: policy, count: 3, preRows: pre, postRows: post, alpha: alpha,
-                                                seed: seed)
+            let tasks = PolicyFixture.metaTasks(
+                policy: policy, count: 3, preRows: pre, postRows: post, alpha: alpha,
+                seed: seed)
             reused.update(tasks: tasks)
-            let fresh = SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: alpha, blockRows: 16,
-                                           precision: .float32)
+            let fresh = SurrogateObjective(
+                layout: policy.layout, tasks: tasks, innerStepSize: alpha, blockRows: 16,
+                precision: .float32)
             _ = reused.linearize(at: shifted)
             _ = fresh.linearize(at: shifted)
             #expect(reused.klHessianProduct(v) == fresh.klHessianProduct(v))
@@ -89,8 +93,9 @@ import _TestSupport
 
     @Test func trpoStepWithSinglePrecisionProductsRespectsTheBound() {
         let tasks = PolicyFixture.metaTasks(policy: policy, count: 4, preRows: 300, postRows: 250, alpha: 0.1, seed: 12)
-        let objective = SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: 0.1, blockRows: 64,
-                                           precision: .float32)
+        let objective = SurrogateObjective(
+            layout: policy.layout, tasks: tasks, innerStepSize: 0.1, blockRows: 64,
+            precision: .float32)
         var theta = policy.parameters
         let result = TRPO.step(objective, parameters: &theta, config: TRPOConfig(maxKL: 0.01))
         #expect(result.accepted && result.kl <= 0.01 && result.kl > 1e-4 && result.improvement > 0)
@@ -100,8 +105,9 @@ import _TestSupport
 
     @Test func configurationsWrittenBeforeTheSettingKeepDoubleProducts() throws {
         #expect(TRPOConfig().productPrecision == .float32)
-        var tree = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(TRPOConfig()))
-            as? [String: Any])
+        var tree = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(TRPOConfig()))
+                as? [String: Any])
         #expect(tree["productPrecision"] as? String == "float32")
         tree["productPrecision"] = nil
         let old = try JSONDecoder().decode(TRPOConfig.self, from: JSONSerialization.data(withJSONObject: tree))

@@ -7,9 +7,11 @@ import _TestSupport
     let policy = PolicyFixture.policy(seed: 4)
 
     func metaObjective(alpha: Double = 0.001, threads: Int = 1) -> SurrogateObjective {
-        let tasks = PolicyFixture.metaTasks(policy: policy, count: 4, preRows: 300, postRows: 250, alpha: alpha, seed: 12)
-        return SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: alpha, threads: threads,
-                                  blockRows: 64)
+        let tasks = PolicyFixture.metaTasks(
+            policy: policy, count: 4, preRows: 300, postRows: 250, alpha: alpha, seed: 12)
+        return SurrogateObjective(
+            layout: policy.layout, tasks: tasks, innerStepSize: alpha, threads: threads,
+            blockRows: 64)
     }
 
     @Test(arguments: [0.001, 0.1])
@@ -53,9 +55,10 @@ import _TestSupport
         let means = output.means(observations: samples.observations), logStd = output.logStd()
         var kl = 0.0
         for r in 0..<900 {
-            kl += DiagonalGaussian.kl(oldMean: Array(samples.oldMeans[(2 * r)..<(2 * r + 2)]),
-                                      oldLogStd: Array(samples.oldLogStds[(2 * r)..<(2 * r + 2)]),
-                                      newMean: Array(means[(2 * r)..<(2 * r + 2)]), newLogStd: logStd)
+            kl += DiagonalGaussian.kl(
+                oldMean: Array(samples.oldMeans[(2 * r)..<(2 * r + 2)]),
+                oldLogStd: Array(samples.oldLogStds[(2 * r)..<(2 * r + 2)]),
+                newMean: Array(means[(2 * r)..<(2 * r + 2)]), newLogStd: logStd)
         }
         #expect(relativeError(kl / 900, result.kl) < 1e-10)
     }

@@ -1,10 +1,11 @@
 import Core
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Learner
 import Testing
 import _TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// End-to-end iterations of the three trainers on the point-mass task with tiny settings.
 @Suite struct TrainerTests {
@@ -114,15 +115,18 @@ import _TestSupport
         let observations = (0..<(rows * 6)).map { _ in rng.nextUniform(-1, 1) }
         let actions = (0..<(rows * 2)).map { _ in rng.nextUniform(-1, 1) }
         let blocks = ensemble.predictBlocks(observations: observations, actions: actions)
-        let sampler = ImaginedSampler(ensemble: ensemble, environment: PointMass(), rows: rows, tasks: tasks,
-                                      horizon: 5, propagation: .blocks, clip: 1000)
+        let sampler = ImaginedSampler(
+            ensemble: ensemble, environment: PointMass(), rows: rows, tasks: tasks,
+            horizon: 5, propagation: .blocks, clip: 1000)
         for task in 0..<tasks {
             let member = task * 5 / tasks
             #expect(member == task / 4)
-            let own = ensemble.predict(observations: observations, actions: actions, propagation: .member(member),
-                                       using: &rng)
-            let other = ensemble.predict(observations: observations, actions: actions,
-                                         propagation: .member((member + 1) % 5), using: &rng)
+            let own = ensemble.predict(
+                observations: observations, actions: actions, propagation: .member(member),
+                using: &rng)
+            let other = ensemble.predict(
+                observations: observations, actions: actions,
+                propagation: .member((member + 1) % 5), using: &rng)
             for row in (task * perTask)..<((task + 1) * perTask) {
                 #expect(sampler.task(ofRow: row) == task)
                 let range = (row * 6)..<((row + 1) * 6)
@@ -135,8 +139,11 @@ import _TestSupport
     @Test func invalidConfigurationsNameTheKey() {
         var config = Self.tinyConfig(.mbMPO)
         config.meta.metaBatchSize = 3
-        #expect(throws: ConfigurationError(key: "meta.metaBatchSize",
-                                           reason: "must be a multiple of dynamics.members (2) for MB-MPO")) {
+        #expect(
+            throws: ConfigurationError(
+                key: "meta.metaBatchSize",
+                reason: "must be a multiple of dynamics.members (2) for MB-MPO")
+        ) {
             try config.validate()
         }
         config = Self.tinyConfig(.mbMPO)

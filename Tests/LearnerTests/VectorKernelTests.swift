@@ -14,8 +14,10 @@ struct VectorKernelTests {
         var values = stride(from: -25.0, through: 25.0, by: 0.0137).map { $0 }
         var rng = SplitMix64(seed: 41)
         values += (0..<2_000).map { _ in rng.nextUniform(-6, 6) }
-        values += [0, -0.0, 1e-300, -1e-300, .leastNonzeroMagnitude, 19.999999, 20, 20.000001, -20, 700, -1e308,
-                   .greatestFiniteMagnitude, .infinity, -.infinity, .nan]
+        values += [
+            0, -0.0, 1e-300, -1e-300, .leastNonzeroMagnitude, 19.999999, 20, 20.000001, -20, 700, -1e308,
+            .greatestFiniteMagnitude, .infinity, -.infinity, .nan,
+        ]
         return values
     }
 
@@ -31,8 +33,9 @@ struct VectorKernelTests {
                 }
                 for i in 0..<count {
                     let expected = reference[start + i]
-                    #expect(expected.isNaN ? x[i].isNaN : x[i].bitPattern == expected.bitPattern,
-                            "tanh(\(inputs[start + i])) = \(x[i]), reference \(expected) (\(level), count \(count))")
+                    #expect(
+                        expected.isNaN ? x[i].isNaN : x[i].bitPattern == expected.bitPattern,
+                        "tanh(\(inputs[start + i])) = \(x[i]), reference \(expected) (\(level), count \(count))")
                 }
             }
         }
@@ -48,8 +51,11 @@ struct VectorKernelTests {
 
     /// Three Adam steps with the kernel at `level` and with the scalar Swift expressions; (kernel, reference) as
     /// [θ, m, v].
-    static func adamSteps<S: GEMMScalar>(_: S.Type, level: VectorLevel, count: Int)
-        -> (kernel: [[S]], reference: [[S]]) {
+    static func adamSteps<S: GEMMScalar>(
+        _: S.Type, level: VectorLevel, count: Int
+    )
+        -> (kernel: [[S]], reference: [[S]])
+    {
         var theta: [S] = (0..<count).map { S($0 % 23) * S(0.07) - S(0.8) }
         var m = [S](repeating: 0, count: count), v = m
         var (rTheta, rM, rV) = (theta, m, v)
@@ -61,10 +67,11 @@ struct VectorKernelTests {
                 m.withUnsafeMutableBufferPointer { mb in
                     v.withUnsafeMutableBufferPointer { vb in
                         g.withUnsafeBufferPointer { gb in
-                            ElementwiseKernels.adamStep(level: level, parameters: p.baseAddress!,
-                                                        firstMoment: mb.baseAddress!, secondMoment: vb.baseAddress!,
-                                                        gradient: gb.baseAddress!, count: count, rate: lr, b1: b1,
-                                                        c1: 1 - b1, b2: b2, c2: 1 - b2, epsilon: eps)
+                            ElementwiseKernels.adamStep(
+                                level: level, parameters: p.baseAddress!,
+                                firstMoment: mb.baseAddress!, secondMoment: vb.baseAddress!,
+                                gradient: gb.baseAddress!, count: count, rate: lr, b1: b1,
+                                c1: 1 - b1, b2: b2, c2: 1 - b2, epsilon: eps)
                         }
                     }
                 }
@@ -78,16 +85,19 @@ struct VectorKernelTests {
         return ([theta, m, v], [rTheta, rM, rV])
     }
 
-    @Test("Adam: every variant equals the scalar expressions bit for bit (Float and Double)",
-          arguments: VectorLevel.available)
+    @Test(
+        "Adam: every variant equals the scalar expressions bit for bit (Float and Double)",
+        arguments: VectorLevel.available)
     func adamMatchesReference(level: VectorLevel) {
         for count in Self.counts {
             let single = Self.adamSteps(Float.self, level: level, count: count)
-            #expect(single.kernel.map { $0.map(\.bitPattern) } == single.reference.map { $0.map(\.bitPattern) },
-                    "Float, \(level), count \(count)")
+            #expect(
+                single.kernel.map { $0.map(\.bitPattern) } == single.reference.map { $0.map(\.bitPattern) },
+                "Float, \(level), count \(count)")
             let double = Self.adamSteps(Double.self, level: level, count: count)
-            #expect(double.kernel.map { $0.map(\.bitPattern) } == double.reference.map { $0.map(\.bitPattern) },
-                    "Double, \(level), count \(count)")
+            #expect(
+                double.kernel.map { $0.map(\.bitPattern) } == double.reference.map { $0.map(\.bitPattern) },
+                "Double, \(level), count \(count)")
         }
     }
 }

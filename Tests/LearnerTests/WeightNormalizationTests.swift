@@ -10,17 +10,22 @@ struct WeightNormalizationTests {
     func effective(_ v: [Double], _ g: [Double]) -> (weights: [Double], norms: [Double], scales: [Double]) {
         var w = [Double](repeating: 0, count: inputSize * outputSize), n = [Double](repeating: 0, count: outputSize)
         var s = n
-        withPointers(v) { vp in withPointers(g) { gp in
-            w.withUnsafeMutableBufferPointer { wp in n.withUnsafeMutableBufferPointer { np in
-                s.withUnsafeMutableBufferPointer { sp in
-                    WeightNormalization.effectiveWeights(direction: vp, gain: gp, inputSize: inputSize,
-                                                         outputSize: outputSize,
-                                                         norms: np.baseAddress.unsafelyUnwrapped,
-                                                         scales: sp.baseAddress.unsafelyUnwrapped,
-                                                         weights: wp.baseAddress.unsafelyUnwrapped)
+        withPointers(v) { vp in
+            withPointers(g) { gp in
+                w.withUnsafeMutableBufferPointer { wp in
+                    n.withUnsafeMutableBufferPointer { np in
+                        s.withUnsafeMutableBufferPointer { sp in
+                            WeightNormalization.effectiveWeights(
+                                direction: vp, gain: gp, inputSize: inputSize,
+                                outputSize: outputSize,
+                                norms: np.baseAddress.unsafelyUnwrapped,
+                                scales: sp.baseAddress.unsafelyUnwrapped,
+                                weights: wp.baseAddress.unsafelyUnwrapped)
+                        }
+                    }
                 }
-            } }
-        } }
+            }
+        }
         return (w, n, s)
     }
 
@@ -43,19 +48,26 @@ struct WeightNormalizationTests {
     func backwardMatchesFiniteDifferences() {
         let v = randomValues(inputSize * outputSize, seed: 11)
         let g = randomValues(outputSize, seed: 12).map { $0 + 1.5 }
-        let c = randomValues(inputSize * outputSize, seed: 13)   // L = Σ c ⊙ W(V, g), so dL/dW = c
+        let c = randomValues(inputSize * outputSize, seed: 13)  // L = Σ c ⊙ W(V, g), so dL/dW = c
         let (_, norms, scales) = effective(v, g)
         var dv = c, dg = [Double](repeating: 0, count: outputSize), scratch = dg
-        withPointers(v) { vp in withPointers(scales) { sp in withPointers(norms) { np in
-            dv.withUnsafeMutableBufferPointer { dvp in dg.withUnsafeMutableBufferPointer { dgp in
-                scratch.withUnsafeMutableBufferPointer { tp in
-                    WeightNormalization.backward(direction: vp, norms: np, scales: sp, inputSize: inputSize,
-                                                 outputSize: outputSize, gradient: dvp.baseAddress.unsafelyUnwrapped,
-                                                 gainGradient: dgp.baseAddress.unsafelyUnwrapped,
-                                                 scratch: tp.baseAddress.unsafelyUnwrapped)
+        withPointers(v) { vp in
+            withPointers(scales) { sp in
+                withPointers(norms) { np in
+                    dv.withUnsafeMutableBufferPointer { dvp in
+                        dg.withUnsafeMutableBufferPointer { dgp in
+                            scratch.withUnsafeMutableBufferPointer { tp in
+                                WeightNormalization.backward(
+                                    direction: vp, norms: np, scales: sp, inputSize: inputSize,
+                                    outputSize: outputSize, gradient: dvp.baseAddress.unsafelyUnwrapped,
+                                    gainGradient: dgp.baseAddress.unsafelyUnwrapped,
+                                    scratch: tp.baseAddress.unsafelyUnwrapped)
+                            }
+                        }
+                    }
                 }
-            } }
-        } } }
+            }
+        }
         let numeric = finiteDifferenceGradient(at: v + g) { p in
             let w = effective(Array(p[0..<(inputSize * outputSize)]), Array(p[(inputSize * outputSize)...])).weights
             return zip(w, c).reduce(0) { $0 + $1.0 * $1.1 }

@@ -147,7 +147,8 @@ func randomAction(_ size: Int, _ rng: inout SplitMix64) -> [Double] {
                 count += 1
             }
             if id == .pr2 {
-                #expect((0.4...0.6).contains(qpos[7]) && (0.25...0.75).contains(qpos[8])
+                #expect(
+                    (0.4...0.6).contains(qpos[7]) && (0.25...0.75).contains(qpos[8])
                         && (0.6...1.0).contains(qpos[9]))
                 #expect(qvel[7] == 0 && qvel[8] == 0 && qvel[9] == 0)
             }

@@ -166,8 +166,10 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
             ("thigh_left", legThigh), ("leg_left", legLeg), ("foot_left", walkerFoot),
         ],
         totalMass: 23.677136632555076,
-        joints: ["rootx", "rootz", "rooty", "thigh_joint", "leg_joint", "foot_joint",
-                 "thigh_left_joint", "leg_left_joint", "foot_left_joint"],
+        joints: [
+            "rootx", "rootz", "rooty", "thigh_joint", "leg_joint", "foot_joint",
+            "thigh_left_joint", "leg_left_joint", "foot_left_joint",
+        ],
         limited: [  // original ranges in degrees: -150…0, -150…0, -45…45 on both legs
             LimitedJoint(name: "thigh_joint", lower: -legFlexRange, upper: 0),
             LimitedJoint(name: "leg_joint", lower: -legFlexRange, upper: 0),
@@ -204,9 +206,11 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         viscosity: 0, density: 0,
         bodies: pr2Inertials.map { ($0.name, $0.mass) },
         totalMass: 235.29726049372312,  // sum of the list
-        joints: ["l_shoulder_pan_joint", "l_shoulder_lift_joint", "l_upper_arm_roll_joint", "l_elbow_flex_joint",
-                 "l_forearm_roll_joint", "l_wrist_flex_joint", "l_wrist_roll_joint",
-                 "target_x", "target_y", "target_z"],
+        joints: [
+            "l_shoulder_pan_joint", "l_shoulder_lift_joint", "l_upper_arm_roll_joint", "l_elbow_flex_joint",
+            "l_forearm_roll_joint", "l_wrist_flex_joint", "l_wrist_roll_joint",
+            "target_x", "target_y", "target_z",
+        ],
         limited: [  // original range="…" (radians); forearm/wrist roll and the target slides are unlimited
             LimitedJoint(name: "l_shoulder_pan_joint", lower: -0.714602, upper: 2.285398),
             LimitedJoint(name: "l_shoulder_lift_joint", lower: -0.5236, upper: 1.3963),
@@ -214,9 +218,11 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
             LimitedJoint(name: "l_elbow_flex_joint", lower: -2.3213, upper: 0),
             LimitedJoint(name: "l_wrist_flex_joint", lower: -2.094, upper: 0),
         ],
-        motors: ["l_shoulder_pan_joint", "l_shoulder_lift_joint", "l_upper_arm_roll_joint", "l_elbow_flex_joint",
-                 "l_forearm_roll_joint", "l_wrist_flex_joint", "l_wrist_roll_joint"]
-            .map { Motor(joint: $0, gear: 1, lower: -3, upper: 3) })  // original ctrlrange="-3.0 3.0", default gear
+        motors: [
+            "l_shoulder_pan_joint", "l_shoulder_lift_joint", "l_upper_arm_roll_joint", "l_elbow_flex_joint",
+            "l_forearm_roll_joint", "l_wrist_flex_joint", "l_wrist_roll_joint",
+        ]
+        .map { Motor(joint: $0, gear: 1, lower: -3, upper: 3) })  // original ctrlrange="-3.0 3.0", default gear
 
     /// PR2 bodies in order with mass and principal inertia: the original <inertial mass=… diaginertia=…>, except
     /// "sensor" and "target", which have none and get theirs from their geom.
@@ -299,13 +305,15 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         #expect((0..<model.njnt).map(model.jointName) == facts.joints)
         let limitedNames = Set(facts.limited.map(\.name))
         for id in 0..<model.njnt {
-            #expect(model.jointLimited(id) == limitedNames.contains(model.jointName(id)), "joint \(model.jointName(id))")
+            #expect(
+                model.jointLimited(id) == limitedNames.contains(model.jointName(id)), "joint \(model.jointName(id))")
         }
         for joint in facts.limited {
             let id = try #require(model.jointID(joint.name))
             let range = model.jointRange(id)
-            #expect(close(range.lowerBound, joint.lower) && close(range.upperBound, joint.upper),
-                    "\(joint.name): \(range)")
+            #expect(
+                close(range.lowerBound, joint.lower) && close(range.upperBound, joint.upper),
+                "\(joint.name): \(range)")
         }
     }
 
@@ -351,9 +359,11 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         #expect(model.jointType(0) == 0)  // free root joint
         // ankle axes: original axis="-1 1 0" / "1 1 0", normalised
         let half = 0.5.squareRoot()
-        #expect(model.jointAxis(try #require(model.jointID("ankle_1"))).map { ($0 * 1e15).rounded() }
+        #expect(
+            model.jointAxis(try #require(model.jointID("ankle_1"))).map { ($0 * 1e15).rounded() }
                 == [-half, half, 0].map { ($0 * 1e15).rounded() })
-        #expect(model.jointAxis(try #require(model.jointID("ankle_2"))).map { ($0 * 1e15).rounded() }
+        #expect(
+            model.jointAxis(try #require(model.jointID("ankle_2"))).map { ($0 * 1e15).rounded() }
                 == [half, half, 0].map { ($0 * 1e15).rounded() })
         // geom default: friction "1 0.5 0.5", margin 0.01, condim 3, contype 1 / conaffinity 0
         let leg = try #require(model.geomID("left_ankle_geom"))
@@ -381,7 +391,9 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
     @Test func hopperContactSettings() throws {
         let model = try load("hopper.xml")
         // geom default condim 1, margin 0.001, contype = conaffinity = 1; friction 0.9 on torso/thigh/leg, 2.0 on foot
-        let friction: [(String, Double)] = [("torso_geom", 0.9), ("thigh_geom", 0.9), ("leg_geom", 0.9), ("foot_geom", 2.0)]
+        let friction: [(String, Double)] = [
+            ("torso_geom", 0.9), ("thigh_geom", 0.9), ("leg_geom", 0.9), ("foot_geom", 2.0),
+        ]
         for (name, sliding) in friction {
             let id = try #require(model.geomID(name))
             #expect(model.geomFriction(id)[0] == sliding, "\(name)")
@@ -390,7 +402,8 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         }
         // joint default armature 1, damping 1
         let foot = try #require(model.jointID("foot_joint"))
-        #expect(model.dofDamping(model.jointDofAddress(foot)) == 1 && model.dofArmature(model.jointDofAddress(foot)) == 1)
+        #expect(
+            model.dofDamping(model.jointDofAddress(foot)) == 1 && model.dofArmature(model.jointDofAddress(foot)) == 1)
     }
 
     @Test func walkerContactSettings() throws {
@@ -398,11 +411,15 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         // geom default condim 3, contype 1 / conaffinity 0; friction 0.9 except the left foot's 1.9
         for id in 1..<model.ngeom {
             #expect(model.geomCondim(id) == 3 && model.geomContact(id) == (1, 0), "\(model.geomName(id))")
-            #expect(model.geomFriction(id)[0] == (model.geomName(id) == "foot_left_geom" ? 1.9 : 0.9), "\(model.geomName(id))")
+            #expect(
+                model.geomFriction(id)[0] == (model.geomName(id) == "foot_left_geom" ? 1.9 : 0.9),
+                "\(model.geomName(id))")
         }
         // joint default armature 0.01, damping 0.1
         let knee = try #require(model.jointID("leg_left_joint"))
-        #expect(model.dofDamping(model.jointDofAddress(knee)) == 0.1 && model.dofArmature(model.jointDofAddress(knee)) == 0.01)
+        #expect(
+            model.dofDamping(model.jointDofAddress(knee)) == 0.1
+                && model.dofArmature(model.jointDofAddress(knee)) == 0.01)
     }
 
     @Test func swimmerNeverCollides() throws {
@@ -431,13 +448,17 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
             #expect(model.bodyName(model.jointBody(id)).hasPrefix("l_"), "\(model.jointName(id))")
         }
         // original explicit pairs; the ground has contype 0 / conaffinity 1
-        let pairs = Set((0..<model.npair).map { id -> Set<String> in
-            let (a, b) = model.pairGeoms(id)
-            return [model.geomName(a), model.geomName(b)]
-        })
-        #expect(pairs == [["r_gripper_l_finger_tip", "r_gripper_r_finger_tip"],
-                          ["l_gripper_l_finger_tip", "l_gripper_r_finger_tip"],
-                          ["base", "r_forearm"], ["base", "l_forearm"]])
+        let pairs = Set(
+            (0..<model.npair).map { id -> Set<String> in
+                let (a, b) = model.pairGeoms(id)
+                return [model.geomName(a), model.geomName(b)]
+            })
+        #expect(
+            pairs == [
+                ["r_gripper_l_finger_tip", "r_gripper_r_finger_tip"],
+                ["l_gripper_l_finger_tip", "l_gripper_r_finger_tip"],
+                ["base", "r_forearm"], ["base", "l_forearm"],
+            ])
         #expect(model.geomContact(try #require(model.geomID("gnd"))) == (0, 1))
         #expect(model.geomContact(try #require(model.geomID("target"))) == (0, 0))
     }
@@ -454,13 +475,16 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         #expect(model.bodyParent(target) == 0 && model.bodyLocalPosition(target) == [0, 0, 0])
         for (offset, name) in ["target_x", "target_y", "target_z"].enumerated() {
             let id = try #require(model.jointID(name))
-            #expect(model.jointType(id) == 2 && model.jointBody(id) == target && model.jointQposAddress(id) == 7 + offset)
+            #expect(
+                model.jointType(id) == 2 && model.jointBody(id) == target && model.jointQposAddress(id) == 7 + offset)
             #expect(model.jointAxis(id) == (0..<3).map { $0 == offset ? 1 : 0 })
         }
 
         let simulation = try Simulation(model: model, frameSkip: 1)
         var qpos = [Double](repeating: 0, count: model.nq)
-        qpos[7] = 0.5; qpos[8] = 0.25; qpos[9] = 0.9
+        qpos[7] = 0.5
+        qpos[8] = 0.25
+        qpos[9] = 0.9
         try simulation.setState(qpos: qpos, qvel: [Double](repeating: 0, count: model.nv))
         #expect(simulation.bodyPosition(target) == SIMD3(0.5, 0.25, 0.9))
         // tip at qpos0, summed from the original body offsets: base_link z 0.051, torso (-0.05, 0, 0.739675),
@@ -487,8 +511,10 @@ struct ModelFacts: Sendable, CustomTestStringConvertible {
         // a closing tag that does not match: tinyxml2 reports a mismatched element
         ("<mujoco><worldbody><body name=\"a\"><geom size=\"0.1\"/></worldbody></mujoco>", "MISMATCHED_ELEMENT"),
         // a MuJoCo 1.x attribute that MuJoCo 2.2.2 no longer knows
-        ("<mujoco><worldbody><body><joint frictional=\"false\"/><geom size=\"0.1\"/></body></worldbody></mujoco>",
-         "frictional"),
+        (
+            "<mujoco><worldbody><body><joint frictional=\"false\"/><geom size=\"0.1\"/></body></worldbody></mujoco>",
+            "frictional"
+        ),
     ])
     func invalidXMLThrowsModelLoad(_ text: String, _ problem: String) throws {
         let url = FileManager.default.temporaryDirectory

@@ -26,8 +26,10 @@ import Testing
             let action = randomAction(env.spec.actionSize, &rng)
             let velocityBefore = env.simulation.qvel[0]
             let step = try env.step(action)
-            result.append(Transition(observation: observation, action: action, next: step.observation, result: step,
-                                     velocityBefore: velocityBefore, velocityAfter: env.simulation.qvel[0]))
+            result.append(
+                Transition(
+                    observation: observation, action: action, next: step.observation, result: step,
+                    velocityBefore: velocityBefore, velocityAfter: env.simulation.qvel[0]))
             observation = step.observation
             length += 1
             if step.end != .running || length == env.spec.horizon {
@@ -44,15 +46,17 @@ import Testing
     func modelRewardDiffersOnlyByDocumentedTerms(_ id: EnvironmentID) throws {
         let env = try Models.environment(id)
         let data = try Self.transitions(id, steps: 600, seed: 21)
-        let model = env.modelRewards(observations: data.flatMap(\.observation), actions: data.flatMap(\.action),
-                                     nextObservations: data.flatMap(\.next))
+        let model = env.modelRewards(
+            observations: data.flatMap(\.observation), actions: data.flatMap(\.action),
+            nextObservations: data.flatMap(\.next))
         for (t, transition) in data.enumerated() where transition.result.end == .running {
             let terms = transition.result.terms
             #expect(abs(transition.result.reward) < 1000)  // no clip active in this data
             let velocity = Self.velocityIndex[id].map { transition.next[$0] } ?? 0
             let modelControl = -(Self.modelControlCost[id] ?? 0) * transition.action.reduce(0) { $0 + $1 * $1 }
             let modelDistance = id == .pr2 ? -transition.next[14...16].reduce(0) { $0 + $1 * $1 } : 0
-            let expected = transition.result.reward + (velocity - terms.forward) + (modelControl - terms.control)
+            let expected =
+                transition.result.reward + (velocity - terms.forward) + (modelControl - terms.control)
                 + (modelDistance - terms.distance)
             #expect(abs(model[t] - expected) <= 1e-9 * max(1, abs(expected)))
         }
@@ -104,8 +108,10 @@ import Testing
                 qpos[2] = height
                 try sim.setState(qpos: qpos, qvel: Array(sim.qvel))
                 let step = try env.step(randomAction(8, &rng))
-                data.append(Transition(observation: [], action: [], next: step.observation, result: step,
-                                       velocityBefore: 0, velocityAfter: 0))
+                data.append(
+                    Transition(
+                        observation: [], action: [], next: step.observation, result: step,
+                        velocityBefore: 0, velocityAfter: 0))
             }
         }
         let dones = env.modelDones(nextObservations: data.flatMap(\.next))

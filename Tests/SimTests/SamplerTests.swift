@@ -3,8 +3,10 @@ import Sim
 import Testing
 
 @Suite struct SamplerTests {
-    static func sample(_ id: EnvironmentID, threads: Int, seed: UInt64, stop: StopRule,
-                       count: Int = 5) throws -> [Trajectory] {
+    static func sample(
+        _ id: EnvironmentID, threads: Int, seed: UInt64, stop: StopRule,
+        count: Int = 5
+    ) throws -> [Trajectory] {
         let sampler = try VectorSampler(id: id, model: Models.model(id), count: count, seed: seed, threads: threads)
         var rng = SplitMix64(seed: seed ^ 0xABCD)
         return try withUnsafeMutablePointer(to: &rng) { pointer in

@@ -34,7 +34,9 @@ import Testing
         let resumed = Fixture.trainer(loaded.state.config)
         try resumed.restore(loaded.state)
         var resumedLogs = loaded.progress
-        while resumed.context.iteration < config.iterations { resumedLogs.append(try resumed.runIteration { _ in }.log) }
+        while resumed.context.iteration < config.iterations {
+            resumedLogs.append(try resumed.runIteration { _ in }.log)
+        }
 
         #expect(Fixture.values(resumedLogs) == Fixture.values(straightLogs))
         #expect(resumed.captureState() == straight.captureState())
@@ -54,8 +56,9 @@ import Testing
         }
         #expect(directory.iterations() == [3, 4])
         #expect(try directory.latestPath() == directory.path(iteration: 4))
-        #expect(try String(contentsOf: directory.url.appendingPathComponent("latest"), encoding: .utf8)
-            == "iter-0004.h5\n")
+        #expect(
+            try String(contentsOf: directory.url.appendingPathComponent("latest"), encoding: .utf8)
+                == "iter-0004.h5\n")
         #expect(try CheckpointFile.read(directory.path(iteration: 3)).progress.count == 3)
         // without the pointer (a crash between rename and pointer update) the newest file is used
         try FileManager.default.removeItem(at: directory.url.appendingPathComponent("latest"))

@@ -35,7 +35,8 @@ import Testing
             #expect(!message.contains("\n"))
         }
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
-        #expect(Self.readError(path) == "\(path): truncated or extended: \(bytes.count / 2) bytes, expected \(bytes.count)")
+        #expect(
+            Self.readError(path) == "\(path): truncated or extended: \(bytes.count / 2) bytes, expected \(bytes.count)")
     }
 
     /// A flip that happened before the file was sealed (e.g. in memory) is caught by the dataset's own checksum.
@@ -49,8 +50,9 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: path))
         #expect(Self.readError(path) == "\(path): file checksum mismatch (the file is corrupted)")
         try FileSeal.seal(path, format: CheckpointFile.format)
-        #expect(Self.readError(path)
-            == "\(path): checksum mismatch in dataset 'policy/parameters' (the file is corrupted)")
+        #expect(
+            Self.readError(path)
+                == "\(path): checksum mismatch in dataset 'policy/parameters' (the file is corrupted)")
     }
 
     @Test func flippedBytesAnywhereAreRefused() throws {

@@ -11,21 +11,26 @@ import Testing
 /// checkpoint and ends exactly where an uninterrupted run ends.
 @Suite struct CrashResumeTests {
     /// A tiny half-cheetah run: 4 tasks, 2 members, horizon 10, small networks.
-    static let tiny = ["train", "--env", "half-cheetah", "--threads", "1", "--quiet",
-                       "--set", "sampling.horizon=10", "--set", "sampling.initialRandomSteps=100",
-                       "--set", "meta.metaBatchSize=4", "--set", "dynamics.members=2",
-                       "--set", "dynamics.hiddenSizes=[16,16]", "--set", "dynamics.maxEpochs=3",
-                       "--set", "policy.hiddenSizes=[8,8]", "--set", "sampling.imaginedRolloutsPerTask=2",
-                       "--set", "meta.stepsPerIteration=2"]
+    static let tiny = [
+        "train", "--env", "half-cheetah", "--threads", "1", "--quiet",
+        "--set", "sampling.horizon=10", "--set", "sampling.initialRandomSteps=100",
+        "--set", "meta.metaBatchSize=4", "--set", "dynamics.members=2",
+        "--set", "dynamics.hiddenSizes=[16,16]", "--set", "dynamics.maxEpochs=3",
+        "--set", "policy.hiddenSizes=[8,8]", "--set", "sampling.imaginedRolloutsPerTask=2",
+        "--set", "meta.stepsPerIteration=2",
+    ]
 
     /// `mbmpo` next to the test bundle (SwiftPM builds both into the same folder).
     static func binary() throws -> URL {
         let bundle = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         let folder = bundle.deletingLastPathComponent()
-        let candidates = [folder.appendingPathComponent("mbmpo"),
-                          folder.deletingLastPathComponent().appendingPathComponent("mbmpo")]
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                            "the mbmpo binary is not built next to the tests (run `swift build` first)")
+        let candidates = [
+            folder.appendingPathComponent("mbmpo"),
+            folder.deletingLastPathComponent().appendingPathComponent("mbmpo"),
+        ]
+        return try #require(
+            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+            "the mbmpo binary is not built next to the tests (run `swift build` first)")
     }
 
     /// Starts `mbmpo` with `arguments`; output goes to a log file in the temporary folder.
@@ -66,8 +71,9 @@ import Testing
         #expect(try Self.run(Self.tiny + ["--iterations", "4", "--out", straight.path]) == 0)
 
         // the checkpoint after 3 iterations pauses half-written; kill the process while its temporary file exists
-        let process = try Self.start(Self.tiny + ["--iterations", "4", "--out", crashed.path],
-                                     environment: ["MBMPO_TEST_CHECKPOINT_PAUSE": "3:60"])
+        let process = try Self.start(
+            Self.tiny + ["--iterations", "4", "--out", crashed.path],
+            environment: ["MBMPO_TEST_CHECKPOINT_PAUSE": "3:60"])
         let temporary = AtomicFile.temporaryPath(for: crashed.appendingPathComponent("checkpoints/iter-0003.h5").path)
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: temporary) && process.isRunning && Date() < deadline {
@@ -83,8 +89,10 @@ import Testing
         #expect(checkpoints.iterations() == [1, 2])
         #expect(try checkpoints.latestPath() == checkpoints.path(iteration: 2))
         #expect(try Self.progressValues(crashed).count == 1 + 3)
-        #expect(Set(try TrajectoryFile.read(crashed.appendingPathComponent("trajectories.h5").path).episodes
-            .map(\.metadata.iteration)) == [0, 1, 2])
+        #expect(
+            Set(
+                try TrajectoryFile.read(crashed.appendingPathComponent("trajectories.h5").path).episodes
+                    .map(\.metadata.iteration)) == [0, 1, 2])
 
         #expect(try Self.run(["train", "--resume", crashed.path, "--quiet"]) == 0)
         #expect(try Self.progressValues(crashed) == Self.progressValues(straight))

@@ -60,7 +60,8 @@ import Testing
         let file = try HDF5File(creating: path)
         try file.write([1.0, 2.0], shape: [2], at: "x")
         let wrongType = #expect(throws: HDF5Error.self) { try file.read(Float.self, at: "x") }
-        #expect(wrongType?.description == "\(path): unexpected element type of 'x': stored as float64, expected float32")
+        #expect(
+            wrongType?.description == "\(path): unexpected element type of 'x': stored as float64, expected float32")
         let missing = #expect(throws: HDF5Error.self) { try file.read(Double.self, at: "nothing/here") }
         #expect(missing?.object == "nothing/here" && missing?.path == path)
         #expect(missing.map { !$0.detail.isEmpty && !$0.description.contains("\n") } == true)

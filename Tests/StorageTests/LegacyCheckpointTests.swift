@@ -11,7 +11,8 @@ struct LegacyCheckpointTests {
         .appendingPathComponent("Fixtures")
 
     @Test func mbMPOExplorationParametersLoad() throws {
-        let checkpoint = try CheckpointFile.read(Self.fixtures.appendingPathComponent("legacy-mb-mpo-iter-0001.h5").path)
+        let checkpoint = try CheckpointFile.read(
+            Self.fixtures.appendingPathComponent("legacy-mb-mpo-iter-0001.h5").path)
         let sets = try checkpoint.state.algorithm.array("exploration_parameters")
         #expect(checkpoint.state.config.algorithm == Algorithm.mbMPO && checkpoint.state.iteration == 1)
         #expect(sets.shape == [checkpoint.state.config.meta.metaBatchSize, checkpoint.state.policyParameters.count])
@@ -21,7 +22,8 @@ struct LegacyCheckpointTests {
     }
 
     @Test func meTRPOBaselineLoads() throws {
-        let checkpoint = try CheckpointFile.read(Self.fixtures.appendingPathComponent("legacy-me-trpo-iter-0001.h5").path)
+        let checkpoint = try CheckpointFile.read(
+            Self.fixtures.appendingPathComponent("legacy-me-trpo-iter-0001.h5").path)
         let state = checkpoint.state.algorithm
         #expect(checkpoint.state.config.algorithm == Algorithm.meTRPO)
         #expect(try state.array("baseline/regularization").values == [1e-5])

@@ -30,8 +30,11 @@ import Testing
     }
 
     /// Values as h5py reads them: floats exact (from hex), integers and strings as they are.
-    static func values(_ file: String, _ objects: [String], environment: [String: String] = [:]) throws
-        -> [String: [String: Any]] {
+    static func values(
+        _ file: String, _ objects: [String], environment: [String: String] = [:]
+    ) throws
+        -> [String: [String: Any]]
+    {
         let (status, data) = try python([script.path, file] + objects, environment: environment)
         try #require(status == 0, "h5values.py failed on \(file)")
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
@@ -49,29 +52,40 @@ import Testing
         let exploration = try #require(seen.first { $0.0 == .exploration })
         let path = exploration.1[2]
         let group = "iter-0001/exploration/episode-0002"
-        let read = try Self.values(master, ["\(group)/observations", "\(group)/actions", "\(group)/rewards",
-                                            "\(group)/terminations", "\(group)/truncations", "\(group)@task",
-                                            "\(group)@policy", "@environment", "@seed"])
+        let read = try Self.values(
+            master,
+            [
+                "\(group)/observations", "\(group)/actions", "\(group)/rewards",
+                "\(group)/terminations", "\(group)/truncations", "\(group)@task",
+                "\(group)@policy", "@environment", "@seed",
+            ])
         #expect(Self.doubles(read["\(group)/observations"]) == path.observations + path.finalObservation)
         #expect(read["\(group)/observations"]?["shape"] as? [Int] == [path.length + 1, 6])
         #expect(Self.doubles(read["\(group)/actions"]) == path.actions)
         #expect(Self.doubles(read["\(group)/rewards"]) == path.rewards)
         #expect(read["\(group)/truncations"]?["dtype"] as? String == "bool")
-        #expect(read["\(group)/truncations"]?["values"] as? [Int] == (0..<path.length).map { $0 == path.length - 1 ? 1 : 0 })
+        #expect(
+            read["\(group)/truncations"]?["values"] as? [Int] == (0..<path.length).map { $0 == path.length - 1 ? 1 : 0 }
+        )
         #expect(read["\(group)@task"]?["values"] as? [Int] == [2])
         #expect(read["\(group)@policy"]?["values"] as? [String] == ["adapted"])
         #expect(read["@environment"]?["values"] as? [String] == ["point-mass"])
 
         // an export of the same episodes, both layouts
         let episodes = exploration.1
-        let info = ExportInfo(environment: "point-mass", algorithm: "mb-mpo", policy: "adapted", checkpointIteration: 2,
-                              seed: 0, deterministic: false, observationSize: 6, actionSize: 2, nq: 0, nv: 0)
+        let info = ExportInfo(
+            environment: "point-mass", algorithm: "mb-mpo", policy: "adapted", checkpointIteration: 2,
+            seed: 0, deterministic: false, observationSize: 6, actionSize: 2, nq: 0, nv: 0)
         let folder = run.appendingPathComponent("minari/data")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let minari = folder.appendingPathComponent("main_data.hdf5").path
         try DatasetExport.write(episodes, tasks: [0, 1, 2, 3], info: info, format: .minari, to: minari)
-        let m = try Self.values(minari, ["episode_1/observations", "episode_1/actions", "episode_1/rewards",
-                                         "@total_steps", "episode_1@total_steps"], environment: ["MINARI_DIR": folder.path])
+        let m = try Self.values(
+            minari,
+            [
+                "episode_1/observations", "episode_1/actions", "episode_1/rewards",
+                "@total_steps", "episode_1@total_steps",
+            ], environment: ["MINARI_DIR": folder.path])
         #expect(Self.doubles(m["episode_1/observations"]) == episodes[1].observations + episodes[1].finalObservation)
         #expect(Self.doubles(m["episode_1/actions"]) == episodes[1].actions.map { Double(Float(min(max($0, -1), 1))) })
         #expect(m["episode_1/actions"]?["dtype"] as? String == "float32")
@@ -88,7 +102,11 @@ import Testing
         #expect(Self.doubles(d["rewards"]) == episodes.flatMap(\.rewards).map { Double(Float($0)) })
         let next = episodes.flatMap { Array($0.observations.dropFirst(6)) + $0.finalObservation }
         #expect(Self.doubles(d["next_observations"]) == next.map { Double(Float($0)) })
-        #expect(d["timeouts"]?["values"] as? [Int] == episodes.flatMap { p in (0..<p.length).map { $0 == p.length - 1 ? 1 : 0 } })
-        #expect(d["infos/task"]?["values"] as? [Int] == episodes.enumerated().flatMap { i, p in [Int](repeating: i, count: p.length) })
+        #expect(
+            d["timeouts"]?["values"] as? [Int]
+                == episodes.flatMap { p in (0..<p.length).map { $0 == p.length - 1 ? 1 : 0 } })
+        #expect(
+            d["infos/task"]?["values"] as? [Int]
+                == episodes.enumerated().flatMap { i, p in [Int](repeating: i, count: p.length) })
     }
 }

@@ -10,10 +10,11 @@ import Testing
 @Suite struct TrajectoryTests {
     static func header(_ config: TrainingConfig) -> TrajectoryHeader {
         let spec = Fixture.trainer(config).context.spec
-        return TrajectoryHeader(environment: config.environment, algorithm: config.algorithm.rawValue,
-                                seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
-                                observationSize: spec.observationSize, actionSize: spec.actionSize, nq: 0, nv: 0,
-                                dt: spec.dt)
+        return TrajectoryHeader(
+            environment: config.environment, algorithm: config.algorithm.rawValue,
+            seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
+            observationSize: spec.observationSize, actionSize: spec.actionSize, nq: 0, nv: 0,
+            dt: spec.dt)
     }
 
     /// Runs `iterations` MB-MPO iterations recording into a store in `run`; returns what the hook saw.
@@ -61,10 +62,11 @@ import Testing
             try sampler.sample(horizon: 30, stop: .episodes(3), policy: uniformRandomPolicy(using: pointer))
         }
         let run = Fixture.folder()
-        let header = TrajectoryHeader(environment: "hopper", algorithm: "mb-mpo", seed: 4, rolloutsPerTask: 1,
-                                      observationSize: sampler.spec.observationSize,
-                                      actionSize: sampler.spec.actionSize, nq: Int(model.nq), nv: Int(model.nv),
-                                      dt: sampler.spec.dt)
+        let header = TrajectoryHeader(
+            environment: "hopper", algorithm: "mb-mpo", seed: 4, rolloutsPerTask: 1,
+            observationSize: sampler.spec.observationSize,
+            actionSize: sampler.spec.actionSize, nq: Int(model.nq), nv: Int(model.nv),
+            dt: sampler.spec.dt)
         let store = try TrajectoryStore(run: run, header: header)
         store.add(.exploration, paths)
         try store.commit(iteration: 0)
@@ -80,8 +82,10 @@ import Testing
         // a crash while iteration 2 was being written leaves only its temporary file behind
         let first = run.appendingPathComponent("trajectories/iter-0000.h5")
         let partial = try Data(contentsOf: first).prefix(3000)
-        try partial.write(to: URL(fileURLWithPath: AtomicFile.temporaryPath(
-            for: run.appendingPathComponent("trajectories/iter-0002.h5").path)))
+        try partial.write(
+            to: URL(
+                fileURLWithPath: AtomicFile.temporaryPath(
+                    for: run.appendingPathComponent("trajectories/iter-0002.h5").path)))
         #expect(try TrajectoryFile.read(master).episodes.count == seen.reduce(0) { $0 + $1.1.count })
 
         // a damaged iteration file is named; the others still read on their own

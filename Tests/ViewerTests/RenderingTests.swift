@@ -2,6 +2,7 @@ import Core
 import Foundation
 import Sim
 import Testing
+
 @testable import Viewer
 
 /// Every test that makes an OpenGL context (EGL or GLFW) runs in this suite, one at a time: software OpenGL
@@ -42,8 +43,9 @@ extension OpenGLTests {
             #expect(mask.allSatisfy { $0 < environment.simulation.model.nbody }, "\(id): unknown body ids")
             #expect(robot.fraction > 0.02 && robot.fraction < 0.6, "\(id): robot covers \(robot.fraction)")
             // the whole robot is in view: its bounding box stays off the image border
-            #expect(robot.minX >= 1 && robot.maxX <= 62 && robot.minY >= 1 && robot.maxY <= 62,
-                    "\(id): robot box x \(robot.minX)…\(robot.maxX), y \(robot.minY)…\(robot.maxY)")
+            #expect(
+                robot.minX >= 1 && robot.maxX <= 62 && robot.minY >= 1 && robot.maxY <= 62,
+                "\(id): robot box x \(robot.minX)…\(robot.maxX), y \(robot.minY)…\(robot.maxY)")
             #expect(robot.centroidX > 0.25 && robot.centroidX < 0.75, "\(id): robot centroid x \(robot.centroidX)")
             #expect(robot.centroidY > 0.2 && robot.centroidY < 0.8, "\(id): robot centroid y \(robot.centroidY)")
             #expect(robot.maxX - robot.minX >= 8, "\(id): robot only \(robot.maxX - robot.minX + 1) px wide")
@@ -60,8 +62,9 @@ extension OpenGLTests {
             if ProcessInfo.processInfo.environment["MBMPO_RECORD_FIXTURES"] == "1" {
                 try PPM.encode(image).write(to: URL(fileURLWithPath: path))
             }
-            let reference = try #require(PPM.decode(Data(contentsOf: URL(fileURLWithPath: path))),
-                                         "reference frame \(path) missing or unreadable")
+            let reference = try #require(
+                PPM.decode(Data(contentsOf: URL(fileURLWithPath: path))),
+                "reference frame \(path) missing or unreadable")
             #expect(reference.width == 64 && reference.height == 64)
             var totalDifference = 0, largeDifferences = 0
             for pixel in 0..<64 * 64 {
@@ -102,8 +105,9 @@ extension OpenGLTests {
                 }
             }
             #expect(trajectories.count == 2)
-            let recorded = try RecordedReplay(name: id.rawValue, simulation: try Simulation(model: model, frameSkip: 1),
-                                              trajectories: trajectories)
+            let recorded = try RecordedReplay(
+                name: id.rawValue, simulation: try Simulation(model: model, frameSkip: 1),
+                trajectories: trajectories)
             let driver = try ReplayDriver(source: recorded)
             var frames: [Image] = []
             while !driver.isFinished {
@@ -121,8 +125,10 @@ extension OpenGLTests {
         @Test func framesGoToNumberedPNGFiles() throws {
             let environment = try EnvironmentID.swimmer.make()
             let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 1)
-            let driver = try ReplayDriver(source: PolicyReplay(environment: environment, policy: policy, episodes: 2,
-                                                               seed: 1, horizon: 5))
+            let driver = try ReplayDriver(
+                source: PolicyReplay(
+                    environment: environment, policy: policy, episodes: 2,
+                    seed: 1, horizon: 5))
             let renderer = try OffscreenRenderer(model: environment.simulation.model, width: 40, height: 30)
             let folder = try temporaryFolder() + "/frames"
             defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
@@ -140,8 +146,10 @@ extension OpenGLTests {
         func framesGoToAnMP4File() throws {
             let environment = try EnvironmentID.hopper.make()
             let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 1)
-            let driver = try ReplayDriver(source: PolicyReplay(environment: environment, policy: policy, episodes: 1,
-                                                               seed: 1, horizon: 10))
+            let driver = try ReplayDriver(
+                source: PolicyReplay(
+                    environment: environment, policy: policy, episodes: 1,
+                    seed: 1, horizon: 10))
             let renderer = try OffscreenRenderer(model: environment.simulation.model, width: 33, height: 25)
             let folder = try temporaryFolder()
             defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,6 +1,7 @@
 import Core
 import Sim
 import Testing
+
 @testable import Viewer
 
 @Suite("Replay sources and driver")
@@ -42,8 +43,10 @@ struct ReplayTests {
         func returns(seed: UInt64) throws -> [Double] {
             let environment = try EnvironmentID.ant.make()
             let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: seed)
-            let driver = try ReplayDriver(source: PolicyReplay(environment: environment, policy: policy, episodes: 2,
-                                                               seed: seed, horizon: 15))
+            let driver = try ReplayDriver(
+                source: PolicyReplay(
+                    environment: environment, policy: policy, episodes: 2,
+                    seed: seed, horizon: 15))
             while !driver.isFinished { try driver.advance() }
             return driver.completedReturns
         }
@@ -72,16 +75,20 @@ struct ReplayTests {
             #expect(!"\(error)".contains("\n"))
         }
         // an unfinished recording (.running) ends as a time limit; rewards and the state rows are replayed
-        let driver = try ReplayDriver(source: RecordedReplay(name: "hopper", simulation: simulation,
-                                                             trajectories: [good]))
+        let driver = try ReplayDriver(
+            source: RecordedReplay(
+                name: "hopper", simulation: simulation,
+                trajectories: [good]))
         while driver.end == .running { try driver.advance() }
         #expect(driver.end == .truncated && driver.step == 2 && driver.episodeReturn == 3)
         // an empty recording ends at once instead of looping
         var empty = Trajectory()
         empty.qpos = Array(good.qpos.prefix(model.nq))
         empty.qvel = Array(good.qvel.prefix(model.nv))
-        let emptyDriver = try ReplayDriver(source: RecordedReplay(name: "hopper", simulation: simulation,
-                                                                  trajectories: [empty]))
+        let emptyDriver = try ReplayDriver(
+            source: RecordedReplay(
+                name: "hopper", simulation: simulation,
+                trajectories: [empty]))
         try emptyDriver.advance()
         try emptyDriver.advance()
         #expect(emptyDriver.isFinished)
@@ -93,12 +100,17 @@ struct ReplayTests {
     @Test func overlayNamesEnvironmentEpisodeStepAndReturn() throws {
         let environment = try EnvironmentID.swimmer.make()
         let policy = UniformRandomPolicy(actionSize: 2, seed: 0)
-        let driver = try ReplayDriver(source: PolicyReplay(environment: environment, policy: policy, episodes: 2,
-                                                           seed: 0))
+        let driver = try ReplayDriver(
+            source: PolicyReplay(
+                environment: environment, policy: policy, episodes: 2,
+                seed: 0))
         for _ in 0..<3 { try driver.advance() }
         let text = OverlayText.make(driver: driver, framesPerSecond: 59.6, extra: [("Camera", "tracking")])
-        #expect(text.titles.split(separator: "\n") == ["Environment", "Episode", "Step", "Return", "Status", "FPS",
-                                                       "Camera"])
+        #expect(
+            text.titles.split(separator: "\n") == [
+                "Environment", "Episode", "Step", "Return", "Status", "FPS",
+                "Camera",
+            ])
         let values = text.values.split(separator: "\n").map(String.init)
         #expect(values[0] == "swimmer" && values[1] == "1 / 2" && values[2] == "3" && values[5] == "60")
         #expect(values[3] == OverlayText.fixed(driver.episodeReturn, decimals: 2))

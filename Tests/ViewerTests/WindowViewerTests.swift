@@ -3,6 +3,7 @@ import CMuJoCo
 import Core
 import Sim
 import Testing
+
 @testable import Viewer
 
 /// Opens the viewer on `id` in a 160×120 window on the test display, playing random actions.
@@ -70,8 +71,10 @@ extension OpenGLTests {
             viewer.scene.select(camera: .free)
             func state() -> [Double] {
                 let camera = viewer.scene.camera
-                return [camera.azimuth, camera.elevation, camera.distance, camera.lookat.0, camera.lookat.1,
-                        camera.lookat.2]
+                return [
+                    camera.azimuth, camera.elevation, camera.distance, camera.lookat.0, camera.lookat.1,
+                    camera.lookat.2,
+                ]
             }
             // before the first frame there is no view to move relative to: ignored, not a MuJoCo error
             viewer.mouse.left = true
@@ -118,16 +121,20 @@ extension OpenGLTests {
             let data = viewer.driver.source.simulation.data.pointer
             var (width, height): (Int32, Int32) = (0, 0)
             glfwGetFramebufferSize(viewer.window, &width, &height)
-            let mask = viewer.scene.bodyMask(data: data, viewport: .init(left: 0, bottom: 0, width: width,
-                                                                          height: height))
-            let pixel = try #require(mask.indices.first { index in
-                // a pixel whose 3×3 neighbourhood is all one robot body, so the pick cannot land on an edge
-                let x = index % Int(width), y = index / Int(width)
-                guard x > 0, y > 0, x < Int(width) - 1, y < Int(height) - 1, mask[index] > 0 else { return false }
-                return [-1, 0, 1].allSatisfy { dy in
-                    [-1, 0, 1].allSatisfy { dx in mask[index + dy * Int(width) + dx] == mask[index] }
-                }
-            })
+            let mask = viewer.scene.bodyMask(
+                data: data,
+                viewport: .init(
+                    left: 0, bottom: 0, width: width,
+                    height: height))
+            let pixel = try #require(
+                mask.indices.first { index in
+                    // a pixel whose 3×3 neighbourhood is all one robot body, so the pick cannot land on an edge
+                    let x = index % Int(width), y = index / Int(width)
+                    guard x > 0, y > 0, x < Int(width) - 1, y < Int(height) - 1, mask[index] > 0 else { return false }
+                    return [-1, 0, 1].allSatisfy { dy in
+                        [-1, 0, 1].allSatisfy { dx in mask[index + dy * Int(width) + dx] == mask[index] }
+                    }
+                })
             viewer.mouse.lastX = Double(pixel % Int(width)) + 0.5
             viewer.mouse.lastY = Double(pixel / Int(width)) + 0.5
             viewer.pick(recentre: false)
@@ -183,8 +190,9 @@ extension OpenGLTests {
 private func robotBox(_ viewer: Viewer) throws -> (width: Int, height: Int) {
     var (width, height): (Int32, Int32) = (0, 0)
     glfwGetFramebufferSize(viewer.window, &width, &height)
-    let mask = viewer.scene.bodyMask(data: viewer.driver.source.simulation.data.pointer,
-                                     viewport: .init(left: 0, bottom: 0, width: width, height: height))
+    let mask = viewer.scene.bodyMask(
+        data: viewer.driver.source.simulation.data.pointer,
+        viewport: .init(left: 0, bottom: 0, width: width, height: height))
     let robot = RobotFootprint(mask: mask, width: Int(width), height: Int(height))
     try #require(robot.fraction > 0, "no robot pixels")
     return (robot.maxX - robot.minX + 1, robot.maxY - robot.minY + 1)

@@ -25,8 +25,9 @@ struct BenchDynamics: ParsableCommand {
     @Option(name: .long, help: "Timings per measurement; the fastest is reported.")
     var repeats: Int = 3
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: "Matrix precisions to measure, side by side (float32, bfloat16; default: both where supported).")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Matrix precisions to measure, side by side (float32, bfloat16; default: both where supported).")
     var precision: [MatrixPrecision] = MatrixPrecision.allCases.filter(\.isSupported)
 
     func validate() throws {
@@ -44,9 +45,10 @@ struct BenchDynamics: ParsableCommand {
         print("ceilings: the float32 sgemm calls of the same work; bfloat16 runs its large products past them")
         for t in threads {
             for p in precision {
-                let report = DynamicsBenchmark.run(threads: t, config: DynamicsConfig(productPrecision: p), rows: rows,
-                                                   steps: steps, trainingSamples: samples, epochs: epochs,
-                                                   repeats: repeats)
+                let report = DynamicsBenchmark.run(
+                    threads: t, config: DynamicsConfig(productPrecision: p), rows: rows,
+                    steps: steps, trainingSamples: samples, epochs: epochs,
+                    repeats: repeats)
                 print("\(p.rawValue), \(report)")
             }
         }

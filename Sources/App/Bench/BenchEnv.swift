@@ -22,17 +22,19 @@ struct BenchEnv: ParsableCommand {
 
     func run() throws {
         let ids = try env.map { [try EnvironmentID(parsing: $0)] } ?? EnvironmentID.allCases
-        print(pad("env", 14) + pad("threads", 8) + pad("ceiling/s", 12) + pad("single/s", 12)
-            + pad("sampler/s", 12) + pad("single/ceil", 12) + "sampler/ceil")
+        print(
+            pad("env", 14) + pad("threads", 8) + pad("ceiling/s", 12) + pad("single/s", 12)
+                + pad("sampler/s", 12) + pad("single/ceil", 12) + "sampler/ceil")
         for id in ids {
             let model = try id.loadModel(assets: assetOptions.assets)
             for threads in [1, 2] {
                 let ceiling = try rawCeiling(id: id, model: model, threads: threads)
                 let single = try singleLoop(id: id, model: model, threads: threads)
                 let sampler = try samplerRate(id: id, model: model, threads: threads)
-                print(pad(id.rawValue, 14) + pad("\(threads)", 8) + pad(format(ceiling, decimals: 0), 12)
-                    + pad(format(single, decimals: 0), 12) + pad(format(sampler, decimals: 0), 12)
-                    + pad(format(single / ceiling, decimals: 3), 12) + format(sampler / ceiling, decimals: 3))
+                print(
+                    pad(id.rawValue, 14) + pad("\(threads)", 8) + pad(format(ceiling, decimals: 0), 12)
+                        + pad(format(single, decimals: 0), 12) + pad(format(sampler, decimals: 0), 12)
+                        + pad(format(single / ceiling, decimals: 3), 12) + format(sampler / ceiling, decimals: 3))
             }
         }
     }
@@ -85,8 +87,9 @@ struct BenchEnv: ParsableCommand {
             var target = 0
             while target == 0 || total < target {
                 _ = try withUnsafeMutablePointer(to: &rng) { pointer in
-                    try sampler.sample(horizon: horizon, stop: .completedSteps(envs * horizon),
-                                       policy: uniformRandomPolicy(using: pointer))
+                    try sampler.sample(
+                        horizon: horizon, stop: .completedSteps(envs * horizon),
+                        policy: uniformRandomPolicy(using: pointer))
                 }
                 total += sampler.stepsTaken
                 if target == 0 { target = total * max(1, Int(seconds * 20_000 * Double(threads)) / max(total, 1)) }

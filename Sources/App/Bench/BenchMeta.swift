@@ -26,8 +26,9 @@ struct BenchMeta: ParsableCommand {
     @Option(name: .long, help: "Rows per block in the policy network passes.")
     var blockRows: Int = 512
 
-    @Option(name: .long, parsing: .upToNextOption,
-            help: "Precisions of the Hessian products to time side by side (float64, float32).")
+    @Option(
+        name: .long, parsing: .upToNextOption,
+        help: "Precisions of the Hessian products to time side by side (float64, float32).")
     var precision: [ProductPrecision] = [.float64, .float32]
 
     func validate() throws {
@@ -45,22 +46,27 @@ struct BenchMeta: ParsableCommand {
         config.postSamples = samples
         config.blockRows = blockRows
         print("meta-step: \(tasks) tasks × (\(samples) pre + \(samples) post) samples, policy 17 → 32 → 32 → 6")
-        print("threads | products | inner step | setup | gradient | CG (per product) | line search | meta-step | "
-            + "backtracks, KL | step vs first precision")
+        print(
+            "threads | products | inner step | setup | gradient | CG (per product) | line search | meta-step | "
+                + "backtracks, KL | step vs first precision")
         for count in threads {
             var first: MetaBenchmark.Result?
             for precision in self.precision {
                 config.trpo.productPrecision = precision
                 let r = MetaBenchmark.run(config, threads: count)
                 let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
-                let comparison = first.map { reference -> String in
-                    String(format: "time ×%.2f, ‖Δθ‖/‖step‖ %.1e", r.metaStep / reference.metaStep,
-                           Self.stepDifference(r, reference))
-                } ?? "–"
+                let comparison =
+                    first.map { reference -> String in
+                        String(
+                            format: "time ×%.2f, ‖Δθ‖/‖step‖ %.1e", r.metaStep / reference.metaStep,
+                            Self.stepDifference(r, reference))
+                    } ?? "–"
                 let outcome = "\(r.backtracks), \(String(format: "%.4f", r.kl))\(r.accepted ? "" : " rejected")"
-                print("\(count) | \(precision.rawValue) | \(ms(r.innerStep)) | \(ms(r.setup)) | "
-                    + "\(ms(r.timing.gradient)) | \(ms(r.timing.conjugateGradient)) (\(r.cgIterations) × "
-                    + "\(ms(r.product))) | \(ms(r.timing.lineSearch)) | \(ms(r.metaStep)) | \(outcome) | \(comparison)")
+                print(
+                    "\(count) | \(precision.rawValue) | \(ms(r.innerStep)) | \(ms(r.setup)) | "
+                        + "\(ms(r.timing.gradient)) | \(ms(r.timing.conjugateGradient)) (\(r.cgIterations) × "
+                        + "\(ms(r.product))) | \(ms(r.timing.lineSearch)) | \(ms(r.metaStep)) | \(outcome) | \(comparison)"
+                )
                 first = first ?? r
             }
         }

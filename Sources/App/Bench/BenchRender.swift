@@ -32,21 +32,25 @@ struct BenchRender: ParsableCommand {
         for (width, height) in [(64, 64), (640, 480)] {
             for quality in RenderQuality.allCases.reversed() {
                 let (rates, encodeMilliseconds) = try measure(id: id, width: width, height: height, quality: quality)
-                print(pad("\(width)x\(height)", 10) + pad(quality.rawValue, 9)
-                    + pad("\(format(rates.min() ?? 0, decimals: 0)) - \(format(rates.max() ?? 0, decimals: 0))", 29)
-                    + format(encodeMilliseconds, decimals: 2))
+                print(
+                    pad("\(width)x\(height)", 10) + pad(quality.rawValue, 9)
+                        + pad("\(format(rates.min() ?? 0, decimals: 0)) - \(format(rates.max() ?? 0, decimals: 0))", 29)
+                        + format(encodeMilliseconds, decimals: 2))
             }
         }
     }
 
     /// Frame rates of `repeats` timed runs, and the mean PNG encoding time of the last frame.
-    func measure(id: EnvironmentID, width: Int, height: Int, quality: RenderQuality) throws
+    func measure(
+        id: EnvironmentID, width: Int, height: Int, quality: RenderQuality
+    ) throws
         -> (rates: [Double], encodeMilliseconds: Double)
     {
         let environment = try id.make(assets: assetOptions.assets)
         let policy = UniformRandomPolicy(actionSize: environment.spec.actionSize, seed: 1)
-        let renderer = try OffscreenRenderer(model: environment.simulation.model, width: width, height: height,
-                                             quality: quality)
+        let renderer = try OffscreenRenderer(
+            model: environment.simulation.model, width: width, height: height,
+            quality: quality)
         let data = environment.simulation.data.pointer
         var rng = SplitMix64(seed: 0)
         var observation = environment.reset(using: &rng)

@@ -38,9 +38,11 @@ struct Config: ParsableCommand {
         var threads: Int?
 
         func run() throws {
-            let resolved = try ConfigurationInputs(environment: env, algorithm: algo, preset: preset, file: config,
-                                                   overrides: overrides, seed: seed, iterations: iterations,
-                                                   threads: threads).resolve()
+            let resolved = try ConfigurationInputs(
+                environment: env, algorithm: algo, preset: preset, file: config,
+                overrides: overrides, seed: seed, iterations: iterations,
+                threads: threads
+            ).resolve()
             print(try ConfigurationFile.prettyJSON(resolved))
         }
     }

@@ -51,7 +51,9 @@ struct Export: ParsableCommand {
 
     func validate() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
-        if let checkpoint, checkpoint < 1 { throw ValidationError("--checkpoint must be at least 1, got \(checkpoint)") }
+        if let checkpoint, checkpoint < 1 {
+            throw ValidationError("--checkpoint must be at least 1, got \(checkpoint)")
+        }
     }
 
     func run() throws {
@@ -60,10 +62,12 @@ struct Export: ParsableCommand {
         let state = try CheckpointFile.read(path).state
         let id = try EnvironmentID(parsing: state.config.environment)
         let parameterSets = try actingParameters(state, path: path)
-        let environment = try id.make(assets: assetOptions.assets, timestep: state.config.physicsTimestep,
-                                      frameSkip: state.config.frameSkip)
-        let layout = PolicyLayout(observationSize: environment.spec.observationSize,
-                                  actionSize: environment.spec.actionSize, config: state.config.policy)
+        let environment = try id.make(
+            assets: assetOptions.assets, timestep: state.config.physicsTimestep,
+            frameSkip: state.config.frameSkip)
+        let layout = PolicyLayout(
+            observationSize: environment.spec.observationSize,
+            actionSize: environment.spec.actionSize, config: state.config.policy)
         var paths: [Trajectory] = [], tasks: [Int] = []
         for k in 0..<episodes {
             let task = policy == .adapted ? k % parameterSets.count : -1
@@ -71,25 +75,28 @@ struct Export: ParsableCommand {
             paths.append(try rollout(environment, policy: acting, episode: k, horizon: state.config.sampling.horizon))
             tasks.append(task)
         }
-        let info = ExportInfo(environment: id.rawValue, algorithm: state.config.algorithm.rawValue,
-                              policy: policy.rawValue, checkpointIteration: state.iteration, seed: seed,
-                              deterministic: deterministic, observationSize: environment.spec.observationSize,
-                              actionSize: environment.spec.actionSize, nq: environment.simulation.model.nq,
-                              nv: environment.simulation.model.nv)
+        let info = ExportInfo(
+            environment: id.rawValue, algorithm: state.config.algorithm.rawValue,
+            policy: policy.rawValue, checkpointIteration: state.iteration, seed: seed,
+            deterministic: deterministic, observationSize: environment.spec.observationSize,
+            actionSize: environment.spec.actionSize, nq: environment.simulation.model.nq,
+            nv: environment.simulation.model.nv)
         try DatasetExport.write(paths, tasks: tasks, info: info, format: datasetFormat, to: out)
         let steps = paths.reduce(0) { $0 + $1.length }
         let mean = paths.reduce(0) { $0 + $1.totalReward } / Double(paths.count)
-        print("\(id.rawValue): \(paths.count) episodes, \(steps) steps, mean return \(format(mean, decimals: 2)) "
-            + "(\(policy.rawValue) policy of \(URL(fileURLWithPath: path).lastPathComponent)) → \(out) "
-            + "[\(datasetFormat.rawValue)]")
+        print(
+            "\(id.rawValue): \(paths.count) episodes, \(steps) steps, mean return \(format(mean, decimals: 2)) "
+                + "(\(policy.rawValue) policy of \(URL(fileURLWithPath: path).lastPathComponent)) → \(out) "
+                + "[\(datasetFormat.rawValue)]")
     }
 
     /// θ, or the stored θ'_i of every task.
     func actingParameters(_ state: TrainingState, path: String) throws -> [[Double]] {
         guard policy == .adapted else { return [state.policyParameters] }
         guard let sets = state.algorithm.arrays["exploration_parameters"]?.rows else {
-            throw ResumeError(description: "\(path): --policy adapted needs an MB-MPO run, this is "
-                + "\(state.config.algorithm.rawValue)")
+            throw ResumeError(
+                description: "\(path): --policy adapted needs an MB-MPO run, this is "
+                    + "\(state.config.algorithm.rawValue)")
         }
         guard !sets.isEmpty else {
             throw ResumeError(description: "\(path): holds no adapted parameters yet (no meta-step has run)")
@@ -99,8 +106,11 @@ struct Export: ParsableCommand {
 
     /// One episode from reset stream `episode` of the seed; actions sampled (or the mean) with stream `episode`
     /// of a second generator.
-    func rollout(_ environment: any MuJoCoEnvironment, policy: GaussianMLPPolicy, episode: Int, horizon: Int) throws
-        -> Trajectory {
+    func rollout(
+        _ environment: any MuJoCoEnvironment, policy: GaussianMLPPolicy, episode: Int, horizon: Int
+    ) throws
+        -> Trajectory
+    {
         let root = SplitMix64(seed: seed)
         var resetRNG = root.derived(stream: UInt64(episode))
         var actionRNG = root.derived(stream: UInt64(episode) | (1 << 32))
@@ -108,7 +118,9 @@ struct Export: ParsableCommand {
         var observation = environment.reset(using: &resetRNG)
         environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
         while path.end == .running {
-            let action = deterministic ? policy.means(observations: observation)
+            let action =
+                deterministic
+                ? policy.means(observations: observation)
                 : policy.sample(observations: observation, using: &actionRNG).actions
             let result = try environment.step(action)
             path.observations += observation

@@ -49,8 +49,9 @@ struct Plot: ParsableCommand {
     /// Renders the SVG with `rsvg-convert`, which must be on PATH.
     private func renderPNG(_ svg: String, to path: String) throws {
         guard let converter = findExecutable("rsvg-convert") else {
-            throw RunRecord.Problem(message: "writing PNG needs rsvg-convert (apt-get install librsvg2-bin); "
-                + "or write an .svg file")
+            throw RunRecord.Problem(
+                message: "writing PNG needs rsvg-convert (apt-get install librsvg2-bin); "
+                    + "or write an .svg file")
         }
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("mbmpo-plot-\(ProcessInfo.processInfo.processIdentifier).svg")

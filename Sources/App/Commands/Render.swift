@@ -47,15 +47,18 @@ struct Render: ParsableCommand {
         if video && VideoSink.findFFmpeg() == nil { throw VideoError.ffmpegMissing }
         let replay = try source.makeSource(episodes: episodes)
         let driver = try ReplayDriver(source: replay)
-        let renderer = try OffscreenRenderer(model: replay.simulation.model, width: width, height: height,
-                                             quality: quality)
-        let sink: any FrameSink = video
+        let renderer = try OffscreenRenderer(
+            model: replay.simulation.model, width: width, height: height,
+            quality: quality)
+        let sink: any FrameSink =
+            video
             ? try VideoSink(path: out, width: width, height: height, framesPerSecond: 1 / (replay.dt * Double(every)))
             : try PNGFolderSink(folder: out)
         let summary = try renderReplay(driver: driver, renderer: renderer, sink: sink, every: every, overlay: overlay)
         let returns = summary.returns.map { format($0, decimals: 2) }.joined(separator: ", ")
-        print("\(replay.name): \(summary.frames) frames of \(width)×\(height), \(summary.episodes) episode(s) "
-            + "(return \(returns)), written to \(out) in \(format(summary.seconds, decimals: 2)) s "
-            + "(\(format(Double(summary.frames) / max(summary.seconds, 1e-9), decimals: 1)) frames/s)")
+        print(
+            "\(replay.name): \(summary.frames) frames of \(width)×\(height), \(summary.episodes) episode(s) "
+                + "(return \(returns)), written to \(out) in \(format(summary.seconds, decimals: 2)) s "
+                + "(\(format(Double(summary.frames) / max(summary.seconds, 1e-9), decimals: 1)) frames/s)")
     }
 }

@@ -41,7 +41,8 @@ struct Replay: ParsableCommand {
         let viewer = try Viewer(driver: ReplayDriver(source: replay), width: width, height: height, quality: quality)
         try viewer.run(maxFrames: frames)
         let driver = viewer.driver
-        print("\(replay.name): \(viewer.frameCount) frames, episode \(driver.episode + 1) of "
-            + "\(replay.episodeCount), step \(driver.step)")
+        print(
+            "\(replay.name): \(viewer.frameCount) frames, episode \(driver.episode + 1) of "
+                + "\(replay.episodeCount), step \(driver.step)")
     }
 }

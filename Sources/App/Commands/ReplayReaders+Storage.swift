@@ -8,19 +8,23 @@ import Viewer
 /// Replays a checkpoint's policy θ by its mean action.
 struct CheckpointPolicyReader: PolicyCheckpointReader {
     func loadPolicy(run: String?, checkpoint: String?) throws -> TrainedPolicy {
-        let path = try checkpoint ?? CheckpointDirectory(run: URL(fileURLWithPath: run ?? ".", isDirectory: true))
+        let path =
+            try checkpoint
+            ?? CheckpointDirectory(run: URL(fileURLWithPath: run ?? ".", isDirectory: true))
             .latestPath()
         let state = try CheckpointFile.read(path).state
         let id = try EnvironmentID(parsing: state.config.environment)
         let buffer = state.ensemble.buffer
-        let layout = PolicyLayout(observationSize: buffer.observationSize, actionSize: buffer.actionSize,
-                                  config: state.config.policy)
+        let layout = PolicyLayout(
+            observationSize: buffer.observationSize, actionSize: buffer.actionSize,
+            config: state.config.policy)
         guard layout.parameterCount == state.policyParameters.count else {
             throw StorageError.malformed(path: path, reason: "the policy parameters do not fit the configuration")
         }
         let policy = MeanActionPolicy(GaussianMLPPolicy(layout: layout, parameters: state.policyParameters))
-        return TrainedPolicy(environment: id, timestep: state.config.physicsTimestep,
-                             frameSkip: state.config.frameSkip, policy: policy)
+        return TrainedPolicy(
+            environment: id, timestep: state.config.physicsTimestep,
+            frameSkip: state.config.frameSkip, policy: policy)
     }
 }
 

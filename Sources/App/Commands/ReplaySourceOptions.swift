@@ -105,17 +105,20 @@ struct ReplaySourceOptions: ParsableArguments {
                 throw ReplayInputError.noSuchEpisode(index: episode, count: recorded.count, path: path)
             }
             let environment = try id.make(assets: assetOptions.assets)
-            return try RecordedReplay(name: id.rawValue, simulation: environment.simulation,
-                                      trajectories: Array(recorded.dropFirst(episode).prefix(episodes)), dt: dt)
+            return try RecordedReplay(
+                name: id.rawValue, simulation: environment.simulation,
+                trajectories: Array(recorded.dropFirst(episode).prefix(episodes)), dt: dt)
         }
         if run != nil || checkpoint != nil {
             guard let reader = ReplayReaders.policy else { throw ReplayInputError.readerMissing("policy checkpoints") }
             let trained = try reader.loadPolicy(run: run, checkpoint: checkpoint)
             try checkEnvironment(recorded: trained.environment)
-            let environment = try trained.environment.make(assets: assetOptions.assets, timestep: trained.timestep,
-                                                           frameSkip: trained.frameSkip)
-            return PolicyReplay(environment: environment, policy: trained.policy,
-                                episodes: episodes, seed: seed, horizon: steps, firstEpisode: episode)
+            let environment = try trained.environment.make(
+                assets: assetOptions.assets, timestep: trained.timestep,
+                frameSkip: trained.frameSkip)
+            return PolicyReplay(
+                environment: environment, policy: trained.policy,
+                episodes: episodes, seed: seed, horizon: steps, firstEpisode: episode)
         }
         let id = try EnvironmentID(parsing: env ?? "")
         let environment = try id.make(assets: assetOptions.assets)

@@ -34,13 +34,15 @@ struct Rollout: ParsableCommand {
     func run() throws {
         let id = try EnvironmentID(parsing: env)
         let model = try id.loadModel(assets: assetOptions.assets)
-        let sampler = try VectorSampler(id: id, model: model, count: min(envs, episodes), seed: seed,
-                                        threads: threads)
+        let sampler = try VectorSampler(
+            id: id, model: model, count: min(envs, episodes), seed: seed,
+            threads: threads)
         var actionRNG = SplitMix64(seed: seed).derived(stream: 1 << 32)
         let start = DispatchTime.now().uptimeNanoseconds
         let paths = try withUnsafeMutablePointer(to: &actionRNG) { rng in
-            try sampler.sample(horizon: sampler.spec.horizon, stop: .episodes(episodes),
-                               policy: uniformRandomPolicy(using: rng))
+            try sampler.sample(
+                horizon: sampler.spec.horizon, stop: .episodes(episodes),
+                policy: uniformRandomPolicy(using: rng))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let returns = paths.map(\.totalReward)
@@ -48,8 +50,9 @@ struct Rollout: ParsableCommand {
         let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
         let steps = paths.reduce(0) { $0 + $1.length }
         let ends = paths.filter(\.terminated).count
-        print("\(id.rawValue): \(paths.count) episodes, \(steps) steps, return \(format(mean, decimals: 2)) "
-            + "± \(format(std, decimals: 2)) (mean ± std), \(ends) ended early, "
-            + "\(format(Double(steps) / seconds, decimals: 0)) env steps/s on \(sampler.threads) thread(s)")
+        print(
+            "\(id.rawValue): \(paths.count) episodes, \(steps) steps, return \(format(mean, decimals: 2)) "
+                + "± \(format(std, decimals: 2)) (mean ± std), \(ends) ended early, "
+                + "\(format(Double(steps) / seconds, decimals: 0)) env steps/s on \(sampler.threads) thread(s)")
     }
 }

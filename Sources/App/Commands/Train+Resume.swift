@@ -5,8 +5,10 @@ import Storage
 
 /// `mbmpo train` options for checkpoints and resuming.
 struct CheckpointOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Continue the run in this folder from its latest checkpoint, with its saved "
-        + "configuration (--iterations may extend it, --threads may change).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Continue the run in this folder from its latest checkpoint, with its saved "
+                + "configuration (--iterations may extend it, --threads may change).", valueName: "dir"))
     var resume: String?
 
     @Option(help: "Checkpoints kept in RUN/checkpoints (the newest).")
@@ -35,12 +37,15 @@ struct ResumeError: Error, CustomStringConvertible {
 extension Train {
     /// Loads the latest checkpoint of `folder` and checks it against the run's `config.json` and the flags.
     func resumePoint(_ folder: String, iterations: Int?, threads: Int?) throws -> ResumePoint {
-        let changed = [("--env", env != nil), ("--algo", algo != nil), ("--seed", seed != nil),
-                       ("--config", config != nil), ("--set", !overrides.isEmpty), ("--out", out != nil)]
-            .filter(\.1).map(\.0)
+        let changed = [
+            ("--env", env != nil), ("--algo", algo != nil), ("--seed", seed != nil),
+            ("--config", config != nil), ("--set", !overrides.isEmpty), ("--out", out != nil),
+        ]
+        .filter(\.1).map(\.0)
         if !changed.isEmpty {
-            throw ResumeError(description: "--resume continues with the saved configuration; "
-                + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations and --threads)")
+            throw ResumeError(
+                description: "--resume continues with the saved configuration; "
+                    + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations and --threads)")
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -54,8 +59,9 @@ extension Train {
         if let iterations { resolved.iterations = iterations }
         if let threads { resolved.threads = threads }
         guard resolved.iterations >= checkpoint.state.iteration else {
-            throw ResumeError(description: "\(path): the run has \(checkpoint.state.iteration) iterations already; "
-                + "--iterations \(resolved.iterations) is fewer")
+            throw ResumeError(
+                description: "\(path): the run has \(checkpoint.state.iteration) iterations already; "
+                    + "--iterations \(resolved.iterations) is fewer")
         }
         try resolved.validate()
         try RunWriter.checkWritable(run)
@@ -70,13 +76,15 @@ extension Train {
             throw ResumeError(description: "\(file.path): cannot be read as a configuration")
         }
         if recorded.environment != saved.environment {
-            throw ResumeError(description: "\(checkpointPath): checkpoint of '\(saved.environment)', but the run "
-                + "folder trains '\(recorded.environment)' (\(file.path))")
+            throw ResumeError(
+                description: "\(checkpointPath): checkpoint of '\(saved.environment)', but the run "
+                    + "folder trains '\(recorded.environment)' (\(file.path))")
         }
         (recorded.iterations, recorded.threads) = (saved.iterations, saved.threads)
         if recorded != saved {
-            throw ResumeError(description: "\(checkpointPath): checkpoint of another configuration than "
-                + "\(file.path)")
+            throw ResumeError(
+                description: "\(checkpointPath): checkpoint of another configuration than "
+                    + "\(file.path)")
         }
     }
 }

@@ -53,20 +53,23 @@ struct Train: ParsableCommand {
         let config = try resumed?.config ?? resolvedConfiguration()
         let id = try EnvironmentID(parsing: config.environment)
         let model = try id.loadModel(assets: assetOptions.assets, timestep: config.physicsTimestep)
-        let real = try VectorSampler(id: id, model: model, count: config.realEnvironments, seed: config.seed,
-                                     threads: config.threads, frameSkip: config.frameSkip)
+        let real = try VectorSampler(
+            id: id, model: model, count: config.realEnvironments, seed: config.seed,
+            threads: config.threads, frameSkip: config.frameSkip)
         let imaginationEnvironment = try id.make(model: model, frameSkip: config.frameSkip)
         let trainer = config.makeTrainer(real: real, environment: imaginationEnvironment)
         if let resumed { try restore(trainer, from: resumed) }
         let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
         let run = try RunDirectory(path: folder, creating: resumed == nil)
         try run.writeConfiguration(config)
-        let output = try TrainingOutput(config: config, folder: run.url,
-                                        verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
-                                        completed: trainer.context.iteration)
-        let writer = try RunWriter(run: run.url, config: config, spec: trainer.context.spec, model: model,
-                                   keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint,
-                                   output: output)
+        let output = try TrainingOutput(
+            config: config, folder: run.url,
+            verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
+            completed: trainer.context.iteration)
+        let writer = try RunWriter(
+            run: run.url, config: config, spec: trainer.context.spec, model: model,
+            keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint,
+            output: output)
         while trainer.context.iteration < config.iterations {
             let result = try trainer.runIteration { phase in output.phase(phase) }
             try writer.record(result, trainer: trainer)
@@ -78,7 +81,9 @@ struct Train: ParsableCommand {
 
     /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).
     func resolvedConfiguration() throws -> TrainingConfig {
-        try ConfigurationInputs(environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
-                                seed: seed, iterations: iterations, threads: threads).resolve()
+        try ConfigurationInputs(
+            environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
+            seed: seed, iterations: iterations, threads: threads
+        ).resolve()
     }
 }

@@ -16,8 +16,10 @@ enum ConfigurationFile {
     }
 
     /// Applies `fileText` (JSON) and then `overrides` on top of `base`, and validates the result.
-    static func resolve(base: TrainingConfig, fileText: String?, fileName: String = "configuration",
-                        overrides: [String]) throws -> TrainingConfig {
+    static func resolve(
+        base: TrainingConfig, fileText: String?, fileName: String = "configuration",
+        overrides: [String]
+    ) throws -> TrainingConfig {
         var tree = try tree(of: base)
         if let fileText {
             guard let parsed = JSONValue(parsing: fileText) else {
@@ -35,8 +37,9 @@ enum ConfigurationFile {
         do {
             try config.validate()
         } catch let error as ConfigurationError {
-            let value = ConfigurationReference.value(at: error.key.split(separator: ".").map(String.init)[...],
-                                                     in: tree)
+            let value = ConfigurationReference.value(
+                at: error.key.split(separator: ".").map(String.init)[...],
+                in: tree)
             let got = error.reason.contains("got") ? "" : value.map { ", got \($0.compactText)" } ?? ""
             throw Problem(message: "configuration: '\(error.key)' \(error.reason)\(got)")
         }
@@ -55,8 +58,11 @@ enum ConfigurationFile {
 
     /// Deep-merges `patch` into `tree`; every key must exist in `tree` and every leaf value must have the
     /// field's type.
-    static func merge(_ patch: [String: JSONValue], into tree: JSONValue, path: [String], source: String) throws
-        -> JSONValue {
+    static func merge(
+        _ patch: [String: JSONValue], into tree: JSONValue, path: [String], source: String
+    ) throws
+        -> JSONValue
+    {
         guard var members = tree.objectMembers else {
             throw Problem(message: "\(source): '\(path.joined(separator: "."))' is not an object")
         }
@@ -71,14 +77,16 @@ enum ConfigurationFile {
             }
             if case .object = existing {
                 guard let patchObject = value.objectMembers else {
-                    throw Problem(message: "\(source): '\(dotted)' is a group of settings and needs a JSON object, "
-                        + "got \(value.compactText)")
+                    throw Problem(
+                        message: "\(source): '\(dotted)' is a group of settings and needs a JSON object, "
+                            + "got \(value.compactText)")
                 }
                 members[key] = try merge(patchObject, into: existing, path: keyPath, source: source)
             } else {
                 if let field = ConfigurationSchema.field(keyPath), !field.kind.accepts(value) {
-                    throw Problem(message: "\(source): '\(dotted)' must be \(article(field.kind.name)), "
-                        + "got \(value.compactText)")
+                    throw Problem(
+                        message: "\(source): '\(dotted)' must be \(article(field.kind.name)), "
+                            + "got \(value.compactText)")
                 }
                 members[key] = value
             }

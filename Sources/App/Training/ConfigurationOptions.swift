@@ -33,8 +33,9 @@ struct ConfigurationInputs {
         if let seed { flags.append("seed=\(seed)") }
         if let iterations { flags.append("iterations=\(iterations)") }
         if let threads { flags.append("threads=\(threads)") }
-        let resolved = try ConfigurationFile.resolve(base: base, fileText: fileText, fileName: file ?? "",
-                                                     overrides: flags)
+        let resolved = try ConfigurationFile.resolve(
+            base: base, fileText: fileText, fileName: file ?? "",
+            overrides: flags)
         do {
             _ = try EnvironmentID(parsing: resolved.environment)
         } catch {
@@ -46,8 +47,9 @@ struct ConfigurationInputs {
     /// `mb-mpo` → `.mbMPO`, or a one-line error listing the choices.
     static func parseAlgorithm(_ name: String) throws -> Algorithm {
         guard let value = Algorithm(rawValue: name) else {
-            throw ConfigurationFile.Problem(message: "unknown algorithm '\(name)'; choose one of: "
-                + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
+            throw ConfigurationFile.Problem(
+                message: "unknown algorithm '\(name)'; choose one of: "
+                    + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return value
     }

@@ -23,7 +23,8 @@ enum ConfigurationReference {
     /// The table between the markers of `readme`, or nil if a marker is missing.
     static func section(in readme: String) -> String? {
         guard let begin = readme.range(of: beginMarker), let end = readme.range(of: endMarker),
-              begin.upperBound <= end.lowerBound else { return nil }
+            begin.upperBound <= end.lowerBound
+        else { return nil }
         return String(readme[begin.upperBound..<end.lowerBound]).trimmingCharacters(in: .newlines) + "\n"
     }
 

@@ -52,7 +52,7 @@ indirect enum FieldKind: Equatable {
     func accepts(_ value: JSONValue) -> Bool {
         switch (self, value) {
         case (.integer, .integer), (.number, .integer), (.number, .unsigned), (.number, .number),
-             (.unsignedInteger, .unsigned), (.boolean, .bool), (.text, .string), (.optional, .null):
+            (.unsignedInteger, .unsigned), (.boolean, .bool), (.text, .string), (.optional, .null):
             return true
         case (.unsignedInteger, .integer(let x)):
             return x >= 0
@@ -100,12 +100,16 @@ enum ConfigurationSchema {
             let childPath = path + [label]
             if let kind = kind(of: child.value) {
                 let keyPath = childPath.joined(separator: ".")
-                return [ConfigurationField(path: childPath, kind: kind, owner: "\(type(of: value))",
-                                           doc: ConfigurationDocs.lines[keyPath] ?? "")]
+                return [
+                    ConfigurationField(
+                        path: childPath, kind: kind, owner: "\(type(of: value))",
+                        doc: ConfigurationDocs.lines[keyPath] ?? "")
+                ]
             }
-            precondition(Mirror(reflecting: child.value).displayStyle == .struct,
-                         "configuration field \(childPath.joined(separator: ".")) has the unsupported type "
-                             + "\(type(of: child.value)); teach FieldKind about it")
+            precondition(
+                Mirror(reflecting: child.value).displayStyle == .struct,
+                "configuration field \(childPath.joined(separator: ".")) has the unsupported type "
+                    + "\(type(of: child.value)); teach FieldKind about it")
             return leaves(of: child.value, path: childPath)
         }
     }

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Ctrl-C presses since ``Interruption/install()``. The signal handler only adds to it (plus, on the second press,
 /// an async-signal-safe `write` and `_exit`); the training loop reads it at its safe point.

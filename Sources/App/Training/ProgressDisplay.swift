@@ -37,9 +37,11 @@ final class ProgressDisplay {
     private var ticker: DispatchSourceTimer?
 
     /// - Parameters: output: receives raw text (default: standard output, flushed); clock: seconds.
-    init(iterations: Int, completed: Int = 0, verbosity: Verbosity, interactive: Bool = isatty(STDOUT_FILENO) != 0,
-         width: Int = terminalWidth(), output: @escaping (String) -> Void = standardOutput,
-         clock: @escaping () -> Double = monotonicSeconds) {
+    init(
+        iterations: Int, completed: Int = 0, verbosity: Verbosity, interactive: Bool = isatty(STDOUT_FILENO) != 0,
+        width: Int = terminalWidth(), output: @escaping (String) -> Void = standardOutput,
+        clock: @escaping () -> Double = monotonicSeconds
+    ) {
         self.iterations = iterations
         self.completed = completed
         self.verbosity = verbosity
@@ -58,7 +60,8 @@ final class ProgressDisplay {
     /// the models ≈ 1.5× faster); nil otherwise.
     static func kernelNote(coreName: String, forced: String?, cpuFlags: Set<String>) -> String? {
         guard let forced, !forced.isEmpty, cpuFlags.contains("avx512f"),
-              ["haswell", "zen", "sandybridge"].contains(coreName.lowercased()) else { return nil }
+            ["haswell", "zen", "sandybridge"].contains(coreName.lowercased())
+        else { return nil }
         return "note: OPENBLAS_CORETYPE=\(forced) selects OpenBLAS's \(coreName) kernels on a CPU with AVX-512; "
             + "without it (or with SkylakeX) model fitting runs ≈ 1.5× faster (results differ in the last bits)"
     }
@@ -66,8 +69,9 @@ final class ProgressDisplay {
     /// The CPU feature flags of the first processor in /proc/cpuinfo (empty where unreadable).
     static func cpuFlags() -> Set<String> {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let colon = line.firstIndex(of: ":") else { return [] }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
         return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
     }
 
@@ -80,12 +84,15 @@ final class ProgressDisplay {
     /// The run's header line; starts the once-a-second redraw on a terminal.
     func start(config: TrainingConfig, folder: String) {
         guard verbosity != .quiet else { return }
-        emit("\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
-            + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
-            + (config.dynamics.productPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
-        if let note = Self.kernelNote(coreName: BLAS.coreName,
-                                      forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-                                      cpuFlags: Self.cpuFlags()) {
+        emit(
+            "\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
+                + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
+                + (config.dynamics.productPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
+        if let note = Self.kernelNote(
+            coreName: BLAS.coreName,
+            forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+            cpuFlags: Self.cpuFlags())
+        {
             emit(note + "\n")
         }
         guard interactive else { return }

@@ -18,12 +18,15 @@ final class RunWriter {
 
     /// Opens the run's files; `resumed` is the checkpoint a resumed run continues from (its progress rows are
     /// written again, the trajectory store continues after its iteration).
-    init(run: URL, config: TrainingConfig, spec: EnvironmentSpec, model: MuJoCoModel, keep: Int,
-         resumed: Checkpoint?, output: TrainingOutput) throws {
-        let header = TrajectoryHeader(environment: config.environment, algorithm: config.algorithm.rawValue,
-                                      seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
-                                      observationSize: spec.observationSize, actionSize: spec.actionSize,
-                                      nq: model.nq, nv: model.nv, dt: spec.dt)
+    init(
+        run: URL, config: TrainingConfig, spec: EnvironmentSpec, model: MuJoCoModel, keep: Int,
+        resumed: Checkpoint?, output: TrainingOutput
+    ) throws {
+        let header = TrajectoryHeader(
+            environment: config.environment, algorithm: config.algorithm.rawValue,
+            seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
+            observationSize: spec.observationSize, actionSize: spec.actionSize,
+            nq: model.nq, nv: model.nv, dt: spec.dt)
         trajectories = try TrajectoryStore(run: run, header: header, firstIteration: resumed?.state.iteration ?? 0)
         checkpoints = CheckpointDirectory(run: run, keep: keep)
         progress = try ProgressWriter(url: run.appendingPathComponent("progress.csv"))

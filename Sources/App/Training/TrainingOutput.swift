@@ -41,7 +41,8 @@ final class TrainingOutput {
         // a Ctrl-C during the last iteration changes nothing: the run is complete
         guard Interruption.isRequested, completed < iterations else { return }
         display.close()
-        let message = "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "
+        let message =
+            "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "
             + "\(folder.path). Continue with: mbmpo train --resume \(folder.path)\n"
         FileHandle.standardError.write(Data(message.utf8))
         throw ExitCode(interruptedExitCode)

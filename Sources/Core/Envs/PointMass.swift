@@ -57,8 +57,9 @@ public final class PointMass: Environment {
     public init(config: Config = Config()) {
         precondition(config.goal == nil || config.goal?.count == 2, "the goal needs 2 coordinates")
         self.config = config
-        spec = EnvironmentSpec(name: "point-mass", observationSize: 6, actionSize: 2, actionLower: [-1, -1],
-                               actionUpper: [1, 1], dt: config.dt, horizon: config.horizon, terminatesEarly: false)
+        spec = EnvironmentSpec(
+            name: "point-mass", observationSize: 6, actionSize: 2, actionLower: [-1, -1],
+            actionUpper: [1, 1], dt: config.dt, horizon: config.horizon, terminatesEarly: false)
     }
 
     /// Draws p and (unless fixed) g uniformly from [−1, 1]², with v = 0.
@@ -90,16 +91,20 @@ public final class PointMass: Environment {
     }
 
     /// Reward terms of a transition: distance −‖o'[4..5]‖, control −c‖a‖².
-    public static func terms(nextObservation: ArraySlice<Double>, action: ArraySlice<Double>,
-                             controlCost: Double) -> RewardTerms {
+    public static func terms(
+        nextObservation: ArraySlice<Double>, action: ArraySlice<Double>,
+        controlCost: Double
+    ) -> RewardTerms {
         let dx = nextObservation[nextObservation.startIndex + 4], dy = nextObservation[nextObservation.startIndex + 5]
         let ax = action[action.startIndex], ay = action[action.startIndex + 1]
         return RewardTerms(control: -controlCost * (ax * ax + ay * ay), distance: -(dx * dx + dy * dy).squareRoot())
     }
 
     /// Batched model reward: the same ``terms(nextObservation:action:controlCost:)`` total for every row.
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         for r in 0..<rewards.count {
             let next = Array(nextObservations[(6 * r)..<(6 * r + 6)])[...]
             let action = Array(actions[(2 * r)..<(2 * r + 2)])[...]
@@ -108,7 +113,8 @@ public final class PointMass: Environment {
     }
 
     /// Never done.
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for r in 0..<dones.count { dones[r] = false }
     }
 }

@@ -42,12 +42,15 @@ package enum DynamicsBenchmark {
     }
 
     /// Runs (a), (b) and (c) for half-cheetah shapes by default (17 obs, 6 act, 5 × (512, 512)); best of `repeats`.
-    package static func run(threads: Int, observationSize: Int = 17, actionSize: Int = 6,
-                           config: DynamicsConfig = DynamicsConfig(), rows: Int = 1000, steps: Int = 50,
-                           trainingSamples: Int = 10_000, epochs: Int = 2, repeats: Int = 3) -> Report {
+    package static func run(
+        threads: Int, observationSize: Int = 17, actionSize: Int = 6,
+        config: DynamicsConfig = DynamicsConfig(), rows: Int = 1000, steps: Int = 50,
+        trainingSamples: Int = 10_000, epochs: Int = 2, repeats: Int = 3
+    ) -> Report {
         var rng = SplitMix64(seed: 2018)
-        let ensemble = DynamicsEnsemble(config: config, observationSize: observationSize, actionSize: actionSize,
-                                        using: &rng, threads: threads)
+        let ensemble = DynamicsEnsemble(
+            config: config, observationSize: observationSize, actionSize: actionSize,
+            using: &rng, threads: threads)
         // data from a fixed random nonlinear map, so normalization and losses are realistic
         var dataRNG = SplitMix64(seed: 1)
         let n = trainingSamples
@@ -60,31 +63,36 @@ package enum DynamicsBenchmark {
         let workspace = EnsembleWorkspace(ensemble: ensemble, capacity: rows)
         var state = (0..<(rows * observationSize)).map { _ in Float(dataRNG.nextGaussian()) }
         let actions = (0..<(rows * actionSize)).map { _ in Float(dataRNG.nextUniform(-1, 1)) }
-        let forward = best(of: repeats) {
-            actions.withUnsafeBufferPointer { ab in
-                state.withUnsafeMutableBufferPointer { sb in
-                    guard let s = sb.baseAddress, let a = ab.baseAddress else { return }
-                    for _ in 0..<steps {
-                        ensemble.predictBlocks(observations: UnsafePointer(s), actions: a, rows: rows, into: s,
-                                               workspace: workspace)
+        let forward =
+            best(of: repeats) {
+                actions.withUnsafeBufferPointer { ab in
+                    state.withUnsafeMutableBufferPointer { sb in
+                        guard let s = sb.baseAddress, let a = ab.baseAddress else { return }
+                        for _ in 0..<steps {
+                            ensemble.predictBlocks(
+                                observations: UnsafePointer(s), actions: a, rows: rows, into: s,
+                                workspace: workspace)
+                        }
                     }
                 }
-            }
-        } / Double(steps)
-        let forwardCeiling = GEMMCeiling.forward(ensemble: ensemble, workspace: workspace, rows: rows,
-                                                 steps: steps, repeats: repeats)
+            } / Double(steps)
+        let forwardCeiling = GEMMCeiling.forward(
+            ensemble: ensemble, workspace: workspace, rows: rows,
+            steps: steps, repeats: repeats)
         // (b) training epochs of every member
         let trainCount = n - n / 5
         let batches = (trainCount + config.batchSize - 1) / config.batchSize
         for member in ensemble.members { member.drawSplit(rows: n, using: &ensemble.rng) }
-        let epoch = best(of: repeats) {
-            for _ in 0..<epochs { trainAllMembers(ensemble, trainCount: trainCount, batches: batches) }
-        } / Double(epochs)
+        let epoch =
+            best(of: repeats) {
+                for _ in 0..<epochs { trainAllMembers(ensemble, trainCount: trainCount, batches: batches) }
+            } / Double(epochs)
         let epochCeiling = GEMMCeiling.training(ensemble: ensemble, trainCount: trainCount, repeats: repeats)
-        return Report(threads: threads, rows: rows, imaginedStepsPerSecond: Double(rows) / forward,
-                      forwardSeconds: forward, forwardCeilingSeconds: forwardCeiling,
-                      trainingSamplesPerSecond: Double(trainCount) / epoch, epochSeconds: epoch,
-                      epochCeilingSeconds: epochCeiling)
+        return Report(
+            threads: threads, rows: rows, imaginedStepsPerSecond: Double(rows) / forward,
+            forwardSeconds: forward, forwardCeilingSeconds: forwardCeiling,
+            trainingSamplesPerSecond: Double(trainCount) / epoch, epochSeconds: epoch,
+            epochCeilingSeconds: epochCeiling)
     }
 
     /// One training epoch (no validation) of every member.
@@ -95,7 +103,7 @@ package enum DynamicsBenchmark {
 
     /// The shortest of `repeats` timings of `body`, in seconds.
     static func best(of repeats: Int, _ body: () -> Void) -> Double {
-        body()   // warm-up
+        body()  // warm-up
         var fastest = Double.infinity
         for _ in 0..<max(1, repeats) {
             let start = ContinuousClock.now

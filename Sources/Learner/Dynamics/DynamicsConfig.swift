@@ -24,10 +24,12 @@ public struct DynamicsConfig: Codable, Equatable, Sendable {
     public var productPrecision: MatrixPrecision = .float32
 
     /// The paper configuration, optionally with some fields replaced.
-    public init(members: Int = 5, hiddenSizes: [Int] = [512, 512], learningRate: Double = 1e-3,
-                batchSize: Int = 500, maxEpochs: Int = 500, validationFraction: Double = 0.2,
-                rollingAveragePersistence: Double = 0.99, bufferCapacity: Int = 300_000,
-                weightNormalization: Bool = true, productPrecision: MatrixPrecision = .float32) {
+    public init(
+        members: Int = 5, hiddenSizes: [Int] = [512, 512], learningRate: Double = 1e-3,
+        batchSize: Int = 500, maxEpochs: Int = 500, validationFraction: Double = 0.2,
+        rollingAveragePersistence: Double = 0.99, bufferCapacity: Int = 300_000,
+        weightNormalization: Bool = true, productPrecision: MatrixPrecision = .float32
+    ) {
         self.members = members
         self.hiddenSizes = hiddenSizes
         self.learningRate = learningRate

@@ -1,4 +1,5 @@
 import Core
+
 /// What one ``DynamicsEnsemble/fit()`` did.
 public struct DynamicsFitReport: Equatable, Sendable {
     /// Transitions in the buffer N.
@@ -44,16 +45,18 @@ extension DynamicsEnsemble {
             let active = members.indices.filter { stopping.isTraining($0) }
             for k in active { members[k].drawBatchOrder(batches: batches, using: &rng) }
             runEpoch(active: active, trainCount: trainCount)
-            stopping.record(validationLosses: members.map(\.lastValidationLoss),
-                            isLastEpoch: epoch == config.maxEpochs - 1)
+            stopping.record(
+                validationLosses: members.map(\.lastValidationLoss),
+                isLastEpoch: epoch == config.maxEpochs - 1)
             if stopping.allStopped { break }
         }
         let elapsed = ContinuousClock.now - start
-        return DynamicsFitReport(samples: n, trainingSamples: trainCount, epochs: members.map(\.epochsTrained),
-                                 trainLosses: members.map(\.lastTrainLoss),
-                                 validationLosses: members.map(\.lastValidationLoss),
-                                 seconds: Double(elapsed.components.seconds)
-                                     + Double(elapsed.components.attoseconds) * 1e-18)
+        return DynamicsFitReport(
+            samples: n, trainingSamples: trainCount, epochs: members.map(\.epochsTrained),
+            trainLosses: members.map(\.lastTrainLoss),
+            validationLosses: members.map(\.lastValidationLoss),
+            seconds: Double(elapsed.components.seconds)
+                + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     /// One epoch for the members in `active`: training steps, then each member's validation loss.
@@ -84,10 +87,13 @@ extension DynamicsEnsemble {
         withFitData { x, y in
             for step in 0..<batches {
                 WorkerPool.shared.runSingleThreadedBLAS(units: running.count * slices, threads: threads) { unit, _ in
-                    running[unit / slices].computeSlice(unit % slices, step: step, inputs: x, targets: y,
-                                                        trainCount: trainCount, batchSize: batchSize)
+                    running[unit / slices].computeSlice(
+                        unit % slices, step: step, inputs: x, targets: y,
+                        trainCount: trainCount, batchSize: batchSize)
                 }
-                WorkerPool.shared.runSingleThreadedBLAS(units: running.count, threads: threads) { unit, _ in running[unit].applyStep() }
+                WorkerPool.shared.runSingleThreadedBLAS(units: running.count, threads: threads) { unit, _ in
+                    running[unit].applyStep()
+                }
             }
         }
         for member in running {
@@ -119,7 +125,8 @@ extension DynamicsEnsemble {
         let s = scales
         for r in 0..<n {
             for j in 0..<dO {
-                fitInputs[r * width + j] = (buffer.observations[r * dO + j] - s.observationMean[j])
+                fitInputs[r * width + j] =
+                    (buffer.observations[r * dO + j] - s.observationMean[j])
                     / s.observationScale[j]
                 fitTargets[r * dO + j] = (buffer.deltas[r * dO + j] - s.deltaMean[j]) / s.deltaScale[j]
             }

@@ -19,9 +19,11 @@ extension DynamicsEnsemble {
     /// No allocation: all scratch comes from `workspace`. `next` may be the same memory as `observations`.
     /// - Parameters: observations, next: (rows × dO); actions: (rows × dA); rows ≤ `workspace.capacity`;
     ///   `rng` is drawn from (rows draws, in row order) only for ``Propagation/randomMember``.
-    public func predict<T: GEMMScalar>(observations o: UnsafePointer<T>, actions a: UnsafePointer<T>, rows: Int,
-                                       into next: UnsafeMutablePointer<T>, propagation: Propagation,
-                                       workspace: EnsembleWorkspace, using rng: inout SplitMix64) {
+    public func predict<T: GEMMScalar>(
+        observations o: UnsafePointer<T>, actions a: UnsafePointer<T>, rows: Int,
+        into next: UnsafeMutablePointer<T>, propagation: Propagation,
+        workspace: EnsembleWorkspace, using rng: inout SplitMix64
+    ) {
         precondition(rows <= workspace.capacity, "\(rows) rows exceed the workspace capacity \(workspace.capacity)")
         let k = members.count
         let ws = workspace
@@ -57,21 +59,27 @@ extension DynamicsEnsemble {
     }
 
     /// ``predict(observations:actions:rows:into:propagation:workspace:using:)`` with ``Propagation/blocks``.
-    public func predictBlocks<T: GEMMScalar>(observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
-                                             rows: Int, into next: UnsafeMutablePointer<T>,
-                                             workspace: EnsembleWorkspace) {
+    public func predictBlocks<T: GEMMScalar>(
+        observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
+        rows: Int, into next: UnsafeMutablePointer<T>,
+        workspace: EnsembleWorkspace
+    ) {
         var unused = SplitMix64(seed: 0)
-        predict(observations: o, actions: a, rows: rows, into: next, propagation: .blocks, workspace: workspace,
-                using: &unused)
+        predict(
+            observations: o, actions: a, rows: rows, into: next, propagation: .blocks, workspace: workspace,
+            using: &unused)
     }
 
     /// Array convenience (allocates a workspace): next observations (rows × dO) for (rows × dO) observations and
     /// (rows × dA) actions, in `Float` or `Double`.
-    public func predict<T: GEMMScalar>(observations: [T], actions: [T], propagation: Propagation,
-                                       using rng: inout SplitMix64) -> [T] {
+    public func predict<T: GEMMScalar>(
+        observations: [T], actions: [T], propagation: Propagation,
+        using rng: inout SplitMix64
+    ) -> [T] {
         let rows = observations.count / observationSize
-        precondition(rows * observationSize == observations.count && actions.count == rows * actionSize,
-                     "expected (rows × \(observationSize)) observations and (rows × \(actionSize)) actions")
+        precondition(
+            rows * observationSize == observations.count && actions.count == rows * actionSize,
+            "expected (rows × \(observationSize)) observations and (rows × \(actionSize)) actions")
         guard rows > 0 else { return [] }
         let workspace = EnsembleWorkspace(ensemble: self, capacity: rows)
         var next = [T](repeating: 0, count: observations.count)
@@ -79,8 +87,9 @@ extension DynamicsEnsemble {
             actions.withUnsafeBufferPointer { ab in
                 next.withUnsafeMutableBufferPointer { nb in
                     guard let o = ob.baseAddress, let a = ab.baseAddress, let n = nb.baseAddress else { return }
-                    predict(observations: o, actions: a, rows: rows, into: n, propagation: propagation,
-                            workspace: workspace, using: &rng)
+                    predict(
+                        observations: o, actions: a, rows: rows, into: n, propagation: propagation,
+                        workspace: workspace, using: &rng)
                 }
             }
         }
@@ -94,9 +103,11 @@ extension DynamicsEnsemble {
     }
 
     /// Runs the work units built from the row groups in `ws`, then averages for the mean mode.
-    private func run<T: GEMMScalar>(observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
-                                    into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
-                                    workspace ws: EnsembleWorkspace) {
+    private func run<T: GEMMScalar>(
+        observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
+        into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
+        workspace ws: EnsembleWorkspace
+    ) {
         ws.buildUnits()
         guard let work = (ws.floatWork as? PredictionWork<T>) ?? (ws.doubleWork as? PredictionWork<T>) else {
             preconditionFailure("predictions take Float or Double buffers, not \(T.self)")
@@ -123,9 +134,11 @@ extension DynamicsEnsemble {
     /// branch to concrete code for both scalar types.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
-    func runUnit<T: GEMMScalar>(_ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
-                                        actions a: UnsafePointer<T>, into next: UnsafeMutablePointer<T>,
-                                        averaging: Bool, workspace ws: EnsembleWorkspace) {
+    func runUnit<T: GEMMScalar>(
+        _ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
+        actions a: UnsafePointer<T>, into next: UnsafeMutablePointer<T>,
+        averaging: Bool, workspace ws: EnsembleWorkspace
+    ) {
         let m = Int(ws.unitMember[unit]), start = Int(ws.unitStart[unit]), count = Int(ws.unitRows[unit])
         let dO = observationSize, dA = actionSize, width = dO + dA, s = scales
         let rowOrder = ws.rowOrder + start

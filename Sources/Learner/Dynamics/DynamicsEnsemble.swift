@@ -50,25 +50,32 @@ public final class DynamicsEnsemble {
 
     /// A fresh ensemble: member networks initialized from `rng` (Xavier V, g = 1, b = 0), Adam states zero.
     /// - Parameter threads: workers; defaults to the number of online processors.
-    public init(config: DynamicsConfig, observationSize: Int, actionSize: Int, using rng: inout SplitMix64,
-                threads: Int? = nil) {
-        precondition(config.members > 0 && config.batchSize > 0 && config.maxEpochs > 0,
-                     "members, batch size and epochs must be positive: \(config)")
-        precondition(config.validationFraction > 0 && config.validationFraction < 1,
-                     "validation fraction must lie in (0, 1), got \(config.validationFraction)")
+    public init(
+        config: DynamicsConfig, observationSize: Int, actionSize: Int, using rng: inout SplitMix64,
+        threads: Int? = nil
+    ) {
+        precondition(
+            config.members > 0 && config.batchSize > 0 && config.maxEpochs > 0,
+            "members, batch size and epochs must be positive: \(config)")
+        precondition(
+            config.validationFraction > 0 && config.validationFraction < 1,
+            "validation fraction must lie in (0, 1), got \(config.validationFraction)")
         self.config = config
         self.observationSize = observationSize
         self.actionSize = actionSize
         self.threads = threads ?? onlineProcessors()
-        buffer = TransitionBuffer(observationSize: observationSize, actionSize: actionSize,
-                                  capacity: config.bufferCapacity)
-        normalization = DynamicsNormalization(observation: FeatureNormalization(size: observationSize),
-                                              action: FeatureNormalization(size: actionSize),
-                                              delta: FeatureNormalization(size: observationSize))
+        buffer = TransitionBuffer(
+            observationSize: observationSize, actionSize: actionSize,
+            capacity: config.bufferCapacity)
+        normalization = DynamicsNormalization(
+            observation: FeatureNormalization(size: observationSize),
+            action: FeatureNormalization(size: actionSize),
+            delta: FeatureNormalization(size: observationSize))
         let sizes = [observationSize + actionSize] + config.hiddenSizes + [observationSize]
         members = (0..<config.members).map { _ in
-            var network = MLP<Float>(layerSizes: sizes, activation: .relu,
-                                     weightNormalization: config.weightNormalization, using: &rng)
+            var network = MLP<Float>(
+                layerSizes: sizes, activation: .relu,
+                weightNormalization: config.weightNormalization, using: &rng)
             network.productPrecision = config.productPrecision
             return EnsembleMember(network: network, learningRate: config.learningRate)
         }
@@ -78,10 +85,13 @@ public final class DynamicsEnsemble {
     }
 
     /// ``init(config:observationSize:actionSize:using:threads:)`` with the sizes of `spec`.
-    public convenience init(config: DynamicsConfig, spec: EnvironmentSpec, using rng: inout SplitMix64,
-                            threads: Int? = nil) {
-        self.init(config: config, observationSize: spec.observationSize, actionSize: spec.actionSize,
-                  using: &rng, threads: threads)
+    public convenience init(
+        config: DynamicsConfig, spec: EnvironmentSpec, using rng: inout SplitMix64,
+        threads: Int? = nil
+    ) {
+        self.init(
+            config: config, observationSize: spec.observationSize, actionSize: spec.actionSize,
+            using: &rng, threads: threads)
     }
 
     /// Number of members K.
@@ -95,8 +105,9 @@ public final class DynamicsEnsemble {
 
     /// Replaces member `k`'s parameters (its Adam state is kept).
     public func setParameters(_ parameters: [Float], member k: Int) {
-        precondition(parameters.count == members[k].network.parameterCount,
-                     "member \(k) has \(members[k].network.parameterCount) parameters, got \(parameters.count)")
+        precondition(
+            parameters.count == members[k].network.parameterCount,
+            "member \(k) has \(members[k].network.parameterCount) parameters, got \(parameters.count)")
         members[k].network.parameters = parameters
         members[k].refreshWeights()
     }
@@ -112,9 +123,10 @@ public final class DynamicsEnsemble {
 
     /// Replaces the Adam state of member `k` (its parameter count must match).
     public func setOptimizer(_ optimizer: Adam<Float>, member k: Int) {
-        precondition(optimizer.firstMoment.count == members[k].network.parameterCount,
-                     "member \(k) has \(members[k].network.parameterCount) parameters, the optimizer state "
-                         + "\(optimizer.firstMoment.count)")
+        precondition(
+            optimizer.firstMoment.count == members[k].network.parameterCount,
+            "member \(k) has \(members[k].network.parameterCount) parameters, the optimizer state "
+                + "\(optimizer.firstMoment.count)")
         members[k].optimizer = optimizer
     }
 
@@ -145,8 +157,10 @@ final class NormalizationBuffers: @unchecked Sendable {
     }
 
     func load(_ n: DynamicsNormalization) {
-        func copy(_ f: FeatureNormalization, _ mean: UnsafeMutablePointer<Float>,
-                  _ scale: UnsafeMutablePointer<Float>) {
+        func copy(
+            _ f: FeatureNormalization, _ mean: UnsafeMutablePointer<Float>,
+            _ scale: UnsafeMutablePointer<Float>
+        ) {
             let (m, s) = f.floatParameters
             for i in m.indices { (mean[i], scale[i]) = (m[i], s[i]) }
         }

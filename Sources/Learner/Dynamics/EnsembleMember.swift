@@ -58,8 +58,10 @@ final class EnsembleMember: @unchecked Sendable {
 
     /// Slice `s` of step `step` of the epoch: gathers its rows, runs forward and backward (the slice's share of the
     /// batch mean) into the slice's gradient buffer.
-    func computeSlice(_ s: Int, step: Int, inputs x: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
-                      trainCount: Int, batchSize: Int) {
+    func computeSlice(
+        _ s: Int, step: Int, inputs x: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
+        trainCount: Int, batchSize: Int
+    ) {
         let start = Int(batchOrder[step]) * batchSize
         let rows = min(batchSize, trainCount - start)
         let (lower, upper) = EnsembleMember.sliceBounds(rows: rows, slice: s)
@@ -67,8 +69,9 @@ final class EnsembleMember: @unchecked Sendable {
         slice.rows = upper - lower
         guard slice.rows > 0 else { return }
         gather(x, y, from: start + lower, rows: slice.rows, into: slice)
-        slice.loss = network.lossAndGradient(input: slice.input, target: slice.target, rows: slice.rows,
-                                             batchRows: rows, weights: weights, workspace: slice.workspace)
+        slice.loss = network.lossAndGradient(
+            input: slice.input, target: slice.target, rows: slice.rows,
+            batchRows: rows, weights: weights, workspace: slice.workspace)
     }
 
     /// Sums the slice gradients in slice order, applies one Adam step and refreshes the effective weights.
@@ -105,7 +108,8 @@ final class EnsembleMember: @unchecked Sendable {
             let rows = min(slice.workspace.capacity, trainCount + upper - start)
             gather(x, y, from: start, rows: rows, into: slice)
             let prediction = network.forward(slice.input, rows: rows, weights: weights, workspace: slice.workspace)
-            sum += MeanSquaredError.value(prediction: prediction, target: slice.target, count: rows * outputSize)
+            sum +=
+                MeanSquaredError.value(prediction: prediction, target: slice.target, count: rows * outputSize)
                 * Double(rows * outputSize)
             start += rows
         }
@@ -119,8 +123,10 @@ final class EnsembleMember: @unchecked Sendable {
     }
 
     /// Copies rows order[start..<start+rows] of x and y into the slice buffers.
-    private func gather(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, from start: Int, rows: Int,
-                        into s: BatchSlice) {
+    private func gather(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, from start: Int, rows: Int,
+        into s: BatchSlice
+    ) {
         let inputSize = network.inputSize, outputSize = network.outputSize
         order.withUnsafeBufferPointer { order in
             for i in 0..<rows {
@@ -142,8 +148,9 @@ final class BatchSlice {
     var squaredError = 0.0
 
     init(network: MLP<Float>, capacity: Int) {
-        workspace = MLPWorkspace(layerSizes: network.layerSizes, weightNormalization: network.weightNormalization,
-                                 capacity: capacity, training: true)
+        workspace = MLPWorkspace(
+            layerSizes: network.layerSizes, weightNormalization: network.weightNormalization,
+            capacity: capacity, training: true)
         input = .allocate(capacity: capacity * network.inputSize)
         input.initialize(repeating: 0, count: capacity * network.inputSize)
         target = .allocate(capacity: capacity * network.outputSize)

@@ -1,4 +1,5 @@
 import Core
+
 /// Preallocated scratch for ensemble predictions of up to `capacity` rows; make it once, reuse it every step.
 ///
 /// Holds, per worker, a network workspace and a normalized-input buffer for one chunk of rows, plus the row-to-member
@@ -32,8 +33,9 @@ public final class EnsembleWorkspace: @unchecked Sendable {
         let sizes = ensemble.layerSizes, k = ensemble.memberCount
         let chunk = min(capacity, EnsembleWorkspace.chunkRows)
         workers = (0..<max(1, ensemble.threads)).map { _ in
-            PredictionWorker(layerSizes: sizes, weightNormalization: ensemble.config.weightNormalization,
-                             capacity: chunk)
+            PredictionWorker(
+                layerSizes: sizes, weightNormalization: ensemble.config.weightNormalization,
+                capacity: chunk)
         }
         rowOrder = .allocate(capacity: capacity)
         rowOrder.initialize(repeating: 0, count: capacity)
@@ -87,8 +89,9 @@ final class PredictionWork<T: GEMMScalar>: ParallelWork {
 
     func perform(unit: Int, worker: Int) {
         guard let ensemble, let workspace, let observations, let actions, let next else { return }
-        ensemble.runUnit(unit, worker: workspace.workers[worker], observations: observations, actions: actions,
-                         into: next, averaging: averaging, workspace: workspace)
+        ensemble.runUnit(
+            unit, worker: workspace.workers[worker], observations: observations, actions: actions,
+            into: next, averaging: averaging, workspace: workspace)
     }
 }
 
@@ -98,8 +101,9 @@ final class PredictionWorker {
     let input: UnsafeMutablePointer<Float>
 
     init(layerSizes: [Int], weightNormalization: Bool, capacity: Int) {
-        network = MLPWorkspace(layerSizes: layerSizes, weightNormalization: weightNormalization, capacity: capacity,
-                               training: false)
+        network = MLPWorkspace(
+            layerSizes: layerSizes, weightNormalization: weightNormalization, capacity: capacity,
+            training: false)
         input = .allocate(capacity: capacity * layerSizes[0])
         input.initialize(repeating: 0, count: capacity * layerSizes[0])
     }

@@ -4,20 +4,25 @@ import Core
 /// timed without anything else (the ceiling the benchmark compares against).
 enum GEMMCeiling {
     /// Seconds per predictBlocks call spent in its three products per work unit (units as left in `workspace`).
-    static func forward(ensemble: DynamicsEnsemble, workspace ws: EnsembleWorkspace, rows: Int, steps: Int,
-                        repeats: Int) -> Double {
+    static func forward(
+        ensemble: DynamicsEnsemble, workspace ws: EnsembleWorkspace, rows: Int, steps: Int,
+        repeats: Int
+    ) -> Double {
         let layers = ensemble.members[0].network.layers
         return DynamicsBenchmark.best(of: repeats) {
             for _ in 0..<steps {
-                WorkerPool.shared.runSingleThreadedBLAS(units: ws.unitCount, threads: min(ensemble.threads, ws.workers.count)) { unit, w in
+                WorkerPool.shared.runSingleThreadedBLAS(
+                    units: ws.unitCount, threads: min(ensemble.threads, ws.workers.count)
+                ) { unit, w in
                     let member = ensemble.members[Int(ws.unitMember[unit])], worker = ws.workers[w]
                     let count = Int(ws.unitRows[unit])
                     var input = UnsafePointer(worker.input)
                     for (l, layer) in layers.enumerated() {
                         let output = worker.network.activations(l)
-                        BLAS.sgemm(m: count, n: layer.outputSize, k: layer.inputSize, a: input, lda: layer.inputSize,
-                                   b: member.weights.weights(l), ldb: layer.outputSize, c: output,
-                                   ldc: layer.outputSize)
+                        BLAS.sgemm(
+                            m: count, n: layer.outputSize, k: layer.inputSize, a: input, lda: layer.inputSize,
+                            b: member.weights.weights(l), ldb: layer.outputSize, c: output,
+                            ldc: layer.outputSize)
                         input = UnsafePointer(output)
                     }
                 }
@@ -48,21 +53,26 @@ enum GEMMCeiling {
     }
 
     /// The 8 products of forward and backward passes of `rows` rows.
-    static func productsOfOneSlice(rows: Int, layers: [MLP<Float>.LayerOffsets], weights: MLPWeights<Float>,
-                                   buffers b: CeilingBuffers) {
+    static func productsOfOneSlice(
+        rows: Int, layers: [MLP<Float>.LayerOffsets], weights: MLPWeights<Float>,
+        buffers b: CeilingBuffers
+    ) {
         guard rows > 0 else { return }
         for (l, layer) in layers.enumerated() {
-            BLAS.sgemm(m: rows, n: layer.outputSize, k: layer.inputSize, a: b.activation[l], lda: layer.inputSize,
-                       b: weights.weights(l), ldb: layer.outputSize, c: b.activation[l + 1], ldc: layer.outputSize)
+            BLAS.sgemm(
+                m: rows, n: layer.outputSize, k: layer.inputSize, a: b.activation[l], lda: layer.inputSize,
+                b: weights.weights(l), ldb: layer.outputSize, c: b.activation[l + 1], ldc: layer.outputSize)
         }
         for (l, layer) in layers.enumerated().reversed() {
-            BLAS.sgemm(transposeA: true, m: layer.inputSize, n: layer.outputSize, k: rows, a: b.activation[l],
-                       lda: layer.inputSize, b: b.gradient[l + 1], ldb: layer.outputSize, c: b.weightGradient[l],
-                       ldc: layer.outputSize)
+            BLAS.sgemm(
+                transposeA: true, m: layer.inputSize, n: layer.outputSize, k: rows, a: b.activation[l],
+                lda: layer.inputSize, b: b.gradient[l + 1], ldb: layer.outputSize, c: b.weightGradient[l],
+                ldc: layer.outputSize)
             if l > 0 {
-                BLAS.sgemm(transposeB: true, m: rows, n: layer.inputSize, k: layer.outputSize, a: b.gradient[l + 1],
-                           lda: layer.outputSize, b: weights.weights(l), ldb: layer.outputSize, c: b.gradient[l],
-                           ldc: layer.inputSize)
+                BLAS.sgemm(
+                    transposeB: true, m: rows, n: layer.inputSize, k: layer.outputSize, a: b.gradient[l + 1],
+                    lda: layer.outputSize, b: weights.weights(l), ldb: layer.outputSize, c: b.gradient[l],
+                    ldc: layer.inputSize)
             }
         }
     }

@@ -18,22 +18,26 @@ public struct TransitionBuffer: Equatable, Sendable {
 
     /// An empty buffer.
     public init(observationSize: Int, actionSize: Int, capacity: Int) {
-        precondition(observationSize > 0 && actionSize > 0 && capacity > 0,
-                     "sizes must be positive: dO \(observationSize), dA \(actionSize), capacity \(capacity)")
+        precondition(
+            observationSize > 0 && actionSize > 0 && capacity > 0,
+            "sizes must be positive: dO \(observationSize), dA \(actionSize), capacity \(capacity)")
         self.observationSize = observationSize
         self.actionSize = actionSize
         self.capacity = capacity
     }
 
     /// A buffer holding saved rows: observations and deltas (rows × dO), actions (rows × dA), at most `capacity`.
-    public init(observationSize: Int, actionSize: Int, capacity: Int, observations: [Float], actions: [Float],
-                deltas: [Float]) {
+    public init(
+        observationSize: Int, actionSize: Int, capacity: Int, observations: [Float], actions: [Float],
+        deltas: [Float]
+    ) {
         self.init(observationSize: observationSize, actionSize: actionSize, capacity: capacity)
         let rows = observations.count / observationSize
-        precondition(observations.count == rows * observationSize && deltas.count == observations.count
-                     && actions.count == rows * actionSize && rows <= capacity,
-                     "saved buffer: \(observations.count) observation, \(actions.count) action and \(deltas.count) "
-                         + "delta values do not form ≤ \(capacity) rows of dO \(observationSize), dA \(actionSize)")
+        precondition(
+            observations.count == rows * observationSize && deltas.count == observations.count
+                && actions.count == rows * actionSize && rows <= capacity,
+            "saved buffer: \(observations.count) observation, \(actions.count) action and \(deltas.count) "
+                + "delta values do not form ≤ \(capacity) rows of dO \(observationSize), dA \(actionSize)")
         self.observations = observations
         self.actions = actions
         self.deltas = deltas
@@ -46,9 +50,10 @@ public struct TransitionBuffer: Equatable, Sendable {
     /// - Parameters: observations, nextObservations: (rows × dO); actions: (rows × dA).
     public mutating func append(observations o: [Double], actions a: [Double], nextObservations next: [Double]) {
         let rows = o.count / observationSize
-        precondition(o.count == rows * observationSize && next.count == o.count && a.count == rows * actionSize,
-                     "expected (rows × \(observationSize)) observations and next observations and (rows × "
-                         + "\(actionSize)) actions; got \(o.count), \(next.count), \(a.count) values")
+        precondition(
+            o.count == rows * observationSize && next.count == o.count && a.count == rows * actionSize,
+            "expected (rows × \(observationSize)) observations and next observations and (rows × "
+                + "\(actionSize)) actions; got \(o.count), \(next.count), \(a.count) values")
         observations.append(contentsOf: o.lazy.map { Float($0) })
         actions.append(contentsOf: a.lazy.map { Float($0) })
         deltas.append(contentsOf: zip(next, o).lazy.map { Float($0 - $1) })

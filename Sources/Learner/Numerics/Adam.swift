@@ -19,8 +19,10 @@ public struct Adam<Scalar: GEMMScalar>: Equatable, Sendable {
     public private(set) var secondMoment: [Scalar]
 
     /// A fresh optimizer (m = v = 0, t = 0) for `parameterCount` parameters.
-    public init(parameterCount: Int, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
-                epsilon: Double = 1e-8) {
+    public init(
+        parameterCount: Int, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+        epsilon: Double = 1e-8
+    ) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -30,11 +32,14 @@ public struct Adam<Scalar: GEMMScalar>: Equatable, Sendable {
     }
 
     /// An optimizer in a saved state: `step` updates applied, moments m and v (equal lengths).
-    public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int,
-                firstMoment: [Scalar], secondMoment: [Scalar]) {
-        precondition(firstMoment.count == secondMoment.count && step >= 0,
-                     "Adam state needs equal moment lengths and step ≥ 0, got \(firstMoment.count), "
-                         + "\(secondMoment.count), step \(step)")
+    public init(
+        learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, step: Int,
+        firstMoment: [Scalar], secondMoment: [Scalar]
+    ) {
+        precondition(
+            firstMoment.count == secondMoment.count && step >= 0,
+            "Adam state needs equal moment lengths and step ≥ 0, got \(firstMoment.count), "
+                + "\(secondMoment.count), step \(step)")
         self.init(parameterCount: 0, learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
         self.step = step
         self.firstMoment = firstMoment
@@ -50,18 +55,20 @@ public struct Adam<Scalar: GEMMScalar>: Equatable, Sendable {
         firstMoment.withUnsafeMutableBufferPointer { mb in
             secondMoment.withUnsafeMutableBufferPointer { vb in
                 guard let m = mb.baseAddress, let v = vb.baseAddress else { return }
-                Scalar.adamStep(parameters: parameters, firstMoment: m, secondMoment: v, gradient: gradient,
-                                count: count, rate: Scalar(correctedRate), b1: Scalar(beta1), c1: 1 - Scalar(beta1),
-                                b2: Scalar(beta2), c2: 1 - Scalar(beta2), epsilon: Scalar(epsilon))
+                Scalar.adamStep(
+                    parameters: parameters, firstMoment: m, secondMoment: v, gradient: gradient,
+                    count: count, rate: Scalar(correctedRate), b1: Scalar(beta1), c1: 1 - Scalar(beta1),
+                    b2: Scalar(beta2), c2: 1 - Scalar(beta2), epsilon: Scalar(epsilon))
             }
         }
     }
 
     /// ``update(parameters:gradient:)`` on arrays.
     public mutating func update(parameters: inout [Scalar], gradient: [Scalar]) {
-        precondition(parameters.count == firstMoment.count && gradient.count == firstMoment.count,
-                     "Adam holds \(firstMoment.count) moments, got \(parameters.count) parameters and "
-                         + "\(gradient.count) gradients")
+        precondition(
+            parameters.count == firstMoment.count && gradient.count == firstMoment.count,
+            "Adam holds \(firstMoment.count) moments, got \(parameters.count) parameters and "
+                + "\(gradient.count) gradients")
         parameters.withUnsafeMutableBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in
                 guard let p = p.baseAddress, let g = g.baseAddress else { return }

@@ -19,8 +19,9 @@ public struct DenseMatrix<Scalar: GEMMScalar>: Equatable, Sendable {
 
     /// A (rows × columns) matrix over existing row-major elements.
     public init(rows: Int, columns: Int, storage: [Scalar]) {
-        precondition(storage.count == rows * columns,
-                     "storage has \(storage.count) elements, shape \(rows) × \(columns) needs \(rows * columns)")
+        precondition(
+            storage.count == rows * columns,
+            "storage has \(storage.count) elements, shape \(rows) × \(columns) needs \(rows * columns)")
         self.rows = rows
         self.columns = columns
         self.storage = storage
@@ -45,8 +46,10 @@ public struct DenseMatrix<Scalar: GEMMScalar>: Equatable, Sendable {
     /// op(self) · op(other) through BLAS gemm; op is the identity or the transpose.
     ///
     /// Shapes: op(self) (m × k), op(other) (k × n), result (m × n).
-    public func multiplied(by other: DenseMatrix, transposeSelf: Bool = false,
-                           transposeOther: Bool = false) -> DenseMatrix {
+    public func multiplied(
+        by other: DenseMatrix, transposeSelf: Bool = false,
+        transposeOther: Bool = false
+    ) -> DenseMatrix {
         let m = transposeSelf ? columns : rows
         let k = transposeSelf ? rows : columns
         let otherK = transposeOther ? other.columns : other.rows
@@ -59,8 +62,9 @@ public struct DenseMatrix<Scalar: GEMMScalar>: Equatable, Sendable {
             other.storage.withUnsafeBufferPointer { b in
                 result.storage.withUnsafeMutableBufferPointer { c in
                     guard let a = a.baseAddress, let b = b.baseAddress, let c = c.baseAddress else { return }
-                    Scalar.gemm(transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k,
-                                alpha: 1, a: a, lda: columns, b: b, ldb: other.columns, beta: 0, c: c, ldc: n)
+                    Scalar.gemm(
+                        transposeA: transposeSelf, transposeB: transposeOther, m: m, n: n, k: k,
+                        alpha: 1, a: a, lda: columns, b: b, ldb: other.columns, beta: 0, c: c, ldc: n)
                 }
             }
         }

@@ -35,8 +35,9 @@ public struct MLP<Scalar: GEMMScalar>: Equatable, Sendable {
 
     /// A network with Xavier-uniform V (or W), gains 1 and biases 0, drawing from `rng`.
     public init(layerSizes: [Int], activation: Activation, weightNormalization: Bool, using rng: inout SplitMix64) {
-        precondition(layerSizes.count >= 2 && layerSizes.allSatisfy { $0 > 0 },
-                     "an MLP needs at least input and output widths, all positive; got \(layerSizes)")
+        precondition(
+            layerSizes.count >= 2 && layerSizes.allSatisfy { $0 > 0 },
+            "an MLP needs at least input and output widths, all positive; got \(layerSizes)")
         self.layerSizes = layerSizes
         self.activation = activation
         self.weightNormalization = weightNormalization
@@ -77,10 +78,11 @@ public struct MLP<Scalar: GEMMScalar>: Equatable, Sendable {
                 let n = layer.inputSize * layer.outputSize
                 let w = weights.weights(l)
                 if let gain = layer.gain {
-                    WeightNormalization.effectiveWeights(direction: p + layer.weights, gain: p + gain,
-                                                         inputSize: layer.inputSize, outputSize: layer.outputSize,
-                                                         norms: weights.norms(l), scales: weights.scales(l),
-                                                         weights: w)
+                    WeightNormalization.effectiveWeights(
+                        direction: p + layer.weights, gain: p + gain,
+                        inputSize: layer.inputSize, outputSize: layer.outputSize,
+                        norms: weights.norms(l), scales: weights.scales(l),
+                        weights: w)
                 } else {
                     w.update(from: p + layer.weights, count: n)
                 }
@@ -92,15 +94,18 @@ public struct MLP<Scalar: GEMMScalar>: Equatable, Sendable {
     /// Forward pass; returns the output rows (rows × outputSize), which live in `workspace`.
     /// - Parameters: x: (rows × inputSize), rows ≤ `workspace.capacity`; `weights` from ``computeWeights(into:)``.
     @discardableResult
-    public func forward(_ x: UnsafePointer<Scalar>, rows: Int, weights: MLPWeights<Scalar>,
-                        workspace: MLPWorkspace<Scalar>) -> UnsafeMutablePointer<Scalar> {
+    public func forward(
+        _ x: UnsafePointer<Scalar>, rows: Int, weights: MLPWeights<Scalar>,
+        workspace: MLPWorkspace<Scalar>
+    ) -> UnsafeMutablePointer<Scalar> {
         precondition(rows <= workspace.capacity, "\(rows) rows exceed the workspace capacity \(workspace.capacity)")
         var input = x
         for (l, layer) in layers.enumerated() {
             let output = workspace.activations(l)
-            Dense.forward(input: input, rows: rows, inputSize: layer.inputSize, outputSize: layer.outputSize,
-                          weights: weights.weights(l), bias: weights.bias(l), output: output,
-                          precision: productPrecision)
+            Dense.forward(
+                input: input, rows: rows, inputSize: layer.inputSize, outputSize: layer.outputSize,
+                weights: weights.weights(l), bias: weights.bias(l), output: output,
+                precision: productPrecision)
             if l < layers.count - 1 { activation.apply(output, count: rows * layer.outputSize) }
             input = UnsafePointer(output)
         }

@@ -34,13 +34,16 @@ public enum BFloat16Kernel {
     /// element rounded to bfloat16 and float32 sums, for any sizes (no minimum). Row-major; op(A): (m × k),
     /// op(B): (k × n), bias: (n); with beta = 0, C is not read.
     /// - Precondition: ``MatrixPrecision/isBFloat16Supported``.
-    public static func gemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-                            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float = 0, bias: UnsafePointer<Float>? = nil, c: UnsafeMutablePointer<Float>,
-                            ldc: Int) {
+    public static func gemm(
+        transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, bias: UnsafePointer<Float>? = nil, c: UnsafeMutablePointer<Float>,
+        ldc: Int
+    ) {
         precondition(MatrixPrecision.isBFloat16Supported, "bfloat16 products need a CPU with AVX512-BF16")
-        precondition(m >= 0 && n >= 0 && k >= 0 && lda >= 1 && ldb >= 1 && ldc >= max(n, 1),
-                     "invalid product dimensions m \(m), n \(n), k \(k), lda \(lda), ldb \(ldb), ldc \(ldc)")
+        precondition(
+            m >= 0 && n >= 0 && k >= 0 && lda >= 1 && ldb >= 1 && ldc >= max(n, 1),
+            "invalid product dimensions m \(m), n \(n), k \(k), lda \(lda), ldb \(ldb), ldc \(ldc)")
         nk_sgemm_bf16(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, bias, c, ldc)
     }
 

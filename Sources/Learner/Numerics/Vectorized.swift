@@ -15,8 +15,10 @@ enum Vectorized {
 
     /// g ← g · 1[y > 0] over `count` values (ReLU backward through its output y).
     @inline(__always)
-    static func reluBackward<S: GEMMScalar>(output y: UnsafePointer<S>, gradient g: UnsafeMutablePointer<S>,
-                                            count: Int) {
+    static func reluBackward<S: GEMMScalar>(
+        output y: UnsafePointer<S>, gradient g: UnsafeMutablePointer<S>,
+        count: Int
+    ) {
         for i in 0..<count { g[i] *= (y[i] > 0 ? 1 : 0) }
     }
 }

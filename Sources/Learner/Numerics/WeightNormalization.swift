@@ -6,11 +6,13 @@ public enum WeightNormalization {
     /// Writes the column norms n_j = ‖V[:, j]‖₂, the column scales s_j = g_j / n_j and the effective weights
     /// W = V · diag(s).
     /// - Parameters: V, W: (inputSize × outputSize); g, norms, scales: (outputSize).
-    public static func effectiveWeights<S: GEMMScalar>(direction v: UnsafePointer<S>, gain g: UnsafePointer<S>,
-                                                       inputSize: Int, outputSize: Int,
-                                                       norms: UnsafeMutablePointer<S>,
-                                                       scales: UnsafeMutablePointer<S>,
-                                                       weights w: UnsafeMutablePointer<S>) {
+    public static func effectiveWeights<S: GEMMScalar>(
+        direction v: UnsafePointer<S>, gain g: UnsafePointer<S>,
+        inputSize: Int, outputSize: Int,
+        norms: UnsafeMutablePointer<S>,
+        scales: UnsafeMutablePointer<S>,
+        weights w: UnsafeMutablePointer<S>
+    ) {
         // squared column norms, accumulated row by row so the inner loop runs along contiguous memory
         norms.update(repeating: 0, count: outputSize)
         for i in 0..<inputSize {
@@ -34,11 +36,13 @@ public enum WeightNormalization {
     /// - Parameters: V, gradient: (inputSize × outputSize); norms, scales, gainGradient, scratch: (outputSize);
     ///   `norms` and `scales` as written by
     ///   ``effectiveWeights(direction:gain:inputSize:outputSize:norms:scales:weights:)``; `scratch` is overwritten.
-    public static func backward<S: GEMMScalar>(direction v: UnsafePointer<S>, norms: UnsafePointer<S>,
-                                               scales: UnsafePointer<S>, inputSize: Int, outputSize: Int,
-                                               gradient dw: UnsafeMutablePointer<S>,
-                                               gainGradient dg: UnsafeMutablePointer<S>,
-                                               scratch: UnsafeMutablePointer<S>) {
+    public static func backward<S: GEMMScalar>(
+        direction v: UnsafePointer<S>, norms: UnsafePointer<S>,
+        scales: UnsafePointer<S>, inputSize: Int, outputSize: Int,
+        gradient dw: UnsafeMutablePointer<S>,
+        gainGradient dg: UnsafeMutablePointer<S>,
+        scratch: UnsafeMutablePointer<S>
+    ) {
         // dg_j = (dW[:, j] · V[:, j]) / n_j
         dg.update(repeating: 0, count: outputSize)
         for i in 0..<inputSize {

@@ -20,8 +20,10 @@ public struct AdvantageConfig: Codable, Equatable, Sendable {
     public var baselineOrder: BaselineOrder
 
     /// Creates a configuration; the defaults are MB-MPO's.
-    public init(discount: Double = 0.99, gaeLambda: Double = 1, standardize: Bool = true,
-                baselineOrder: BaselineOrder = .fitThenPredict) {
+    public init(
+        discount: Double = 0.99, gaeLambda: Double = 1, standardize: Bool = true,
+        baselineOrder: BaselineOrder = .fitThenPredict
+    ) {
         self.discount = discount
         self.gaeLambda = gaeLambda
         self.standardize = standardize
@@ -69,9 +71,12 @@ public enum Advantages {
 
     /// Advantages of one task: returns, baseline (fit/predict in `config.baselineOrder`), GAE, standardization.
     /// - Returns: advantages, discounted returns and baseline values, each one entry per step.
-    public static func compute(_ paths: PathBatch, baseline: inout LinearFeatureBaseline,
-                               config: AdvantageConfig = AdvantageConfig())
-        -> (advantages: [Double], returns: [Double], values: [Double]) {
+    public static func compute(
+        _ paths: PathBatch, baseline: inout LinearFeatureBaseline,
+        config: AdvantageConfig = AdvantageConfig()
+    )
+        -> (advantages: [Double], returns: [Double], values: [Double])
+    {
         let returns = discountedReturns(paths, discount: config.discount)
         let values: [Double]
         switch config.baselineOrder {

@@ -17,8 +17,10 @@ public struct ConjugateGradientResult: Sendable {
 ///
 /// x0 = 0, r0 = p0 = b; at most `iterations` steps; stops after the step in which rᵀr drops below
 /// `residualTolerance`. Equivalent to `np.linalg.solve(A, b)` after n steps for an n × n system.
-public func conjugateGradient(b: [Double], iterations: Int, residualTolerance: Double = 1e-10,
-                              product: ([Double]) -> [Double]) -> ConjugateGradientResult {
+public func conjugateGradient(
+    b: [Double], iterations: Int, residualTolerance: Double = 1e-10,
+    product: ([Double]) -> [Double]
+) -> ConjugateGradientResult {
     let n = b.count
     var x = [Double](repeating: 0, count: n), r = b, p = b
     var rr = parameterDot(r, r), done = 0

@@ -30,11 +30,14 @@ public final class InnerLoss {
 
     /// Prepares the loss for `samples`; `cachesForHessian` keeps N-row activations for Hessian products, in
     /// `precision`.
-    public init(layout: PolicyLayout, samples: PolicySamples, cachesForHessian: Bool = true, blockRows: Int = 512,
-                precision: ProductPrecision = .float64) {
-        precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
-                     "samples are \(samples.observationSize)→\(samples.actionSize), policy is "
-                         + "\(layout.observationSize)→\(layout.actionSize)")
+    public init(
+        layout: PolicyLayout, samples: PolicySamples, cachesForHessian: Bool = true, blockRows: Int = 512,
+        precision: ProductPrecision = .float64
+    ) {
+        precondition(
+            samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
+            "samples are \(samples.observationSize)→\(samples.actionSize), policy is "
+                + "\(layout.observationSize)→\(layout.actionSize)")
         self.layout = layout
         self.samples = samples
         self.precision = precision
@@ -52,8 +55,9 @@ public final class InnerLoss {
 
     /// Replaces the samples, reusing the cache buffers when they are large enough (one meta-step to the next).
     public func reload(_ samples: PolicySamples) {
-        precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
-                     "samples do not match the policy's sizes")
+        precondition(
+            samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
+            "samples do not match the policy's sizes")
         self.samples = samples
         doubleCache?.load(samples)
         singleCache?.load(samples)
@@ -65,8 +69,10 @@ public final class InnerLoss {
     /// Value and gradient at θ (gradient written to `gradient`, parameterCount entries); with `keepCaches` (and a
     /// caching loss) it keeps what Hessian products need.
     @discardableResult
-    func linearize(theta p: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, scratch: PolicyScratch,
-                   keepCaches: Bool = true) -> Double {
+    func linearize(
+        theta p: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, scratch: PolicyScratch,
+        keepCaches: Bool = true
+    ) -> Double {
         let cached = self.cached && keepCaches
         // Double caches are written in place; single-precision ones are converted from the block buffers
         let direct = cached ? doubleCache : nil, single = cached ? singleCache : nil
@@ -101,8 +107,9 @@ public final class InnerLoss {
                         }
                         value += c * logLikelihood
                     }
-                    passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                                    gz: scratch.gz.at(row: 0), ga: gh, gradient: gradient)
+                    passes.backward(
+                        rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
+                        gz: scratch.gz.at(row: 0), ga: gh, gradient: gradient)
                     if let single, let gh {
                         single.hidden.convert(from: hid, rows: rows, at: r0)
                         single.ga.convert(from: gh, rows: rows, at: r0)
@@ -130,8 +137,10 @@ public final class InnerLoss {
 
     /// The R-passes in precision T on `cache`; v is rounded to T, the result accumulated in T and widened, and the
     /// log-std block (a few sums) is formed in Double.
-    private func hessianProduct<T: GEMMScalar>(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
-                                               cache: InnerProductCache<T>, work: ProductScratch<T>) {
+    private func hessianProduct<T: GEMMScalar>(
+        _ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+        cache: InnerProductCache<T>, work: ProductScratch<T>
+    ) {
         let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
         let direction = work.direction.base, result = work.result.base
         work.direction.convert(from: v, count: count)
@@ -143,8 +152,9 @@ public final class InnerLoss {
         for r0 in stride(from: 0, to: n, by: blockRows) {
             let rows = min(blockRows, n - r0), x = UnsafePointer(cache.observations.base + r0 * o)
             let hid = cache.hidden.at(row: r0), rHid = work.rHidden.at(row: 0)
-            passes.rForward(rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
-                            rMean: rMean)
+            passes.rForward(
+                rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
+                rMean: rMean)
             let dev = cache.deviation.base + r0 * a, c = cache.weights.base + r0
             for r in 0..<rows {
                 for j in 0..<a {
@@ -153,10 +163,11 @@ public final class InnerLoss {
                     meanCross[j] += Double(c[r] * d * rm)
                 }
             }
-            passes.rBackward(rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
-                             outputGradient: cache.outputGradient.base + r0 * a, ga: cache.ga.at(row: r0),
-                             gz: work.gz.at(row: 0), rOutputGradient: rg, ping: work.ping.base,
-                             pong: work.pong.base, rGradient: result)
+            passes.rBackward(
+                rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
+                outputGradient: cache.outputGradient.base + r0 * a, ga: cache.ga.at(row: r0),
+                gz: work.gz.at(row: 0), rOutputGradient: rg, ping: work.ping.base,
+                pong: work.pong.base, rGradient: result)
         }
         for k in 0..<count { out[k] = Double(result[k]) }
         for j in 0..<a {
@@ -168,8 +179,11 @@ public final class InnerLoss {
     public func valueAndGradient(at theta: [Double]) -> (value: Double, gradient: [Double]) {
         var gradient = [Double](repeating: 0, count: layout.parameterCount)
         let value = theta.withUnsafeBufferPointer { t in
-            gradient.withUnsafeMutableBufferPointer { linearize(theta: t.baseAddress!, gradient: $0.baseAddress!,
-                                                                scratch: ownScratch) }
+            gradient.withUnsafeMutableBufferPointer {
+                linearize(
+                    theta: t.baseAddress!, gradient: $0.baseAddress!,
+                    scratch: ownScratch)
+            }
         }
         return (value, gradient)
     }
@@ -178,7 +192,9 @@ public final class InnerLoss {
     public func hessianProduct(_ v: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: layout.parameterCount)
         v.withUnsafeBufferPointer { vb in
-            out.withUnsafeMutableBufferPointer { hessianProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch) }
+            out.withUnsafeMutableBufferPointer {
+                hessianProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch)
+            }
         }
         return out
     }

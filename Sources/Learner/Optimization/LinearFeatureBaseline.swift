@@ -11,10 +11,12 @@ public struct PathBatch: Sendable {
 
     /// Creates a batch, checking that the sizes agree.
     public init(observationSize: Int, observations: [Double], rewards: [Double], lengths: [Int]) {
-        precondition(lengths.reduce(0, +) == rewards.count,
-                     "path lengths sum to \(lengths.reduce(0, +)) but there are \(rewards.count) rewards")
-        precondition(observations.count == rewards.count * observationSize,
-                     "observations: expected \(rewards.count * observationSize) entries, got \(observations.count)")
+        precondition(
+            lengths.reduce(0, +) == rewards.count,
+            "path lengths sum to \(lengths.reduce(0, +)) but there are \(rewards.count) rewards")
+        precondition(
+            observations.count == rewards.count * observationSize,
+            "observations: expected \(rewards.count * observationSize) entries, got \(observations.count)")
         self.observationSize = observationSize
         self.observations = observations
         self.rewards = rewards
@@ -90,8 +92,9 @@ public struct LinearFeatureBaseline: Codable, Equatable, Sendable {
         if n > 0 {
             phi.withUnsafeBufferPointer { p in
                 gram.withUnsafeMutableBufferPointer { g in
-                    BLAS.dgemm(transposeA: true, m: f, n: f, k: n, a: p.baseAddress!, lda: f, b: p.baseAddress!, ldb: f,
-                               c: g.baseAddress!, ldc: f)
+                    BLAS.dgemm(
+                        transposeA: true, m: f, n: f, k: n, a: p.baseAddress!, lda: f, b: p.baseAddress!, ldb: f,
+                        c: g.baseAddress!, ldc: f)
                 }
             }
         }

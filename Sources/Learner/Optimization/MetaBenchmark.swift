@@ -67,18 +67,21 @@ package enum MetaBenchmark {
         let pres: [PolicySamples] = (0..<c.tasks).map { _ in
             let observations = gaussians(c.preSamples * c.observationSize)
             let actions = policy.sample(observations: observations, using: &rng).actions
-            return PolicySamples(observationSize: c.observationSize, actionSize: c.actionSize, observations: observations,
-                                 actions: actions, advantages: Advantages.standardized(gaussians(c.preSamples)))
+            return PolicySamples(
+                observationSize: c.observationSize, actionSize: c.actionSize, observations: observations,
+                actions: actions, advantages: Advantages.standardized(gaussians(c.preSamples)))
         }
-        let adapted = InnerStep.adapt(parameters: policy.parameters, tasks: pres, layout: policy.layout,
-                                      stepSize: c.innerStepSize, threads: threads)
+        let adapted = InnerStep.adapt(
+            parameters: policy.parameters, tasks: pres, layout: policy.layout,
+            stepSize: c.innerStepSize, threads: threads)
         return (0..<c.tasks).map { i in
             let observations = gaussians(c.postSamples * c.observationSize)
             let output = policy.sample(observations: observations, parameters: adapted[i], using: &rng)
-            let post = PolicySamples(observationSize: c.observationSize, actionSize: c.actionSize,
-                                     observations: observations, actions: output.actions,
-                                     advantages: Advantages.standardized(gaussians(c.postSamples)),
-                                     oldMeans: output.means, oldLogStds: output.logStds)
+            let post = PolicySamples(
+                observationSize: c.observationSize, actionSize: c.actionSize,
+                observations: observations, actions: output.actions,
+                advantages: Advantages.standardized(gaussians(c.postSamples)),
+                oldMeans: output.means, oldLogStds: output.logStds)
             return MetaTaskSamples(pre: pres[i], post: post)
         }
     }
@@ -88,27 +91,31 @@ package enum MetaBenchmark {
     package static func run(_ c: Configuration = Configuration(), threads: Int) -> Result {
         BLAS.pinSingleThread()
         var rng = SplitMix64(seed: c.seed ^ 0x5EED)
-        let policy = GaussianMLPPolicy(observationSize: c.observationSize, actionSize: c.actionSize, config: c.policy,
-                                       using: &rng)
+        let policy = GaussianMLPPolicy(
+            observationSize: c.observationSize, actionSize: c.actionSize, config: c.policy,
+            using: &rng)
         let tasks = makeTasks(c, policy: policy, threads: threads)
         // the training loop builds the objective once and reloads each meta-step's data into it
-        let objective = SurrogateObjective(layout: policy.layout, tasks: tasks, innerStepSize: c.innerStepSize,
-                                           threads: threads, blockRows: c.blockRows, precision: c.trpo.productPrecision)
+        let objective = SurrogateObjective(
+            layout: policy.layout, tasks: tasks, innerStepSize: c.innerStepSize,
+            threads: threads, blockRows: c.blockRows, precision: c.trpo.productPrecision)
         var best: Result?
         for _ in 0..<max(1, c.repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = InnerStep.adapt(parameters: policy.parameters, tasks: tasks.map(\.pre), layout: policy.layout,
-                                stepSize: c.innerStepSize, threads: threads, blockRows: c.blockRows)
+            _ = InnerStep.adapt(
+                parameters: policy.parameters, tasks: tasks.map(\.pre), layout: policy.layout,
+                stepSize: c.innerStepSize, threads: threads, blockRows: c.blockRows)
             let built = DispatchTime.now().uptimeNanoseconds
             objective.update(tasks: tasks)
             let ready = DispatchTime.now().uptimeNanoseconds
             var theta = policy.parameters
             let step = TRPO.step(objective, parameters: &theta, config: c.trpo)
-            let result = Result(threads: threads, innerStep: Double(built - start) * 1e-9,
-                                setup: Double(ready - built) * 1e-9, timing: step.timing, cgIterations: step.cgIterations,
-                                backtracks: step.backtracks, accepted: step.accepted, kl: step.kl,
-                                precision: c.trpo.productPrecision, parametersBefore: policy.parameters,
-                                parametersAfter: theta)
+            let result = Result(
+                threads: threads, innerStep: Double(built - start) * 1e-9,
+                setup: Double(ready - built) * 1e-9, timing: step.timing, cgIterations: step.cgIterations,
+                backtracks: step.backtracks, accepted: step.accepted, kl: step.kl,
+                precision: c.trpo.productPrecision, parametersBefore: policy.parameters,
+                parametersAfter: theta)
             best = best.map { fastest($0, result) } ?? result
         }
         return best!

@@ -31,11 +31,14 @@ public final class PostUpdateLoss {
 
     /// Prepares the losses for `samples`; `cachesForFisher` keeps N-row activations for Fisher products, in
     /// `precision`.
-    public init(layout: PolicyLayout, samples: PolicySamples, cachesForFisher: Bool = true, blockRows: Int = 512,
-                precision: ProductPrecision = .float64) {
+    public init(
+        layout: PolicyLayout, samples: PolicySamples, cachesForFisher: Bool = true, blockRows: Int = 512,
+        precision: ProductPrecision = .float64
+    ) {
         precondition(samples.hasSamplingDistribution, "post-update samples need their sampling means and log-stds")
-        precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
-                     "samples do not match the policy's sizes")
+        precondition(
+            samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
+            "samples do not match the policy's sizes")
         self.layout = layout
         self.samples = samples
         passes = PolicyNetworkPasses(layout: layout)
@@ -54,8 +57,9 @@ public final class PostUpdateLoss {
     /// Replaces the samples, reusing the cache buffers when they are large enough (one meta-step to the next).
     public func reload(_ samples: PolicySamples) {
         precondition(samples.hasSamplingDistribution, "post-update samples need their sampling means and log-stds")
-        precondition(samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
-                     "samples do not match the policy's sizes")
+        precondition(
+            samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
+            "samples do not match the policy's sizes")
         self.samples = samples
         doubleCache?.load(samples)
         singleCache?.load(samples)
@@ -80,9 +84,11 @@ public final class PostUpdateLoss {
 
     /// Surrogate (mean) and KL (sum over rows) at θ'; writes their θ'-gradients where pointers are given.
     /// With `keepCaches` (and a caching loss) it keeps the activations that Fisher products need.
-    func evaluate(theta p: UnsafePointer<Double>, surrogateGradient: UnsafeMutablePointer<Double>?,
-                  klGradient: UnsafeMutablePointer<Double>?, scratch: PolicyScratch,
-                  keepCaches: Bool = true) -> (surrogate: Double, klSum: Double) {
+    func evaluate(
+        theta p: UnsafePointer<Double>, surrogateGradient: UnsafeMutablePointer<Double>?,
+        klGradient: UnsafeMutablePointer<Double>?, scratch: PolicyScratch,
+        keepCaches: Bool = true
+    ) -> (surrogate: Double, klSum: Double) {
         let cached = self.cached && keepCaches
         // Double caches are written in place; single-precision ones are converted from the block buffers
         let direct = cached ? doubleCache : nil, single = cached ? singleCache : nil
@@ -107,7 +113,8 @@ public final class PostUpdateLoss {
                             let hid = direct?.hidden.at(row: r0) ?? scratch.hidden.at(row: 0)
                             passes.forward(rows: rows, x: x, theta: p, hidden: hid, mean: scratch.mean.base)
                             single?.hidden.convert(from: hid, rows: rows, at: r0)
-                            let mean = scratch.mean.base, gS = scratch.outputGradient.base, gK = scratch.rOutputGradient.base
+                            let mean = scratch.mean.base, gS = scratch.outputGradient.base,
+                                gK = scratch.rOutputGradient.base
                             for r in 0..<rows {
                                 let t = r0 + r
                                 var logLikelihood = 0.0
@@ -115,7 +122,8 @@ public final class PostUpdateLoss {
                                     let diff = ab[t * a + j] - mean[r * a + j]
                                     logLikelihood += -0.5 * diff * diff * inverse[j] - logStd[j]
                                 }
-                                let ratio = exp(logLikelihood - oldLogLikelihood[t]), weight = -samples.advantages[t] * ratio * scale
+                                let ratio = exp(logLikelihood - oldLogLikelihood[t]),
+                                    weight = -samples.advantages[t] * ratio * scale
                                 ratioSum += ratio * samples.advantages[t]
                                 for j in 0..<a {
                                     let diff = ab[t * a + j] - mean[r * a + j], d = diff * inverse[j]
@@ -129,12 +137,14 @@ public final class PostUpdateLoss {
                                 }
                             }
                             if let surrogateGradient {
-                                passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: gS,
-                                                gz: scratch.gz.at(row: 0), ga: nil, gradient: surrogateGradient)
+                                passes.backward(
+                                    rows: rows, x: x, theta: p, hidden: hid, outputGradient: gS,
+                                    gz: scratch.gz.at(row: 0), ga: nil, gradient: surrogateGradient)
                             }
                             if let klGradient {
-                                passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: gK,
-                                                gz: scratch.gz.at(row: 0), ga: nil, gradient: klGradient)
+                                passes.backward(
+                                    rows: rows, x: x, theta: p, hidden: hid, outputGradient: gK,
+                                    gz: scratch.gz.at(row: 0), ga: nil, gradient: klGradient)
                             }
                         }
                     }
@@ -151,7 +161,8 @@ public final class PostUpdateLoss {
 
     /// out = Σ_t J_tᵀ G J_t v at the last evaluated θ' (exact KL Hessian there when new = old); parameterCount entries.
     func fisherProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, scratch: PolicyScratch) {
-        precondition(evaluated, "fisherProduct needs a prior evaluate on a PostUpdateLoss that caches for Fisher products")
+        precondition(
+            evaluated, "fisherProduct needs a prior evaluate on a PostUpdateLoss that caches for Fisher products")
         if let doubleCache {
             fisherProduct(v, into: out, cache: doubleCache, work: scratch.double)
         } else if let singleCache {
@@ -161,8 +172,10 @@ public final class PostUpdateLoss {
 
     /// The R-forward and backward passes in precision T on `cache`; v is rounded to T, the result accumulated in T
     /// and widened; the log-std block is formed in Double.
-    private func fisherProduct<T: GEMMScalar>(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
-                                              cache: PostProductCache<T>, work: ProductScratch<T>) {
+    private func fisherProduct<T: GEMMScalar>(
+        _ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+        cache: PostProductCache<T>, work: ProductScratch<T>
+    ) {
         let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
         let direction = work.direction.base, result = work.result.base
         work.direction.convert(from: v, count: count)
@@ -173,13 +186,15 @@ public final class PostUpdateLoss {
         for r0 in stride(from: 0, to: n, by: blockRows) {
             let rows = min(blockRows, n - r0), x = UnsafePointer(cache.observations.base + r0 * o)
             let hid = cache.hidden.at(row: r0)
-            passes.rForward(rows: rows, x: x, theta: p, direction: direction, hidden: hid,
-                            rHidden: work.rHidden.at(row: 0), rMean: rMean)
+            passes.rForward(
+                rows: rows, x: x, theta: p, direction: direction, hidden: hid,
+                rHidden: work.rHidden.at(row: 0), rMean: rMean)
             for r in 0..<rows {
                 for j in 0..<a { g[r * a + j] = meanCurvature[j] * rMean[r * a + j] }
             }
-            passes.backward(rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                            gz: work.gz.at(row: 0), ga: nil, gradient: result)
+            passes.backward(
+                rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
+                gz: work.gz.at(row: 0), ga: nil, gradient: result)
         }
         for k in 0..<count { out[k] = Double(result[k]) }
         for j in 0..<a {
@@ -188,14 +203,19 @@ public final class PostUpdateLoss {
     }
 
     /// Surrogate, KL sum and both θ'-gradients at θ'; sets the point for ``fisherProduct(_:)``.
-    public func gradients(at theta: [Double]) -> (surrogate: Double, klSum: Double, surrogateGradient: [Double],
-                                                  klGradient: [Double]) {
+    public func gradients(
+        at theta: [Double]
+    ) -> (
+        surrogate: Double, klSum: Double, surrogateGradient: [Double],
+        klGradient: [Double]
+    ) {
         var gs = [Double](repeating: 0, count: layout.parameterCount), gk = gs
         let (s, k) = theta.withUnsafeBufferPointer { t in
             gs.withUnsafeMutableBufferPointer { s in
                 gk.withUnsafeMutableBufferPointer { k in
-                    evaluate(theta: t.baseAddress!, surrogateGradient: s.baseAddress!, klGradient: k.baseAddress!,
-                             scratch: ownScratch)
+                    evaluate(
+                        theta: t.baseAddress!, surrogateGradient: s.baseAddress!, klGradient: k.baseAddress!,
+                        scratch: ownScratch)
                 }
             }
         }
@@ -206,7 +226,9 @@ public final class PostUpdateLoss {
     public func fisherProduct(_ v: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: layout.parameterCount)
         v.withUnsafeBufferPointer { vb in
-            out.withUnsafeMutableBufferPointer { fisherProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch) }
+            out.withUnsafeMutableBufferPointer {
+                fisherProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch)
+            }
         }
         return out
     }

@@ -1,4 +1,5 @@
 import Core
+
 /// One term of the objective: an optional inner loss (meta-learning) and the post-update losses.
 final class SurrogateTask {
     let inner: InnerLoss?
@@ -46,21 +47,26 @@ public final class SurrogateObjective {
 
     /// The meta objective over `tasks` with inner step size α (0.001 in the paper); KL-Hessian products in
     /// `precision`.
-    public init(layout: PolicyLayout, tasks: [MetaTaskSamples], innerStepSize: Double, threads: Int = 1,
-                blockRows: Int = 512, precision: ProductPrecision = .float64) {
+    public init(
+        layout: PolicyLayout, tasks: [MetaTaskSamples], innerStepSize: Double, threads: Int = 1,
+        blockRows: Int = 512, precision: ProductPrecision = .float64
+    ) {
         precondition(!tasks.isEmpty, "the meta objective needs at least one task")
         self.layout = layout
         self.innerStepSize = innerStepSize
         self.threads = max(1, threads)
         self.precision = precision
         postSampleCount = tasks.reduce(0) { $0 + $1.post.count }
-        let empty = PolicySamples(observationSize: layout.observationSize, actionSize: layout.actionSize,
-                                  observations: [], actions: [], advantages: [])
+        let empty = PolicySamples(
+            observationSize: layout.observationSize, actionSize: layout.actionSize,
+            observations: [], actions: [], advantages: [])
         self.tasks = tasks.map { _ in
-            SurrogateTask(inner: InnerLoss(layout: layout, samples: empty, blockRows: blockRows, precision: precision),
-                          post: PostUpdateLoss(layout: layout, samples: empty, blockRows: blockRows,
-                                               precision: precision),
-                          weight: 1 / Double(tasks.count), parameterCount: layout.parameterCount)
+            SurrogateTask(
+                inner: InnerLoss(layout: layout, samples: empty, blockRows: blockRows, precision: precision),
+                post: PostUpdateLoss(
+                    layout: layout, samples: empty, blockRows: blockRows,
+                    precision: precision),
+                weight: 1 / Double(tasks.count), parameterCount: layout.parameterCount)
         }
         scratch = (0..<self.threads).map { _ in PolicyScratch(layout: layout, blockRows: blockRows) }
         update(tasks: tasks)
@@ -68,8 +74,9 @@ public final class SurrogateObjective {
 
     /// Loads a new meta-batch of the same size, reusing every buffer (the next meta-step of the training loop).
     public func update(tasks newTasks: [MetaTaskSamples]) {
-        precondition(newTasks.count == tasks.count && tasks.first?.inner != nil,
-                     "update needs a meta objective and \(tasks.count) tasks, got \(newTasks.count)")
+        precondition(
+            newTasks.count == tasks.count && tasks.first?.inner != nil,
+            "update needs a meta objective and \(tasks.count) tasks, got \(newTasks.count)")
         postSampleCount = newTasks.reduce(0) { $0 + $1.post.count }
         WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, _ in
             tasks[i].inner?.reload(newTasks[i].pre)
@@ -80,8 +87,10 @@ public final class SurrogateObjective {
 
     /// The plain TRPO objective of one policy on `samples` (no inner step); rows are cut into chunks of `chunkRows`;
     /// Fisher products in `precision`.
-    public init(layout: PolicyLayout, samples: PolicySamples, threads: Int = 1, chunkRows: Int = 4096,
-                blockRows: Int = 512, precision: ProductPrecision = .float64) {
+    public init(
+        layout: PolicyLayout, samples: PolicySamples, threads: Int = 1, chunkRows: Int = 4096,
+        blockRows: Int = 512, precision: ProductPrecision = .float64
+    ) {
         precondition(samples.count > 0, "the TRPO objective needs samples")
         self.layout = layout
         innerStepSize = 0
@@ -92,15 +101,18 @@ public final class SurrogateObjective {
         tasks = stride(from: 0, to: n, by: chunkRows).map { start in
             let chunk = samples.rows(start..<min(n, start + chunkRows))
             let post = PostUpdateLoss(layout: layout, samples: chunk, blockRows: blockRows, precision: precision)
-            return SurrogateTask(inner: nil, post: post,
-                                 weight: Double(chunk.count) / Double(n), parameterCount: layout.parameterCount)
+            return SurrogateTask(
+                inner: nil, post: post,
+                weight: Double(chunk.count) / Double(n), parameterCount: layout.parameterCount)
         }
         scratch = (0..<self.threads).map { _ in PolicyScratch(layout: layout, blockRows: blockRows) }
     }
 
     /// θ'_i = θ − α ∇L_inner,i(θ) into task.thetaPrime (θ itself without an inner loss).
-    private func adapt(_ task: SurrogateTask, _ theta: UnsafePointer<Double>, _ work: PolicyScratch,
-                       keepCaches: Bool = true) {
+    private func adapt(
+        _ task: SurrogateTask, _ theta: UnsafePointer<Double>, _ work: PolicyScratch,
+        keepCaches: Bool = true
+    ) {
         let count = layout.parameterCount, out = task.thetaPrime.base
         guard let inner = task.inner else {
             out.update(from: theta, count: count)
@@ -112,8 +124,10 @@ public final class SurrogateObjective {
     }
 
     /// out = J_iᵀ u = J_i u = u − α ∇²L_inner,i u (in place allowed: `u` may equal `out`).
-    private func applyJacobian(_ task: SurrogateTask, _ u: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
-                               _ work: PolicyScratch) {
+    private func applyJacobian(
+        _ task: SurrogateTask, _ u: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
+        _ work: PolicyScratch
+    ) {
         let count = layout.parameterCount
         guard let inner = task.inner else {
             if UnsafePointer(out) != u { out.update(from: u, count: count) }
@@ -125,8 +139,9 @@ public final class SurrogateObjective {
     }
 
     private func withTheta<R>(_ theta: [Double], _ body: (UnsafePointer<Double>) -> R) -> R {
-        precondition(theta.count == layout.parameterCount,
-                     "expected \(layout.parameterCount) parameters, got \(theta.count)")
+        precondition(
+            theta.count == layout.parameterCount,
+            "expected \(layout.parameterCount) parameters, got \(theta.count)")
         return theta.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
@@ -147,7 +162,9 @@ public final class SurrogateObjective {
     public func adaptedParameters(at theta: [Double]) -> [[Double]] {
         linearized = false
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in adapt(tasks[i], p, scratch[w]) }
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
+                i, w in adapt(tasks[i], p, scratch[w])
+            }
         }
         return tasks.map { Array(UnsafeBufferPointer(start: $0.thetaPrime.base, count: layout.parameterCount)) }
     }
@@ -156,11 +173,13 @@ public final class SurrogateObjective {
     public func evaluate(at theta: [Double]) -> (surrogate: Double, kl: Double) {
         linearized = false
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
+                i, w in
                 let task = tasks[i]
                 adapt(task, p, scratch[w], keepCaches: false)
-                (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base, surrogateGradient: nil,
-                                                                  klGradient: nil, scratch: scratch[w], keepCaches: false)
+                (task.surrogate, task.klSum) = task.post.evaluate(
+                    theta: task.thetaPrime.base, surrogateGradient: nil,
+                    klGradient: nil, scratch: scratch[w], keepCaches: false)
             }
         }
         return (weightedSurrogate, meanKL)
@@ -170,12 +189,14 @@ public final class SurrogateObjective {
     /// ``klHessianProduct(_:)``.
     public func linearize(at theta: [Double]) -> (surrogate: Double, kl: Double, gradient: [Double]) {
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
+                i, w in
                 let task = tasks[i], work = scratch[w]
                 adapt(task, p, work)
-                (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base,
-                                                                  surrogateGradient: task.result.base,
-                                                                  klGradient: nil, scratch: work)
+                (task.surrogate, task.klSum) = task.post.evaluate(
+                    theta: task.thetaPrime.base,
+                    surrogateGradient: task.result.base,
+                    klGradient: nil, scratch: work)
                 applyJacobian(task, task.result.base, into: task.result.base, work)
             }
         }
@@ -187,12 +208,14 @@ public final class SurrogateObjective {
     /// ``linearize(at:)``).
     public func gradients(at theta: [Double]) -> (surrogate: [Double], kl: [Double]) {
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
+                i, w in
                 let task = tasks[i], work = scratch[w]
                 adapt(task, p, work)
-                (task.surrogate, task.klSum) = task.post.evaluate(theta: task.thetaPrime.base,
-                                                                  surrogateGradient: task.result.base,
-                                                                  klGradient: task.secondResult.base, scratch: work)
+                (task.surrogate, task.klSum) = task.post.evaluate(
+                    theta: task.thetaPrime.base,
+                    surrogateGradient: task.result.base,
+                    klGradient: task.secondResult.base, scratch: work)
                 applyJacobian(task, task.result.base, into: task.result.base, work)
                 applyJacobian(task, task.secondResult.base, into: task.secondResult.base, work)
             }
@@ -206,7 +229,8 @@ public final class SurrogateObjective {
     public func klHessianProduct(_ v: [Double]) -> [Double] {
         precondition(linearized, "klHessianProduct needs a prior linearize(at:)")
         withTheta(v) { vp in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, w in
+            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
+                i, w in
                 let task = tasks[i], work = scratch[w]
                 let jv = work.vectorB.base, f = task.result.base
                 applyJacobian(task, vp, into: jv, work)

@@ -1,4 +1,3 @@
-
 /// Constants of the conjugate-gradient TRPO step (docs/algorithm.md §4.2; the defaults are the paper's).
 public struct TRPOConfig: Codable, Equatable, Sendable {
     /// δ: bound on the mean KL(old ‖ new) per step (nats; 0.01).
@@ -18,9 +17,11 @@ public struct TRPOConfig: Codable, Equatable, Sendable {
     public var productPrecision: ProductPrecision
 
     /// Creates a configuration; the defaults are the paper's.
-    public init(maxKL: Double = 0.01, cgIterations: Int = 10, cgResidualTolerance: Double = 1e-10,
-                damping: Double = 1e-5, backtrackRatio: Double = 0.8, maxBacktracks: Int = 15,
-                productPrecision: ProductPrecision = .float32) {
+    public init(
+        maxKL: Double = 0.01, cgIterations: Int = 10, cgResidualTolerance: Double = 1e-10,
+        damping: Double = 1e-5, backtrackRatio: Double = 0.8, maxBacktracks: Int = 15,
+        productPrecision: ProductPrecision = .float32
+    ) {
         self.maxKL = maxKL
         self.cgIterations = cgIterations
         self.cgResidualTolerance = cgResidualTolerance
@@ -92,8 +93,10 @@ public enum TRPO {
     /// One step: x ≈ (H + λI)⁻¹ g by CG, β0 = √(2δ/(xᵀ(H + λI)x + 1e-8)) (NaN → 1), then θ_j = θ − 0.8^j β0 x for
     /// j = 0…14, accepting the first candidate with surrogate(θ_j) < surrogate(θ) and KL̄(θ_j) ≤ δ; otherwise θ is
     /// left unchanged. xᵀ(H + λI)x uses (H + λI)x = g − r from CG's residual, which saves one product.
-    public static func step(_ objective: SurrogateObjective, parameters: inout [Double],
-                            config: TRPOConfig = TRPOConfig()) -> TRPOStepResult {
+    public static func step(
+        _ objective: SurrogateObjective, parameters: inout [Double],
+        config: TRPOConfig = TRPOConfig()
+    ) -> TRPOStepResult {
         var timing = TRPOTiming()
         var clock = Stopwatch()
         func lap() -> Double { clock.lap() }
@@ -101,8 +104,10 @@ public enum TRPO {
         let (before, klBefore, gradient) = objective.linearize(at: theta)
         timing.gradient = lap()
 
-        let cg = conjugateGradient(b: gradient, iterations: config.cgIterations,
-                                   residualTolerance: config.cgResidualTolerance) { v in
+        let cg = conjugateGradient(
+            b: gradient, iterations: config.cgIterations,
+            residualTolerance: config.cgResidualTolerance
+        ) { v in
             let hv = objective.klHessianProduct(v)
             return (0..<v.count).map { hv[$0] + config.damping * v[$0] }
         }
@@ -111,9 +116,10 @@ public enum TRPO {
         if beta.isNaN { beta = 1 }
         timing.conjugateGradient = lap()
 
-        var result = TRPOStepResult(accepted: false, surrogateBefore: before, surrogateAfter: before, kl: klBefore,
-                                    lastCandidateKL: .nan, stepFraction: 0, backtracks: config.maxBacktracks,
-                                    initialStepSize: beta, cgIterations: cg.iterations, timing: timing)
+        var result = TRPOStepResult(
+            accepted: false, surrogateBefore: before, surrogateAfter: before, kl: klBefore,
+            lastCandidateKL: .nan, stepFraction: 0, backtracks: config.maxBacktracks,
+            initialStepSize: beta, cgIterations: cg.iterations, timing: timing)
         var fraction = 1.0
         for j in 0..<config.maxBacktracks {
             let candidate = (0..<theta.count).map { theta[$0] - fraction * beta * x[$0] }

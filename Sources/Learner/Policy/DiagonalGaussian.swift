@@ -22,8 +22,11 @@ public enum DiagonalGaussian {
     }
 
     /// ∂ log N / ∂μ = (x − μ)/σ² and ∂ log N / ∂ℓ = (x − μ)²/σ² − 1.
-    public static func logLikelihoodGradient(_ x: [Double], mean: [Double], logStd: [Double])
-        -> (mean: [Double], logStd: [Double]) {
+    public static func logLikelihoodGradient(
+        _ x: [Double], mean: [Double], logStd: [Double]
+    )
+        -> (mean: [Double], logStd: [Double])
+    {
         var dMean = [Double](repeating: 0, count: x.count), dLog = dMean
         for j in 0..<x.count {
             let diff: Double = x[j] - mean[j], inv: Double = exp(-2 * logStd[j])
@@ -46,8 +49,11 @@ public enum DiagonalGaussian {
     /// Gradient of ``kl(oldMean:oldLogStd:newMean:newLogStd:)`` with respect to the new mean and log-std.
     ///
     /// With s = σn², D = 2s + ε, c = (μo − μn)² + σo²: ∂/∂μn = 2(μn − μo)/D, ∂/∂ℓn = 1 − 2s/D − 4s(c − s)/D².
-    public static func klGradient(oldMean: [Double], oldLogStd: [Double], newMean: [Double], newLogStd: [Double])
-        -> (mean: [Double], logStd: [Double]) {
+    public static func klGradient(
+        oldMean: [Double], oldLogStd: [Double], newMean: [Double], newLogStd: [Double]
+    )
+        -> (mean: [Double], logStd: [Double])
+    {
         var dMean = [Double](repeating: 0, count: oldMean.count), dLog = dMean
         for j in 0..<oldMean.count {
             let s = exp(2 * newLogStd[j]), d = 2 * s + klEpsilon, dm = oldMean[j] - newMean[j]

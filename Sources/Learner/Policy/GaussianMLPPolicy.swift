@@ -1,4 +1,5 @@
 import Core
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -28,8 +29,10 @@ public struct GaussianMLPPolicy: Sendable {
     public var parameters: [Double]
 
     /// A freshly initialized policy; weights are drawn from `rng` layer by layer in row-major order.
-    public init(observationSize: Int, actionSize: Int, config: PolicyConfig = PolicyConfig(),
-                using rng: inout SplitMix64) {
+    public init(
+        observationSize: Int, actionSize: Int, config: PolicyConfig = PolicyConfig(),
+        using rng: inout SplitMix64
+    ) {
         layout = PolicyLayout(observationSize: observationSize, actionSize: actionSize, config: config)
         var theta: [Double] = []
         theta.reserveCapacity(layout.parameterCount)
@@ -44,8 +47,9 @@ public struct GaussianMLPPolicy: Sendable {
 
     /// A policy with the given layout and parameters.
     public init(layout: PolicyLayout, parameters: [Double]) {
-        precondition(parameters.count == layout.parameterCount,
-                     "expected \(layout.parameterCount) parameters, got \(parameters.count)")
+        precondition(
+            parameters.count == layout.parameterCount,
+            "expected \(layout.parameterCount) parameters, got \(parameters.count)")
         self.layout = layout
         self.parameters = parameters
     }
@@ -58,8 +62,9 @@ public struct GaussianMLPPolicy: Sendable {
     /// Means μ_θ(o) for every row. - Parameter observations: (rows × observationSize). - Returns: (rows × actionSize).
     public func means(observations: [Double], parameters theta: [Double]? = nil) -> [Double] {
         let rows = observations.count / layout.observationSize
-        precondition(rows * layout.observationSize == observations.count,
-                     "observations: \(observations.count) entries is not a multiple of \(layout.observationSize)")
+        precondition(
+            rows * layout.observationSize == observations.count,
+            "observations: \(observations.count) entries is not a multiple of \(layout.observationSize)")
         var out = [Double](repeating: 0, count: rows * layout.actionSize)
         let buffers = LayerBuffers(layout: layout, rows: rows)
         let passes = PolicyNetworkPasses(layout: layout)
@@ -67,8 +72,9 @@ public struct GaussianMLPPolicy: Sendable {
             (theta ?? parameters).withUnsafeBufferPointer { p in
                 out.withUnsafeMutableBufferPointer { m in
                     guard rows > 0 else { return }
-                    passes.forward(rows: rows, x: x.baseAddress!, theta: p.baseAddress!, hidden: buffers.at(row: 0),
-                                   mean: m.baseAddress!)
+                    passes.forward(
+                        rows: rows, x: x.baseAddress!, theta: p.baseAddress!, hidden: buffers.at(row: 0),
+                        mean: m.baseAddress!)
                 }
             }
         }
@@ -77,8 +83,10 @@ public struct GaussianMLPPolicy: Sendable {
 
     /// Samples a = μ_θ(o) + e^ℓ ⊙ ε, ε ~ N(0, I), drawing ε row by row from `rng`.
     /// - Parameter observations: (rows × observationSize).
-    public func sample(observations: [Double], parameters theta: [Double]? = nil,
-                       using rng: inout SplitMix64) -> PolicyOutput {
+    public func sample(
+        observations: [Double], parameters theta: [Double]? = nil,
+        using rng: inout SplitMix64
+    ) -> PolicyOutput {
         let theta = theta ?? parameters
         let means = means(observations: observations, parameters: theta)
         let logStd = logStd(parameters: theta)
@@ -87,16 +95,21 @@ public struct GaussianMLPPolicy: Sendable {
 
     /// Post-update sampling (docs/algorithm.md §3.3): the rows are split into M = parameterSets.count contiguous equal
     /// blocks and block i acts with θ'_i. - Parameter observations: (rows × observationSize), rows divisible by M.
-    public func sampleBlocks(observations: [Double], parameterSets: [[Double]],
-                             using rng: inout SplitMix64) -> PolicyOutput {
+    public func sampleBlocks(
+        observations: [Double], parameterSets: [[Double]],
+        using rng: inout SplitMix64
+    ) -> PolicyOutput {
         let (means, logStds) = blockDistributions(observations: observations, parameterSets: parameterSets)
         return drawActions(means: means, logStds: logStds, using: &rng)
     }
 
     /// Means and log-stds per row when block i of M contiguous equal row blocks uses θ'_i.
     /// - Returns: means and logStds, each (rows × actionSize).
-    public func blockDistributions(observations: [Double], parameterSets: [[Double]])
-        -> (means: [Double], logStds: [Double]) {
+    public func blockDistributions(
+        observations: [Double], parameterSets: [[Double]]
+    )
+        -> (means: [Double], logStds: [Double])
+    {
         let o = layout.observationSize, a = layout.actionSize
         let rows = observations.count / o, blocks = parameterSets.count
         precondition(blocks > 0 && rows % blocks == 0, "\(rows) rows cannot be split into \(blocks) equal blocks")
@@ -113,13 +126,15 @@ public struct GaussianMLPPolicy: Sendable {
     }
 
     /// log π_θ(a|o) per row. - Parameters: observations (rows × obs), actions (rows × act).
-    public func logLikelihoods(observations: [Double], actions: [Double], parameters theta: [Double]? = nil) -> [Double] {
+    public func logLikelihoods(observations: [Double], actions: [Double], parameters theta: [Double]? = nil) -> [Double]
+    {
         let means = means(observations: observations, parameters: theta)
         let logStd = logStd(parameters: theta)
         let a = layout.actionSize
         return (0..<(actions.count / a)).map { r in
-            DiagonalGaussian.logLikelihood(Array(actions[(r * a)..<((r + 1) * a)]),
-                                           mean: Array(means[(r * a)..<((r + 1) * a)]), logStd: logStd)
+            DiagonalGaussian.logLikelihood(
+                Array(actions[(r * a)..<((r + 1) * a)]),
+                mean: Array(means[(r * a)..<((r + 1) * a)]), logStd: logStd)
         }
     }
 

@@ -43,8 +43,9 @@ public struct PolicyLayout: Equatable, Sendable {
 
     /// Builds the layout for the given sizes.
     public init(observationSize: Int, actionSize: Int, hiddenSizes: [Int], minLogStd: Double = log(1e-6)) {
-        precondition(observationSize > 0 && actionSize > 0,
-                     "sizes must be positive, got observation \(observationSize), action \(actionSize)")
+        precondition(
+            observationSize > 0 && actionSize > 0,
+            "sizes must be positive, got observation \(observationSize), action \(actionSize)")
         widths = [observationSize] + hiddenSizes + [actionSize]
         var weights: [Int] = [], biases: [Int] = [], offset = 0
         for l in 0..<(widths.count - 1) {
@@ -62,8 +63,9 @@ public struct PolicyLayout: Equatable, Sendable {
 
     /// The layout of a policy built from `config`.
     public init(observationSize: Int, actionSize: Int, config: PolicyConfig) {
-        self.init(observationSize: observationSize, actionSize: actionSize, hiddenSizes: config.hiddenSizes,
-                  minLogStd: config.minLogStd)
+        self.init(
+            observationSize: observationSize, actionSize: actionSize, hiddenSizes: config.hiddenSizes,
+            minLogStd: config.minLogStd)
     }
 
     /// Observation length (input width).

@@ -19,16 +19,21 @@ public struct PolicySamples: Sendable {
     public var oldLogStds: [Double]
 
     /// Creates a bundle, checking that every array matches `advantages.count` rows.
-    public init(observationSize: Int, actionSize: Int, observations: [Double], actions: [Double],
-                advantages: [Double], oldMeans: [Double] = [], oldLogStds: [Double] = []) {
+    public init(
+        observationSize: Int, actionSize: Int, observations: [Double], actions: [Double],
+        advantages: [Double], oldMeans: [Double] = [], oldLogStds: [Double] = []
+    ) {
         let n = advantages.count
-        precondition(observations.count == n * observationSize,
-                     "observations: expected \(n * observationSize) entries, got \(observations.count)")
+        precondition(
+            observations.count == n * observationSize,
+            "observations: expected \(n * observationSize) entries, got \(observations.count)")
         precondition(actions.count == n * actionSize, "actions: expected \(n * actionSize), got \(actions.count)")
-        precondition(oldMeans.isEmpty || oldMeans.count == n * actionSize,
-                     "oldMeans: expected 0 or \(n * actionSize), got \(oldMeans.count)")
-        precondition(oldLogStds.count == oldMeans.count,
-                     "oldLogStds: expected \(oldMeans.count) entries, got \(oldLogStds.count)")
+        precondition(
+            oldMeans.isEmpty || oldMeans.count == n * actionSize,
+            "oldMeans: expected 0 or \(n * actionSize), got \(oldMeans.count)")
+        precondition(
+            oldLogStds.count == oldMeans.count,
+            "oldLogStds: expected \(oldMeans.count) entries, got \(oldLogStds.count)")
         self.observationSize = observationSize
         self.actionSize = actionSize
         self.observations = observations

@@ -1,4 +1,5 @@
 import Core
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -43,9 +44,11 @@ public struct TaskPaths: Sendable {
 
 /// Per-row distributions of the acting policy: fills means and logStds (rows × actionSize) for observations
 /// (rows × observationSize). Row r belongs to task ⌊r · tasks / rows⌋.
-public typealias RowDistributions = (_ observations: UnsafeBufferPointer<Double>,
-                                     _ means: UnsafeMutableBufferPointer<Double>,
-                                     _ logStds: UnsafeMutableBufferPointer<Double>) -> Void
+public typealias RowDistributions = (
+    _ observations: UnsafeBufferPointer<Double>,
+    _ means: UnsafeMutableBufferPointer<Double>,
+    _ logStds: UnsafeMutableBufferPointer<Double>
+) -> Void
 
 /// Imagined rollouts through the dynamics ensemble (docs/algorithm.md §1.4): many rows stepped in one batch.
 ///
@@ -74,12 +77,15 @@ public final class ImaginedSampler {
     var pathRewards: [Double]
 
     /// - Parameters: rows must be divisible by `tasks` (and, for block propagation, by the ensemble size).
-    public init(ensemble: DynamicsEnsemble, environment: any Environment, rows: Int, tasks: Int, horizon: Int,
-                propagation: DynamicsEnsemble.Propagation, clip: Double?) {
+    public init(
+        ensemble: DynamicsEnsemble, environment: any Environment, rows: Int, tasks: Int, horizon: Int,
+        propagation: DynamicsEnsemble.Propagation, clip: Double?
+    ) {
         precondition(rows % tasks == 0, "\(rows) imagined rows cannot be split into \(tasks) tasks")
         if propagation == .blocks {
-            precondition(rows % ensemble.memberCount == 0,
-                         "\(rows) imagined rows cannot be split into \(ensemble.memberCount) member blocks")
+            precondition(
+                rows % ensemble.memberCount == 0,
+                "\(rows) imagined rows cannot be split into \(ensemble.memberCount) member blocks")
         }
         (self.rows, self.tasks, self.horizon, self.propagation, self.clip) = (rows, tasks, horizon, propagation, clip)
         self.ensemble = ensemble
@@ -148,9 +154,10 @@ public final class ImaginedSampler {
         observations.withUnsafeBufferPointer { o in
             actions.withUnsafeBufferPointer { a in
                 next.withUnsafeMutableBufferPointer { n in
-                    ensemble.predict(observations: o.baseAddress!, actions: a.baseAddress!, rows: rows,
-                                     into: n.baseAddress!, propagation: propagation, workspace: workspace,
-                                     using: &rng)
+                    ensemble.predict(
+                        observations: o.baseAddress!, actions: a.baseAddress!, rows: rows,
+                        into: n.baseAddress!, propagation: propagation, workspace: workspace,
+                        using: &rng)
                 }
             }
         }

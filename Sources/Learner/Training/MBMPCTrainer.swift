@@ -19,8 +19,9 @@ public final class MBMPCTrainer: Trainer {
 
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
-        planner = RandomShootingPlanner(ensemble: context.ensemble, environment: environment, config: config.mpc,
-                                        environments: config.realEnvironments)
+        planner = RandomShootingPlanner(
+            ensemble: context.ensemble, environment: environment, config: config.mpc,
+            environments: config.realEnvironments)
     }
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
@@ -72,10 +73,14 @@ final class RandomShootingPlanner {
     }
 
     /// Fills actions (environments × actionSize) with the first action of each environment's best sequence.
-    func plan(observations: UnsafeBufferPointer<Double>, into actions: UnsafeMutableBufferPointer<Double>,
-              using rng: inout SplitMix64) {
-        let (o, a, h, c) = (environment.spec.observationSize, environment.spec.actionSize, config.planningHorizon,
-                            config.candidates)
+    func plan(
+        observations: UnsafeBufferPointer<Double>, into actions: UnsafeMutableBufferPointer<Double>,
+        using rng: inout SplitMix64
+    ) {
+        let (o, a, h, c) = (
+            environment.spec.observationSize, environment.spec.actionSize, config.planningHorizon,
+            config.candidates
+        )
         let environments = observations.count / o
         for e in 0..<environments {
             for k in 0..<c { for j in 0..<o { states[(e * c + k) * o + j] = observations[e * o + j] } }
@@ -88,9 +93,10 @@ final class RandomShootingPlanner {
             states.withUnsafeBufferPointer { s in
                 step.withUnsafeBufferPointer { u in
                     next.withUnsafeMutableBufferPointer { n in
-                        ensemble.predict(observations: s.baseAddress!, actions: u.baseAddress!, rows: rows,
-                                         into: n.baseAddress!, propagation: .randomMember, workspace: workspace,
-                                         using: &rng)
+                        ensemble.predict(
+                            observations: s.baseAddress!, actions: u.baseAddress!, rows: rows,
+                            into: n.baseAddress!, propagation: .randomMember, workspace: workspace,
+                            using: &rng)
                     }
                 }
             }

@@ -32,9 +32,10 @@ public final class MBMPOTrainer: Trainer {
 
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
-        imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
-                                      tasks: config.meta.metaBatchSize, horizon: config.sampling.horizon,
-                                      propagation: .blocks, clip: config.sampling.clipObservations)
+        imagination = ImaginedSampler(
+            ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
+            tasks: config.meta.metaBatchSize, horizon: config.sampling.horizon,
+            propagation: .blocks, clip: config.sampling.clipObservations)
         evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 
@@ -79,12 +80,14 @@ public final class MBMPOTrainer: Trainer {
         for path in pre { perTask[path.environment / config.sampling.realRolloutsPerTask].append(path) }
         let samples = perTask.map { paths in
             var baseline = LinearFeatureBaseline()
-            return context.policySamples(observations: paths.flatMap(\.observations), actions: paths.flatMap(\.actions),
-                                         rewards: paths.flatMap(\.rewards), lengths: paths.map(\.length),
-                                         baseline: &baseline)
+            return context.policySamples(
+                observations: paths.flatMap(\.observations), actions: paths.flatMap(\.actions),
+                rewards: paths.flatMap(\.rewards), lengths: paths.map(\.length),
+                baseline: &baseline)
         }
-        let adapted = InnerStep.adapt(parameters: theta, tasks: samples, layout: context.policy.layout,
-                                      stepSize: config.meta.innerStepSize, threads: config.threads)
+        let adapted = InnerStep.adapt(
+            parameters: theta, tasks: samples, layout: context.policy.layout,
+            stepSize: config.meta.innerStepSize, threads: config.threads)
         let post = try context.sampleReal(parameterSets: adapted)
         context.record(.postUpdate, post)
         log.record(returns: ReturnStatistics(paths: post), prefix: "PostPolicy")
@@ -117,8 +120,9 @@ public final class MBMPOTrainer: Trainer {
         }
         let pre = timing.measure(\.processing) { prePaths.map { samples(from: $0, withDistribution: false) } }
         let adapted = timing.measure(\.inner) {
-            InnerStep.adapt(parameters: theta, tasks: pre, layout: context.policy.layout,
-                            stepSize: config.meta.innerStepSize, threads: config.threads)
+            InnerStep.adapt(
+                parameters: theta, tasks: pre, layout: context.policy.layout,
+                stepSize: config.meta.innerStepSize, threads: config.threads)
         }
         let postPaths = timing.measure(\.sampling) { imagine(parameterSets: adapted) }
         let post = timing.measure(\.processing) { postPaths.map { samples(from: $0, withDistribution: true) } }
@@ -150,9 +154,10 @@ public final class MBMPOTrainer: Trainer {
             objective.update(tasks: tasks)
             return objective
         }
-        let objective = SurrogateObjective(layout: context.policy.layout, tasks: tasks,
-                                           innerStepSize: config.meta.innerStepSize, threads: config.threads,
-                                           precision: config.meta.trpo.productPrecision)
+        let objective = SurrogateObjective(
+            layout: context.policy.layout, tasks: tasks,
+            innerStepSize: config.meta.innerStepSize, threads: config.threads,
+            precision: config.meta.trpo.productPrecision)
         self.objective = objective
         return objective
     }
@@ -160,18 +165,22 @@ public final class MBMPOTrainer: Trainer {
     /// Imagined rollouts where task i acts with parameterSets[i].
     func imagine(parameterSets: [[Double]]) -> [TaskPaths] {
         let evaluator = self.evaluator
-        return imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
-            evaluator.evaluate(observations: observations, parameterSets: parameterSets, means: means,
-                               logStds: logStds)
-        }, using: &context.imaginationRNG)
+        return imagination.sample(
+            targetSteps: config.imaginedStepsPerPhase,
+            policy: { observations, means, logStds in
+                evaluator.evaluate(
+                    observations: observations, parameterSets: parameterSets, means: means,
+                    logStds: logStds)
+            }, using: &context.imaginationRNG)
     }
 
     /// One task's imagined paths as policy samples (baseline fitted on them first, as in the original).
     func samples(from paths: TaskPaths, withDistribution: Bool) -> PolicySamples {
         var baseline = LinearFeatureBaseline()
-        return context.policySamples(observations: paths.observations, actions: paths.actions, rewards: paths.rewards,
-                                     lengths: paths.lengths, means: withDistribution ? paths.means : [],
-                                     logStds: withDistribution ? paths.logStds : [], baseline: &baseline)
+        return context.policySamples(
+            observations: paths.observations, actions: paths.actions, rewards: paths.rewards,
+            lengths: paths.lengths, means: withDistribution ? paths.means : [],
+            logStds: withDistribution ? paths.logStds : [], baseline: &baseline)
     }
 }
 

@@ -28,9 +28,10 @@ public final class METRPOTrainer: Trainer {
 
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
-        imagination = ImaginedSampler(ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
-                                      tasks: 1, horizon: config.sampling.horizon, propagation: .randomMember,
-                                      clip: config.sampling.clipObservations)
+        imagination = ImaginedSampler(
+            ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
+            tasks: 1, horizon: config.sampling.horizon, propagation: .randomMember,
+            clip: config.sampling.clipObservations)
         evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 
@@ -59,8 +60,10 @@ public final class METRPOTrainer: Trainer {
     }
 
     public var algorithmState: AlgorithmState {
-        AlgorithmState(["baseline/regularization": .init([baseline.regularization]),
-                        "baseline/coefficients": .init(baseline.coefficients ?? [])])
+        AlgorithmState([
+            "baseline/regularization": .init([baseline.regularization]),
+            "baseline/coefficients": .init(baseline.coefficients ?? []),
+        ])
     }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {
@@ -68,16 +71,19 @@ public final class METRPOTrainer: Trainer {
         let coefficients = try state.array("baseline/coefficients")
         let features = LinearFeatureBaseline.featureCount(observationSize: context.spec.observationSize)
         guard regularization.shape == [1], coefficients.shape.count == 1,
-              coefficients.values.isEmpty || coefficients.values.count == features else {
+            coefficients.values.isEmpty || coefficients.values.count == features
+        else {
             throw TrainingStateError("the saved baseline does not fit this configuration")
         }
     }
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {
         guard let regularization = state.arrays["baseline/regularization"]?.values.first,
-              let coefficients = state.arrays["baseline/coefficients"]?.values else { return }
-        baseline = LinearFeatureBaseline(regularization: regularization,
-                                         coefficients: coefficients.isEmpty ? nil : coefficients)
+            let coefficients = state.arrays["baseline/coefficients"]?.values
+        else { return }
+        baseline = LinearFeatureBaseline(
+            regularization: regularization,
+            coefficients: coefficients.isEmpty ? nil : coefficients)
     }
 
     /// Imagined rollouts with θ, advantages, one TRPO step; returns the imagined average return.
@@ -86,18 +92,23 @@ public final class METRPOTrainer: Trainer {
         let theta = policy.parameters
         let evaluator = self.evaluator
         let paths = timing.measure(\.sampling) {
-            imagination.sample(targetSteps: config.imaginedStepsPerPhase, policy: { observations, means, logStds in
-                evaluator.evaluate(observations: observations, parameterSets: [theta], means: means, logStds: logStds)
-            }, using: &context.imaginationRNG)[0]
+            imagination.sample(
+                targetSteps: config.imaginedStepsPerPhase,
+                policy: { observations, means, logStds in
+                    evaluator.evaluate(
+                        observations: observations, parameterSets: [theta], means: means, logStds: logStds)
+                }, using: &context.imaginationRNG)[0]
         }
         let samples = timing.measure(\.processing) {
-            context.policySamples(observations: paths.observations, actions: paths.actions, rewards: paths.rewards,
-                                  lengths: paths.lengths, means: paths.means, logStds: paths.logStds,
-                                  baseline: &baseline)
+            context.policySamples(
+                observations: paths.observations, actions: paths.actions, rewards: paths.rewards,
+                lengths: paths.lengths, means: paths.means, logStds: paths.logStds,
+                baseline: &baseline)
         }
         let result = timing.measure(\.outer) {
-            let objective = SurrogateObjective(layout: policy.layout, samples: samples, threads: config.threads,
-                                               precision: config.meta.trpo.productPrecision)
+            let objective = SurrogateObjective(
+                layout: policy.layout, samples: samples, threads: config.threads,
+                precision: config.meta.trpo.productPrecision)
             var parameters = theta
             let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
             context.policy.parameters = parameters

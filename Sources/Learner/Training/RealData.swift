@@ -5,8 +5,11 @@ import Core
 /// policy outputs in the normalized action space (not clipped).
 /// - Returns: observations and nextObservations (n × observationSize), actions (n × actionSize), with
 ///   n = Σ (L − 1).
-public func modelTransitions(from paths: [Trajectory], observationSize: Int, actionSize: Int)
-    -> (observations: [Double], actions: [Double], nextObservations: [Double]) {
+public func modelTransitions(
+    from paths: [Trajectory], observationSize: Int, actionSize: Int
+)
+    -> (observations: [Double], actions: [Double], nextObservations: [Double])
+{
     let count = paths.reduce(0) { $0 + max($1.length - 1, 0) }
     var observations = [Double](), actions = [Double](), next = [Double]()
     observations.reserveCapacity(count * observationSize)

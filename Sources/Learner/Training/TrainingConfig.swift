@@ -164,36 +164,45 @@ extension TrainingConfig {
         try require(meta.trpo.cgResidualTolerance >= 0, "meta.trpo.cgResidualTolerance", "must not be negative")
         try require(meta.trpo.damping >= 0, "meta.trpo.damping", "must not be negative")
         try require(meta.trpo.maxBacktracks >= 1, "meta.trpo.maxBacktracks", "must be at least 1")
-        try require(meta.trpo.backtrackRatio > 0 && meta.trpo.backtrackRatio < 1, "meta.trpo.backtrackRatio",
-                    "must lie in (0, 1)")
+        try require(
+            meta.trpo.backtrackRatio > 0 && meta.trpo.backtrackRatio < 1, "meta.trpo.backtrackRatio",
+            "must lie in (0, 1)")
         try require(dynamics.members >= 1, "dynamics.members", "must be at least 1")
-        try require(!dynamics.hiddenSizes.isEmpty && dynamics.hiddenSizes.allSatisfy { $0 >= 1 },
-                    "dynamics.hiddenSizes", "needs at least one positive width")
+        try require(
+            !dynamics.hiddenSizes.isEmpty && dynamics.hiddenSizes.allSatisfy { $0 >= 1 },
+            "dynamics.hiddenSizes", "needs at least one positive width")
         try require(dynamics.learningRate > 0, "dynamics.learningRate", "must be positive")
         try require(dynamics.batchSize >= 1, "dynamics.batchSize", "must be at least 1")
         try require(dynamics.maxEpochs >= 1, "dynamics.maxEpochs", "must be at least 1")
-        try require(dynamics.validationFraction > 0 && dynamics.validationFraction < 1,
-                    "dynamics.validationFraction", "must lie in (0, 1)")
-        try require(dynamics.rollingAveragePersistence > 0 && dynamics.rollingAveragePersistence < 1,
-                    "dynamics.rollingAveragePersistence", "must lie in (0, 1)")
+        try require(
+            dynamics.validationFraction > 0 && dynamics.validationFraction < 1,
+            "dynamics.validationFraction", "must lie in (0, 1)")
+        try require(
+            dynamics.rollingAveragePersistence > 0 && dynamics.rollingAveragePersistence < 1,
+            "dynamics.rollingAveragePersistence", "must lie in (0, 1)")
         try require(dynamics.bufferCapacity >= 1, "dynamics.bufferCapacity", "must be at least 1")
-        try require(dynamics.productPrecision.isSupported, "dynamics.productPrecision",
-                    "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
-                        + "Sapphire Rapids); this one has none, use float32")
-        try require(!policy.hiddenSizes.isEmpty && policy.hiddenSizes.allSatisfy { $0 >= 1 },
-                    "policy.hiddenSizes", "needs at least one positive width")
+        try require(
+            dynamics.productPrecision.isSupported, "dynamics.productPrecision",
+            "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
+                + "Sapphire Rapids); this one has none, use float32")
+        try require(
+            !policy.hiddenSizes.isEmpty && policy.hiddenSizes.allSatisfy { $0 >= 1 },
+            "policy.hiddenSizes", "needs at least one positive width")
         try require(advantages.discount > 0 && advantages.discount <= 1, "advantages.discount", "must lie in (0, 1]")
-        try require(advantages.gaeLambda >= 0 && advantages.gaeLambda <= 1, "advantages.gaeLambda",
-                    "must lie in [0, 1]")
+        try require(
+            advantages.gaeLambda >= 0 && advantages.gaeLambda <= 1, "advantages.gaeLambda",
+            "must lie in [0, 1]")
         try require(mpc.candidates >= 1, "mpc.candidates", "must be at least 1")
         try require(mpc.planningHorizon >= 1, "mpc.planningHorizon", "must be at least 1")
         try require(mpc.discount > 0 && mpc.discount <= 1, "mpc.discount", "must lie in (0, 1]")
-        try require(policy.initialLogStd >= policy.minLogStd, "policy.initialLogStd",
-                    "must not be below policy.minLogStd (\(policy.minLogStd))")
+        try require(
+            policy.initialLogStd >= policy.minLogStd, "policy.initialLogStd",
+            "must not be below policy.minLogStd (\(policy.minLogStd))")
         if algorithm == .mbMPO {
             // task i uses member ⌊i·K/M⌋ and imagined rows are cut into K member blocks
-            try require(meta.metaBatchSize % dynamics.members == 0, "meta.metaBatchSize",
-                        "must be a multiple of dynamics.members (\(dynamics.members)) for MB-MPO")
+            try require(
+                meta.metaBatchSize % dynamics.members == 0, "meta.metaBatchSize",
+                "must be a multiple of dynamics.members (\(dynamics.members)) for MB-MPO")
         }
     }
 }

@@ -7,10 +7,11 @@ extension TrainingContext {
             parameters: (0..<ensemble.memberCount).map { ensemble.parameters(member: $0) },
             optimizers: (0..<ensemble.memberCount).map { ensemble.optimizer(member: $0) },
             normalization: ensemble.normalization, buffer: ensemble.buffer, rng: ensemble.rng)
-        return TrainingState(config: config, iteration: iteration, loggedTimesteps: loggedTimesteps,
-                             realSteps: realSteps, actionRNG: actionRNG, imaginationRNG: imaginationRNG,
-                             environmentGenerators: real.generatorStates, policyParameters: policy.parameters,
-                             ensemble: ensembleState, algorithm: algorithm)
+        return TrainingState(
+            config: config, iteration: iteration, loggedTimesteps: loggedTimesteps,
+            realSteps: realSteps, actionRNG: actionRNG, imaginationRNG: imaginationRNG,
+            environmentGenerators: real.generatorStates, policyParameters: policy.parameters,
+            ensemble: ensembleState, algorithm: algorithm)
     }
 
     /// Throws unless `state` was saved by a trainer of this configuration and shapes.
@@ -28,18 +29,22 @@ extension TrainingContext {
         try require(state.environmentGenerators.count == real.environmentCount, "environment generator list")
         try require(state.policyParameters.count == policy.layout.parameterCount, "policy parameter vector")
         let e = state.ensemble
-        try require(e.parameters.count == ensemble.memberCount && e.optimizers.count == ensemble.memberCount,
-                    "ensemble member list")
+        try require(
+            e.parameters.count == ensemble.memberCount && e.optimizers.count == ensemble.memberCount,
+            "ensemble member list")
         for k in 0..<ensemble.memberCount {
             let count = ensemble.parameters(member: k).count
-            try require(e.parameters[k].count == count && e.optimizers[k].firstMoment.count == count,
-                        "member \(k) parameter vector or optimizer state")
+            try require(
+                e.parameters[k].count == count && e.optimizers[k].firstMoment.count == count,
+                "member \(k) parameter vector or optimizer state")
         }
         let sizes = (ensemble.observationSize, ensemble.actionSize)
-        try require(e.buffer.observationSize == sizes.0 && e.buffer.actionSize == sizes.1
-                    && e.buffer.capacity == ensemble.buffer.capacity, "transition buffer")
-        try require(e.normalization.observation.mean.count == sizes.0 && e.normalization.action.mean.count == sizes.1
-                    && e.normalization.delta.mean.count == sizes.0, "normalization")
+        try require(
+            e.buffer.observationSize == sizes.0 && e.buffer.actionSize == sizes.1
+                && e.buffer.capacity == ensemble.buffer.capacity, "transition buffer")
+        try require(
+            e.normalization.observation.mean.count == sizes.0 && e.normalization.action.mean.count == sizes.1
+                && e.normalization.delta.mean.count == sizes.0, "normalization")
     }
 
     /// Overwrites the shared state (checked by ``checkCompatible(_:)`` first).

@@ -1,4 +1,5 @@
 import Core
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -26,8 +27,9 @@ public final class TrainingContext {
     /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task for
     ///   imagined resets and the model reward/done functions.
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
-        precondition(real.environmentCount == config.realEnvironments,
-                     "the real sampler has \(real.environmentCount) environments, need \(config.realEnvironments)")
+        precondition(
+            real.environmentCount == config.realEnvironments,
+            "the real sampler has \(real.environmentCount) environments, need \(config.realEnvironments)")
         // every product in training runs single-threaded inside our own fixed work partitions
         BLAS.pinSingleThread()
         self.config = config
@@ -39,16 +41,18 @@ public final class TrainingContext {
         var modelRNG = root.derived(stream: 2)
         actionRNG = root.derived(stream: 3)
         imaginationRNG = root.derived(stream: 4)
-        policy = GaussianMLPPolicy(observationSize: spec.observationSize, actionSize: spec.actionSize,
-                                   config: config.policy, using: &policyRNG)
+        policy = GaussianMLPPolicy(
+            observationSize: spec.observationSize, actionSize: spec.actionSize,
+            config: config.policy, using: &policyRNG)
         ensemble = DynamicsEnsemble(config: config.dynamics, spec: spec, using: &modelRNG, threads: config.threads)
     }
 
     /// The first iteration's data: uniform random actions until the completed paths hold `initialRandomSteps`.
     func collectRandomData() throws -> [Trajectory] {
         let paths = try withUnsafeMutablePointer(to: &actionRNG) { rng in
-            try real.sample(horizon: config.sampling.horizon, stop: .completedSteps(config.sampling.initialRandomSteps),
-                            policy: uniformRandomPolicy(using: rng))
+            try real.sample(
+                horizon: config.sampling.horizon, stop: .completedSteps(config.sampling.initialRandomSteps),
+                policy: uniformRandomPolicy(using: rng))
         }
         loggedTimesteps += config.sampling.initialRandomSteps
         realSteps += paths.reduce(0) { $0 + $1.length }
@@ -59,7 +63,8 @@ public final class TrainingContext {
     /// Real rollouts until `realStepsPerIteration` completed steps, environment j acting with
     /// parameterSets[task of j] (a single set: every environment).
     func sampleReal(parameterSets: [[Double]]) throws -> [Trajectory] {
-        let blocks = parameterSets.count == 1
+        let blocks =
+            parameterSets.count == 1
             ? [[Double]](repeating: parameterSets[0], count: config.meta.metaBatchSize) : parameterSets
         let policy = self.policy
         return try sampleReal { observations, actions, rng in
@@ -69,8 +74,13 @@ public final class TrainingContext {
     }
 
     /// Real rollouts until `realStepsPerIteration` completed steps with an arbitrary batch controller.
-    func sampleReal(_ controller: @escaping (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
-                                             inout SplitMix64) -> Void) throws -> [Trajectory] {
+    func sampleReal(
+        _ controller:
+            @escaping (
+                UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
+                inout SplitMix64
+            ) -> Void
+    ) throws -> [Trajectory] {
         try withUnsafeMutablePointer(to: &actionRNG) { rng in
             try real.sample(horizon: config.sampling.horizon, stop: .completedSteps(config.realStepsPerIteration)) {
                 observations, actions in controller(observations, actions, &rng.pointee)
@@ -89,8 +99,10 @@ public final class TrainingContext {
     /// This iteration's training data: random actions while `random` (the first iteration), else `explore()`
     /// (counted and logged as `EnvTrajs`); the transitions go into the ensemble's buffer, the time into
     /// `Time-EnvSampling`.
-    func collectRealData(random: Bool, log: inout IterationLog,
-                         explore: () throws -> [Trajectory]) throws -> [Trajectory] {
+    func collectRealData(
+        random: Bool, log: inout IterationLog,
+        explore: () throws -> [Trajectory]
+    ) throws -> [Trajectory] {
         var clock = Stopwatch()
         let paths: [Trajectory]
         if random {
@@ -115,8 +127,9 @@ public final class TrainingContext {
         let fit = ensemble.fit()
         log.record("AvgEpochsPerModel", fit.meanEpochs)
         log.record("StdEpochsPerModel", meanAndStandardDeviation(fit.epochs.map(Double.init)).standardDeviation)
-        log.record("ModelValidationLoss",
-                   fit.validationLosses.reduce(0, +) / Double(max(fit.validationLosses.count, 1)))
+        log.record(
+            "ModelValidationLoss",
+            fit.validationLosses.reduce(0, +) / Double(max(fit.validationLosses.count, 1)))
         log.record("ModelTransitions", Double(fit.samples))
     }
 
@@ -128,15 +141,19 @@ public final class TrainingContext {
     }
 
     /// Baseline, advantages and the policy-sample bundle of one task's paths.
-    func policySamples(observations: [Double], actions: [Double], rewards: [Double], lengths: [Int],
-                       means: [Double] = [], logStds: [Double] = [],
-                       baseline: inout LinearFeatureBaseline) -> PolicySamples {
-        let batch = PathBatch(observationSize: spec.observationSize, observations: observations, rewards: rewards,
-                              lengths: lengths)
+    func policySamples(
+        observations: [Double], actions: [Double], rewards: [Double], lengths: [Int],
+        means: [Double] = [], logStds: [Double] = [],
+        baseline: inout LinearFeatureBaseline
+    ) -> PolicySamples {
+        let batch = PathBatch(
+            observationSize: spec.observationSize, observations: observations, rewards: rewards,
+            lengths: lengths)
         let advantages = Advantages.compute(batch, baseline: &baseline, config: config.advantages).advantages
-        return PolicySamples(observationSize: spec.observationSize, actionSize: spec.actionSize,
-                             observations: observations, actions: actions, advantages: advantages,
-                             oldMeans: means, oldLogStds: logStds)
+        return PolicySamples(
+            observationSize: spec.observationSize, actionSize: spec.actionSize,
+            observations: observations, actions: actions, advantages: advantages,
+            oldMeans: means, oldLogStds: logStds)
     }
 
     /// Keeps a batch of real trajectories for the iteration's result.

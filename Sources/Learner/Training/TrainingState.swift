@@ -27,9 +27,11 @@ public struct TrainingState: Equatable, Sendable {
     public var algorithm: AlgorithmState
 
     /// A state from its parts.
-    public init(config: TrainingConfig, iteration: Int, loggedTimesteps: Int, realSteps: Int, actionRNG: SplitMix64,
-                imaginationRNG: SplitMix64, environmentGenerators: [SplitMix64], policyParameters: [Double],
-                ensemble: EnsembleState, algorithm: AlgorithmState) {
+    public init(
+        config: TrainingConfig, iteration: Int, loggedTimesteps: Int, realSteps: Int, actionRNG: SplitMix64,
+        imaginationRNG: SplitMix64, environmentGenerators: [SplitMix64], policyParameters: [Double],
+        ensemble: EnsembleState, algorithm: AlgorithmState
+    ) {
         self.config = config
         self.iteration = iteration
         self.loggedTimesteps = loggedTimesteps
@@ -57,8 +59,10 @@ public struct EnsembleState: Equatable, Sendable {
     public var rng: SplitMix64
 
     /// A state from its parts.
-    public init(parameters: [[Float]], optimizers: [Adam<Float>], normalization: DynamicsNormalization,
-                buffer: TransitionBuffer, rng: SplitMix64) {
+    public init(
+        parameters: [[Float]], optimizers: [Adam<Float>], normalization: DynamicsNormalization,
+        buffer: TransitionBuffer, rng: SplitMix64
+    ) {
         self.parameters = parameters
         self.optimizers = optimizers
         self.normalization = normalization
@@ -80,8 +84,9 @@ public struct AlgorithmState: Equatable, Sendable {
         /// An array of `values` with `shape` (a vector of all values when `shape` is nil).
         public init(_ values: [Double], shape: [Int]? = nil) {
             let shape = shape ?? [values.count]
-            precondition(shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
-                         "shape \(shape) does not hold \(values.count) values")
+            precondition(
+                shape.allSatisfy { $0 >= 0 } && shape.reduce(1, *) == values.count,
+                "shape \(shape) does not hold \(values.count) values")
             (self.values, self.shape) = (values, shape)
         }
 

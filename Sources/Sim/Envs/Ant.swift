@@ -44,8 +44,9 @@ public final class Ant: MuJoCoTask {
         guard let initial = model.numeric("init_qpos"), initial.count == model.nq else {
             throw SimError.modelLoad(path: model.path, message: "ant needs a <numeric name=\"init_qpos\"> of size nq")
         }
-        core = try EnvironmentCore(model: model, name: "ant", sizes: (15, 14, 8), observationSize: 27,
-                                   frameSkip: frameSkip, terminatesEarly: true, initialQpos: initial)
+        core = try EnvironmentCore(
+            model: model, name: "ant", sizes: (15, 14, 8), observationSize: 27,
+            frameSkip: frameSkip, terminatesEarly: true, initialQpos: initial)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -57,9 +58,12 @@ public final class Ant: MuJoCoTask {
         try core.step(action, observe: observation) { observation, _ in
             // the forward term is the torso's x velocity after the step, not the displacement velocity
             let healthy = observation.allSatisfy { $0.isFinite } && Self.healthyZ.contains(observation[0])
-            return (RewardTerms(forward: simulation.qvel[0], alive: Self.aliveBonus,
-                                control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip),
-                    healthy ? .running : .terminated)
+            return (
+                RewardTerms(
+                    forward: simulation.qvel[0], alive: Self.aliveBonus,
+                    control: -Self.controlCost * core.appliedSquaredNorm, clipLimit: Self.rewardClip),
+                healthy ? .running : .terminated
+            )
         }
     }
 
@@ -68,16 +72,19 @@ public final class Ant: MuJoCoTask {
         core.observation(qposFrom: 2, qposTo: 15, qvelCount: 14)
     }
 
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>,
-                             into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         for row in 0..<rewards.count {
             let forward = nextObservations[row * 27 + 13]
             rewards[row] = forward - Self.controlCost * rowSquaredNorm(actions, row: row, width: 8) + Self.aliveBonus
         }
     }
 
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for row in 0..<dones.count {
             var finite = true
             for j in 0..<27 where !nextObservations[row * 27 + j].isFinite { finite = false }

@@ -47,8 +47,11 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
     }
 
     /// Loads the model and makes one environment (optionally with another timestep and frame skip).
-    public func make(assets: String? = nil, timestep: Double? = nil, frameSkip: Int? = nil) throws
-        -> any MuJoCoEnvironment {
+    public func make(
+        assets: String? = nil, timestep: Double? = nil, frameSkip: Int? = nil
+    ) throws
+        -> any MuJoCoEnvironment
+    {
         try make(model: loadModel(assets: assets, timestep: timestep), frameSkip: frameSkip)
     }
 }

@@ -46,20 +46,24 @@ final class EnvironmentCore {
 
     /// Checks that `model` has the sizes the environment `name` indexes by (nq, nv, nu), then sets up its
     /// simulation, action bounds (the actuators' control ranges) and spec.
-    init(model: MuJoCoModel, name: String, sizes: (nq: Int, nv: Int, nu: Int), observationSize: Int,
-         frameSkip: Int, terminatesEarly: Bool, initialQpos: [Double]? = nil) throws {
+    init(
+        model: MuJoCoModel, name: String, sizes: (nq: Int, nv: Int, nu: Int), observationSize: Int,
+        frameSkip: Int, terminatesEarly: Bool, initialQpos: [Double]? = nil
+    ) throws {
         guard model.nq == sizes.nq, model.nv == sizes.nv, model.nu == sizes.nu else {
-            throw SimError.modelLoad(path: model.path,
-                                     message: "\(name) needs nq=\(sizes.nq), nv=\(sizes.nv), nu=\(sizes.nu); the model has "
-                                        + "nq=\(model.nq), nv=\(model.nv), nu=\(model.nu)")
+            throw SimError.modelLoad(
+                path: model.path,
+                message: "\(name) needs nq=\(sizes.nq), nv=\(sizes.nv), nu=\(sizes.nu); the model has "
+                    + "nq=\(model.nq), nv=\(model.nv), nu=\(model.nu)")
         }
         simulation = try Simulation(model: model, frameSkip: frameSkip)
         lower = (0..<model.nu).map { model.actuatorCtrlRange($0).lowerBound }
         upper = (0..<model.nu).map { model.actuatorCtrlRange($0).upperBound }
         self.initialQpos = initialQpos ?? model.qpos0
         applied = [Double](repeating: 0, count: model.nu)
-        spec = EnvironmentSpec(name: name, observationSize: observationSize, actionSize: model.nu, actionLower: lower,
-                               actionUpper: upper, dt: simulation.dt, horizon: 200, terminatesEarly: terminatesEarly)
+        spec = EnvironmentSpec(
+            name: name, observationSize: observationSize, actionSize: model.nu, actionLower: lower,
+            actionUpper: upper, dt: simulation.dt, horizon: 200, terminatesEarly: terminatesEarly)
     }
 
     /// Checks `action`, maps it from [-1, 1] to lb + (a + 1)(ub − lb)/2, clips it to [lb, ub] and steps.
@@ -75,9 +79,12 @@ final class EnvironmentCore {
     /// One environment step: applies `action`, observes, and scores it with `outcome`, which receives the new
     /// observation and the root's displacement velocity (x_after − x_before)/dt and returns the reward terms and
     /// whether the episode ended. A diverged simulation ends the episode with zero reward and MuJoCo's reason.
-    func step(_ action: [Double], observe: () -> [Double],
-              outcome: (_ observation: [Double], _ displacementVelocity: Double) -> (RewardTerms, EpisodeEnd)) throws
-        -> StepResult {
+    func step(
+        _ action: [Double], observe: () -> [Double],
+        outcome: (_ observation: [Double], _ displacementVelocity: Double) -> (RewardTerms, EpisodeEnd)
+    ) throws
+        -> StepResult
+    {
         let xBefore = simulation.qpos[0]
         let status = try step(action)
         let observation = observe()
@@ -89,8 +96,10 @@ final class EnvironmentCore {
     /// Resets to the initial pose plus N(0, 0.01²) per qpos coordinate and N(0, 0.1²) per qvel coordinate,
     /// drawn in that order; `adjust` may overwrite parts of the state before the forward pass. The light reset
     /// (``Simulation/resetState()``) gives the same episodes as a full `mj_resetData`, bit for bit (tested).
-    func resetWithNoise(using rng: inout SplitMix64,
-                        adjust: (Simulation, inout SplitMix64) -> Void = { _, _ in }) {
+    func resetWithNoise(
+        using rng: inout SplitMix64,
+        adjust: (Simulation, inout SplitMix64) -> Void = { _, _ in }
+    ) {
         simulation.resetState()
         let qpos = simulation.qpos, qvel = simulation.qvel
         for i in 0..<qpos.count { qpos[i] = initialQpos[i] + Self.qposNoise * rng.nextGaussian() }
@@ -100,8 +109,10 @@ final class EnvironmentCore {
     }
 
     /// [qpos[qposFrom…qposTo−1], qvel[0…qvelCount−1] (clipped to ±velocityClip if given), extra…] in one allocation.
-    func observation(qposFrom: Int, qposTo: Int, qvelCount: Int, velocityClip: Double? = nil,
-                     extra: SIMD3<Double>? = nil) -> [Double] {
+    func observation(
+        qposFrom: Int, qposTo: Int, qvelCount: Int, velocityClip: Double? = nil,
+        extra: SIMD3<Double>? = nil
+    ) -> [Double] {
         let qpos = simulation.qpos, qvel = simulation.qvel
         let size = qposTo - qposFrom + qvelCount + (extra == nil ? 0 : 3)
         return Array(unsafeUninitializedCapacity: size) { buffer, count in

@@ -36,8 +36,9 @@ public final class HalfCheetah: MuJoCoTask {
 
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = HalfCheetah.frameSkip) throws {
-        core = try EnvironmentCore(model: model, name: "half-cheetah", sizes: (9, 9, 6), observationSize: 17,
-                                   frameSkip: frameSkip, terminatesEarly: false)
+        core = try EnvironmentCore(
+            model: model, name: "half-cheetah", sizes: (9, 9, 6), observationSize: 17,
+            frameSkip: frameSkip, terminatesEarly: false)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -47,8 +48,11 @@ public final class HalfCheetah: MuJoCoTask {
 
     public func step(_ action: [Double]) throws -> StepResult {
         try core.step(action, observe: observation) { _, forward in
-            (RewardTerms(forward: forward, control: -Self.controlCost * core.appliedSquaredNorm,
-                         clipLimit: Self.rewardClip), .running)
+            (
+                RewardTerms(
+                    forward: forward, control: -Self.controlCost * core.appliedSquaredNorm,
+                    clipLimit: Self.rewardClip), .running
+            )
         }
     }
 
@@ -57,9 +61,11 @@ public final class HalfCheetah: MuJoCoTask {
         core.observation(qposFrom: 1, qposTo: 9, qvelCount: 9)
     }
 
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>,
-                             into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         for row in 0..<rewards.count {
             let forward = nextObservations[row * 17 + 8]
             let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: 6)
@@ -67,7 +73,8 @@ public final class HalfCheetah: MuJoCoTask {
         }
     }
 
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for row in 0..<dones.count { dones[row] = false }
     }
 }

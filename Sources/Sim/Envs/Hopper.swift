@@ -37,8 +37,9 @@ public final class Hopper: MuJoCoTask {
 
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = Hopper.frameSkip) throws {
-        core = try EnvironmentCore(model: model, name: "hopper", sizes: (6, 6, 3), observationSize: 11,
-                                   frameSkip: frameSkip, terminatesEarly: true)
+        core = try EnvironmentCore(
+            model: model, name: "hopper", sizes: (6, 6, 3), observationSize: 11,
+            frameSkip: frameSkip, terminatesEarly: true)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -48,10 +49,14 @@ public final class Hopper: MuJoCoTask {
 
     public func step(_ action: [Double]) throws -> StepResult {
         try core.step(action, observe: observation) { observation, forward in
-            let healthy = observation.allSatisfy { $0.isFinite } && observation.dropFirst().allSatisfy { abs($0) < 100 }
+            let healthy =
+                observation.allSatisfy { $0.isFinite } && observation.dropFirst().allSatisfy { abs($0) < 100 }
                 && observation[0] > 0.7 && abs(observation[1]) < 0.2
-            return (RewardTerms(forward: forward, alive: Self.aliveBonus,
-                                control: -Self.controlCost * core.appliedSquaredNorm), healthy ? .running : .terminated)
+            return (
+                RewardTerms(
+                    forward: forward, alive: Self.aliveBonus,
+                    control: -Self.controlCost * core.appliedSquaredNorm), healthy ? .running : .terminated
+            )
         }
     }
 
@@ -60,9 +65,11 @@ public final class Hopper: MuJoCoTask {
         core.observation(qposFrom: 1, qposTo: 6, qvelCount: 6, velocityClip: Self.velocityClip)
     }
 
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>,
-                             into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         for row in 0..<rewards.count {
             let forward = nextObservations[row * 11 + 5]
             let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: 3)
@@ -70,7 +77,8 @@ public final class Hopper: MuJoCoTask {
         }
     }
 
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for row in 0..<dones.count {
             let o = UnsafeBufferPointer(rebasing: nextObservations[(row * 11)..<(row * 11 + 11)])
             var healthy = o.allSatisfy { $0.isFinite } && o[0] > 0.7 && abs(o[1]) < 0.2

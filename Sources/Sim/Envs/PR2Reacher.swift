@@ -42,8 +42,9 @@ public final class PR2Reacher: MuJoCoTask {
 
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = PR2Reacher.frameSkip) throws {
-        core = try EnvironmentCore(model: model, name: "pr2", sizes: (10, 10, 7), observationSize: 17,
-                                   frameSkip: frameSkip, terminatesEarly: false)
+        core = try EnvironmentCore(
+            model: model, name: "pr2", sizes: (10, 10, 7), observationSize: 17,
+            frameSkip: frameSkip, terminatesEarly: false)
         guard let tip = model.siteID("tip") else {
             throw SimError.modelLoad(path: model.path, message: "pr2 needs a site named 'tip'")
         }
@@ -71,8 +72,11 @@ public final class PR2Reacher: MuJoCoTask {
         // the distance is measured before the step, as in the original
         let offsetBefore = goal - tip
         return try core.step(action, observe: observation) { _, _ in
-            (RewardTerms(control: -Self.controlCost * core.appliedSquaredNorm / (Self.torqueScale * Self.torqueScale),
-                         distance: -(offsetBefore * offsetBefore).sum()), .running)
+            (
+                RewardTerms(
+                    control: -Self.controlCost * core.appliedSquaredNorm / (Self.torqueScale * Self.torqueScale),
+                    distance: -(offsetBefore * offsetBefore).sum()), .running
+            )
         }
     }
 
@@ -81,9 +85,11 @@ public final class PR2Reacher: MuJoCoTask {
         core.observation(qposFrom: 0, qposTo: 7, qvelCount: 7, extra: goal - tip)
     }
 
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>,
-                             into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         let scale = 1 / (Self.torqueScale * Self.torqueScale)
         for row in 0..<rewards.count {
             var distance = 0.0
@@ -92,7 +98,8 @@ public final class PR2Reacher: MuJoCoTask {
         }
     }
 
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for row in 0..<dones.count { dones[row] = false }
     }
 }

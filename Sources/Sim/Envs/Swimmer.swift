@@ -33,8 +33,9 @@ public final class Swimmer: MuJoCoTask {
 
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = Swimmer.frameSkip) throws {
-        core = try EnvironmentCore(model: model, name: "swimmer", sizes: (5, 5, 2), observationSize: 8,
-                                   frameSkip: frameSkip, terminatesEarly: false)
+        core = try EnvironmentCore(
+            model: model, name: "swimmer", sizes: (5, 5, 2), observationSize: 8,
+            frameSkip: frameSkip, terminatesEarly: false)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -53,17 +54,21 @@ public final class Swimmer: MuJoCoTask {
         core.observation(qposFrom: 2, qposTo: 5, qvelCount: 5)
     }
 
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>,
-                             into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         for row in 0..<rewards.count {
             let forward = nextObservations[row * 8 + 3]
-            rewards[row] = clip(forward - Self.controlCost * rowSquaredNorm(actions, row: row, width: 2),
-                                Self.rewardClip)
+            rewards[row] = clip(
+                forward - Self.controlCost * rowSquaredNorm(actions, row: row, width: 2),
+                Self.rewardClip)
         }
     }
 
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for row in 0..<dones.count { dones[row] = false }
     }
 }

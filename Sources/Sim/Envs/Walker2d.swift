@@ -36,8 +36,9 @@ public final class Walker2d: MuJoCoTask {
 
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = Walker2d.frameSkip) throws {
-        core = try EnvironmentCore(model: model, name: "walker2d", sizes: (9, 9, 6), observationSize: 17,
-                                   frameSkip: frameSkip, terminatesEarly: true)
+        core = try EnvironmentCore(
+            model: model, name: "walker2d", sizes: (9, 9, 6), observationSize: 17,
+            frameSkip: frameSkip, terminatesEarly: true)
     }
 
     public func reset(using rng: inout SplitMix64) -> [Double] {
@@ -47,8 +48,11 @@ public final class Walker2d: MuJoCoTask {
 
     public func step(_ action: [Double]) throws -> StepResult {
         try core.step(action, observe: observation) { observation, forward in
-            (RewardTerms(forward: forward, alive: Self.aliveBonus, control: -Self.controlCost * core.appliedSquaredNorm),
-             Self.isHealthy(height: observation[0], angle: observation[1]) ? .running : .terminated)
+            (
+                RewardTerms(
+                    forward: forward, alive: Self.aliveBonus, control: -Self.controlCost * core.appliedSquaredNorm),
+                Self.isHealthy(height: observation[0], angle: observation[1]) ? .running : .terminated
+            )
         }
     }
 
@@ -61,16 +65,19 @@ public final class Walker2d: MuJoCoTask {
         core.observation(qposFrom: 1, qposTo: 9, qvelCount: 9, velocityClip: Self.velocityClip)
     }
 
-    public func modelRewards(observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-                             nextObservations: UnsafeBufferPointer<Double>,
-                             into rewards: UnsafeMutableBufferPointer<Double>) {
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
         for row in 0..<rewards.count {
             let forward = nextObservations[row * 17 + 8]
             rewards[row] = forward + Self.aliveBonus - Self.controlCost * rowSquaredNorm(actions, row: row, width: 6)
         }
     }
 
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
         for row in 0..<dones.count {
             dones[row] = !Self.isHealthy(height: nextObservations[row * 17], angle: nextObservations[row * 17 + 1])
         }

@@ -1,8 +1,9 @@
 import CMuJoCo
+import Core
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Core
 
 /// Owns one `mjData`: the mutable state of one simulation. Not thread-safe; one per worker.
 public final class MuJoCoData {
@@ -99,8 +100,9 @@ public final class Simulation {
 
     /// Sets the full state and recomputes derived quantities.
     public func setState(qpos newQpos: [Double], qvel newQvel: [Double]) throws {
-        precondition(newQpos.count == nq && newQvel.count == nv,
-                     "state needs nq=\(nq), nv=\(nv); got \(newQpos.count), \(newQvel.count)")
+        precondition(
+            newQpos.count == nq && newQvel.count == nv,
+            "state needs nq=\(nq), nv=\(nv); got \(newQpos.count), \(newQvel.count)")
         for i in 0..<nq { qpos[i] = newQpos[i] }
         for i in 0..<nv { qvel[i] = newQvel[i] }
         try forward()

@@ -44,7 +44,8 @@ enum HDF5Call {
         let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         guard let start = line.range(of: "error message = '"),
-              let end = line[start.upperBound...].firstIndex(of: "'") else { return line }
+            let end = line[start.upperBound...].firstIndex(of: "'")
+        else { return line }
         let clause = line.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         return clause + ": " + line[start.upperBound..<end]
     }

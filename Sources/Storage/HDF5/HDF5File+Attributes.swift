@@ -56,25 +56,31 @@ extension HDF5File {
     public func attribute<T: HDF5Element>(_ name: String, at object: String = "/", as type: T.Type) throws -> T {
         let values = try attributeArray(name, at: object, as: type)
         guard values.count == 1 else {
-            throw error("unexpected shape of attribute '\(name)' of", object,
-                        detail: "\(values.count) values, expected 1")
+            throw error(
+                "unexpected shape of attribute '\(name)' of", object,
+                detail: "\(values.count) values, expected 1")
         }
         return values[0]
     }
 
     /// The numeric attribute `name` of `object` as a flat array; its stored type must be exactly `T`.
-    public func attributeArray<T: HDF5Element>(_ name: String, at object: String = "/", as type: T.Type) throws
-        -> [T] {
+    public func attributeArray<T: HDF5Element>(
+        _ name: String, at object: String = "/", as type: T.Type
+    ) throws
+        -> [T]
+    {
         try withAttribute(name, at: object) { attribute, count in
             let stored = try check(H5Aget_type(attribute), "cannot read the type of attribute '\(name)' of", object)
             defer { H5Tclose(stored) }
             guard storedType(stored, matches: T.self) else {
-                throw error("unexpected type of attribute '\(name)' of", object,
-                            detail: "stored as \(describeType(stored)), expected \(T.typeName)")
+                throw error(
+                    "unexpected type of attribute '\(name)' of", object,
+                    detail: "stored as \(describeType(stored)), expected \(T.typeName)")
             }
             var values = [T](repeating: T.zeroValue, count: count)
-            try check(values.withUnsafeMutableBytes { H5Aread(attribute, T.hdf5Type, $0.baseAddress) },
-                      "cannot read attribute '\(name)' of", object)
+            try check(
+                values.withUnsafeMutableBytes { H5Aread(attribute, T.hdf5Type, $0.baseAddress) },
+                "cannot read attribute '\(name)' of", object)
             return values
         }
     }
@@ -85,8 +91,9 @@ extension HDF5File {
             let stored = try check(H5Aget_type(attribute), "cannot read the type of attribute '\(name)' of", object)
             defer { H5Tclose(stored) }
             guard H5Tget_class(stored) == H5T_STRING else {
-                throw error("unexpected type of attribute '\(name)' of", object,
-                            detail: "stored as \(describeType(stored)), expected string")
+                throw error(
+                    "unexpected type of attribute '\(name)' of", object,
+                    detail: "stored as \(describeType(stored)), expected string")
             }
             if H5Tis_variable_str(stored) > 0 {
                 var pointer: UnsafeMutablePointer<CChar>?
@@ -95,8 +102,9 @@ extension HDF5File {
                 return pointer.map { String(cString: $0) } ?? ""
             }
             var bytes = [UInt8](repeating: 0, count: H5Tget_size(stored))
-            try check(bytes.withUnsafeMutableBytes { H5Aread(attribute, stored, $0.baseAddress) },
-                      "cannot read attribute '\(name)' of", object)
+            try check(
+                bytes.withUnsafeMutableBytes { H5Aread(attribute, stored, $0.baseAddress) },
+                "cannot read attribute '\(name)' of", object)
             return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
@@ -125,12 +133,14 @@ extension HDF5File {
         let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &dims, nil)
         try check(space, "cannot create the dataspace of attribute '\(name)' of", object)
         defer { H5Sclose(space) }
-        let attribute = try check(H5Acreate2(handle, name, type, space, h5p_default(), h5p_default()),
-                                  "cannot create attribute '\(name)' of", object)
+        let attribute = try check(
+            H5Acreate2(handle, name, type, space, h5p_default(), h5p_default()),
+            "cannot create attribute '\(name)' of", object)
         defer { H5Aclose(attribute) }
         guard !values.isEmpty else { return }
-        try check(values.withUnsafeBytes { H5Awrite(attribute, type, $0.baseAddress) },
-                  "cannot write attribute '\(name)' of", object)
+        try check(
+            values.withUnsafeBytes { H5Awrite(attribute, type, $0.baseAddress) },
+            "cannot write attribute '\(name)' of", object)
     }
 
     /// Opens attribute `name` of `object` and calls `body` with it and its element count.
@@ -139,8 +149,9 @@ extension HDF5File {
         guard hasAttribute(name, at: object) else {
             throw HDF5Error(path: path, object: object, operation: "missing attribute '\(name)' of", detail: "")
         }
-        let attribute = try check(H5Aopen_by_name(id, object, name, h5p_default(), h5p_default()),
-                                  "cannot open attribute '\(name)' of", object)
+        let attribute = try check(
+            H5Aopen_by_name(id, object, name, h5p_default(), h5p_default()),
+            "cannot open attribute '\(name)' of", object)
         defer { H5Aclose(attribute) }
         let space = try check(H5Aget_space(attribute), "cannot read attribute '\(name)' of", object)
         defer { H5Sclose(space) }

@@ -6,16 +6,18 @@ extension HDF5File {
     /// Datasets with at least one dimension are chunked along the first (about 64 KiB per chunk, first dimension
     /// unlimited so readers may append) and, with `compression` 1…9, shuffled and deflated at that level.
     public func write<T: HDF5Element>(_ values: [T], shape: [Int], at object: String, compression: Int = 4) throws {
-        try writeRaw(values, shape: shape, memoryType: T.hdf5Type, fileType: T.hdf5Type, at: object,
-                     compression: compression)
+        try writeRaw(
+            values, shape: shape, memoryType: T.hdf5Type, fileType: T.hdf5Type, at: object,
+            compression: compression)
     }
 
     /// Writes booleans as an HDF5 enum {FALSE = 0, TRUE = 1} over int8, the type h5py reads as numpy `bool`.
     public func write(_ values: [Bool], shape: [Int], at object: String, compression: Int = 4) throws {
         let type = try booleanType()
         defer { H5Tclose(type) }
-        try writeRaw(values.map { Int8($0 ? 1 : 0) }, shape: shape, memoryType: type, fileType: type, at: object,
-                     compression: compression)
+        try writeRaw(
+            values.map { Int8($0 ? 1 : 0) }, shape: shape, memoryType: type, fileType: type, at: object,
+            compression: compression)
     }
 
     /// Writes UTF-8 strings as a one-dimensional dataset of variable-length strings.
@@ -24,8 +26,9 @@ extension HDF5File {
         let type = try stringType()
         defer { H5Tclose(type) }
         try withCStrings(strings) { pointers in
-            try writeRaw(pointers, shape: [strings.count], memoryType: type, fileType: type, at: object,
-                         compression: 0)
+            try writeRaw(
+                pointers, shape: [strings.count], memoryType: type, fileType: type, at: object,
+                compression: 0)
         }
     }
 
@@ -45,15 +48,17 @@ extension HDF5File {
         let stored = try check(H5Dget_type(dataset), "cannot read the type of", object)
         defer { H5Tclose(stored) }
         guard storedType(stored, matches: T.self) else {
-            throw error("unexpected element type of", object,
-                        detail: "stored as \(describeType(stored)), expected \(T.typeName)")
+            throw error(
+                "unexpected element type of", object,
+                detail: "stored as \(describeType(stored)), expected \(T.typeName)")
         }
         let shape = try datasetShape(dataset, object)
         var values = [T](repeating: T.zeroValue, count: shape.reduce(1, *))
         if !values.isEmpty {
-            try check(values.withUnsafeMutableBytes {
-                H5Dread(dataset, T.hdf5Type, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
-            }, "cannot read the dataset", object)
+            try check(
+                values.withUnsafeMutableBytes {
+                    H5Dread(dataset, T.hdf5Type, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
+                }, "cannot read the dataset", object)
         }
         return (values, shape)
     }
@@ -67,16 +72,18 @@ extension HDF5File {
         defer { H5Tclose(stored) }
         guard H5Tget_class(stored) == H5T_ENUM || H5Tget_class(stored) == H5T_INTEGER, H5Tget_size(stored) == 1
         else {
-            throw error("unexpected element type of", object, detail: "stored as \(describeType(stored)), expected bool")
+            throw error(
+                "unexpected element type of", object, detail: "stored as \(describeType(stored)), expected bool")
         }
         let shape = try datasetShape(dataset, object)
         var raw = [Int8](repeating: 0, count: shape.reduce(1, *))
         if !raw.isEmpty {
             let memory = H5Tget_class(stored) == H5T_ENUM ? try booleanType() : H5Tcopy(h5_native_int8())
             defer { H5Tclose(memory) }
-            try check(raw.withUnsafeMutableBytes {
-                H5Dread(dataset, memory, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
-            }, "cannot read the dataset", object)
+            try check(
+                raw.withUnsafeMutableBytes {
+                    H5Dread(dataset, memory, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
+                }, "cannot read the dataset", object)
         }
         return (raw.map { $0 != 0 }, shape)
     }
@@ -91,20 +98,24 @@ extension HDF5File {
         defer { H5Tclose(type) }
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         guard count > 0 else { return [] }
-        try check(pointers.withUnsafeMutableBytes {
-            H5Dread(dataset, type, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
-        }, "cannot read the strings of", object)
+        try check(
+            pointers.withUnsafeMutableBytes {
+                H5Dread(dataset, type, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
+            }, "cannot read the strings of", object)
         defer { for p in pointers { H5free_memory(p) } }
         return pointers.map { $0.map { String(cString: $0) } ?? "" }
     }
 
     // MARK: internals
 
-    func writeRaw<T>(_ values: [T], shape: [Int], memoryType: hid_t, fileType: hid_t, at object: String,
-                     compression: Int) throws {
+    func writeRaw<T>(
+        _ values: [T], shape: [Int], memoryType: hid_t, fileType: hid_t, at object: String,
+        compression: Int
+    ) throws {
         HDF5Call.prepare()
-        precondition(values.count == shape.reduce(1, *),
-                     "\(object): \(values.count) values do not fill the shape \(shape)")
+        precondition(
+            values.count == shape.reduce(1, *),
+            "\(object): \(values.count) values do not fill the shape \(shape)")
         var dims = shape.map { hsize_t($0) }
         var maxDims = dims
         let chunked = !shape.isEmpty && shape.dropFirst().allSatisfy { $0 > 0 }
@@ -126,13 +137,15 @@ extension HDF5File {
         }
         let lcpl = try linkCreationList()
         defer { H5Pclose(lcpl) }
-        let dataset = try check(H5Dcreate2(id, object, fileType, space, lcpl, dcpl, h5p_default()),
-                                "cannot create the dataset", object)
+        let dataset = try check(
+            H5Dcreate2(id, object, fileType, space, lcpl, dcpl, h5p_default()),
+            "cannot create the dataset", object)
         defer { H5Dclose(dataset) }
         guard !values.isEmpty else { return }
-        try check(values.withUnsafeBytes {
-            H5Dwrite(dataset, memoryType, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
-        }, "cannot write the dataset", object)
+        try check(
+            values.withUnsafeBytes {
+                H5Dwrite(dataset, memoryType, h5s_all(), h5s_all(), h5p_default(), $0.baseAddress)
+            }, "cannot write the dataset", object)
     }
 
     func datasetShape(_ dataset: hid_t, _ object: String) throws -> [Int] {

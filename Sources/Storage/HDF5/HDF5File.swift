@@ -31,7 +31,8 @@ public final class HDF5File {
         if inMemory { H5Pset_fapl_core(fapl, 1 << 20, false) }
         id = H5Fcreate(path, h5f_acc_trunc(), fcpl >= 0 ? fcpl : h5p_default(), fapl >= 0 ? fapl : h5p_default())
         guard id >= 0 else {
-            throw HDF5Error(path: path, object: "/", operation: "cannot create the file", detail: HDF5Call.lastMessage())
+            throw HDF5Error(
+                path: path, object: "/", operation: "cannot create the file", detail: HDF5Call.lastMessage())
         }
     }
 
@@ -91,8 +92,9 @@ public final class HDF5File {
         guard !exists(object) else { return }
         let lcpl = try linkCreationList()
         defer { H5Pclose(lcpl) }
-        let group = try check(H5Gcreate2(id, object, lcpl, h5p_default(), h5p_default()),
-                              "cannot create the group", object)
+        let group = try check(
+            H5Gcreate2(id, object, lcpl, h5p_default(), h5p_default()),
+            "cannot create the group", object)
         H5Gclose(group)
     }
 
@@ -152,8 +154,9 @@ public final class HDF5File {
         HDF5Call.prepare()
         let lcpl = try linkCreationList()
         defer { H5Pclose(lcpl) }
-        try check(H5Lcreate_external(targetFile, targetObject, id, object, lcpl, h5p_default()),
-                  "cannot create the external link", object)
+        try check(
+            H5Lcreate_external(targetFile, targetObject, id, object, lcpl, h5p_default()),
+            "cannot create the external link", object)
     }
 
     /// The file and object an external link at `object` points to, or nil if `object` is not an external link.
@@ -167,8 +170,9 @@ public final class HDF5File {
         var flags: UInt32 = 0
         var fileName: UnsafePointer<CChar>?
         var objectName: UnsafePointer<CChar>?
-        try check(H5Lunpack_elink_val(&buffer, buffer.count, &flags, &fileName, &objectName),
-                  "cannot decode the link", object)
+        try check(
+            H5Lunpack_elink_val(&buffer, buffer.count, &flags, &fileName, &objectName),
+            "cannot decode the link", object)
         guard let fileName, let objectName else { return nil }
         return (String(cString: fileName), String(cString: objectName))
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -101,9 +102,10 @@ public final class VideoSink: FrameSink {
 
     /// Sends `image`'s RGB bytes to ffmpeg; throws ``VideoError/ffmpegFailed(status:message:)`` if it has died.
     public func write(_ image: Image) throws {
-        precondition(image.width == width && image.height == height && image.channels == 3,
-                     "video frames must be \(width)×\(height) RGB, "
-                        + "got \(image.width)×\(image.height)×\(image.channels)")
+        precondition(
+            image.width == width && image.height == height && image.channels == 3,
+            "video frames must be \(width)×\(height) RGB, "
+                + "got \(image.width)×\(image.height)×\(image.channels)")
         let descriptor = input.fileHandleForWriting.fileDescriptor
         try image.pixels.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return }

@@ -16,9 +16,10 @@ public struct Image: Equatable, Sendable {
     /// An image over existing pixel bytes.
     public init(width: Int, height: Int, channels: Int = 3, pixels: [UInt8]) {
         precondition([1, 3, 4].contains(channels), "channels must be 1, 3 or 4, got \(channels)")
-        precondition(pixels.count == width * height * channels,
-                     "\(width)×\(height)×\(channels) image needs \(width * height * channels) bytes, "
-                        + "got \(pixels.count)")
+        precondition(
+            pixels.count == width * height * channels,
+            "\(width)×\(height)×\(channels) image needs \(width * height * channels) bytes, "
+                + "got \(pixels.count)")
         (self.width, self.height, self.channels, self.pixels) = (width, height, channels, pixels)
     }
 
@@ -88,7 +89,8 @@ public enum PNGEncoder {
                 zeroRow.withUnsafeBufferPointer { zeros in
                     for y in 0..<image.height {
                         let row = UnsafeBufferPointer(rebasing: pixels[y * stride..<(y + 1) * stride])
-                        let above = y == 0
+                        let above =
+                            y == 0
                             ? zeros : UnsafeBufferPointer(rebasing: pixels[(y - 1) * stride..<y * stride])
                         // score every filter, stopping early once it cannot win, then write the winner
                         var bestFilter = 0, bestScore = Int.max
@@ -112,8 +114,10 @@ public enum PNGEncoder {
 
     /// Byte `i` of `row` minus its prediction under PNG filter `filter` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth).
     @inline(__always)
-    static func filtered(_ row: UnsafeBufferPointer<UInt8>, _ above: UnsafeBufferPointer<UInt8>, _ i: Int, _ bpp: Int,
-                         _ filter: Int) -> UInt8 {
+    static func filtered(
+        _ row: UnsafeBufferPointer<UInt8>, _ above: UnsafeBufferPointer<UInt8>, _ i: Int, _ bpp: Int,
+        _ filter: Int
+    ) -> UInt8 {
         let a = i >= bpp ? Int(row[i - bpp]) : 0
         let b = Int(above[i])
         let predictor: Int

@@ -64,7 +64,7 @@ public final class HeadlessContext {
             throw RenderError.egl(step: "eglChooseConfig", code: configCount == 0 ? "no matching config" : code)
         }
         guard eglBindAPI(EGLenum(EGL_OPENGL_API)) == EGL_TRUE,
-              let context = eglCreateContext(display, config, cegl_no_context(), nil), context != cegl_no_context()
+            let context = eglCreateContext(display, config, cegl_no_context(), nil), context != cegl_no_context()
         else {
             let code = Self.lastError()
             throw RenderError.egl(step: "eglCreateContext", code: code)

@@ -17,15 +17,18 @@ public final class OffscreenRenderer {
     private let context: HeadlessContext
 
     /// Creates the EGL context and MuJoCo's rendering context with an offscreen buffer of width × height.
-    public init(model: MuJoCoModel, width: Int, height: Int, quality: RenderQuality = .fast, fontScale: Int = 100)
+    public init(
+        model: MuJoCoModel, width: Int, height: Int, quality: RenderQuality = .fast, fontScale: Int = 100
+    )
         throws
     {
         guard (1...Self.maximumSize).contains(width), (1...Self.maximumSize).contains(height) else {
             throw RenderError.badSize(width: width, height: height, maximum: Self.maximumSize)
         }
         context = try HeadlessContext()
-        let scene = try SceneRenderer(model: model, offscreenSize: (width, height), quality: quality,
-                                      fontScale: fontScale)
+        let scene = try SceneRenderer(
+            model: model, offscreenSize: (width, height), quality: quality,
+            fontScale: fontScale)
         scene.useBuffer(offscreen: true)
         sceneRenderer = scene
         (self.width, self.height) = (width, height)
@@ -77,8 +80,10 @@ public protocol FrameSink: AnyObject {
 
 /// Plays every episode of `driver`, renders the first state and every `every`-th step plus each episode's last
 /// state, and hands the frames to `sink`. With `overlay`, frames carry the viewer's text overlay.
-public func renderReplay(driver: ReplayDriver, renderer: OffscreenRenderer, sink: any FrameSink, every: Int = 1,
-                         overlay: Bool = false) throws -> RenderSummary {
+public func renderReplay(
+    driver: ReplayDriver, renderer: OffscreenRenderer, sink: any FrameSink, every: Int = 1,
+    overlay: Bool = false
+) throws -> RenderSummary {
     precondition(every >= 1, "frame interval must be at least 1, got \(every)")
     let start = DispatchTime.now().uptimeNanoseconds
     let data = driver.source.simulation.data.pointer
@@ -94,14 +99,17 @@ public func renderReplay(driver: ReplayDriver, renderer: OffscreenRenderer, sink
     }
     try sink.finish()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return RenderSummary(frames: frames, episodes: driver.completedReturns.count, returns: driver.completedReturns,
-                         seconds: seconds)
+    return RenderSummary(
+        frames: frames, episodes: driver.completedReturns.count, returns: driver.completedReturns,
+        seconds: seconds)
 }
 
 /// The text of the viewer's overlay: environment, episode, step, return and frame rate.
 public enum OverlayText {
     /// Titles and values (one line each, newline-separated) for `mjr_overlay`.
-    public static func make(driver: ReplayDriver, framesPerSecond: Double?, extra: [(String, String)])
+    public static func make(
+        driver: ReplayDriver, framesPerSecond: Double?, extra: [(String, String)]
+    )
         -> (titles: String, values: String)
     {
         var rows: [(String, String)] = [

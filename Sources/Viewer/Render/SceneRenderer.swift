@@ -56,8 +56,10 @@ public final class SceneRenderer {
     ///   - offscreenSize: size of the offscreen buffer (`mbmpo render`); the model's `offwidth`/`offheight` are set
     ///     to it, which changes nothing but rendering.
     ///   - fontScale: an mjtFontScale percentage (100, 150, …).
-    public init(model: MuJoCoModel, offscreenSize: (width: Int, height: Int)? = nil, quality: RenderQuality = .fast,
-                fontScale: Int = 100) throws {
+    public init(
+        model: MuJoCoModel, offscreenSize: (width: Int, height: Int)? = nil, quality: RenderQuality = .fast,
+        fontScale: Int = 100
+    ) throws {
         self.model = model
         let m = model.pointer
         if let size = offscreenSize {
@@ -75,8 +77,10 @@ public final class SceneRenderer {
         mjr_defaultContext(&context)
         var error = [CChar](repeating: 0, count: 512)
         guard cmj_render_make_context(m, &context, Int32(fontScale), &error, Int32(error.count)) == 0 else {
-            throw RenderError.mujocoContext(String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
-                                                   as: UTF8.self))
+            throw RenderError.mujocoContext(
+                String(
+                    decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) },
+                    as: UTF8.self))
         }
         mjv_makeScene(m, &scene, 2000)
         let fixed = (0..<Int(m.pointee.ncam)).map { id -> CameraChoice in
@@ -109,7 +113,7 @@ public final class SceneRenderer {
         try simulation.forward()
         let m = model.pointer.pointee, d = simulation.data.pointer.pointee
         guard model.nbody > 1, let geomBody = m.geom_bodyid, let bound = m.geom_rbound, let xpos = d.geom_xpos,
-              let com = d.subtree_com
+            let com = d.subtree_com
         else { return 1 }
         var radius = 0.0
         for geom in 0..<model.ngeom where geomBody[geom] != 0 {
@@ -178,8 +182,9 @@ public final class SceneRenderer {
         var topDown = [UInt8](repeating: 0, count: bottomUp.count)
         let stride = width * 3
         for row in 0..<height {
-            topDown.replaceSubrange(row * stride..<(row + 1) * stride,
-                                    with: bottomUp[(height - 1 - row) * stride..<(height - row) * stride])
+            topDown.replaceSubrange(
+                row * stride..<(row + 1) * stride,
+                with: bottomUp[(height - 1 - row) * stride..<(height - row) * stride])
         }
         return Image(width: width, height: height, pixels: topDown)
     }
@@ -208,7 +213,9 @@ public final class SceneRenderer {
     }
 
     /// Body under the relative window point (x, y ∈ [0, 1], y up) and the 3-D point hit, or nil.
-    public func select(data: UnsafeMutablePointer<mjData>, aspect: Double, x: Double, y: Double)
+    public func select(
+        data: UnsafeMutablePointer<mjData>, aspect: Double, x: Double, y: Double
+    )
         -> (body: Int, point: SIMD3<Double>)?
     {
         var point = [mjtNum](repeating: 0, count: 3)

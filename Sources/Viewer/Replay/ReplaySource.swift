@@ -70,8 +70,10 @@ public final class PolicyReplay: ReplaySource {
 
     /// A replay of `episodes` episodes of at most `horizon` steps (default: the environment's horizon); the
     /// first uses stream `firstEpisode`.
-    public init(environment: any MuJoCoEnvironment, policy: any ActionPolicy, episodes: Int, seed: UInt64,
-                horizon: Int? = nil, firstEpisode: Int = 0) {
+    public init(
+        environment: any MuJoCoEnvironment, policy: any ActionPolicy, episodes: Int, seed: UInt64,
+        horizon: Int? = nil, firstEpisode: Int = 0
+    ) {
         precondition(episodes >= 1, "a replay needs at least one episode, got \(episodes)")
         self.environment = environment
         self.policy = policy
@@ -173,7 +175,8 @@ public final class RecordedReplay: ReplaySource {
 
     func setRow() throws {
         let trajectory = trajectories[episode]
-        try simulation.setState(qpos: Array(trajectory.qpos[row * nq..<(row + 1) * nq]),
-                                qvel: Array(trajectory.qvel[row * nv..<(row + 1) * nv]))
+        try simulation.setState(
+            qpos: Array(trajectory.qpos[row * nq..<(row + 1) * nq]),
+            qvel: Array(trajectory.qvel[row * nv..<(row + 1) * nv]))
     }
 }

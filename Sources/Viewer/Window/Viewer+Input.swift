@@ -83,7 +83,8 @@ extension Viewer {
         var width: Int32 = 0, height: Int32 = 0
         glfwGetWindowSize(window, &width, &height)
         guard height > 0 else { return }
-        let shift = glfwGetKey(window, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS
+        let shift =
+            glfwGetKey(window, GLFW_KEY_LEFT_SHIFT) == GLFW_PRESS
             || glfwGetKey(window, GLFW_KEY_RIGHT_SHIFT) == GLFW_PRESS
         let action: mjtMouse
         if mouse.right {
@@ -101,8 +102,9 @@ extension Viewer {
         var width: Int32 = 0, height: Int32 = 0
         glfwGetWindowSize(window, &width, &height)
         guard width > 0, height > 0 else { return }
-        let hit = scene.select(data: driver.source.simulation.data.pointer, aspect: Double(width) / Double(height),
-                               x: mouse.lastX / Double(width), y: (Double(height) - mouse.lastY) / Double(height))
+        let hit = scene.select(
+            data: driver.source.simulation.data.pointer, aspect: Double(width) / Double(height),
+            x: mouse.lastX / Double(width), y: (Double(height) - mouse.lastY) / Double(height))
         if recentre {
             guard let hit else { return }
             withUnsafeMutableBytes(of: &scene.camera.lookat) { bytes in

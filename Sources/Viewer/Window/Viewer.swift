@@ -34,8 +34,10 @@ public final class Viewer {
 
     /// Opens a width × height window (visible unless `visible` is false) and builds the scene in its context.
     /// Throws ``RenderError/noDisplay`` without an X display, and ``RenderError/glfw(_:)`` when GLFW fails.
-    public init(driver: ReplayDriver, width: Int = 1200, height: Int = 900, visible: Bool = true,
-                quality: RenderQuality = .full) throws {
+    public init(
+        driver: ReplayDriver, width: Int = 1200, height: Int = 900, visible: Bool = true,
+        quality: RenderQuality = .full
+    ) throws {
         let environment = ProcessInfo.processInfo.environment
         guard !(environment["DISPLAY"] ?? "").isEmpty || !(environment["WAYLAND_DISPLAY"] ?? "").isEmpty else {
             throw RenderError.noDisplay
@@ -127,8 +129,9 @@ public final class Viewer {
         glfwGetFramebufferSize(window, &width, &height)
         let viewport = mjrRect(left: 0, bottom: 0, width: width, height: height)
         scene.render(data: driver.source.simulation.data.pointer, viewport: viewport)
-        let text = OverlayText.make(driver: driver, framesPerSecond: fps.tick(time: glfwGetTime()),
-                                    extra: overlayExtras())
+        let text = OverlayText.make(
+            driver: driver, framesPerSecond: fps.tick(time: glfwGetTime()),
+            extra: overlayExtras())
         scene.overlay(titles: text.titles, values: text.values, viewport: viewport)
         frameCount += 1
     }

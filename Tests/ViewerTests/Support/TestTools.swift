@@ -18,8 +18,9 @@ struct ImageStatistics {
             let y = 0.299 * r + 0.587 * g + 0.114 * b
             sum += y
             sumSquares += y * y
-            colors.insert(UInt32(image.pixels[i * c]) << 16 | UInt32(image.pixels[i * c + 1]) << 8
-                | UInt32(image.pixels[i * c + 2]))
+            colors.insert(
+                UInt32(image.pixels[i * c]) << 16 | UInt32(image.pixels[i * c + 1]) << 8
+                    | UInt32(image.pixels[i * c + 2]))
         }
         let n = Double(image.width * image.height)
         luminanceDeviation = max(sumSquares / n - (sum / n) * (sum / n), 0).squareRoot()
@@ -73,7 +74,7 @@ enum PPM {
             }
         }
         guard fields.count == 4, fields[0] == "P6", let w = Int(fields[1]), let h = Int(fields[2]), fields[3] == "255",
-              bytes.count - index == w * h * 3
+            bytes.count - index == w * h * 3
         else { return nil }
         return Image(width: w, height: h, pixels: Array(bytes[index...]))
     }

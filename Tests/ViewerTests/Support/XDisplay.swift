@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -59,7 +60,8 @@ enum XDisplay {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         // -noreset: an X server resets when its last client disconnects, and a window opened during that reset
         // fails to connect (seen as an intermittent "Failed to open display")
-        let script = "'\(xvfb)' -displayfd 3 -screen 0 1024x768x24 -nolisten tcp -noreset 3>&1 >/dev/null 2>&1 & "
+        let script =
+            "'\(xvfb)' -displayfd 3 -screen 0 1024x768x24 -nolisten tcp -noreset 3>&1 >/dev/null 2>&1 & "
             + "pid=$!; read _; kill $pid; wait $pid"
         let arguments = ["/bin/sh", "-c", script]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
