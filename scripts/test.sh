@@ -11,6 +11,19 @@ if grep -rnE "^import (CMuJoCo|Sim)$" Sources/Learner Sources/Core; then
   exit 1
 fi
 
+# the code must be as `swift format` (shipped with the toolchain) leaves it under the committed .swift-format
+formatted=$(mktemp -d)
+cp -r Sources Tests Package.swift .swift-format "$formatted"/
+(cd "$formatted" && swift format format --in-place --recursive --parallel Sources Tests Package.swift)
+if ! changed=$(diff -rq Sources "$formatted/Sources" && diff -rq Tests "$formatted/Tests" \
+               && diff -q Package.swift "$formatted/Package.swift"); then
+  echo "$changed" | sed "s|$formatted/||" >&2
+  echo "error: unformatted code; run: swift format format --in-place --recursive Sources Tests Package.swift" >&2
+  rm -rf "$formatted"
+  exit 1
+fi
+rm -rf "$formatted"
+
 # TensorBoard's own reader checks our event files (tests skip that check without it)
 python3 -c "import tensorboard" 2>/dev/null || python3 -m pip install --quiet tensorboard \
   || python3 -m pip install --quiet --user --break-system-packages tensorboard \
