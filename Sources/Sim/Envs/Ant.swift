@@ -28,6 +28,10 @@ import Core
 /// contact cost, healthy z range [0.2, 1.0] as in v5, Gaussian reset noise, horizon 200 instead of 1000.
 public final class Ant: MuJoCoTask {
     public static let modelFile = "ant.xml"
+    /// Observation and action widths.
+    static let observationWidth = 27, actionWidth = 8
+    /// Index in the observation of qvel[0], the torso's forward velocity.
+    static let forwardVelocityIndex = 13
     public static let frameSkip = 2
     static let controlCost = 0.005
     static let aliveBonus = 1.0
@@ -45,7 +49,7 @@ public final class Ant: MuJoCoTask {
             throw SimError.modelLoad(path: model.path, message: "ant needs a <numeric name=\"init_qpos\"> of size nq")
         }
         core = try EnvironmentCore(
-            model: model, name: "ant", sizes: (15, 14, 8), observationSize: 27,
+            model: model, name: "ant", sizes: (15, 14, 8), observationSize: Self.observationWidth,
             frameSkip: frameSkip, terminatesEarly: true, initialQpos: initial)
     }
 
@@ -78,8 +82,10 @@ public final class Ant: MuJoCoTask {
         into rewards: UnsafeMutableBufferPointer<Double>
     ) {
         for row in 0..<rewards.count {
-            let forward = nextObservations[row * 27 + 13]
-            rewards[row] = forward - Self.controlCost * rowSquaredNorm(actions, row: row, width: 8) + Self.aliveBonus
+            let forward = nextObservations[row * Self.observationWidth + Self.forwardVelocityIndex]
+            rewards[row] =
+                forward - Self.controlCost * rowSquaredNorm(actions, row: row, width: Self.actionWidth)
+                + Self.aliveBonus
         }
     }
 
@@ -87,8 +93,10 @@ public final class Ant: MuJoCoTask {
     {
         for row in 0..<dones.count {
             var finite = true
-            for j in 0..<27 where !nextObservations[row * 27 + j].isFinite { finite = false }
-            dones[row] = !(finite && Self.healthyZ.contains(nextObservations[row * 27]))
+            for j in 0..<Self.observationWidth where !nextObservations[row * Self.observationWidth + j].isFinite {
+                finite = false
+            }
+            dones[row] = !(finite && Self.healthyZ.contains(nextObservations[row * Self.observationWidth]))
         }
     }
 }

@@ -25,6 +25,10 @@ import Core
 /// of uniform qpos noise, control cost 0.1 (v5: 0.1 as well), reward clipped, horizon 200 instead of 1000.
 public final class HalfCheetah: MuJoCoTask {
     public static let modelFile = "half_cheetah.xml"
+    /// Observation and action widths.
+    static let observationWidth = 17, actionWidth = 6
+    /// Index in the observation of qvel[0], the root's forward velocity.
+    static let forwardVelocityIndex = 8
     public static let frameSkip = 1
     static let controlCost = 0.1
     static let rewardClip = 1000.0
@@ -37,7 +41,7 @@ public final class HalfCheetah: MuJoCoTask {
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = HalfCheetah.frameSkip) throws {
         core = try EnvironmentCore(
-            model: model, name: "half-cheetah", sizes: (9, 9, 6), observationSize: 17,
+            model: model, name: "half-cheetah", sizes: (9, 9, 6), observationSize: Self.observationWidth,
             frameSkip: frameSkip, terminatesEarly: false)
     }
 
@@ -67,8 +71,8 @@ public final class HalfCheetah: MuJoCoTask {
         into rewards: UnsafeMutableBufferPointer<Double>
     ) {
         for row in 0..<rewards.count {
-            let forward = nextObservations[row * 17 + 8]
-            let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: 6)
+            let forward = nextObservations[row * Self.observationWidth + Self.forwardVelocityIndex]
+            let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: Self.actionWidth)
             rewards[row] = clip(forward - control, Self.rewardClip)
         }
     }

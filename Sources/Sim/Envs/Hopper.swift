@@ -24,6 +24,10 @@ import Core
 /// horizon 200 instead of 1000.
 public final class Hopper: MuJoCoTask {
     public static let modelFile = "hopper.xml"
+    /// Observation and action widths.
+    static let observationWidth = 11, actionWidth = 3
+    /// Index in the observation of qvel[0], the root's forward velocity.
+    static let forwardVelocityIndex = 5
     public static let frameSkip = 4
     static let controlCost = 0.001
     static let aliveBonus = 1.0
@@ -38,7 +42,7 @@ public final class Hopper: MuJoCoTask {
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = Hopper.frameSkip) throws {
         core = try EnvironmentCore(
-            model: model, name: "hopper", sizes: (6, 6, 3), observationSize: 11,
+            model: model, name: "hopper", sizes: (6, 6, 3), observationSize: Self.observationWidth,
             frameSkip: frameSkip, terminatesEarly: true)
     }
 
@@ -71,8 +75,8 @@ public final class Hopper: MuJoCoTask {
         into rewards: UnsafeMutableBufferPointer<Double>
     ) {
         for row in 0..<rewards.count {
-            let forward = nextObservations[row * 11 + 5]
-            let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: 3)
+            let forward = nextObservations[row * Self.observationWidth + Self.forwardVelocityIndex]
+            let control = Self.controlCost * rowSquaredNorm(actions, row: row, width: Self.actionWidth)
             rewards[row] = clip(forward + Self.aliveBonus - control, Self.rewardClip)
         }
     }
@@ -80,9 +84,10 @@ public final class Hopper: MuJoCoTask {
     public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
     {
         for row in 0..<dones.count {
-            let o = UnsafeBufferPointer(rebasing: nextObservations[(row * 11)..<(row * 11 + 11)])
+            let start = row * Self.observationWidth
+            let o = UnsafeBufferPointer(rebasing: nextObservations[start..<start + Self.observationWidth])
             var healthy = o.allSatisfy { $0.isFinite } && o[0] > 0.7 && abs(o[1]) < 0.2
-            for j in 3..<11 where !(abs(o[j]) < 100) { healthy = false }
+            for j in 3..<Self.observationWidth where !(abs(o[j]) < 100) { healthy = false }
             dones[row] = !healthy
         }
     }

@@ -27,6 +27,10 @@ import Core
 /// STL meshes with primitive geoms carrying the same inertias.
 public final class PR2Reacher: MuJoCoTask {
     public static let modelFile = "pr2.xml"
+    /// Observation and action widths.
+    static let observationWidth = 17, actionWidth = 7
+    /// Where the observation holds goal − tip.
+    static let goalOffsetRange = 14..<17
     public static let frameSkip = 1
     static let controlCost = 0.005
     static let torqueScale = 3.0
@@ -43,7 +47,7 @@ public final class PR2Reacher: MuJoCoTask {
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = PR2Reacher.frameSkip) throws {
         core = try EnvironmentCore(
-            model: model, name: "pr2", sizes: (10, 10, 7), observationSize: 17,
+            model: model, name: "pr2", sizes: (10, 10, 7), observationSize: Self.observationWidth,
             frameSkip: frameSkip, terminatesEarly: false)
         guard let tip = model.siteID("tip") else {
             throw SimError.modelLoad(path: model.path, message: "pr2 needs a site named 'tip'")
@@ -93,8 +97,13 @@ public final class PR2Reacher: MuJoCoTask {
         let scale = 1 / (Self.torqueScale * Self.torqueScale)
         for row in 0..<rewards.count {
             var distance = 0.0
-            for j in 14..<17 { distance += nextObservations[row * 17 + j] * nextObservations[row * 17 + j] }
-            rewards[row] = -distance - Self.controlCost * scale * rowSquaredNorm(actions, row: row, width: 7)
+            for j in Self.goalOffsetRange {
+                distance +=
+                    nextObservations[row * Self.observationWidth + j]
+                    * nextObservations[row * Self.observationWidth + j]
+            }
+            rewards[row] =
+                -distance - Self.controlCost * scale * rowSquaredNorm(actions, row: row, width: Self.actionWidth)
         }
     }
 

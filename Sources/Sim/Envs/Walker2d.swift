@@ -24,6 +24,12 @@ import Core
 /// observation, control cost 1e-3 (v5: 1e-3), alive bonus always 1, Gaussian reset noise, horizon 200.
 public final class Walker2d: MuJoCoTask {
     public static let modelFile = "walker2d.xml"
+    /// Observation and action widths.
+    static let observationWidth = 17, actionWidth = 6
+    /// Index in the observation of qvel[0], the root's forward velocity.
+    static let forwardVelocityIndex = 8
+    /// Indices in the observation of the torso's height and angle (qpos[1], qpos[2]).
+    static let heightIndex = 0, angleIndex = 1
     public static let frameSkip = 4
     static let controlCost = 0.001
     static let aliveBonus = 1.0
@@ -37,7 +43,7 @@ public final class Walker2d: MuJoCoTask {
     /// `frameSkip` overrides the task's physics steps per environment step (the original code's value by default).
     public init(model: MuJoCoModel, frameSkip: Int = Walker2d.frameSkip) throws {
         core = try EnvironmentCore(
-            model: model, name: "walker2d", sizes: (9, 9, 6), observationSize: 17,
+            model: model, name: "walker2d", sizes: (9, 9, 6), observationSize: Self.observationWidth,
             frameSkip: frameSkip, terminatesEarly: true)
     }
 
@@ -71,15 +77,19 @@ public final class Walker2d: MuJoCoTask {
         into rewards: UnsafeMutableBufferPointer<Double>
     ) {
         for row in 0..<rewards.count {
-            let forward = nextObservations[row * 17 + 8]
-            rewards[row] = forward + Self.aliveBonus - Self.controlCost * rowSquaredNorm(actions, row: row, width: 6)
+            let forward = nextObservations[row * Self.observationWidth + Self.forwardVelocityIndex]
+            rewards[row] =
+                forward + Self.aliveBonus - Self.controlCost
+                * rowSquaredNorm(actions, row: row, width: Self.actionWidth)
         }
     }
 
     public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
     {
         for row in 0..<dones.count {
-            dones[row] = !Self.isHealthy(height: nextObservations[row * 17], angle: nextObservations[row * 17 + 1])
+            dones[row] = !Self.isHealthy(
+                height: nextObservations[row * Self.observationWidth + Self.heightIndex],
+                angle: nextObservations[row * Self.observationWidth + Self.angleIndex])
         }
     }
 }
