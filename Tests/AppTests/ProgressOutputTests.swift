@@ -61,6 +61,13 @@ import Testing
         #expect(ProgressDisplay.kernelNote(coreName: "Haswell", forced: nil, cpuFlags: avx512) == nil)
         #expect(ProgressDisplay.kernelNote(coreName: "Haswell", forced: "Haswell", cpuFlags: ["avx2"]) == nil)
         #expect(ProgressDisplay.kernelNote(coreName: "SkylakeX", forced: "SkylakeX", cpuFlags: avx512) == nil)
+        // a CPU OpenBLAS does not know: its fallback to pre-AVX2 kernels is named, with the family to choose
+        let fallback = ProgressDisplay.kernelNote(coreName: "Prescott", forced: nil, cpuFlags: avx512)
+        #expect(fallback?.contains("OPENBLAS_CORETYPE=SkylakeX") == true && fallback?.contains("Prescott") == true)
+        let avx2Fallback = ProgressDisplay.kernelNote(coreName: "Prescott", forced: nil, cpuFlags: ["avx2"])
+        #expect(avx2Fallback?.contains("OPENBLAS_CORETYPE=Haswell") == true)
+        #expect(ProgressDisplay.kernelNote(coreName: "Prescott", forced: "Prescott", cpuFlags: avx512) == nil)
+        #expect(ProgressDisplay.kernelNote(coreName: "Prescott", forced: nil, cpuFlags: ["sse3"]) == nil)
     }
 
     /// A resumed run counts on from its checkpoint: the line shows the row's own iteration, the bar the total done.

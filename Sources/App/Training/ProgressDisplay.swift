@@ -56,9 +56,22 @@ final class ProgressDisplay {
 
     deinit { ticker?.cancel() }
 
-    /// A hint when `OPENBLAS_CORETYPE` holds OpenBLAS to its AVX2 kernels on a CPU with AVX-512 (whose kernels fit
-    /// the models ≈ 1.5× faster); nil otherwise.
+    /// OpenBLAS kernel families older than AVX2, which it falls back to on a CPU it does not recognize.
+    static let preAVX2Kernels: Set<String> = [
+        "prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "katmai", "coppermine", "northwood",
+        "banias", "opteron", "barcelona",
+    ]
+
+    /// A hint when OpenBLAS runs kernels well below what the CPU supports, nil otherwise: when `OPENBLAS_CORETYPE`
+    /// holds it to its AVX2 kernels on a CPU with AVX-512 (whose kernels fit the models ≈ 1.5× faster), or when,
+    /// not told, it fell back to pre-AVX2 kernels on a CPU it does not recognize (Debian 12's OpenBLAS 0.3.21 takes
+    /// Prescott on 5th-generation Xeons, family 6 model 207, where SkylakeX's kernels fit ≈ 6.5× faster).
     static func kernelNote(coreName: String, forced: String?, cpuFlags: Set<String>) -> String? {
+        if forced?.isEmpty ?? true, preAVX2Kernels.contains(coreName.lowercased()), cpuFlags.contains("avx2") {
+            let better = cpuFlags.contains("avx512f") ? "SkylakeX" : "Haswell"
+            return "note: OpenBLAS does not recognize this CPU and chose its \(coreName) kernels; with "
+                + "OPENBLAS_CORETYPE=\(better) model fitting runs several times faster (results differ in the last bits)"
+        }
         guard let forced, !forced.isEmpty, cpuFlags.contains("avx512f"),
             ["haswell", "zen", "sandybridge"].contains(coreName.lowercased())
         else { return nil }
