@@ -65,7 +65,7 @@ final class ProgressDisplay {
     /// A hint when OpenBLAS runs kernels well below what the CPU supports, nil otherwise: when `OPENBLAS_CORETYPE`
     /// holds it to its AVX2 kernels on a CPU with AVX-512 (whose kernels fit the models ≈ 1.5× faster), or when,
     /// not told, it fell back to pre-AVX2 kernels on a CPU it does not recognize (Debian 12's OpenBLAS 0.3.21 takes
-    /// Prescott on 5th-generation Xeons, family 6 model 207, where SkylakeX's kernels fit ≈ 6.5× faster).
+    /// Prescott on 5th-generation Xeons, family 6 model 207, where SkylakeX's kernels fit ≈ 3.6× faster).
     static func kernelNote(coreName: String, forced: String?, cpuFlags: Set<String>) -> String? {
         if forced?.isEmpty ?? true, preAVX2Kernels.contains(coreName.lowercased()), cpuFlags.contains("avx2") {
             let better = cpuFlags.contains("avx512f") ? "SkylakeX" : "Haswell"
