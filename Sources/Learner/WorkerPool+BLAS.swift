@@ -1,7 +1,7 @@
 import Core
 
 extension WorkerPool {
-    /// ``WorkerPool/run(units:threads:partition:_:)-(_,_,_,ParallelWork)`` with OpenBLAS pinned to one thread first.
+    /// `run(units:threads:partition:_:)` with OpenBLAS pinned to one thread first.
     ///
     /// Every parallel section of the learner goes through here: inside a section each BLAS call runs on its own
     /// worker alone, so a product never splits differently with the thread count (results stay bit-identical for
