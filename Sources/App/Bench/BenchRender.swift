@@ -1,6 +1,5 @@
 import ArgumentParser
 import Core
-import Dispatch
 import Sim
 import Viewer
 
@@ -57,19 +56,19 @@ struct BenchRender: ParsableCommand {
         var image = renderer.render(data: data)
         var rates: [Double] = []
         for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             for _ in 0..<frames {
                 let result = try environment.step(policy.action(observation: observation))
                 observation = result.end == .running ? result.observation : environment.reset(using: &rng)
                 image = renderer.render(data: data)
             }
-            rates.append(Double(frames) * 1e9 / Double(DispatchTime.now().uptimeNanoseconds - start))
+            rates.append(Double(frames) / clock.lap())
         }
         let encodes = max(1, min(frames, 50))
-        let start = DispatchTime.now().uptimeNanoseconds
+        var clock = Stopwatch()
         var bytes = 0
         for _ in 0..<encodes { bytes += PNGEncoder.encode(image).count }
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(encodes)
+        let milliseconds = clock.lap() * 1e3 / Double(encodes)
         precondition(bytes > 0, "PNG encoder produced nothing")
         return (rates, milliseconds)
     }

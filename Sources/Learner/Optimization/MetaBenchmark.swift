@@ -1,5 +1,4 @@
 import Core
-import Dispatch
 
 /// Timing of the meta-policy optimization at the paper's sizes on synthetic data (`mbmpo bench meta`).
 package enum MetaBenchmark {
@@ -101,18 +100,18 @@ package enum MetaBenchmark {
             threads: threads, blockRows: c.blockRows, precision: c.trpo.productPrecision)
         var best: Result?
         for _ in 0..<max(1, c.repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            var clock = Stopwatch()
             _ = InnerStep.adapt(
                 parameters: policy.parameters, tasks: tasks.map(\.pre), layout: policy.layout,
                 stepSize: c.innerStepSize, threads: threads, blockRows: c.blockRows)
-            let built = DispatchTime.now().uptimeNanoseconds
+            let innerStep = clock.lap()
             objective.update(tasks: tasks)
-            let ready = DispatchTime.now().uptimeNanoseconds
+            let setup = clock.lap()
             var theta = policy.parameters
             let step = TRPO.step(objective, parameters: &theta, config: c.trpo)
             let result = Result(
-                threads: threads, innerStep: Double(built - start) * 1e-9,
-                setup: Double(ready - built) * 1e-9, timing: step.timing, cgIterations: step.cgIterations,
+                threads: threads, innerStep: innerStep, setup: setup, timing: step.timing,
+                cgIterations: step.cgIterations,
                 backtracks: step.backtracks, accepted: step.accepted, kl: step.kl,
                 precision: c.trpo.productPrecision, parametersBefore: policy.parameters,
                 parametersAfter: theta)

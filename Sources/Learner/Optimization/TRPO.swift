@@ -1,3 +1,5 @@
+import Core
+
 /// Constants of the conjugate-gradient TRPO step (docs/algorithm.md §4.2; the defaults are the paper's).
 public struct TRPOConfig: Codable, Equatable, Sendable {
     /// δ: bound on the mean KL(old ‖ new) per step (nats; 0.01).
