@@ -62,17 +62,16 @@ struct Train: ParsableCommand {
         let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
         let run = try RunDirectory(path: folder, creating: resumed == nil)
         try run.writeConfiguration(config)
+        let writer = try RunWriter(
+            run: run.url, config: config, spec: trainer.context.spec, model: model,
+            keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint)
         let output = try TrainingOutput(
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
-        let writer = try RunWriter(
-            run: run.url, config: config, spec: trainer.context.spec, model: model,
-            keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint,
-            output: output)
         while trainer.context.iteration < config.iterations {
             let result = try trainer.runIteration { phase in output.phase(phase) }
-            try writer.record(result, trainer: trainer)
+            try writer.record(result, trainer: trainer, output: output)
             // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
             try output.stopIfInterrupted(folder: run.url, completed: trainer.context.iteration)
         }

@@ -14,13 +14,12 @@ final class RunWriter {
     let trajectories: TrajectoryStore
     let checkpoints: CheckpointDirectory
     let progress: ProgressWriter
-    let output: TrainingOutput
 
     /// Opens the run's files; `resumed` is the checkpoint a resumed run continues from (its progress rows are
     /// written again, the trajectory store continues after its iteration).
     init(
         run: URL, config: TrainingConfig, spec: EnvironmentSpec, model: MuJoCoModel, keep: Int,
-        resumed: Checkpoint?, output: TrainingOutput
+        resumed: Checkpoint?
     ) throws {
         let header = TrajectoryHeader(
             environment: config.environment, algorithm: config.algorithm.rawValue,
@@ -31,11 +30,10 @@ final class RunWriter {
         checkpoints = CheckpointDirectory(run: run, keep: keep)
         progress = try ProgressWriter(url: run.appendingPathComponent("progress.csv"))
         for row in resumed?.progress ?? [] { try progress.append(row) }
-        self.output = output
     }
 
-    /// Records a finished iteration of `trainer`.
-    func record(_ result: IterationResult, trainer: any Trainer) throws {
+    /// Records a finished iteration of `trainer`, the TensorBoard event and display line through `output` last.
+    func record(_ result: IterationResult, trainer: any Trainer, output: TrainingOutput) throws {
         for batch in result.trajectories { trajectories.add(batch.kind, batch.paths) }
         try trajectories.commit(iteration: result.iteration)
         try progress.append(result.log)
