@@ -31,14 +31,15 @@ public enum Partition: Sendable {
 /// (`runSingleThreadedBLAS`), so that a product never splits differently with the thread count and BLAS's
 /// own threads never compete with these.
 ///
-/// **Waiting.** Between sections a thread spins for up to ``spinNanoseconds``, yielding the core to any other
-/// runnable thread on every turn, then sleeps on a condition variable; the caller waits for the last worker the same
-/// way. Sections a few hundred microseconds apart therefore never pay the operating system's wake-up latency (which
-/// on virtual machines can exceed the work itself), and there is only this one pool, so no two pools spin against
-/// each other on a small machine.
+/// **Waiting.** A section wakes only the threads it uses (each thread has its own ticket and condition variable).
+/// After its share a thread spins for up to ``spinNanoseconds``, yielding the core to any other runnable thread on
+/// every turn, then sleeps; the caller waits for the last worker the same way. Sections a few hundred microseconds
+/// apart therefore never pay the operating system's wake-up latency (which on virtual machines can exceed the work
+/// itself), threads a section does not use stay asleep, and there is only this one pool, so no two pools spin
+/// against each other on a small machine.
 public final class WorkerPool: @unchecked Sendable {
-    // @unchecked: `section` is written only by the caller holding `busy`, before the generation that publishes it
-    // and after every thread has reported; the condition variables are used under `mutex`.
+    // @unchecked: `section` is written only by the caller holding `busy`, before the tickets that publish it and
+    // after every woken thread has reported; each condition variable is used under its own mutex.
 
     /// The process's pool.
     public static let shared = WorkerPool(threads: max(1, onlineProcessors() - 1))
@@ -48,12 +49,12 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// Number of pool threads (the calling thread works as worker 0 besides them).
     public let count: Int
-    private let generation = Atomic<Int>(0)
+    /// Lane i belongs to pool thread i + 1.
+    private let lanes: [Lane]
     private let pending = Atomic<Int>(0)
     private var section: Section?
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let busy: UnsafeMutablePointer<pthread_mutex_t>
-    private let wake: UnsafeMutablePointer<pthread_cond_t>
     private let finished: UnsafeMutablePointer<pthread_cond_t>
 
     /// The most workers a section can have: the pool's threads plus the calling thread.
@@ -89,11 +90,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// Starts `threads` pool threads.
     private init(threads: Int) {
         count = threads
-        (mutex, busy) = (.allocate(capacity: 1), .allocate(capacity: 1))
-        (wake, finished) = (.allocate(capacity: 1), .allocate(capacity: 1))
+        lanes = (0..<threads).map { _ in Lane() }
+        (mutex, busy, finished) = (.allocate(capacity: 1), .allocate(capacity: 1), .allocate(capacity: 1))
         pthread_mutex_init(mutex, nil)
         pthread_mutex_init(busy, nil)
-        pthread_cond_init(wake, nil)
         pthread_cond_init(finished, nil)
         for index in 1...count {
             // the pool lives as long as the process, so its threads hold it unretained and are never joined
@@ -112,18 +112,16 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Runs `section` on the pool and the calling thread (worker 0); returns when every thread has reported. A
-    /// section is published by storing it and then incrementing `generation` (release); a thread that sees the new
-    /// generation (acquire) reads the section, runs its share and decrements `pending`.
+    /// Runs `section` on the calling thread (worker 0) and pool threads 1..<section.workers; returns when they
+    /// have all reported. A section is published by storing it and then incrementing each of those threads' tickets
+    /// (release); a thread that sees its new ticket (acquire) reads the section, runs its share and decrements
+    /// `pending`.
     private func run(_ section: Section) {
         pthread_mutex_lock(busy)
         defer { pthread_mutex_unlock(busy) }
         self.section = section
-        pending.store(count, ordering: .relaxed)
-        pthread_mutex_lock(mutex)
-        generation.add(1, ordering: .releasing)
-        pthread_cond_broadcast(wake)
-        pthread_mutex_unlock(mutex)
+        pending.store(section.workers - 1, ordering: .relaxed)
+        for lane in lanes.prefix(section.workers - 1) { lane.wake() }
         section.perform(worker: 0)
         spin { self.pending.load(ordering: .acquiring) != 0 }
         pthread_mutex_lock(mutex)
@@ -132,15 +130,13 @@ public final class WorkerPool: @unchecked Sendable {
         self.section = nil
     }
 
-    /// A pool thread's loop: wait for a new generation, run its share, report.
+    /// A pool thread's loop: wait for a new ticket, run its share, report.
     private func serve(index: Int) {
+        let lane = lanes[index - 1]
         var seen = 0
         while true {
-            spin { self.generation.load(ordering: .acquiring) == seen }
-            pthread_mutex_lock(mutex)
-            while generation.load(ordering: .acquiring) == seen { pthread_cond_wait(wake, mutex) }
-            pthread_mutex_unlock(mutex)
-            seen = generation.load(ordering: .acquiring)
+            spin { lane.ticket.load(ordering: .acquiring) == seen }
+            seen = lane.wait(past: seen)
             section?.perform(worker: index)
             if pending.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
                 // under the mutex, so the caller cannot miss the signal between its check and its wait
@@ -156,6 +152,36 @@ public final class WorkerPool: @unchecked Sendable {
     @inline(__always) private func spin(while condition: () -> Bool) {
         let start = monotonicNanoseconds()
         while condition() && monotonicNanoseconds() - start < Self.spinNanoseconds { sched_yield() }
+    }
+}
+
+/// One pool thread's wake-up: a ticket the caller increments per section that uses the thread, and the condition
+/// variable the thread sleeps on when it has spun long enough.
+private final class Lane: @unchecked Sendable {
+    // @unchecked: the condition variable is used under its mutex; the ticket is atomic
+    let ticket = Atomic<Int>(0)
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = .allocate(capacity: 1)
+    private let condition: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    /// Publishes a new ticket (release) and wakes the thread if it sleeps.
+    func wake() {
+        pthread_mutex_lock(mutex)
+        ticket.add(1, ordering: .releasing)
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Sleeps until the ticket differs from `seen`; returns the new ticket.
+    func wait(past seen: Int) -> Int {
+        pthread_mutex_lock(mutex)
+        while ticket.load(ordering: .acquiring) == seen { pthread_cond_wait(condition, mutex) }
+        pthread_mutex_unlock(mutex)
+        return ticket.load(ordering: .acquiring)
     }
 }
 
