@@ -40,7 +40,7 @@ public enum CheckpointFile {
     public static func read(_ path: String) throws -> Checkpoint {
         try FileSeal.verify(path, format: format)
         let file = try HDF5File(opening: path)
-        try checkHeader(file)
+        try file.checkFormat(format, version: version, kind: "checkpoint")
         let data = Checksummed(file: file)
         let configText = try data.getStrings(at: "config").first ?? ""
         let config: TrainingConfig
@@ -58,23 +58,12 @@ public enum CheckpointFile {
     public static func readConfiguration(_ path: String) throws -> TrainingConfig {
         try FileSeal.verify(path, format: format)
         let file = try HDF5File(opening: path)
-        try checkHeader(file)
+        try file.checkFormat(format, version: version, kind: "checkpoint")
         let text = try Checksummed(file: file).getStrings(at: "config").first ?? ""
         guard let config = try? JSONDecoder().decode(TrainingConfig.self, from: Data(text.utf8)) else {
             throw StorageError.malformed(path: path, reason: "the stored configuration cannot be decoded")
         }
         return config
-    }
-
-    static func checkHeader(_ file: HDF5File) throws {
-        guard file.hasAttribute("format"), (try? file.stringAttribute("format")) == format else {
-            throw StorageError.malformed(
-                path: file.path,
-                reason: "not an mbmpo checkpoint (no format attribute "
-                    + "'\(format)')")
-        }
-        let found = try file.attribute("format_version", as: Int64.self)
-        guard found == version else { throw StorageError.version(path: file.path, found: found, expected: version) }
     }
 
     static func writeContents(_ checkpoint: Checkpoint, into file: HDF5File) throws {

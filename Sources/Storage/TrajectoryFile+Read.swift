@@ -48,14 +48,7 @@ extension TrajectoryFile {
     }
 
     static func readHeader(_ file: HDF5File) throws -> TrajectoryHeader {
-        guard file.hasAttribute("format"), (try? file.stringAttribute("format")) == format else {
-            throw StorageError.malformed(
-                path: file.path,
-                reason: "not an mbmpo trajectory file (no format "
-                    + "attribute '\(format)')")
-        }
-        let found = try file.attribute("format_version", as: Int64.self)
-        guard found == version else { throw StorageError.version(path: file.path, found: found, expected: version) }
+        try file.checkFormat(format, version: version, kind: "trajectory file")
         func int(_ name: String) throws -> Int { Int(try file.attribute(name, as: Int64.self)) }
         return TrajectoryHeader(
             environment: try file.stringAttribute("environment"),

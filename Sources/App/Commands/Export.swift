@@ -93,7 +93,7 @@ struct Export: ParsableCommand {
     /// θ, or the stored θ'_i of every task.
     func actingParameters(_ state: TrainingState, path: String) throws -> [[Double]] {
         guard policy == .adapted else { return [state.policyParameters] }
-        guard let sets = state.algorithm.arrays["exploration_parameters"]?.rows else {
+        guard let sets = state.algorithm.arrays[MBMPOTrainer.explorationParametersName]?.rows else {
             throw ResumeError(
                 description: "\(path): --policy adapted needs an MB-MPO run, this is "
                     + "\(state.config.algorithm.rawValue)")

@@ -28,6 +28,8 @@ public final class MBMPOTrainer: Trainer {
 
     /// - Parameters: real: `config.realEnvironments` environments; environment: an instance of the same task.
     public static let explorationPolicyName = "adapted"
+    /// The name of θ'_i (one row per task) in ``algorithmState``.
+    public static let explorationParametersName = "exploration_parameters"
     public static let realRolloutsServeTasks = true
 
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
@@ -96,18 +98,18 @@ public final class MBMPOTrainer: Trainer {
     // MARK: state
 
     public var algorithmState: AlgorithmState {
-        AlgorithmState(["exploration_parameters": .init(rows: explorationParameters)])
+        AlgorithmState([Self.explorationParametersName: .init(rows: explorationParameters)])
     }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        let sets = try state.array("exploration_parameters")
+        let sets = try state.array(Self.explorationParametersName)
         let count = context.policy.layout.parameterCount
         guard sets.shape.count == 2, sets.values.isEmpty || sets.shape == [config.meta.metaBatchSize, count]
         else { throw TrainingStateError("the saved adapted parameters do not fit this configuration") }
     }
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {
-        explorationParameters = state.arrays["exploration_parameters"]?.rows ?? []
+        explorationParameters = state.arrays[Self.explorationParametersName]?.rows ?? []
     }
 
     // MARK: meta-step

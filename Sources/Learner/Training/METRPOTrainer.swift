@@ -13,6 +13,8 @@ public final class METRPOTrainer: Trainer {
     var config: TrainingConfig { context.config }
 
     public static let explorationPolicyName = "policy"
+    /// The names of the persistent baseline's parts in ``algorithmState``.
+    static let regularizationName = "baseline/regularization", coefficientsName = "baseline/coefficients"
 
     /// docs/algorithm.md §6, §7: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in rows
     /// of 100 random-member rollouts without clipping, predict-then-fit baseline.
@@ -61,14 +63,14 @@ public final class METRPOTrainer: Trainer {
 
     public var algorithmState: AlgorithmState {
         AlgorithmState([
-            "baseline/regularization": .init([baseline.regularization]),
-            "baseline/coefficients": .init(baseline.coefficients ?? []),
+            Self.regularizationName: .init([baseline.regularization]),
+            Self.coefficientsName: .init(baseline.coefficients ?? []),
         ])
     }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        let regularization = try state.array("baseline/regularization")
-        let coefficients = try state.array("baseline/coefficients")
+        let regularization = try state.array(Self.regularizationName)
+        let coefficients = try state.array(Self.coefficientsName)
         let features = LinearFeatureBaseline.featureCount(observationSize: context.spec.observationSize)
         guard regularization.shape == [1], coefficients.shape.count == 1,
             coefficients.values.isEmpty || coefficients.values.count == features
@@ -78,8 +80,8 @@ public final class METRPOTrainer: Trainer {
     }
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {
-        guard let regularization = state.arrays["baseline/regularization"]?.values.first,
-            let coefficients = state.arrays["baseline/coefficients"]?.values
+        guard let regularization = state.arrays[Self.regularizationName]?.values.first,
+            let coefficients = state.arrays[Self.coefficientsName]?.values
         else { return }
         baseline = LinearFeatureBaseline(
             regularization: regularization,

@@ -1,6 +1,15 @@
 import CHDF5
 
 extension HDF5File {
+    /// Throws unless the root attributes say this is an mbmpo `kind` of format `format` and version `version`.
+    func checkFormat(_ format: String, version: Int64, kind: String) throws {
+        guard hasAttribute("format"), (try? stringAttribute("format")) == format else {
+            throw StorageError.malformed(path: path, reason: "not an mbmpo \(kind) (no format attribute '\(format)')")
+        }
+        let found = try attribute("format_version", as: Int64.self)
+        guard found == version else { throw StorageError.version(path: path, found: found, expected: version) }
+    }
+
     /// Sets the attribute `name` of `object` (a group or dataset; `/` is the root) to a scalar number,
     /// replacing any previous value.
     public func setAttribute<T: HDF5Element>(_ name: String, _ value: T, at object: String = "/") throws {
