@@ -36,6 +36,7 @@ measure() {
   "$bin" bench meta --threads 2 --repeats 3 --precision float32 >"$out/meta-$label-$round.txt" 2>&1
   dir="$out/train-$label-$round"
   rm -rf "$dir"
+  # (dynamics.productPrecision: the former name of dynamics.matrixPrecision, accepted by binaries of either age)
   "$bin" train --env half-cheetah --seed 5 --iterations 2 --threads 2 --set meta.stepsPerIteration=5 \
     --set dynamics.maxEpochs=5 --set dynamics.productPrecision="$precision" --quiet --out "$dir" \
     >"$out/train-$label-$round.log" 2>&1

@@ -48,9 +48,9 @@ if [ ${#plan[@]} -eq 0 ]; then
         hopper:mb-mpo:33:25:dt002:physicsTimestep=0.004,frameSkip=5
         hopper:me-trpo:22:13:dt002:physicsTimestep=0.004,frameSkip=5
         hopper:mb-mpo:12:25:dt002:physicsTimestep=0.004,frameSkip=5
-        half-cheetah:mb-mpo:22:25:bf16:dynamics.productPrecision=bfloat16
-        half-cheetah:mb-mpo:33:25:bf16:dynamics.productPrecision=bfloat16
-        half-cheetah:mb-mpo:12:25:bf16:dynamics.productPrecision=bfloat16)
+        half-cheetah:mb-mpo:22:25:bf16:dynamics.matrixPrecision=bfloat16
+        half-cheetah:mb-mpo:33:25:bf16:dynamics.matrixPrecision=bfloat16
+        half-cheetah:mb-mpo:12:25:bf16:dynamics.matrixPrecision=bfloat16)
 fi
 [ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
 mkdir -p "$runs" || exit 1

@@ -13,27 +13,35 @@ for bin in "$a" "$b"; do [ -x "$bin" ] || { echo "not an executable: $bin" >&2; 
 python3 -c "import h5py" 2>/dev/null || { echo "same_results.sh needs h5py (pip install h5py)" >&2; exit 1; }
 mkdir -p "$out"
 
+# dynamics.productPrecision is the former name of dynamics.matrixPrecision; binaries of either age accept it.
 small=(--seed 7 --iterations 2 --threads 2 --set sampling.horizon=50 --set sampling.imaginedRolloutsPerTask=4
        --set meta.stepsPerIteration=3 --set dynamics.maxEpochs=5 --set 'dynamics.hiddenSizes=[64,64]'
        --set sampling.initialRandomSteps=1000 --set meta.metaBatchSize=6 --set dynamics.members=3
        --set mpc.candidates=64 --set mpc.planningHorizon=5)
-cases=(mb-mpo:float32 me-trpo:float32 mb-mpc:float32)
+# ALGORITHM:PRECISION, PRECISION being the model products' (float32, bfloat16) or float64-curvature (float32 model
+# products, the policy's curvature products in float64: meta.trpo.productPrecision, the former name of
+# meta.trpo.curvaturePrecision).
+cases=(mb-mpo:float32 me-trpo:float32 mb-mpc:float32 mb-mpo:float64-curvature me-trpo:float64-curvature)
 grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null && cases+=(mb-mpo:bfloat16)
 
 for entry in "${cases[@]}"; do
   algo=${entry%%:*} precision=${entry#*:}
+  case $precision in
+    float64-curvature) settings=(--set meta.trpo.productPrecision=float64) ;;
+    *) settings=(--set dynamics.productPrecision="$precision") ;;
+  esac
   for label in A B; do
     bin=$a
     [ $label = B ] && bin=$b
     dir="$out/$algo-$precision-$label"
     rm -rf "$dir"
-    "$bin" train --env half-cheetah --algo "$algo" "${small[@]}" --set dynamics.productPrecision="$precision" \
+    "$bin" train --env half-cheetah --algo "$algo" "${small[@]}" "${settings[@]}" \
       --quiet --out "$dir" >"$dir.log" 2>&1 || { echo "$algo $precision: binary $label failed (see $dir.log)"; exit 1; }
   done
 done
 
 python3 - "$out" "${cases[@]}" <<'PY'
-import csv, glob, os, sys
+import csv, glob, json, os, sys
 import h5py, numpy as np
 out, cases = sys.argv[1], sys.argv[2:]
 
@@ -43,6 +51,21 @@ def progress(run):
 
 # checkpoints written before algorithm state moved to algorithm/<name>/ kept it under these groups
 LEGACY = {"mbmpo/": "algorithm/mb-mpo/", "metrpo/": "algorithm/me-trpo/"}
+# configuration keys renamed since (the precision settings' former name), by the group that holds them
+RENAMED = {("dynamics", "productPrecision"): "matrixPrecision", ("trpo", "productPrecision"): "curvaturePrecision"}
+
+def renamed(tree, parent=""):
+    """A configuration tree with former key names replaced by today's."""
+    if not isinstance(tree, dict):
+        return tree
+    return {RENAMED.get((parent, k), k): renamed(v, k) for k, v in tree.items()}
+
+def configuration(value):
+    """A stored configuration (JSON text) as a tree with today's key names; None if it is not JSON."""
+    try:
+        return renamed(json.loads(value.decode() if isinstance(value, bytes) else value))
+    except (ValueError, AttributeError, TypeError):
+        return None
 
 def datasets(path):
     """Every dataset of an HDF5 file (earlier layouts' names mapped to today's); a progress table loses its
@@ -66,6 +89,8 @@ def datasets(path):
 
 def same_arrays(x, y):
     x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind == "O" and x.size == 1 and configuration(x.item()) is not None:
+        return y.size == 1 and configuration(x.item()) == configuration(y.item())
     if x.dtype.kind in "fc":
         return x.shape == y.shape and x.tobytes() == y.tobytes()
     return x.shape == y.shape and bool(np.all(x == y))

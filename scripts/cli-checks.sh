@@ -37,7 +37,7 @@ else
   echo "FAIL: bench meta output: $meta"; failures=$((failures + 1))
 fi
 expect_error "float16" "$bin" bench meta --precision float16
-expect_error "productPrecision" "$bin" config show --set meta.trpo.productPrecision=float16
+expect_error "curvaturePrecision" "$bin" config show --set meta.trpo.curvaturePrecision=float16
 # headless rendering (EGL, no display): PNG frames, each a valid PNG
 frames=$(mktemp -d)
 expect_ok env -u DISPLAY "$bin" render --env half-cheetah --steps 10 --every 5 --width 64 --height 48 --out "$frames/hc"

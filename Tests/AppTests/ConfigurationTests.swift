@@ -60,8 +60,8 @@ import Testing
         ("frameSkip=0", "'frameSkip' must lie in 1…1000 or be null, got 0"),
         ("frameSkip=2.5", "'frameSkip' must be an integer or null, got 2.5"),
         (
-            "dynamics.productPrecision=bf16",
-            "'dynamics.productPrecision' must be one of float32, bfloat16, got \"bf16\""
+            "dynamics.matrixPrecision=bf16",
+            "'dynamics.matrixPrecision' must be one of float32, bfloat16, got \"bf16\""
         ),
     ])
     func overrideProblemsNameTheKey(override: String, expected: String) {
@@ -139,16 +139,22 @@ import Testing
 
     /// The model product precision is float32 unless set, and configurations written before the key existed (run
     /// folders, checkpoints) read as float32, so that they resume exactly.
-    @Test func modelProductPrecision() throws {
-        #expect(base.dynamics.productPrecision == .float32)
+    @Test func modelMatrixPrecision() throws {
+        #expect(base.dynamics.matrixPrecision == .float32)
         let json = try ConfigurationFile.prettyJSON(base)
-        #expect(json.contains("\"productPrecision\" : \"float32\""))
+        #expect(json.contains("\"matrixPrecision\" : \"float32\"") && !json.contains("productPrecision"))
         var tree = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any])
         var dynamics = try #require(tree["dynamics"] as? [String: Any])
-        dynamics["productPrecision"] = nil
+        dynamics["matrixPrecision"] = nil
         tree["dynamics"] = dynamics
         let old = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
         #expect(old == base)
+        // the key's former name (until 2026-12) keeps its value
+        dynamics["productPrecision"] = "bfloat16"
+        tree["dynamics"] = dynamics
+        let renamed = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        #expect(renamed.dynamics.matrixPrecision == .bfloat16)
+        dynamics["productPrecision"] = nil
         dynamics["weightNormalization"] = nil  // every other key stays required
         tree["dynamics"] = dynamics
         #expect(throws: DecodingError.self) {
@@ -157,11 +163,32 @@ import Testing
         if MatrixPrecision.isBFloat16Supported {
             let set = try ConfigurationFile.resolve(
                 base: base, fileText: nil,
-                overrides: ["dynamics.productPrecision=bfloat16"])
-            #expect(set.dynamics.productPrecision == .bfloat16)
+                overrides: ["dynamics.matrixPrecision=bfloat16"])
+            #expect(set.dynamics.matrixPrecision == .bfloat16)
         } else {
-            #expect(failure(["dynamics.productPrecision=bfloat16"])?.contains("needs a CPU with AVX512-BF16") == true)
+            #expect(failure(["dynamics.matrixPrecision=bfloat16"])?.contains("needs a CPU with AVX512-BF16") == true)
         }
+    }
+
+    /// The two precision settings' former name (`productPrecision`, until 2026-12) still works in files and
+    /// `--set`, for the setting it named; both names at once are refused.
+    @Test func formerKeyNames() throws {
+        let set = try ConfigurationFile.resolve(
+            base: base, fileText: nil, overrides: ["meta.trpo.productPrecision=float64"])
+        #expect(set.meta.trpo.curvaturePrecision == .float64 && set.dynamics.matrixPrecision == .float32)
+        let file = try ConfigurationFile.resolve(
+            base: base, fileText: "{\"meta\": {\"trpo\": {\"productPrecision\": \"float64\"}}}", overrides: [])
+        #expect(file.meta.trpo.curvaturePrecision == .float64)
+        #expect(
+            failure(["dynamics.productPrecision=bf16"])
+                == "--set dynamics.productPrecision: 'dynamics.matrixPrecision' must be one of float32, bfloat16, "
+                + "got \"bf16\"")
+        #expect(
+            failure(
+                file: "{\"meta\": {\"trpo\": {\"productPrecision\": \"float64\", \"curvaturePrecision\": \"float32\"}}}"
+            )
+                == "my.json: 'meta.trpo.productPrecision' is the former name of 'meta.trpo.curvaturePrecision'; "
+                + "give only one of them")
     }
 
     /// Precedence: preset, then file, then --set, then the explicit flags.

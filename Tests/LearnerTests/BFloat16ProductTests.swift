@@ -78,7 +78,7 @@ struct BFloat16ProductTests {
     static func network(_ precision: MatrixPrecision) -> MLP<Float> {
         var rng = SplitMix64(seed: 11)
         var net = MLP<Float>(layerSizes: [9, 96, 80, 7], activation: .relu, weightNormalization: true, using: &rng)
-        net.productPrecision = precision
+        net.matrixPrecision = precision
         return net
     }
 
@@ -117,7 +117,7 @@ struct BFloat16ProductTests {
         // batches of 256 rows are cut into two slices of 128, so every hidden-to-hidden product has m ≥ 64
         let config = DynamicsConfig(
             members: 3, hiddenSizes: [64, 64], batchSize: 256, maxEpochs: 12,
-            bufferCapacity: 10_000, productPrecision: precision)
+            bufferCapacity: 10_000, matrixPrecision: precision)
         let ensemble = DynamicsEnsemble(
             config: config, observationSize: 3, actionSize: 1, using: &rng,
             threads: threads)

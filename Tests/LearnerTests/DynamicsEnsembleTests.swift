@@ -83,7 +83,7 @@ extension DynamicsSuites {
         func workspacePathInPlace() {
             let ensemble = smallEnsemble(seed: 2, threads: 2, observationSize: 2, actionSize: 1)
             makeMembersDistinguishable(ensemble, constants: constants)
-            let workspace = EnsembleWorkspace(ensemble: ensemble, capacity: 300)
+            let workspace = EnsembleWorkspace<Float>(ensemble: ensemble, capacity: 300)
             var state = [Float](repeating: 0, count: 300 * 2)
             let actions = [Float](repeating: 0, count: 300)
             for _ in 0..<3 {
@@ -100,6 +100,7 @@ extension DynamicsSuites {
             let expected = (0..<600).map { (i: Int) -> Float in 3 * constants[i / 200] }
             #expect(state == expected)
             // the Double entry point: same rows, one step from 0.5
+            let doubleWorkspace = EnsembleWorkspace<Double>(ensemble: ensemble, capacity: 300)
             var doubles = [Double](repeating: 0.5, count: 600)
             let doubleActions = [Double](repeating: 0, count: 300)
             doubleActions.withUnsafeBufferPointer { a in
@@ -107,7 +108,7 @@ extension DynamicsSuites {
                     guard let sp = s.baseAddress, let ap = a.baseAddress else { return }
                     ensemble.predictBlocks(
                         observations: UnsafePointer(sp), actions: ap, rows: 300, into: sp,
-                        workspace: workspace)
+                        workspace: doubleWorkspace)
                 }
             }
             #expect(doubles == (0..<600).map { 0.5 + Double(constants[$0 / 200]) })

@@ -4,14 +4,14 @@ import Learner
 import Testing
 import _TestSupport
 
-/// KL-Hessian products in single precision (``ProductPrecision/float32``) against the exact Double products, which
+/// KL-Hessian products in single precision (``CurvaturePrecision/float32``) against the exact Double products, which
 /// are themselves checked against finite differences in ``MetaGradientTests``.
 @Suite struct SinglePrecisionProductTests {
     let policy = PolicyFixture.policy()
     /// A large inner step, so that the Hessian products of the inner loss weigh in J = I − α∇²L_inner.
     let alpha = 0.3
 
-    func objective(_ precision: ProductPrecision, threads: Int = 1, seed: UInt64 = 5) -> SurrogateObjective {
+    func objective(_ precision: CurvaturePrecision, threads: Int = 1, seed: UInt64 = 5) -> SurrogateObjective {
         let tasks = PolicyFixture.metaTasks(
             policy: policy, count: 3, preRows: 41, postRows: 29, alpha: alpha,
             seed: seed)
@@ -49,8 +49,8 @@ import _TestSupport
         let pre = PolicyFixture.metaTasks(policy: policy, count: 1, preRows: 70, postRows: 10, alpha: alpha)[0].pre
         let post = PolicyFixture.postSamples(policy: policy, theta: policy.parameters, rows: 50, using: &rng)
         let v = PolicyFixture.direction(count: policy.layout.parameterCount, seed: 19)
-        var products: [ProductPrecision: ([Double], [Double])] = [:]
-        for precision in ProductPrecision.allCases {
+        var products: [CurvaturePrecision: ([Double], [Double])] = [:]
+        for precision in CurvaturePrecision.allCases {
             let inner = InnerLoss(layout: policy.layout, samples: pre, blockRows: 16, precision: precision)
             let fisher = PostUpdateLoss(layout: policy.layout, samples: post, blockRows: 16, precision: precision)
             _ = inner.valueAndGradient(at: shifted)
@@ -104,14 +104,18 @@ import _TestSupport
     }
 
     @Test func configurationsWrittenBeforeTheSettingKeepDoubleProducts() throws {
-        #expect(TRPOConfig().productPrecision == .float32)
+        #expect(TRPOConfig().curvaturePrecision == .float32)
         var tree = try #require(
             try JSONSerialization.jsonObject(with: JSONEncoder().encode(TRPOConfig()))
                 as? [String: Any])
-        #expect(tree["productPrecision"] as? String == "float32")
-        tree["productPrecision"] = nil
+        #expect(tree["curvaturePrecision"] as? String == "float32" && tree["productPrecision"] == nil)
+        tree["curvaturePrecision"] = nil
         let old = try JSONDecoder().decode(TRPOConfig.self, from: JSONSerialization.data(withJSONObject: tree))
-        #expect(old.productPrecision == .float64)
+        #expect(old.curvaturePrecision == .float64)
         #expect(old.maxKL == 0.01 && old.cgIterations == 10 && old.maxBacktracks == 15)
+        // configurations written while the setting was called productPrecision keep their value
+        tree["productPrecision"] = "float32"
+        let renamed = try JSONDecoder().decode(TRPOConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        #expect(renamed.curvaturePrecision == .float32)
     }
 }

@@ -84,7 +84,7 @@ import _TestSupport
             config.sampling.imaginedRolloutsPerTask = 32
             config.dynamics.hiddenSizes = [64, 64]
             config.dynamics.batchSize = 256
-            config.dynamics.productPrecision = precision
+            config.dynamics.matrixPrecision = precision
             return config
         }
         let (a, trainerA) = try Self.run(config(.bfloat16, threads: 1))

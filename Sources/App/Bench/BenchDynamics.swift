@@ -46,7 +46,7 @@ struct BenchDynamics: ParsableCommand {
         for t in threads {
             for p in precision {
                 let report = DynamicsBenchmark.run(
-                    threads: t, config: DynamicsConfig(productPrecision: p), rows: rows,
+                    threads: t, config: DynamicsConfig(matrixPrecision: p), rows: rows,
                     steps: steps, trainingSamples: samples, epochs: epochs,
                     repeats: repeats)
                 print("\(p.rawValue), \(report)")

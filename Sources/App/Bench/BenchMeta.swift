@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Learner
 
-extension ProductPrecision: ExpressibleByArgument {}
+extension CurvaturePrecision: ExpressibleByArgument {}
 extension MatrixPrecision: ExpressibleByArgument {}
 
 /// `mbmpo bench meta`: times the inner step and the second-order TRPO meta-step at the paper's sizes.
@@ -29,7 +29,7 @@ struct BenchMeta: ParsableCommand {
     @Option(
         name: .long, parsing: .upToNextOption,
         help: "Precisions of the Hessian products to time side by side (float64, float32).")
-    var precision: [ProductPrecision] = [.float64, .float32]
+    var precision: [CurvaturePrecision] = [.float64, .float32]
 
     func validate() throws {
         guard threads.allSatisfy({ $0 > 0 }), repeats > 0, tasks > 0, samples > 0, blockRows > 0, !precision.isEmpty
@@ -52,7 +52,7 @@ struct BenchMeta: ParsableCommand {
         for count in threads {
             var first: MetaBenchmark.Result?
             for precision in self.precision {
-                config.trpo.productPrecision = precision
+                config.trpo.curvaturePrecision = precision
                 let r = MetaBenchmark.run(config, threads: count)
                 let ms = { (s: Double) in String(format: "%.1f ms", s * 1000) }
                 let comparison =

@@ -50,8 +50,8 @@ enum ConfigurationDocs {
             "Transitions kept in the FIFO buffer (300 000); the oldest are dropped beyond this.",
         "dynamics.weightNormalization":
             "Whether every layer uses weight normalization W = V·diag(g/‖V[:, j]‖₂) with g initialized to 1.",
-        "dynamics.productPrecision":
-            "Arithmetic of the members' matrix products, in training and in imagined rollouts: `float32` (the original's) or `bfloat16` (bfloat16 operands, float32 sums, ≈ 2× the product throughput on AVX512-BF16 CPUs; see ``MatrixPrecision``). Configurations written before this key existed read as `float32`.",
+        "dynamics.matrixPrecision":
+            "Arithmetic of the members' matrix products, in training and in imagined rollouts: `float32` (the original's) or `bfloat16` (bfloat16 operands, float32 sums, ≈ 2× the product throughput on AVX512-BF16 CPUs; see ``MatrixPrecision``). Configurations written before this key existed read as `float32`. Called `productPrecision` until 2026-12 (files and `--set` may still use that name).",
         "policy.hiddenSizes":
             "Widths of the tanh hidden layers of the mean network, input side first (units; (32, 32) in the paper).",
         "policy.initialLogStd":
@@ -76,8 +76,8 @@ enum ConfigurationDocs {
             "Step shrink factor per backtrack of the line search (0.8).",
         "meta.trpo.maxBacktracks":
             "Most candidate steps the line search tries (15).",
-        "meta.trpo.productPrecision":
-            "Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ): `float32` (as the original; ≈ 2× faster) or `float64`.",
+        "meta.trpo.curvaturePrecision":
+            "Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ): `float32` (as the original; ≈ 2× faster) or `float64`. Called `productPrecision` until 2026-12 (files and `--set` may still use that name).",
         "advantages.discount":
             "Discount factor γ of returns and GAE (per step; 0.99).",
         "advantages.gaeLambda":

@@ -66,8 +66,14 @@ enum ConfigurationFile {
         guard var members = tree.objectMembers else {
             throw Problem(message: "\(source): '\(path.joined(separator: "."))' is not an object")
         }
-        for key in patch.keys.sorted() {
-            guard let value = patch[key] else { continue }
+        for written in patch.keys.sorted() {
+            guard let value = patch[written] else { continue }
+            let key = formerNames[(path + [written]).joined(separator: ".")] ?? written
+            if key != written, patch[key] != nil {
+                throw Problem(
+                    message: "\(source): '\((path + [written]).joined(separator: "."))' is the former name of "
+                        + "'\((path + [key]).joined(separator: "."))'; give only one of them")
+            }
             let keyPath = path + [key]
             let dotted = keyPath.joined(separator: ".")
             guard let existing = members[key] else {
@@ -93,6 +99,14 @@ enum ConfigurationFile {
         }
         return .object(members)
     }
+
+    /// Keys renamed since configurations were first written, by dotted former path → current key: files and
+    /// `--set` may still use the former name (the decoders of ``TrainingConfig`` accept it in run folders and
+    /// checkpoints too).
+    static let formerNames: [String: String] = [
+        "dynamics.productPrecision": "matrixPrecision",
+        "meta.trpo.productPrecision": "curvaturePrecision",
+    ]
 
     /// Sets `a.b.c=value` in the tree.
     static func apply(override: String, to tree: JSONValue) throws -> JSONValue {

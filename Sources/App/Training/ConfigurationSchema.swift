@@ -10,7 +10,7 @@ extension Algorithm: ConfigurationChoice {
     static var choiceNames: [String] { allCases.map(\.rawValue) }
 }
 
-extension ProductPrecision: ConfigurationChoice {
+extension CurvaturePrecision: ConfigurationChoice {
     static var choiceNames: [String] { allCases.map(\.rawValue) }
 }
 

@@ -100,7 +100,7 @@ final class ProgressDisplay {
         emit(
             "\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
                 + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
-                + (config.dynamics.productPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
+                + (config.dynamics.matrixPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
         if let note = Self.kernelNote(
             coreName: BLAS.coreName,
             forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],

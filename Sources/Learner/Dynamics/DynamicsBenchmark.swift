@@ -60,7 +60,7 @@ package enum DynamicsBenchmark {
         ensemble.add(observations: o, actions: a, nextObservations: next)
         ensemble.prepareFitData()
         // (a) imagined steps through the preallocated path
-        let workspace = EnsembleWorkspace(ensemble: ensemble, capacity: rows)
+        let workspace = EnsembleWorkspace<Float>(ensemble: ensemble, capacity: rows)
         var state = (0..<(rows * observationSize)).map { _ in Float(dataRNG.nextGaussian()) }
         let actions = (0..<(rows * actionSize)).map { _ in Float(dataRNG.nextUniform(-1, 1)) }
         let forward =

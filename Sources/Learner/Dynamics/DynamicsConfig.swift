@@ -20,15 +20,16 @@ public struct DynamicsConfig: Codable, Equatable, Sendable {
     public var weightNormalization: Bool = true
     /// Arithmetic of the members' matrix products, in training and in imagined rollouts: `float32` (the original's)
     /// or `bfloat16` (bfloat16 operands, float32 sums, ≈ 2× the product throughput on AVX512-BF16 CPUs; see
-    /// ``MatrixPrecision``). Configurations written before this key existed read as `float32`.
-    public var productPrecision: MatrixPrecision = .float32
+    /// ``MatrixPrecision``). Configurations written before this key existed read as `float32`. Called `productPrecision`
+    /// until 2026-12 (files and `--set` may still use that name).
+    public var matrixPrecision: MatrixPrecision = .float32
 
     /// The paper configuration, optionally with some fields replaced.
     public init(
         members: Int = 5, hiddenSizes: [Int] = [512, 512], learningRate: Double = 1e-3,
         batchSize: Int = 500, maxEpochs: Int = 500, validationFraction: Double = 0.2,
         rollingAveragePersistence: Double = 0.99, bufferCapacity: Int = 300_000,
-        weightNormalization: Bool = true, productPrecision: MatrixPrecision = .float32
+        weightNormalization: Bool = true, matrixPrecision: MatrixPrecision = .float32
     ) {
         self.members = members
         self.hiddenSizes = hiddenSizes
@@ -39,10 +40,11 @@ public struct DynamicsConfig: Codable, Equatable, Sendable {
         self.rollingAveragePersistence = rollingAveragePersistence
         self.bufferCapacity = bufferCapacity
         self.weightNormalization = weightNormalization
-        self.productPrecision = productPrecision
+        self.matrixPrecision = matrixPrecision
     }
 
-    /// Decodes every key, `productPrecision` optional (run folders and checkpoints from before it read as float32).
+    /// Decodes every key, `matrixPrecision` optional (run folders and checkpoints from before it read as float32, or
+    /// under its former name `productPrecision`).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         members = try c.decode(Int.self, forKey: .members)
@@ -54,6 +56,15 @@ public struct DynamicsConfig: Codable, Equatable, Sendable {
         rollingAveragePersistence = try c.decode(Double.self, forKey: .rollingAveragePersistence)
         bufferCapacity = try c.decode(Int.self, forKey: .bufferCapacity)
         weightNormalization = try c.decode(Bool.self, forKey: .weightNormalization)
-        productPrecision = try c.decodeIfPresent(MatrixPrecision.self, forKey: .productPrecision) ?? .float32
+        matrixPrecision =
+            try c.decodeIfPresent(MatrixPrecision.self, forKey: .matrixPrecision)
+            ?? decoder.container(keyedBy: FormerKeys.self).decodeIfPresent(
+                MatrixPrecision.self, forKey: .productPrecision)
+            ?? .float32
+    }
+
+    /// Keys that configurations written by earlier versions may hold.
+    private enum FormerKeys: String, CodingKey {
+        case productPrecision
     }
 }

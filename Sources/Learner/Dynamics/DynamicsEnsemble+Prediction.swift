@@ -1,6 +1,10 @@
 import Core
 
 extension DynamicsEnsemble {
+    /// Most rows one prediction work unit sends through a member; fixed so that results do not depend on the
+    /// thread count.
+    public static let chunkRows = 128
+
     /// How rows of a batch are assigned to members.
     public enum Propagation: Equatable, Sendable {
         /// The batch is cut into K contiguous equal blocks; block k goes through member k (MB-MPO's imagined
@@ -22,7 +26,7 @@ extension DynamicsEnsemble {
     public func predict<T: GEMMScalar>(
         observations o: UnsafePointer<T>, actions a: UnsafePointer<T>, rows: Int,
         into next: UnsafeMutablePointer<T>, propagation: Propagation,
-        workspace: EnsembleWorkspace, using rng: inout SplitMix64
+        workspace: EnsembleWorkspace<T>, using rng: inout SplitMix64
     ) {
         precondition(rows <= workspace.capacity, "\(rows) rows exceed the workspace capacity \(workspace.capacity)")
         let k = members.count
@@ -62,7 +66,7 @@ extension DynamicsEnsemble {
     public func predictBlocks<T: GEMMScalar>(
         observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
         rows: Int, into next: UnsafeMutablePointer<T>,
-        workspace: EnsembleWorkspace
+        workspace: EnsembleWorkspace<T>
     ) {
         var unused = SplitMix64(seed: 0)
         predict(
@@ -81,7 +85,7 @@ extension DynamicsEnsemble {
             rows * observationSize == observations.count && actions.count == rows * actionSize,
             "expected (rows × \(observationSize)) observations and (rows × \(actionSize)) actions")
         guard rows > 0 else { return [] }
-        let workspace = EnsembleWorkspace(ensemble: self, capacity: rows)
+        let workspace = EnsembleWorkspace<T>(ensemble: self, capacity: rows)
         var next = [T](repeating: 0, count: observations.count)
         observations.withUnsafeBufferPointer { ob in
             actions.withUnsafeBufferPointer { ab in
@@ -106,12 +110,10 @@ extension DynamicsEnsemble {
     private func run<T: GEMMScalar>(
         observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
         into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
-        workspace ws: EnsembleWorkspace
+        workspace ws: EnsembleWorkspace<T>
     ) {
         ws.buildUnits()
-        guard let work = (ws.floatWork as? PredictionWork<T>) ?? (ws.doubleWork as? PredictionWork<T>) else {
-            preconditionFailure("predictions take Float or Double buffers, not \(T.self)")
-        }
+        let work = ws.work
         (work.ensemble, work.workspace, work.averaging) = (self, ws, averaging)
         (work.observations, work.actions, work.next) = (o, a, next)
         WorkerPool.shared.runSingleThreadedBLAS(units: ws.unitCount, threads: min(threads, ws.workers.count), work)
@@ -137,7 +139,7 @@ extension DynamicsEnsemble {
     func runUnit<T: GEMMScalar>(
         _ unit: Int, worker: PredictionWorker, observations o: UnsafePointer<T>,
         actions a: UnsafePointer<T>, into next: UnsafeMutablePointer<T>,
-        averaging: Bool, workspace ws: EnsembleWorkspace
+        averaging: Bool, workspace ws: EnsembleWorkspace<T>
     ) {
         let m = Int(ws.unitMember[unit]), start = Int(ws.unitStart[unit]), count = Int(ws.unitRows[unit])
         let dO = observationSize, dA = actionSize, width = dO + dA, s = scales

@@ -76,7 +76,7 @@ public final class DynamicsEnsemble {
             var network = MLP<Float>(
                 layerSizes: sizes, activation: .relu,
                 weightNormalization: config.weightNormalization, using: &rng)
-            network.productPrecision = config.productPrecision
+            network.matrixPrecision = config.matrixPrecision
             return EnsembleMember(network: network, learningRate: config.learningRate)
         }
         self.rng = SplitMix64(seed: rng.next())

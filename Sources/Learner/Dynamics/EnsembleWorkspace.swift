@@ -1,15 +1,14 @@
 import Core
 
-/// Preallocated scratch for ensemble predictions of up to `capacity` rows; make it once, reuse it every step.
+/// Preallocated scratch for ensemble predictions of up to `capacity` rows whose observations and actions the caller
+/// holds in `T` (`Float` or `Double`); make it once, reuse it every step.
 ///
 /// Holds, per worker, a network workspace and a normalized-input buffer for one chunk of rows, plus the row-to-member
 /// assignment and per-member Δ buffers for ``DynamicsEnsemble/Propagation/mean``. Not for concurrent use.
-public final class EnsembleWorkspace: @unchecked Sendable {
+public final class EnsembleWorkspace<T: GEMMScalar>: @unchecked Sendable {
     // @unchecked: one prediction at a time uses a workspace; inside it, each worker owns its own buffers.
     /// Most rows one prediction may have.
     public let capacity: Int
-    /// Most rows one work unit sends through a member; fixed so that results do not depend on the thread count.
-    public static let chunkRows = 128
     let workers: [PredictionWorker]
     /// Rows grouped by member: member k owns rowOrder[groupStart[k] ..< groupStart[k] + groupCount[k]].
     let rowOrder: UnsafeMutablePointer<Int32>
@@ -23,15 +22,15 @@ public final class EnsembleWorkspace: @unchecked Sendable {
     let unitCapacity: Int
     /// Denormalized Δ of every member for the mean mode, (K × capacity × dO).
     let memberDeltas: UnsafeMutablePointer<Float>
-    /// Preallocated jobs for the worker pool, one per caller scalar type.
-    let floatWork = PredictionWork<Float>(), doubleWork = PredictionWork<Double>()
+    /// The preallocated job handed to the worker pool.
+    let work = PredictionWork<T>()
 
     /// A workspace for `ensemble` and up to `capacity` rows, with one worker buffer per ensemble thread.
     public init(ensemble: DynamicsEnsemble, capacity: Int) {
         precondition(capacity > 0, "capacity must be positive, got \(capacity)")
         self.capacity = capacity
         let sizes = ensemble.layerSizes, k = ensemble.memberCount
-        let chunk = min(capacity, EnsembleWorkspace.chunkRows)
+        let chunk = min(capacity, DynamicsEnsemble.chunkRows)
         workers = (0..<max(1, ensemble.threads)).map { _ in
             PredictionWorker(
                 layerSizes: sizes, weightNormalization: ensemble.config.weightNormalization,
@@ -44,7 +43,7 @@ public final class EnsembleWorkspace: @unchecked Sendable {
         groupStart = [Int](repeating: 0, count: k)
         groupCount = [Int](repeating: 0, count: k)
         groupFill = [Int](repeating: 0, count: k)
-        unitCapacity = k * ((capacity + EnsembleWorkspace.chunkRows - 1) / EnsembleWorkspace.chunkRows + 1)
+        unitCapacity = k * ((capacity + DynamicsEnsemble.chunkRows - 1) / DynamicsEnsemble.chunkRows + 1)
         unitMember = .allocate(capacity: unitCapacity)
         unitStart = .allocate(capacity: unitCapacity)
         unitRows = .allocate(capacity: unitCapacity)
@@ -63,12 +62,13 @@ public final class EnsembleWorkspace: @unchecked Sendable {
         memberDeltas.deallocate()
     }
 
-    /// Cuts every member's group of rows into chunks of at most ``chunkRows`` rows of near-equal size.
+    /// Cuts every member's group of rows into chunks of at most ``DynamicsEnsemble/chunkRows`` rows of near-equal
+    /// size.
     func buildUnits() {
         unitCount = 0
         for k in groupStart.indices where groupCount[k] > 0 {
             let count = groupCount[k]
-            let chunks = (count + EnsembleWorkspace.chunkRows - 1) / EnsembleWorkspace.chunkRows
+            let chunks = (count + DynamicsEnsemble.chunkRows - 1) / DynamicsEnsemble.chunkRows
             for c in 0..<chunks {
                 let lower = c * count / chunks, upper = (c + 1) * count / chunks
                 unitMember[unitCount] = Int32(k)
@@ -83,7 +83,7 @@ public final class EnsembleWorkspace: @unchecked Sendable {
 /// The arguments of one prediction, handed to the worker pool without allocating.
 final class PredictionWork<T: GEMMScalar>: ParallelWork {
     var ensemble: DynamicsEnsemble?
-    var workspace: EnsembleWorkspace?
+    var workspace: EnsembleWorkspace<T>?
     var observations: UnsafePointer<T>?, actions: UnsafePointer<T>?, next: UnsafeMutablePointer<T>?
     var averaging = false
 

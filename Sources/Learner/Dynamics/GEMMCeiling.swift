@@ -5,7 +5,7 @@ import Core
 enum GEMMCeiling {
     /// Seconds per predictBlocks call spent in its three products per work unit (units as left in `workspace`).
     static func forward(
-        ensemble: DynamicsEnsemble, workspace ws: EnsembleWorkspace, rows: Int, steps: Int,
+        ensemble: DynamicsEnsemble, workspace ws: EnsembleWorkspace<Float>, rows: Int, steps: Int,
         repeats: Int
     ) -> Double {
         let layers = ensemble.members[0].network.layers

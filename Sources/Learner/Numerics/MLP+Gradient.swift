@@ -35,7 +35,7 @@ extension MLP {
                     inputSize: layer.inputSize, outputSize: layer.outputSize,
                     weights: weights.weights(l), inputGradient: l == 0 ? nil : downstream,
                     weightGradient: grad + layer.weights, biasGradient: grad + layer.bias,
-                    precision: productPrecision)
+                    precision: matrixPrecision)
                 if let gain = layer.gain {
                     // dz of this layer (`upstream`) has been consumed by Dense.backward: its buffer is free scratch
                     WeightNormalization.backward(

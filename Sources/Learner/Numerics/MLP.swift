@@ -31,7 +31,7 @@ public struct MLP<Scalar: GEMMScalar>: Equatable, Sendable {
     /// All parameters, laid out as described on the type.
     public var parameters: [Scalar]
     /// Arithmetic of the forward and backward products (float32 unless set; see ``MatrixPrecision``).
-    public var productPrecision: MatrixPrecision = .float32
+    public var matrixPrecision: MatrixPrecision = .float32
 
     /// A network with Xavier-uniform V (or W), gains 1 and biases 0, drawing from `rng`.
     public init(layerSizes: [Int], activation: Activation, weightNormalization: Bool, using rng: inout SplitMix64) {
@@ -105,7 +105,7 @@ public struct MLP<Scalar: GEMMScalar>: Equatable, Sendable {
             Dense.forward(
                 input: input, rows: rows, inputSize: layer.inputSize, outputSize: layer.outputSize,
                 weights: weights.weights(l), bias: weights.bias(l), output: output,
-                precision: productPrecision)
+                precision: matrixPrecision)
             if l < layers.count - 1 { activation.apply(output, count: rows * layer.outputSize) }
             input = UnsafePointer(output)
         }

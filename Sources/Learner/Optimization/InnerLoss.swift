@@ -16,12 +16,11 @@ public final class InnerLoss {
     /// The task's pre-update samples.
     public private(set) var samples: PolicySamples
     /// Arithmetic of ``hessianProduct(_:)``.
-    public let precision: ProductPrecision
+    public let precision: CurvaturePrecision
     let passes: PolicyNetworkPasses
-    let cached: Bool
     let blockRows: Int
-    /// What Hessian products read, in the precision they run in (one of the two exists when caching).
-    var doubleCache: InnerProductCache<Double>?, singleCache: InnerProductCache<Float>?
+    /// What Hessian products read, in the scalar they run in (nil for a loss that does not cache for them).
+    let products: (any InnerCurvature)?
     /// c_t = −Â_t / N.
     var weights: [Double] = []
     var inverseVariance: [Double] = [], mask: [Double] = [], curvatureSums: [Double] = []
@@ -32,7 +31,7 @@ public final class InnerLoss {
     /// `precision`.
     public init(
         layout: PolicyLayout, samples: PolicySamples, cachesForHessian: Bool = true, blockRows: Int = 512,
-        precision: ProductPrecision = .float64
+        precision: CurvaturePrecision = .float64
     ) {
         precondition(
             samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
@@ -42,14 +41,8 @@ public final class InnerLoss {
         self.samples = samples
         self.precision = precision
         passes = PolicyNetworkPasses(layout: layout)
-        cached = cachesForHessian
         self.blockRows = blockRows
-        if cached {
-            switch precision {
-            case .float64: doubleCache = InnerProductCache(layout: layout)
-            case .float32: singleCache = InnerProductCache(layout: layout)
-            }
-        }
+        products = cachesForHessian ? innerCurvature(precision.scalar, layout: layout, blockRows: blockRows) : nil
         reload(samples)
     }
 
@@ -59,8 +52,7 @@ public final class InnerLoss {
             samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
             "samples do not match the policy's sizes")
         self.samples = samples
-        doubleCache?.load(samples)
-        singleCache?.load(samples)
+        products?.load(samples)
         let n = Double(max(samples.count, 1))
         weights = samples.advantages.map { -$0 / n }
         linearized = false
@@ -73,12 +65,9 @@ public final class InnerLoss {
         theta p: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>, scratch: PolicyScratch,
         keepCaches: Bool = true
     ) -> Double {
-        let cached = self.cached && keepCaches
-        // Double caches are written in place; single-precision ones are converted from the block buffers
-        let direct = cached ? doubleCache : nil, single = cached ? singleCache : nil
+        let products = keepCaches ? products : nil
         let a = layout.actionSize, o = layout.observationSize, n = samples.count
-        direct?.theta.convert(from: p, count: layout.parameterCount)
-        single?.theta.convert(from: p, count: layout.parameterCount)
+        products?.store(theta: p)
         let logStd = layout.logStd(p)
         inverseVariance = logStd.map { exp(-2 * $0) }
         mask = layout.logStdMask(p)
@@ -89,10 +78,8 @@ public final class InnerLoss {
             samples.actions.withUnsafeBufferPointer { ab in
                 for r0 in stride(from: 0, to: n, by: blockRows) {
                     let rows = min(blockRows, n - r0), x = xb.baseAddress! + r0 * o
-                    let hid = direct?.hidden.at(row: r0) ?? scratch.hidden.at(row: 0)
-                    let dev = direct.map { $0.deviation.base + r0 * a } ?? scratch.rMean.base
-                    let g = direct.map { $0.outputGradient.base + r0 * a } ?? scratch.outputGradient.base
-                    let gh = direct?.ga.at(row: r0) ?? (single != nil ? scratch.ga.at(row: 0) : nil)
+                    let hid = scratch.hidden.at(row: 0), dev = scratch.rMean.base, g = scratch.outputGradient.base
+                    let gh = products != nil ? scratch.ga.at(row: 0) : nil
                     passes.forward(rows: rows, x: x, theta: p, hidden: hid, mean: scratch.mean.base)
                     let mean = scratch.mean.base, act = ab.baseAddress! + r0 * a
                     for r in 0..<rows {
@@ -110,69 +97,22 @@ public final class InnerLoss {
                     passes.backward(
                         rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
                         gz: scratch.gz.at(row: 0), ga: gh, gradient: gradient)
-                    if let single, let gh {
-                        single.hidden.convert(from: hid, rows: rows, at: r0)
-                        single.ga.convert(from: gh, rows: rows, at: r0)
-                        single.deviation.convert(from: dev, count: rows * a, offset: r0 * a)
-                        single.outputGradient.convert(from: g, count: rows * a, offset: r0 * a)
+                    if let products, let gh {
+                        products.store(rows: rows, at: r0, hidden: hid, ga: gh, deviation: dev, outputGradient: g)
                     }
                 }
             }
         }
         let weightSum = weights.reduce(0, +)
         for j in 0..<a { gradient[layout.logStdOffset + j] = mask[j] * (curvatureSums[j] - weightSum) }
-        linearized = cached
+        linearized = products != nil
         return value - 0.5 * Double(a) * log(2 * Double.pi) * weightSum
     }
 
     /// out = ∇²L_inner(θ) · v at the last linearization point (exact, R-operator); out has parameterCount entries.
-    func hessianProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, scratch: PolicyScratch) {
+    func hessianProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         precondition(linearized, "hessianProduct needs a prior linearize on an InnerLoss that caches for Hessians")
-        if let doubleCache {
-            hessianProduct(v, into: out, cache: doubleCache, work: scratch.double)
-        } else if let singleCache {
-            hessianProduct(v, into: out, cache: singleCache, work: scratch.single)
-        }
-    }
-
-    /// The R-passes in precision T on `cache`; v is rounded to T, the result accumulated in T and widened, and the
-    /// log-std block (a few sums) is formed in Double.
-    private func hessianProduct<T: GEMMScalar>(
-        _ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
-        cache: InnerProductCache<T>, work: ProductScratch<T>
-    ) {
-        let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
-        let direction = work.direction.base, result = work.result.base
-        work.direction.convert(from: v, count: count)
-        result.update(repeating: 0, count: count)
-        let rLogStd = (0..<a).map { mask[$0] * v[layout.logStdOffset + $0] }
-        let rLogStdT = rLogStd.map { T($0) }, inverseVarianceT = inverseVariance.map { T($0) }
-        var meanCross = [Double](repeating: 0, count: a)
-        let p = UnsafePointer(cache.theta.base), rMean = work.rMean.base, rg = work.rOutputGradient.base
-        for r0 in stride(from: 0, to: n, by: blockRows) {
-            let rows = min(blockRows, n - r0), x = UnsafePointer(cache.observations.base + r0 * o)
-            let hid = cache.hidden.at(row: r0), rHid = work.rHidden.at(row: 0)
-            passes.rForward(
-                rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
-                rMean: rMean)
-            let dev = cache.deviation.base + r0 * a, c = cache.weights.base + r0
-            for r in 0..<rows {
-                for j in 0..<a {
-                    let rm = rMean[r * a + j], d = dev[r * a + j]
-                    rg[r * a + j] = c[r] * (-rm * inverseVarianceT[j] - 2 * d * rLogStdT[j])
-                    meanCross[j] += Double(c[r] * d * rm)
-                }
-            }
-            passes.rBackward(
-                rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
-                outputGradient: cache.outputGradient.base + r0 * a, ga: cache.ga.at(row: r0),
-                gz: work.gz.at(row: 0), rOutputGradient: rg, ping: work.ping.base,
-                pong: work.pong.base, rGradient: result)
-        }
-        for k in 0..<count { out[k] = Double(result[k]) }
-        for j in 0..<a {
-            out[layout.logStdOffset + j] = mask[j] * (-2 * meanCross[j] - 2 * curvatureSums[j] * rLogStd[j])
-        }
+        products?.hessianProduct(v, into: out, of: self)
     }
 
     /// L_inner(θ) and ∇L_inner(θ) (parameterCount); also sets the linearization point for ``hessianProduct(_:)``.
@@ -193,7 +133,7 @@ public final class InnerLoss {
         var out = [Double](repeating: 0, count: layout.parameterCount)
         v.withUnsafeBufferPointer { vb in
             out.withUnsafeMutableBufferPointer {
-                hessianProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch)
+                hessianProduct(vb.baseAddress!, into: $0.baseAddress!)
             }
         }
         return out
@@ -206,24 +146,51 @@ public final class InnerLoss {
     }
 }
 
-/// The N-row quantities of an ``InnerLoss`` that its Hessian products read, in the products' precision T: θ, the
-/// observations and weights c_t, h and g_h of every hidden layer, (a − μ)/σ² and ∂L/∂μ.
-final class InnerProductCache<T: GEMMScalar> {
+/// What an ``InnerLoss`` keeps for its Hessian products and computes them with, in the scalar they run in
+/// (``CurvaturePrecision/scalar``, chosen when the loss is built).
+protocol InnerCurvature: AnyObject {
+    /// Grows the buffers to `samples` and copies its observations and weights −Â_t/N.
+    func load(_ samples: PolicySamples)
+    /// Keeps θ (the linearization point).
+    func store(theta: UnsafePointer<Double>)
+    /// Keeps one block's h and g_h of every hidden layer, (a − μ)/σ² and ∂L/∂μ (`rows` rows from row `row`).
+    func store(
+        rows: Int, at row: Int, hidden: [UnsafeMutablePointer<Double>], ga: [UnsafeMutablePointer<Double>],
+        deviation: UnsafePointer<Double>, outputGradient: UnsafePointer<Double>)
+    /// out = ∇²L_inner · v at the kept point of `loss` (which holds the per-dimension sums of its linearization).
+    func hessianProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, of loss: InnerLoss)
+}
+
+/// The product state of a loss for `layout`, in scalar S.
+private func innerCurvature<S: GEMMScalar>(_: S.Type, layout: PolicyLayout, blockRows: Int) -> any InnerCurvature {
+    InnerProductCache<S>(layout: layout, blockRows: blockRows)
+}
+
+/// The N-row quantities of an ``InnerLoss`` that its Hessian products read, in the products' scalar T (θ, the
+/// observations and weights c_t, h and g_h of every hidden layer, (a − μ)/σ² and ∂L/∂μ), and the block buffers
+/// the products work in.
+///
+/// The loss reaches these methods through ``InnerCurvature``, i.e. the unspecialized generic code; the
+/// specializations make those entry points branch to concrete code for both scalars.
+final class InnerProductCache<T: GEMMScalar>: InnerCurvature {
     let layout: PolicyLayout
     let theta: ScalarStorage<T>
+    let work: ProductScratch<T>
     private(set) var capacity = 0
     private(set) var observations = ScalarStorage<T>(0), weights = ScalarStorage<T>(0)
     private(set) var hidden: LayerStorage<T>, ga: LayerStorage<T>
     private(set) var deviation = ScalarStorage<T>(0), outputGradient = ScalarStorage<T>(0)
 
-    init(layout: PolicyLayout) {
+    init(layout: PolicyLayout, blockRows: Int) {
         self.layout = layout
         theta = ScalarStorage(layout.parameterCount)
+        work = ProductScratch(layout: layout, blockRows: blockRows)
         hidden = LayerStorage(layout: layout, rows: 0)
         ga = hidden
     }
 
-    /// Grows the buffers to `samples` (never shrinks) and copies its observations and weights −Â_t/N.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     func load(_ samples: PolicySamples) {
         let n = samples.count, a = layout.actionSize, o = layout.observationSize
         if n > capacity {
@@ -240,5 +207,65 @@ final class InnerProductCache<T: GEMMScalar> {
         }
         let scale = Double(max(n, 1))
         for t in 0..<n { weights.base[t] = T(-samples.advantages[t] / scale) }
+    }
+
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func store(theta p: UnsafePointer<Double>) {
+        theta.convert(from: p, count: layout.parameterCount)
+    }
+
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func store(
+        rows: Int, at row: Int, hidden h: [UnsafeMutablePointer<Double>], ga g: [UnsafeMutablePointer<Double>],
+        deviation dev: UnsafePointer<Double>, outputGradient og: UnsafePointer<Double>
+    ) {
+        let a = layout.actionSize
+        hidden.convert(from: h, rows: rows, at: row)
+        ga.convert(from: g, rows: rows, at: row)
+        deviation.convert(from: dev, count: rows * a, offset: row * a)
+        outputGradient.convert(from: og, count: rows * a, offset: row * a)
+    }
+
+    /// The R-passes in T; v is rounded to T, the result accumulated in T and widened, and the log-std block (a few
+    /// sums) is formed in Double.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func hessianProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, of loss: InnerLoss) {
+        let a = layout.actionSize, o = layout.observationSize, n = loss.samples.count, count = layout.parameterCount
+        let blockRows = loss.blockRows, passes = loss.passes, mask = loss.mask
+        let direction = work.direction.base, result = work.result.base
+        work.direction.convert(from: v, count: count)
+        result.update(repeating: 0, count: count)
+        let rLogStd = (0..<a).map { mask[$0] * v[layout.logStdOffset + $0] }
+        let rLogStdT = rLogStd.map { T($0) }, inverseVarianceT = loss.inverseVariance.map { T($0) }
+        var meanCross = [Double](repeating: 0, count: a)
+        let p = UnsafePointer(theta.base), rMean = work.rMean.base, rg = work.rOutputGradient.base
+        for r0 in stride(from: 0, to: n, by: blockRows) {
+            let rows = min(blockRows, n - r0), x = UnsafePointer(observations.base + r0 * o)
+            let hid = hidden.at(row: r0), rHid = work.rHidden.at(row: 0)
+            passes.rForward(
+                rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
+                rMean: rMean)
+            let dev = deviation.base + r0 * a, c = weights.base + r0
+            for r in 0..<rows {
+                for j in 0..<a {
+                    let rm = rMean[r * a + j], d = dev[r * a + j]
+                    rg[r * a + j] = c[r] * (-rm * inverseVarianceT[j] - 2 * d * rLogStdT[j])
+                    meanCross[j] += Double(c[r] * d * rm)
+                }
+            }
+            passes.rBackward(
+                rows: rows, x: x, theta: p, direction: direction, hidden: hid, rHidden: rHid,
+                outputGradient: outputGradient.base + r0 * a, ga: ga.at(row: r0),
+                gz: work.gz.at(row: 0), rOutputGradient: rg, ping: work.ping.base,
+                pong: work.pong.base, rGradient: result)
+        }
+        for k in 0..<count { out[k] = Double(result[k]) }
+        let curvatureSums = loss.curvatureSums
+        for j in 0..<a {
+            out[layout.logStdOffset + j] = mask[j] * (-2 * meanCross[j] - 2 * curvatureSums[j] * rLogStd[j])
+        }
     }
 }

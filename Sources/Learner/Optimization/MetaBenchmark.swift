@@ -50,7 +50,7 @@ package enum MetaBenchmark {
         /// Mean KL after the step.
         package var kl: Double
         /// Arithmetic of the Hessian products.
-        package var precision: ProductPrecision
+        package var precision: CurvaturePrecision
         /// θ before and after the timed step (to compare precisions).
         package var parametersBefore: [Double], parametersAfter: [Double]
         /// Wall-clock of one full meta-step (setup + gradient + CG + line search).
@@ -97,7 +97,7 @@ package enum MetaBenchmark {
         // the training loop builds the objective once and reloads each meta-step's data into it
         let objective = SurrogateObjective(
             layout: policy.layout, tasks: tasks, innerStepSize: c.innerStepSize,
-            threads: threads, blockRows: c.blockRows, precision: c.trpo.productPrecision)
+            threads: threads, blockRows: c.blockRows, precision: c.trpo.curvaturePrecision)
         var best: Result?
         for _ in 0..<max(1, c.repeats) {
             var clock = Stopwatch()
@@ -113,7 +113,7 @@ package enum MetaBenchmark {
                 threads: threads, innerStep: innerStep, setup: setup, timing: step.timing,
                 cgIterations: step.cgIterations,
                 backtracks: step.backtracks, accepted: step.accepted, kl: step.kl,
-                precision: c.trpo.productPrecision, parametersBefore: policy.parameters,
+                precision: c.trpo.curvaturePrecision, parametersBefore: policy.parameters,
                 parametersAfter: theta)
             best = best.map { fastest($0, result) } ?? result
         }

@@ -17,12 +17,11 @@ public final class PostUpdateLoss {
     /// The task's post-update samples (with sampling means and log-stds).
     public private(set) var samples: PolicySamples
     /// Arithmetic of ``fisherProduct(_:)``.
-    public let precision: ProductPrecision
+    public let precision: CurvaturePrecision
     let passes: PolicyNetworkPasses
-    let cached: Bool
     let blockRows: Int
-    /// What Fisher products read, in the precision they run in (one of the two exists when caching).
-    var doubleCache: PostProductCache<Double>?, singleCache: PostProductCache<Float>?
+    /// What Fisher products read, in the scalar they run in (nil for a loss that does not cache for them).
+    let products: (any PostCurvature)?
     /// Σ_d [−(a − μo)²/(2σo²) − ℓo] per row (log-likelihood under the sampling policy without the 2π term).
     var oldLogLikelihood: [Double] = []
     var logStd: [Double] = [], mask: [Double] = []
@@ -33,7 +32,7 @@ public final class PostUpdateLoss {
     /// `precision`.
     public init(
         layout: PolicyLayout, samples: PolicySamples, cachesForFisher: Bool = true, blockRows: Int = 512,
-        precision: ProductPrecision = .float64
+        precision: CurvaturePrecision = .float64
     ) {
         precondition(samples.hasSamplingDistribution, "post-update samples need their sampling means and log-stds")
         precondition(
@@ -42,15 +41,9 @@ public final class PostUpdateLoss {
         self.layout = layout
         self.samples = samples
         passes = PolicyNetworkPasses(layout: layout)
-        cached = cachesForFisher
         self.blockRows = blockRows
         self.precision = precision
-        if cached {
-            switch precision {
-            case .float64: doubleCache = PostProductCache(layout: layout)
-            case .float32: singleCache = PostProductCache(layout: layout)
-            }
-        }
+        products = cachesForFisher ? postCurvature(precision.scalar, layout: layout, blockRows: blockRows) : nil
         reload(samples)
     }
 
@@ -61,8 +54,7 @@ public final class PostUpdateLoss {
             samples.observationSize == layout.observationSize && samples.actionSize == layout.actionSize,
             "samples do not match the policy's sizes")
         self.samples = samples
-        doubleCache?.load(samples)
-        singleCache?.load(samples)
+        products?.load(samples)
         let a = layout.actionSize
         oldLogLikelihood = [Double](repeating: 0, count: samples.count)
         samples.actions.withUnsafeBufferPointer { act in
@@ -89,12 +81,9 @@ public final class PostUpdateLoss {
         klGradient: UnsafeMutablePointer<Double>?, scratch: PolicyScratch,
         keepCaches: Bool = true
     ) -> (surrogate: Double, klSum: Double) {
-        let cached = self.cached && keepCaches
-        // Double caches are written in place; single-precision ones are converted from the block buffers
-        let direct = cached ? doubleCache : nil, single = cached ? singleCache : nil
+        let products = keepCaches ? products : nil
         let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
-        direct?.theta.convert(from: p, count: count)
-        single?.theta.convert(from: p, count: count)
+        products?.store(theta: p)
         let logStd = layout.logStd(p), mask = layout.logStdMask(p)
         (self.logStd, self.mask) = (logStd, mask)
         let variance = logStd.map { exp(2 * $0) }, inverse = logStd.map { exp(-2 * $0) }
@@ -110,9 +99,9 @@ public final class PostUpdateLoss {
                     samples.oldLogStds.withUnsafeBufferPointer { lb in
                         for r0 in stride(from: 0, to: n, by: blockRows) {
                             let rows = min(blockRows, n - r0), x = xb.baseAddress! + r0 * o
-                            let hid = direct?.hidden.at(row: r0) ?? scratch.hidden.at(row: 0)
+                            let hid = scratch.hidden.at(row: 0)
                             passes.forward(rows: rows, x: x, theta: p, hidden: hid, mean: scratch.mean.base)
-                            single?.hidden.convert(from: hid, rows: rows, at: r0)
+                            products?.store(rows: rows, at: r0, hidden: hid)
                             let mean = scratch.mean.base, gS = scratch.outputGradient.base,
                                 gK = scratch.rOutputGradient.base
                             for r in 0..<rows {
@@ -155,51 +144,15 @@ public final class PostUpdateLoss {
             surrogateGradient?[layout.logStdOffset + j] = mask[j] * sLog[j]
             klGradient?[layout.logStdOffset + j] = mask[j] * kLog[j]
         }
-        evaluated = cached
+        evaluated = products != nil
         return (-ratioSum * scale, klSum)
     }
 
     /// out = Σ_t J_tᵀ G J_t v at the last evaluated θ' (exact KL Hessian there when new = old); parameterCount entries.
-    func fisherProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, scratch: PolicyScratch) {
+    func fisherProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
         precondition(
             evaluated, "fisherProduct needs a prior evaluate on a PostUpdateLoss that caches for Fisher products")
-        if let doubleCache {
-            fisherProduct(v, into: out, cache: doubleCache, work: scratch.double)
-        } else if let singleCache {
-            fisherProduct(v, into: out, cache: singleCache, work: scratch.single)
-        }
-    }
-
-    /// The R-forward and backward passes in precision T on `cache`; v is rounded to T, the result accumulated in T
-    /// and widened; the log-std block is formed in Double.
-    private func fisherProduct<T: GEMMScalar>(
-        _ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>,
-        cache: PostProductCache<T>, work: ProductScratch<T>
-    ) {
-        let a = layout.actionSize, o = layout.observationSize, n = samples.count, count = layout.parameterCount
-        let direction = work.direction.base, result = work.result.base
-        work.direction.convert(from: v, count: count)
-        result.update(repeating: 0, count: count)
-        let curvature = logStd.map { DiagonalGaussian.klCurvature(logStd: $0) }
-        let meanCurvature = curvature.map { T($0.mean) }
-        let p = UnsafePointer(cache.theta.base), rMean = work.rMean.base, g = work.rOutputGradient.base
-        for r0 in stride(from: 0, to: n, by: blockRows) {
-            let rows = min(blockRows, n - r0), x = UnsafePointer(cache.observations.base + r0 * o)
-            let hid = cache.hidden.at(row: r0)
-            passes.rForward(
-                rows: rows, x: x, theta: p, direction: direction, hidden: hid,
-                rHidden: work.rHidden.at(row: 0), rMean: rMean)
-            for r in 0..<rows {
-                for j in 0..<a { g[r * a + j] = meanCurvature[j] * rMean[r * a + j] }
-            }
-            passes.backward(
-                rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
-                gz: work.gz.at(row: 0), ga: nil, gradient: result)
-        }
-        for k in 0..<count { out[k] = Double(result[k]) }
-        for j in 0..<a {
-            out[layout.logStdOffset + j] = mask[j] * Double(n) * curvature[j].logStd * v[layout.logStdOffset + j]
-        }
+        products?.fisherProduct(v, into: out, of: self)
     }
 
     /// Surrogate, KL sum and both θ'-gradients at θ'; sets the point for ``fisherProduct(_:)``.
@@ -227,29 +180,53 @@ public final class PostUpdateLoss {
         var out = [Double](repeating: 0, count: layout.parameterCount)
         v.withUnsafeBufferPointer { vb in
             out.withUnsafeMutableBufferPointer {
-                fisherProduct(vb.baseAddress!, into: $0.baseAddress!, scratch: ownScratch)
+                fisherProduct(vb.baseAddress!, into: $0.baseAddress!)
             }
         }
         return out
     }
 }
 
-/// The N-row quantities of a ``PostUpdateLoss`` that its Fisher products read, in the products' precision T: θ',
-/// the observations and h of every hidden layer.
-final class PostProductCache<T: GEMMScalar> {
+/// What a ``PostUpdateLoss`` keeps for its Fisher products and computes them with, in the scalar they run in
+/// (``CurvaturePrecision/scalar``, chosen when the loss is built).
+protocol PostCurvature: AnyObject {
+    /// Grows the buffers to `samples` and copies its observations.
+    func load(_ samples: PolicySamples)
+    /// Keeps θ' (the evaluation point).
+    func store(theta: UnsafePointer<Double>)
+    /// Keeps one block's h of every hidden layer (`rows` rows from row `row`).
+    func store(rows: Int, at row: Int, hidden: [UnsafeMutablePointer<Double>])
+    /// out = F · v at the kept point of `loss` (which holds the log-stds and mask of its evaluation).
+    func fisherProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, of loss: PostUpdateLoss)
+}
+
+/// The product state of a loss for `layout`, in scalar S.
+private func postCurvature<S: GEMMScalar>(_: S.Type, layout: PolicyLayout, blockRows: Int) -> any PostCurvature {
+    PostProductCache<S>(layout: layout, blockRows: blockRows)
+}
+
+/// The N-row quantities of a ``PostUpdateLoss`` that its Fisher products read, in the products' scalar T (θ', the
+/// observations and h of every hidden layer), and the block buffers the products work in.
+///
+/// The loss reaches these methods through ``PostCurvature``, i.e. the unspecialized generic code; the
+/// specializations make those entry points branch to concrete code for both scalars.
+final class PostProductCache<T: GEMMScalar>: PostCurvature {
     let layout: PolicyLayout
     let theta: ScalarStorage<T>
+    let work: ProductScratch<T>
     private(set) var capacity = 0
     private(set) var observations = ScalarStorage<T>(0)
     private(set) var hidden: LayerStorage<T>
 
-    init(layout: PolicyLayout) {
+    init(layout: PolicyLayout, blockRows: Int) {
         self.layout = layout
         theta = ScalarStorage(layout.parameterCount)
+        work = ProductScratch(layout: layout, blockRows: blockRows)
         hidden = LayerStorage(layout: layout, rows: 0)
     }
 
-    /// Grows the buffers to `samples` (never shrinks) and copies its observations.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     func load(_ samples: PolicySamples) {
         let n = samples.count, o = layout.observationSize
         if n > capacity {
@@ -259,6 +236,50 @@ final class PostProductCache<T: GEMMScalar> {
         }
         samples.observations.withUnsafeBufferPointer { source in
             if let base = source.baseAddress { observations.convert(from: base, count: n * o) }
+        }
+    }
+
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func store(theta p: UnsafePointer<Double>) {
+        theta.convert(from: p, count: layout.parameterCount)
+    }
+
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func store(rows: Int, at row: Int, hidden h: [UnsafeMutablePointer<Double>]) {
+        hidden.convert(from: h, rows: rows, at: row)
+    }
+
+    /// The R-forward and backward passes in T; v is rounded to T, the result accumulated in T and widened; the
+    /// log-std block is formed in Double.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    func fisherProduct(_ v: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>, of loss: PostUpdateLoss) {
+        let a = layout.actionSize, o = layout.observationSize, n = loss.samples.count, count = layout.parameterCount
+        let blockRows = loss.blockRows, passes = loss.passes, mask = loss.mask
+        let direction = work.direction.base, result = work.result.base
+        work.direction.convert(from: v, count: count)
+        result.update(repeating: 0, count: count)
+        let curvature = loss.logStd.map { DiagonalGaussian.klCurvature(logStd: $0) }
+        let meanCurvature = curvature.map { T($0.mean) }
+        let p = UnsafePointer(theta.base), rMean = work.rMean.base, g = work.rOutputGradient.base
+        for r0 in stride(from: 0, to: n, by: blockRows) {
+            let rows = min(blockRows, n - r0), x = UnsafePointer(observations.base + r0 * o)
+            let hid = hidden.at(row: r0)
+            passes.rForward(
+                rows: rows, x: x, theta: p, direction: direction, hidden: hid,
+                rHidden: work.rHidden.at(row: 0), rMean: rMean)
+            for r in 0..<rows {
+                for j in 0..<a { g[r * a + j] = meanCurvature[j] * rMean[r * a + j] }
+            }
+            passes.backward(
+                rows: rows, x: x, theta: p, hidden: hid, outputGradient: g,
+                gz: work.gz.at(row: 0), ga: nil, gradient: result)
+        }
+        for k in 0..<count { out[k] = Double(result[k]) }
+        for j in 0..<a {
+            out[layout.logStdOffset + j] = mask[j] * Double(n) * curvature[j].logStd * v[layout.logStdOffset + j]
         }
     }
 }

@@ -38,7 +38,7 @@ public final class SurrogateObjective {
     /// Worker threads.
     public let threads: Int
     /// Arithmetic of the KL-Hessian products (``klHessianProduct(_:)``).
-    public let precision: ProductPrecision
+    public let precision: CurvaturePrecision
     /// N1: number of post-update rows over all tasks.
     public private(set) var postSampleCount: Int
     let tasks: [SurrogateTask]
@@ -49,7 +49,7 @@ public final class SurrogateObjective {
     /// `precision`.
     public init(
         layout: PolicyLayout, tasks: [MetaTaskSamples], innerStepSize: Double, threads: Int = 1,
-        blockRows: Int = 512, precision: ProductPrecision = .float64
+        blockRows: Int = 512, precision: CurvaturePrecision = .float64
     ) {
         precondition(!tasks.isEmpty, "the meta objective needs at least one task")
         self.layout = layout
@@ -89,7 +89,7 @@ public final class SurrogateObjective {
     /// Fisher products in `precision`.
     public init(
         layout: PolicyLayout, samples: PolicySamples, threads: Int = 1, chunkRows: Int = 4096,
-        blockRows: Int = 512, precision: ProductPrecision = .float64
+        blockRows: Int = 512, precision: CurvaturePrecision = .float64
     ) {
         precondition(samples.count > 0, "the TRPO objective needs samples")
         self.layout = layout
@@ -134,7 +134,7 @@ public final class SurrogateObjective {
             return
         }
         let h = work.vectorA.base
-        inner.hessianProduct(u, into: h, scratch: work)
+        inner.hessianProduct(u, into: h)
         for k in 0..<count { out[k] = u[k] - innerStepSize * h[k] }
     }
 
@@ -234,7 +234,7 @@ public final class SurrogateObjective {
                 let task = tasks[i], work = scratch[w]
                 let jv = work.vectorB.base, f = task.result.base
                 applyJacobian(task, vp, into: jv, work)
-                task.post.fisherProduct(jv, into: f, scratch: work)
+                task.post.fisherProduct(jv, into: f)
                 applyJacobian(task, f, into: f, work)
             }
         }

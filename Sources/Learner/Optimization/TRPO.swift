@@ -15,14 +15,15 @@ public struct TRPOConfig: Codable, Equatable, Sendable {
     /// Most candidate steps the line search tries (15).
     public var maxBacktracks: Int
     /// Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ):
-    /// `float32` (as the original; ≈ 2× faster) or `float64`.
-    public var productPrecision: ProductPrecision
+    /// `float32` (as the original; ≈ 2× faster) or `float64`. Called `productPrecision` until 2026-12 (files and
+    /// `--set` may still use that name).
+    public var curvaturePrecision: CurvaturePrecision
 
     /// Creates a configuration; the defaults are the paper's.
     public init(
         maxKL: Double = 0.01, cgIterations: Int = 10, cgResidualTolerance: Double = 1e-10,
         damping: Double = 1e-5, backtrackRatio: Double = 0.8, maxBacktracks: Int = 15,
-        productPrecision: ProductPrecision = .float32
+        curvaturePrecision: CurvaturePrecision = .float32
     ) {
         self.maxKL = maxKL
         self.cgIterations = cgIterations
@@ -30,15 +31,22 @@ public struct TRPOConfig: Codable, Equatable, Sendable {
         self.damping = damping
         self.backtrackRatio = backtrackRatio
         self.maxBacktracks = maxBacktracks
-        self.productPrecision = productPrecision
+        self.curvaturePrecision = curvaturePrecision
     }
 
     enum CodingKeys: String, CodingKey {
-        case maxKL, cgIterations, cgResidualTolerance, damping, backtrackRatio, maxBacktracks, productPrecision
+        case maxKL, cgIterations, cgResidualTolerance, damping, backtrackRatio, maxBacktracks, curvaturePrecision
     }
 
-    /// Decodes a configuration; one written before `productPrecision` existed ran its products in Double, so a
-    /// missing key means ``ProductPrecision/float64`` (its checkpoints then resume exactly).
+    /// Keys that configurations written by earlier versions may hold.
+    private enum FormerKeys: String, CodingKey {
+        /// `curvaturePrecision` until 2026-12.
+        case productPrecision
+    }
+
+    /// Decodes a configuration; one written before the setting existed ran its products in Double, so a missing key
+    /// means ``CurvaturePrecision/float64`` (its checkpoints then resume exactly); `productPrecision` is its former
+    /// name.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         maxKL = try c.decode(Double.self, forKey: .maxKL)
@@ -47,7 +55,10 @@ public struct TRPOConfig: Codable, Equatable, Sendable {
         damping = try c.decode(Double.self, forKey: .damping)
         backtrackRatio = try c.decode(Double.self, forKey: .backtrackRatio)
         maxBacktracks = try c.decode(Int.self, forKey: .maxBacktracks)
-        productPrecision = try c.decodeIfPresent(ProductPrecision.self, forKey: .productPrecision) ?? .float64
+        curvaturePrecision =
+            try c.decodeIfPresent(CurvaturePrecision.self, forKey: .curvaturePrecision)
+            ?? decoder.container(keyedBy: FormerKeys.self).decodeIfPresent(
+                CurvaturePrecision.self, forKey: .productPrecision) ?? .float64
     }
 }
 

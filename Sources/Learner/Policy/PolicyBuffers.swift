@@ -47,8 +47,8 @@ final class LayerStorage<T: BinaryFloatingPoint> {
 
 typealias LayerBuffers = LayerStorage<Double>
 
-/// Block-sized buffers of the Hessian-vector and Fisher products in precision `T`, plus the direction and the
-/// result vector in that precision.
+/// Block-sized buffers of the Hessian-vector and Fisher products in their scalar `T` (``CurvaturePrecision``),
+/// plus the direction and the result vector in that scalar; each loss that caches for products owns one.
 final class ProductScratch<T: BinaryFloatingPoint> {
     let rHidden: LayerStorage<T>, gz: LayerStorage<T>
     let rMean: ScalarStorage<T>, rOutputGradient: ScalarStorage<T>
@@ -73,8 +73,6 @@ final class PolicyScratch {
     let hidden: LayerBuffers, gz: LayerBuffers, ga: LayerBuffers
     let mean: PolicyStorage, outputGradient: PolicyStorage, rMean: PolicyStorage, rOutputGradient: PolicyStorage
     let vectorA: PolicyStorage, vectorB: PolicyStorage
-    /// Buffers of the Hessian and Fisher products in each precision (``ProductPrecision``).
-    let double: ProductScratch<Double>, single: ProductScratch<Float>
 
     init(layout: PolicyLayout, blockRows: Int) {
         self.blockRows = blockRows
@@ -88,7 +86,5 @@ final class PolicyScratch {
         rOutputGradient = PolicyStorage(a)
         vectorA = PolicyStorage(layout.parameterCount)
         vectorB = PolicyStorage(layout.parameterCount)
-        double = ProductScratch(layout: layout, blockRows: blockRows)
-        single = ProductScratch(layout: layout, blockRows: blockRows)
     }
 }

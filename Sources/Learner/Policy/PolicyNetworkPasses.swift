@@ -9,7 +9,7 @@
 /// All buffers are row-major and contiguous (row stride = layer width). `hidden[l]` holds tanh(z_l) for
 /// l < L; the output layer is linear. Products go through BLAS; elementwise work is plain loops. The forward
 /// pass is Double; the backward and R-passes are generic so that Hessian and Fisher products can run in `Float`
-/// on single-precision copies of θ and of the cached activations (``ProductPrecision``).
+/// on single-precision copies of θ and of the cached activations (``CurvaturePrecision``).
 /// Notation (Pearlmutter 1994): R{·} is the directional derivative along the parameter direction v, whose
 /// blocks V_l, c_l mirror W_l, b_l.
 struct PolicyNetworkPasses {

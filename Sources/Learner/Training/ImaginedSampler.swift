@@ -67,7 +67,7 @@ public final class ImaginedSampler {
     public let clip: Double?
     let ensemble: DynamicsEnsemble
     let environment: any Environment
-    let workspace: EnsembleWorkspace
+    let workspace: EnsembleWorkspace<Double>
     let (obsSize, actSize): (Int, Int)
     // (rows × …) step buffers
     var observations: [Double], next: [Double], actions: [Double], means: [Double], logStds: [Double]

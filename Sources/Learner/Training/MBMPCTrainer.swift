@@ -53,7 +53,7 @@ final class RandomShootingPlanner {
     let environment: any Environment
     let config: MPCConfig
     let rows: Int
-    let workspace: EnsembleWorkspace
+    let workspace: EnsembleWorkspace<Double>
     // (rows × …) buffers: current and next observations, actions of all steps, returns
     var states: [Double], next: [Double], sequences: [Double], step: [Double], rewards: [Double], returns: [Double]
 

@@ -159,7 +159,7 @@ public final class MBMPOTrainer: Trainer {
         let objective = SurrogateObjective(
             layout: context.policy.layout, tasks: tasks,
             innerStepSize: config.meta.innerStepSize, threads: config.threads,
-            precision: config.meta.trpo.productPrecision)
+            precision: config.meta.trpo.curvaturePrecision)
         self.objective = objective
         return objective
     }

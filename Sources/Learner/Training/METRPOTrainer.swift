@@ -110,7 +110,7 @@ public final class METRPOTrainer: Trainer {
         let result = timing.measure(\.outer) {
             let objective = SurrogateObjective(
                 layout: policy.layout, samples: samples, threads: config.threads,
-                precision: config.meta.trpo.productPrecision)
+                precision: config.meta.trpo.curvaturePrecision)
             var parameters = theta
             let result = TRPO.step(objective, parameters: &parameters, config: config.meta.trpo)
             context.policy.parameters = parameters

@@ -182,7 +182,7 @@ extension TrainingConfig {
             "dynamics.rollingAveragePersistence", "must lie in (0, 1)")
         try require(dynamics.bufferCapacity >= 1, "dynamics.bufferCapacity", "must be at least 1")
         try require(
-            dynamics.productPrecision.isSupported, "dynamics.productPrecision",
+            dynamics.matrixPrecision.isSupported, "dynamics.matrixPrecision",
             "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
                 + "Sapphire Rapids); this one has none, use float32")
         try require(
