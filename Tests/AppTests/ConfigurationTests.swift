@@ -191,6 +191,38 @@ import Testing
                 + "give only one of them")
     }
 
+    /// Hopper and walker2d train at the original repository's final 0.004 s × 5 unless the submission preset is
+    /// asked for; the other tasks have one timing; a configuration written with the model files' timing (nulls, as
+    /// every hopper run before this default) keeps it when read back, so such runs resume as they ran.
+    @Test func hopperAndWalkerDefaultToTheFinalTiming() throws {
+        for environment in ["hopper", "walker2d"] {
+            for algorithm in Algorithm.allCases {
+                let paper = TrainingPreset.paper.configuration(algorithm: algorithm, environment: environment)
+                #expect(paper.physicsTimestep == 0.004 && paper.frameSkip == 5)
+                let quick = TrainingPreset.quick.configuration(algorithm: algorithm, environment: environment)
+                #expect(quick.physicsTimestep == 0.004 && quick.frameSkip == 5)
+                var submission = TrainingPreset.submission.configuration(algorithm: algorithm, environment: environment)
+                #expect(submission.physicsTimestep == nil && submission.frameSkip == nil)
+                (submission.physicsTimestep, submission.frameSkip) = (0.004, 5)
+                #expect(submission == paper)
+            }
+            let old = try ConfigurationFile.resolve(
+                base: .paper(.mbMPO, environment: environment),
+                fileText: "{\"physicsTimestep\": null, \"frameSkip\": null}", overrides: [])
+            #expect(old.physicsTimestep == nil && old.frameSkip == nil)
+            let written = try JSONDecoder().decode(
+                TrainingConfig.self,
+                from: JSONEncoder().encode(TrainingConfig.submission(.mbMPO, environment: environment)))
+            #expect(written.physicsTimestep == nil && written.frameSkip == nil)
+        }
+        for environment in ["half-cheetah", "ant", "swimmer", "pr2"] {
+            #expect(
+                TrainingConfig.paper(.mbMPO, environment: environment)
+                    == TrainingConfig.submission(.mbMPO, environment: environment))
+            #expect(TrainingConfig.paper(.mbMPO, environment: environment).physicsTimestep == nil)
+        }
+    }
+
     /// Precedence: preset, then file, then --set, then the explicit flags.
     @Test func precedence() throws {
         let folder = try TestFiles.temporaryFolder("precedence")

@@ -19,7 +19,7 @@ struct Config: ParsableCommand {
         @Option(help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).")
         var algo: String?
 
-        @Option(help: "Settings preset: paper or quick.")
+        @Option(help: "Settings preset: paper, submission or quick (see mbmpo train --help).")
         var preset: TrainingPreset = .paper
 
         @Option(help: "A JSON configuration file applied on top of the preset.")

@@ -17,7 +17,11 @@ struct Train: ParsableCommand {
     @Option(help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).")
     var algo: String?
 
-    @Option(help: "Settings preset: paper (the paper's hyperparameters) or quick (a short demonstration run).")
+    @Option(
+        help: ArgumentHelp(
+            "Settings preset: paper (the paper's hyperparameters; hopper and walker2d at the original code's final "
+                + "0.02 s step), submission (the same with the 0.008 s step of the code submitted with the paper) "
+                + "or quick (a short demonstration run)."))
     var preset: TrainingPreset = .paper
 
     @Option(help: "Random seed.")

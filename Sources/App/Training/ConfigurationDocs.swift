@@ -15,9 +15,9 @@ enum ConfigurationDocs {
         "threads":
             "Worker threads (ensemble, meta-step, samplers; 1 … 256); results do not depend on it.",
         "physicsTimestep":
-            "Physics timestep of the task's MuJoCo model (seconds; null: the model file's, e.g. 0.002 for hopper and walker2d as in the paper's code; the original repository's final version has 0.004 there).",
+            "Physics timestep of the task's MuJoCo model (seconds; null: the model file's, 0.002 for hopper and walker2d as in the CoRL submission's code; the `paper` preset sets 0.004 for those two, the original repository's final timing, and the `submission` preset leaves it null).",
         "frameSkip":
-            "Physics steps per environment step, so dt = timestep × this (count; null: the task's, e.g. 4 for hopper and walker2d as in the paper's code; the original repository's final version has 5 there).",
+            "Physics steps per environment step, so dt = timestep × this (count; null: the task's, 4 for hopper and walker2d as in the CoRL submission's code; the `paper` preset sets 5 for those two, the `submission` preset leaves it null).",
         "sampling.horizon":
             "Steps per episode, real and imagined (environment steps; 200 in the paper).",
         "sampling.realRolloutsPerTask":
@@ -47,7 +47,7 @@ enum ConfigurationDocs {
         "dynamics.rollingAveragePersistence":
             "Persistence ρ of the rolling validation average R ← ρR + (1 − ρ)v used for early stopping (0.99).",
         "dynamics.bufferCapacity":
-            "Transitions kept in the FIFO buffer (300 000); the oldest are dropped beyond this.",
+            "Transitions kept in the FIFO buffer (300 000, as in the code submitted with the paper; the original repository's final code keeps 100 000); the oldest are dropped beyond this. A 101 000-step run fills neither size but for its last 1 000 steps, so the two agree on the paper's horizon; the larger keeps every transition.",
         "dynamics.weightNormalization":
             "Whether every layer uses weight normalization W = V·diag(g/‖V[:, j]‖₂) with g initialized to 1.",
         "dynamics.matrixPrecision":

@@ -57,12 +57,13 @@ struct ConfigurationInputs {
 
 /// Named starting points for a configuration.
 enum TrainingPreset: String, ExpressibleByArgument, CaseIterable {
-    case paper, quick
+    case paper, submission, quick
 
     /// The preset's configuration for an algorithm and task.
     func configuration(algorithm: Algorithm, environment: String) -> TrainingConfig {
         switch self {
         case .paper: return .paper(algorithm, environment: environment)
+        case .submission: return .submission(algorithm, environment: environment)
         case .quick: return .quick(algorithm, environment: environment)
         }
     }

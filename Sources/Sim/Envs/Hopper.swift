@@ -28,6 +28,8 @@ public final class Hopper: MuJoCoTask {
     static let observationWidth = 11, actionWidth = 3
     /// Index in the observation of qvel[0], the root's forward velocity.
     static let forwardVelocityIndex = 5
+    /// Physics steps per environment step in the code submitted with the paper (training's `paper` preset sets 5,
+    /// with a 0.004 s timestep: `TrainingConfig.finalTimings` in Learner).
     public static let frameSkip = 4
     static let controlCost = 0.001
     static let aliveBonus = 1.0

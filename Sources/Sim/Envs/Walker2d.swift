@@ -30,6 +30,8 @@ public final class Walker2d: MuJoCoTask {
     static let forwardVelocityIndex = 8
     /// Indices in the observation of the torso's height and angle (qpos[1], qpos[2]).
     static let heightIndex = 0, angleIndex = 1
+    /// Physics steps per environment step in the code submitted with the paper (training's `paper` preset sets 5,
+    /// with a 0.004 s timestep: `TrainingConfig.finalTimings` in Learner).
     public static let frameSkip = 4
     static let controlCost = 0.001
     static let aliveBonus = 1.0
