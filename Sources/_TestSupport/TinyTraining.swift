@@ -16,7 +16,11 @@ public enum TinyTraining {
         config.sampling.initialRandomSteps = 60
         config.sampling.imaginedRolloutsPerTask = 2
         config.sampling.imaginedSteps = algorithm == .meTRPO ? 50 : 0
-        config.meta.metaBatchSize = 4
+        if algorithm.trainerType.learnsDynamics {
+            config.meta.metaBatchSize = 4
+        } else {
+            config.sampling.realRolloutsPerTask = 4  // model-free: one batch of 4 environments
+        }
         config.meta.stepsPerIteration = 2
         config.dynamics.members = 2
         config.dynamics.hiddenSizes = [16, 16]

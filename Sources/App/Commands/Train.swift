@@ -8,7 +8,8 @@ import Storage
 /// `mbmpo train`: MB-MPO (or a baseline) on one task, writing a run directory.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train MB-MPO, ME-TRPO or MB-MPC on a task; writes config.json, progress.csv, TensorBoard events, "
+        abstract:
+            "Train MB-MPO or a baseline (--algo) on a task; writes config.json, progress.csv, TensorBoard events, "
             + "trajectories.h5 and checkpoints to the run folder.")
 
     @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")

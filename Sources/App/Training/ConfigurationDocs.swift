@@ -7,7 +7,7 @@ enum ConfigurationDocs {
         "environment":
             "The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).",
         "algorithm":
-            "The training algorithm: `mb-mpo` (the paper's method) or the baselines `me-trpo`, `mb-mpc`.",
+            "The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the model-free `trpo`.",
         "iterations":
             "Outer iterations: real-data collection, model fit, policy steps (100 in the paper).",
         "seed":

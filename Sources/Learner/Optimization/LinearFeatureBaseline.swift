@@ -153,3 +153,32 @@ public struct LinearFeatureBaseline: Codable, Equatable, Sendable {
         return y
     }
 }
+
+extension LinearFeatureBaseline {
+    /// The names of a persistent baseline's parts in an ``AlgorithmState``.
+    static let regularizationName = "baseline/regularization", coefficientsName = "baseline/coefficients"
+
+    /// The baseline's parts for an algorithm's state (``regularizationName``, ``coefficientsName``).
+    var stateArrays: [String: AlgorithmState.Tensor] {
+        [
+            Self.regularizationName: .init([regularization]),
+            Self.coefficientsName: .init(coefficients ?? []),
+        ]
+    }
+
+    /// The baseline saved in `state` for observations of `observationSize`; throws unless its parts are there and
+    /// fit (no coefficients: a baseline not fitted yet).
+    init(state: AlgorithmState, observationSize: Int) throws {
+        let regularization = try state.array(Self.regularizationName)
+        let coefficients = try state.array(Self.coefficientsName)
+        let features = LinearFeatureBaseline.featureCount(observationSize: observationSize)
+        guard regularization.shape == [1], coefficients.shape.count == 1,
+            coefficients.values.isEmpty || coefficients.values.count == features
+        else {
+            throw TrainingStateError("the saved baseline does not fit this configuration")
+        }
+        self.init(
+            regularization: regularization.values[0],
+            coefficients: coefficients.values.isEmpty ? nil : coefficients.values)
+    }
+}

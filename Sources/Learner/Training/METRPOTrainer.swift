@@ -13,8 +13,6 @@ public final class METRPOTrainer: Trainer {
     var config: TrainingConfig { context.config }
 
     public static let explorationPolicyName = "policy"
-    /// The names of the persistent baseline's parts in ``algorithmState``.
-    static let regularizationName = "baseline/regularization", coefficientsName = "baseline/coefficients"
 
     /// docs/algorithm.md §6, §7: 4 000 random steps, 1 000 max epochs, all data kept, 50 000 imagined steps in rows
     /// of 100 random-member rollouts without clipping, predict-then-fit baseline.
@@ -61,31 +59,16 @@ public final class METRPOTrainer: Trainer {
         }
     }
 
-    public var algorithmState: AlgorithmState {
-        AlgorithmState([
-            Self.regularizationName: .init([baseline.regularization]),
-            Self.coefficientsName: .init(baseline.coefficients ?? []),
-        ])
-    }
+    public var algorithmState: AlgorithmState { AlgorithmState(baseline.stateArrays) }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        let regularization = try state.array(Self.regularizationName)
-        let coefficients = try state.array(Self.coefficientsName)
-        let features = LinearFeatureBaseline.featureCount(observationSize: context.spec.observationSize)
-        guard regularization.shape == [1], coefficients.shape.count == 1,
-            coefficients.values.isEmpty || coefficients.values.count == features
-        else {
-            throw TrainingStateError("the saved baseline does not fit this configuration")
-        }
+        _ = try LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize)
     }
 
     public func restoreAlgorithmState(_ state: AlgorithmState) {
-        guard let regularization = state.arrays[Self.regularizationName]?.values.first,
-            let coefficients = state.arrays[Self.coefficientsName]?.values
-        else { return }
-        baseline = LinearFeatureBaseline(
-            regularization: regularization,
-            coefficients: coefficients.isEmpty ? nil : coefficients)
+        if let saved = try? LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize) {
+            baseline = saved
+        }
     }
 
     /// Imagined rollouts with θ, advantages, one TRPO step; returns the imagined average return.

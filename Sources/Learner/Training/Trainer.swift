@@ -15,6 +15,9 @@ public protocol Trainer: AnyObject {
     static var explorationPolicyName: String { get }
     /// Whether real rollouts after the random phase serve tasks (environment j → task j / rollouts per task).
     static var realRolloutsServeTasks: Bool { get }
+    /// Whether the algorithm fits the dynamics ensemble (false for the model-free ones, whose configurations hold a
+    /// one-unit placeholder ensemble that is never used).
+    static var learnsDynamics: Bool { get }
 
     /// The shared state.
     var context: TrainingContext { get }
@@ -31,6 +34,7 @@ public protocol Trainer: AnyObject {
 extension Trainer {
     public static func applyPaperSettings(to config: inout TrainingConfig) {}
     public static var realRolloutsServeTasks: Bool { false }
+    public static var learnsDynamics: Bool { true }
 }
 
 /// What one iteration produced: its progress row and the real trajectories it collected, by kind, in the order
@@ -51,6 +55,7 @@ extension Algorithm {
         case .mbMPO: return MBMPOTrainer.self
         case .meTRPO: return METRPOTrainer.self
         case .mbMPC: return MBMPCTrainer.self
+        case .trpo: return TRPOTrainer.self
         }
     }
 }

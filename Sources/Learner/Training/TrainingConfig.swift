@@ -1,4 +1,4 @@
-/// The model-based algorithm to train with.
+/// The algorithm to train with: the paper's method, its model-based baselines and its model-free comparisons.
 public enum Algorithm: String, Codable, CaseIterable, Sendable {
     /// Model-based meta-policy optimization (the paper's method).
     case mbMPO = "mb-mpo"
@@ -6,6 +6,8 @@ public enum Algorithm: String, Codable, CaseIterable, Sendable {
     case meTRPO = "me-trpo"
     /// Model-based MPC by random shooting through the ensemble (docs/algorithm.md §6).
     case mbMPC = "mb-mpc"
+    /// Model-free TRPO on real data only, as the paper's comparison ran it (docs/algorithm.md §6).
+    case trpo
 }
 
 /// How much real and imagined data an iteration collects.
@@ -62,7 +64,8 @@ public struct MPCConfig: Codable, Equatable, Sendable {
 public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).
     public var environment: String = "half-cheetah"
-    /// The training algorithm: `mb-mpo` (the paper's method) or the baselines `me-trpo`, `mb-mpc`.
+    /// The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the
+    /// model-free `trpo`.
     public var algorithm: Algorithm = .mbMPO
     /// Outer iterations: real-data collection, model fit, policy steps (100 in the paper).
     public var iterations: Int = 100
@@ -234,6 +237,7 @@ extension TrainingConfig {
     public static func quick(_ algorithm: Algorithm, environment: String) -> TrainingConfig {
         var config = TrainingConfig.paper(algorithm, environment: environment)
         config.iterations = 10
+        guard algorithm.trainerType.learnsDynamics else { return config }  // model-free: 10 paper iterations
         config.sampling.imaginedRolloutsPerTask = algorithm == .meTRPO ? 5 : 10
         config.sampling.imaginedSteps = algorithm == .meTRPO ? 20_000 : 0
         config.meta.stepsPerIteration = 10
