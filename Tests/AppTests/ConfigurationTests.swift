@@ -51,7 +51,7 @@ import Testing
         ("iterations", "expected key.path=value"),
         ("iterations=abc", "'iterations' must be an integer, got \"abc\""),
         ("dynamics.learningRate=fast", "'dynamics.learningRate' must be a number, got \"fast\""),
-        ("algorithm=sac", "'algorithm' must be one of mb-mpo, me-trpo, mb-mpc, trpo, got \"sac\""),
+        ("algorithm=sac", "'algorithm' must be one of mb-mpo, me-trpo, mb-mpc, trpo, ppo, got \"sac\""),
         ("dynamics.members=3", "'meta.metaBatchSize' must be a multiple of dynamics.members (3)"),
         ("mpc.discount=0", "'mpc.discount' must lie in (0, 1], got 0"),
         ("threads=0", "'threads' must be in 1…256, got 0"),

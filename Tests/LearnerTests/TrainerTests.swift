@@ -32,7 +32,11 @@ import _TestSupport
             // model-free: every iteration 4 environments of 10-step paths, all steps counted, one TRPO step
             #expect(logs.map { $0["RealSteps"] } == [40, 80] && logs.map { $0["n_timesteps"] } == [40, 80])
             #expect(logs.allSatisfy { $0["EnvTrajs-NumTrajs"] == 4 && $0["AvgEpochsPerModel"] == nil })
-            #expect(logs.allSatisfy { $0["TRPO-MeanKL"].map { $0 > 0 && $0 <= config.meta.trpo.maxKL } == true })
+            if algorithm == .trpo {
+                #expect(logs.allSatisfy { $0["TRPO-MeanKL"].map { $0 > 0 && $0 <= config.meta.trpo.maxKL } == true })
+            } else {
+                #expect(logs.allSatisfy { $0["PPO-ApproxKL"].map { $0 > 0 } == true && $0["PPO-ValueLoss"] != nil })
+            }
             #expect(trainer.context.policy.parameters.allSatisfy { $0.isFinite })
             return
         }
@@ -63,7 +67,7 @@ import _TestSupport
             #expect(logs[1]["TRPO-MeanKL"].map { $0 <= config.meta.trpo.maxKL } == true)
         case .mbMPC:
             #expect(logs[1]["TRPO-MeanKL"] == nil)
-        case .trpo:
+        case .trpo, .ppo:
             break
         }
     }

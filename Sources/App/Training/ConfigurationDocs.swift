@@ -7,7 +7,7 @@ enum ConfigurationDocs {
         "environment":
             "The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).",
         "algorithm":
-            "The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the model-free `trpo`.",
+            "The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the model-free `trpo`, `ppo`.",
         "iterations":
             "Outer iterations: real-data collection, model fit, policy steps (100 in the paper).",
         "seed":
@@ -92,5 +92,29 @@ enum ConfigurationDocs {
             "Planning horizon of each action sequence (model steps; 10).",
         "mpc.discount":
             "Discount factor of the planned rewards (per step; 0.99).",
+        "ppo.minibatches":
+            "Minibatches each pass over an update's batch is cut into, after a shuffle (count; 25).",
+        "ppo.epochs":
+            "Passes over the batch per update (count; 10).",
+        "ppo.learningRate":
+            "Adam's step size (3e-4, constant).",
+        "ppo.adamEpsilon":
+            "Adam's ε added to √v (1e-5, as ppo2).",
+        "ppo.clipRange":
+            "ε of the clipped ratio, and of the clipped value change (0.2).",
+        "ppo.valueCoefficient":
+            "Weight of the value loss in the total loss (0.5).",
+        "ppo.entropyCoefficient":
+            "Weight of the entropy bonus (0).",
+        "ppo.maxGradientNorm":
+            "The whole gradient (policy and value) is scaled down to at most this Euclidean norm (0.5).",
+        "ppo.valueHiddenSizes":
+            "Widths of the tanh hidden layers of the value network, a network of its own (units; (64, 64)).",
+        "ppo.normalizeObservations":
+            "Whether the networks see observations standardized by running statistics, as VecNormalize does (true).",
+        "ppo.normalizeReturns":
+            "Whether rewards are divided by the running standard deviation of the discounted return, as VecNormalize does (true).",
+        "ppo.rewardClip":
+            "Normalized rewards are clipped to ±this (10).",
     ]
 }

@@ -56,6 +56,7 @@ extension Algorithm {
         case .meTRPO: return METRPOTrainer.self
         case .mbMPC: return MBMPCTrainer.self
         case .trpo: return TRPOTrainer.self
+        case .ppo: return PPOTrainer.self
         }
     }
 }

@@ -8,6 +8,8 @@ public enum Algorithm: String, Codable, CaseIterable, Sendable {
     case mbMPC = "mb-mpc"
     /// Model-free TRPO on real data only, as the paper's comparison ran it (docs/algorithm.md §6).
     case trpo
+    /// Model-free PPO (OpenAI baselines' ppo2) on real data only, as the paper's comparison ran it.
+    case ppo
 }
 
 /// How much real and imagined data an iteration collects.
@@ -65,7 +67,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     /// The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).
     public var environment: String = "half-cheetah"
     /// The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the
-    /// model-free `trpo`.
+    /// model-free `trpo`, `ppo`.
     public var algorithm: Algorithm = .mbMPO
     /// Outer iterations: real-data collection, model fit, policy steps (100 in the paper).
     public var iterations: Int = 100
@@ -93,9 +95,30 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var advantages = AdvantageConfig()
     /// Random-shooting MPC (MB-MPC only).
     public var mpc = MPCConfig()
+    /// Model-free PPO (PPO only).
+    public var ppo = PPOConfig()
 
     /// The paper's MB-MPO settings on half-cheetah.
     public init() {}
+
+    /// Decodes every key; `ppo` may be missing (configurations written before PPO existed read as ppo2's settings).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        environment = try c.decode(String.self, forKey: .environment)
+        algorithm = try c.decode(Algorithm.self, forKey: .algorithm)
+        iterations = try c.decode(Int.self, forKey: .iterations)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        threads = try c.decode(Int.self, forKey: .threads)
+        physicsTimestep = try c.decodeIfPresent(Double.self, forKey: .physicsTimestep)
+        frameSkip = try c.decodeIfPresent(Int.self, forKey: .frameSkip)
+        sampling = try c.decode(SamplingConfig.self, forKey: .sampling)
+        dynamics = try c.decode(DynamicsConfig.self, forKey: .dynamics)
+        policy = try c.decode(PolicyConfig.self, forKey: .policy)
+        meta = try c.decode(MetaConfig.self, forKey: .meta)
+        advantages = try c.decode(AdvantageConfig.self, forKey: .advantages)
+        mpc = try c.decode(MPCConfig.self, forKey: .mpc)
+        ppo = try c.decodeIfPresent(PPOConfig.self, forKey: .ppo) ?? PPOConfig()
+    }
 
     /// The paper's settings (docs/algorithm.md §7) for `algorithm`, hopper and walker2d with the original
     /// repository's final timing (``finalTimings``).

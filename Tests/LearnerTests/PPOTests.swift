@@ -1,0 +1,108 @@
+import Core
+import Testing
+import _TestSupport
+
+@testable import Learner
+
+/// PPO's hand-written gradient against central finite differences, its running statistics and the fold of the
+/// observation standardization into the policy.
+@Suite struct PPOTests {
+    static let policy = PolicyLayout(observationSize: 3, actionSize: 2, hiddenSizes: [5, 4])
+    static let value = PolicyLayout(observationSize: 3, actionSize: 1, hiddenSizes: [4])
+
+    static func gaussians(_ count: Int, scale: Double, using rng: inout SplitMix64) -> [Double] {
+        (0..<count).map { _ in scale * rng.nextGaussian() }
+    }
+
+    /// A batch sampled at (θ_old, φ_old), and a point (θ, φ) far enough away that some ratios and value changes
+    /// are clipped and some are not.
+    static func fixture(seed: UInt64) -> (batch: PPOTrainer.Batch, parameters: [Double], rows: [Int]) {
+        var rng = SplitMix64(seed: seed)
+        let n = 40
+        let thetaOld = gaussians(policy.parameterCount, scale: 0.5, using: &rng)
+        let phiOld = gaussians(value.parameterCount, scale: 0.5, using: &rng)
+        let observations = gaussians(n * 3, scale: 1, using: &rng)
+        let oldPolicy = GaussianMLPPolicy(layout: policy, parameters: thetaOld)
+        let actions = oldPolicy.sample(observations: observations, using: &rng).actions
+        let batch = PPOTrainer.Batch(
+            observations: observations, actions: actions,
+            oldLogLikelihoods: oldPolicy.logLikelihoods(observations: observations, actions: actions),
+            advantages: gaussians(n, scale: 1, using: &rng), returns: gaussians(n, scale: 1, using: &rng),
+            oldValues: PPOLoss.values(value, phiOld, observations: observations))
+        let theta = zip(thetaOld, gaussians(policy.parameterCount, scale: 0.15, using: &rng)).map { $0 + $1 }
+        let phi = zip(phiOld, gaussians(value.parameterCount, scale: 0.3, using: &rng)).map { $0 + $1 }
+        return (batch, theta + phi, Array(stride(from: 1, to: n, by: 2)) + [0, 2, 4, 6])
+    }
+
+    static func total(_ loss: PPOLoss, _ statistics: PPOLoss.Statistics) -> Double {
+        statistics.policyLoss - loss.config.entropyCoefficient * statistics.entropy
+            + loss.config.valueCoefficient * statistics.valueLoss
+    }
+
+    @Test(arguments: [false, true])
+    func gradientMatchesCentralDifferences(standardize: Bool) {
+        var config = PPOConfig()
+        config.entropyCoefficient = 0.01
+        let loss = PPOLoss(policy: Self.policy, value: Self.value, config: config, standardizeAdvantages: standardize)
+        let (batch, parameters, rows) = Self.fixture(seed: standardize ? 4 : 3)
+        let (statistics, gradient) = loss.evaluate(parameters: parameters, batch: batch, rows: rows)
+        // the point exercises both branches of both clips
+        #expect(statistics.clipFraction > 0.1 && statistics.clipFraction < 0.9, "\(statistics.clipFraction)")
+        let phi = Array(parameters[Self.policy.parameterCount...])
+        let changes = zip(PPOLoss.values(Self.value, phi, observations: batch.observations), batch.oldValues)
+            .map { abs($0 - $1) }
+        #expect(changes.contains { $0 > config.clipRange } && changes.contains { $0 < config.clipRange })
+        let h = 1e-6
+        var worst = 0.0
+        for k in parameters.indices {
+            var plus = parameters, minus = parameters
+            plus[k] += h
+            minus[k] -= h
+            let difference =
+                (Self.total(loss, loss.evaluate(parameters: plus, batch: batch, rows: rows).0)
+                    - Self.total(loss, loss.evaluate(parameters: minus, batch: batch, rows: rows).0)) / (2 * h)
+            worst = max(worst, abs(difference - gradient[k]) / max(1, abs(difference)))
+        }
+        #expect(worst < 1e-6, "largest relative gradient error \(worst)")
+        #expect(gradient[Self.policy.parameterCount + Self.value.logStdOffset] == 0)
+    }
+
+    /// Merging two batches one after the other equals merging their concatenation (Chan's update is exact).
+    @Test func runningMomentsMergeExactly() {
+        var rng = SplitMix64(seed: 8)
+        let a = Self.gaussians(3 * 50, scale: 2, using: &rng).map { $0 + 1 }
+        let b = Self.gaussians(3 * 70, scale: 0.5, using: &rng)
+        var stepwise = RunningMoments(width: 3), together = RunningMoments(width: 3)
+        stepwise.update(a)
+        stepwise.update(b)
+        together.update(a + b)
+        #expect(stepwise.count == together.count)
+        for j in 0..<3 {
+            #expect(abs(stepwise.mean[j] - together.mean[j]) < 1e-12)
+            #expect(abs(stepwise.variance[j] - together.variance[j]) < 1e-12 * together.variance[j])
+        }
+        // against the population moments of the data with the 1e-4-weight prior (mean 0, variance 1)
+        let column = (0..<120).map { r in (a + b)[r * 3] }
+        let mean = column.reduce(0, +) / (120 + 1e-4)
+        #expect(abs(together.mean[0] - mean) < 1e-12)
+    }
+
+    /// The context's policy on raw observations equals the PPO policy on standardized ones.
+    @Test func foldedPolicyActsOnRawObservations() throws {
+        var config = TinyTraining.config(.ppo, seed: 2, iterations: 2)
+        config.ppo.epochs = 2
+        let trainer = try #require(TinyTraining.trainer(config) as? PPOTrainer)
+        for _ in 0..<2 { _ = try trainer.runIteration { _ in } }
+        #expect(trainer.observationMoments.count > 1)
+        var rng = SplitMix64(seed: 1)
+        let raw = Self.gaussians(5 * 6, scale: 3, using: &rng)
+        let scale = trainer.observationMoments.inverseScale, mean = trainer.observationMoments.mean
+        let standardized = raw.indices.map { (raw[$0] - mean[$0 % 6]) * scale[$0 % 6] }
+        let layout = trainer.context.policy.layout
+        let direct = GaussianMLPPolicy(layout: layout, parameters: trainer.policyParameters)
+            .means(observations: standardized)
+        let folded = trainer.context.policy.means(observations: raw)
+        #expect(zip(direct, folded).allSatisfy { abs($0 - $1) < 1e-12 * max(1, abs($0)) })
+        #expect(direct != trainer.context.policy.means(observations: standardized))
+    }
+}
