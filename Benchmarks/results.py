@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""The committed learning logs (Benchmarks/results) and what README.md and BENCHMARKS.md report from them.
+
+    python3 Benchmarks/results.py collect RUN_DIR... [--binary NAME] [--note TEXT]
+    python3 Benchmarks/results.py tables [--write | --check]
+    python3 Benchmarks/results.py figures [--mbmpo BINARY]
+
+collect   copies a finished run's config.json and progress.csv to Benchmarks/results/<env>/<algo>/s<seed>/ (a
+          variant, named as Benchmarks/paper_runs.sh names its folders ENV-VARIANT-ALGO-sSEED, goes to
+          s<seed>-<variant>) and writes run-info.json beside them: the binary, this machine's CPU and the OpenBLAS
+          kernels the run's log names, its wall-clock time (the sum of Time-Itr) and a note (e.g. that it shared the
+          machine).
+tables    computes the headline table (per task: the model-free asymptote, MB-MPO at 100 000 steps over its seeds,
+          the real steps TRPO and PPO need to first reach that return, and the model-based baselines) from the
+          committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
+          (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs).
+figures   draws docs/results-<env>.png for every task with `mbmpo plot` (all committed runs of the task).
+
+Only the standard library.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "Benchmarks", "results")
+TASKS = ["half-cheetah", "ant", "walker2d", "hopper", "swimmer", "pr2"]
+START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+# MB-MPO's point of comparison, the paper's 100 000 real steps (a 25-iteration run logs 101 000)
+MBMPO_STEPS = 101_000
+# the model-based baselines' runs end at 52 000 logged steps (13 iterations after 4 000 random steps)
+BASELINE_STEPS = 52_000
+
+
+def read_progress(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def number(row, key):
+    try:
+        value = float(row.get(key, ""))
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def curve(rows, algorithm):
+    """(n_timesteps, return) pairs: MB-MPO's pre-update return, the others' exploration return."""
+    key = "PrePolicy-AverageReturn" if algorithm == "mb-mpo" else "EnvTrajs-AverageReturn"
+    points = [(number(r, "n_timesteps"), number(r, key)) for r in rows]
+    return [(s, v) for s, v in points if s is not None and v is not None]
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            text = f.read()
+    except OSError:
+        return platform.processor() or "unknown"
+    name = re.search(r"^model name\s*:\s*(.*)$", text, re.M)
+    family = re.search(r"^cpu family\s*:\s*(\d+)$", text, re.M)
+    model = re.search(r"^model\s*:\s*(\d+)$", text, re.M)
+    flags = set((re.search(r"^flags\s*:\s*(.*)$", text, re.M) or [None, ""])[1].split())
+    vector = "AVX512-BF16" if "avx512_bf16" in flags else "AVX-512" if "avx512f" in flags else \
+        "AVX2" if "avx2" in flags else "SSE"
+    return (f"{name.group(1) if name else 'unknown'} (family {family.group(1) if family else '?'}, "
+            f"model {model.group(1) if model else '?'}, {vector}, {os.cpu_count()} logical CPUs)")
+
+
+def collect(args):
+    for folder in args.runs:
+        folder = folder.rstrip("/")
+        try:
+            with open(os.path.join(folder, "config.json")) as f:
+                config = json.load(f)
+            rows = read_progress(os.path.join(folder, "progress.csv"))
+        except (OSError, ValueError) as error:
+            sys.exit(f"{folder}: not a finished run folder ({error})")
+        env, algo, seed = config["environment"], config["algorithm"], config["seed"]
+        name = os.path.basename(folder)
+        match = re.fullmatch(rf"{re.escape(env)}-(.+)-{re.escape(algo)}-s{seed}", name)
+        variant = f"-{match.group(1)}" if match else ""
+        target = os.path.join(RESULTS, env, algo, f"s{seed}{variant}")
+        os.makedirs(target, exist_ok=True)
+        for file in ("config.json", "progress.csv"):
+            with open(os.path.join(folder, file), "rb") as source, open(os.path.join(target, file), "wb") as out:
+                out.write(source.read())
+        kernels = None
+        try:
+            with open(folder + ".log") as log:
+                found = re.search(r"OpenBLAS (\S+) kernels", log.read())
+                kernels = found.group(1) if found else None
+        except OSError:
+            pass
+        last = rows[-1] if rows else {}
+        info = {
+            "run": name, "environment": env, "algorithm": algo, "seed": seed, "variant": variant[1:] or None,
+            "iterations": len(rows), "n_timesteps": number(last, "n_timesteps"),
+            "wall_clock_seconds": round(sum(number(r, "Time-Itr") or 0 for r in rows), 1),
+            "binary": args.binary, "cpu": cpu_name(), "openblas_kernels": kernels, "note": args.note,
+        }
+        with open(os.path.join(target, "run-info.json"), "w") as out:
+            json.dump(info, out, indent=2, sort_keys=True)
+            out.write("\n")
+        print(f"{folder} → {os.path.relpath(target, ROOT)}: {len(rows)} iterations")
+
+
+def runs():
+    """Every committed run: (env, algo, seed folder name, rows)."""
+    found = []
+    for env in sorted(os.listdir(RESULTS)) if os.path.isdir(RESULTS) else []:
+        for algo in sorted(os.listdir(os.path.join(RESULTS, env))):
+            for seed in sorted(os.listdir(os.path.join(RESULTS, env, algo))):
+                path = os.path.join(RESULTS, env, algo, seed, "progress.csv")
+                if os.path.isfile(path):
+                    found.append((env, algo, seed, read_progress(path)))
+    return found
+
+
+def value_at(points, steps):
+    """The return of the last row logged at or before `steps` real steps, if the run got there."""
+    before = [v for s, v in points if s <= steps]
+    return before[-1] if before and points[-1][0] >= steps else None
+
+
+def mean_std(values):
+    mean = sum(values) / len(values)
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def steps_text(steps):
+    return f"{steps / 1e6:.1f}·10⁶" if steps >= 1e6 else f"{steps / 1e3:.0f}·10³"
+
+
+def table():
+    by_task = {}
+    for env, algo, seed, rows in runs():
+        if "-" in seed:  # variants (bfloat16 products, the submission timing) are reported on their own
+            continue
+        by_task.setdefault(env, {}).setdefault(algo, []).append(curve(rows, algo))
+    lines = ["| task | TRPO asymptote (steps) | PPO asymptote (steps) | MB-MPO at 100 000 steps (seeds) "
+             "| TRPO steps to MB-MPO's return (ratio) | PPO steps to MB-MPO's return (ratio) "
+             "| ME-TRPO at 52 000 | MB-MPC at 52 000 |", "|---|---|---|---|---|---|---|---|"]
+    for env in TASKS:
+        algos = by_task.get(env, {})
+        cells = [env]
+        asymptotes = {}
+        for algo in ("trpo", "ppo"):
+            points = algos.get(algo, [[]])[0]
+            if points:
+                tail = points[-max(1, len(points) // 10):]
+                asymptotes[algo] = sum(v for _, v in tail) / len(tail)
+                cells.append(f"{asymptotes[algo]:.1f} ({steps_text(points[-1][0])})")
+            else:
+                cells.append("–")
+        finals = [v for v in (value_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
+        if finals:
+            mean, std = mean_std(finals)
+            cells.append(f"{mean:.1f} ± {std:.1f} ({len(finals)})" if len(finals) > 1 else f"{mean:.1f} (1)")
+        else:
+            cells.append("–")
+        for algo in ("trpo", "ppo"):
+            points = algos.get(algo, [[]])[0]
+            if not finals or not points:
+                cells.append("–")
+                continue
+            target = sum(finals) / len(finals)
+            reached = next((s for s, v in points if v >= target), None)
+            cells.append(f"{steps_text(reached)} (×{reached / 100_000:.0f})" if reached is not None
+                         else f"not within {steps_text(points[-1][0])}")
+        for algo in ("me-trpo", "mb-mpc"):
+            values = [v for v in (value_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
+            cells.append(f"{values[0]:.1f}" if len(values) == 1 else
+                         f"{mean_std(values)[0]:.1f} ± {mean_std(values)[1]:.1f}" if values else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def tables(args):
+    generated = table()
+    failed = False
+    for name in ("README.md", "BENCHMARKS.md"):
+        path = os.path.join(ROOT, name)
+        with open(path) as f:
+            text = f.read()
+        start, end = text.find(START), text.find(END)
+        if start < 0 or end < start:
+            print(f"{name}: no results-table markers", file=sys.stderr)
+            failed = True
+            continue
+        current = text[start + len(START):end].strip("\n") + "\n"
+        if args.write:
+            with open(path, "w") as f:
+                f.write(text[:start + len(START)] + "\n" + generated + text[end:])
+        elif args.check and current != generated:
+            print(f"{name}: the results table differs from the committed logs; run "
+                  "python3 Benchmarks/results.py tables --write", file=sys.stderr)
+            failed = True
+    if not args.check:
+        sys.stdout.write(generated)
+    sys.exit(1 if failed else 0)
+
+
+def figures(args):
+    for env in TASKS:
+        folders = sorted({os.path.join(RESULTS, e, a, s) for e, a, s, _ in runs() if e == env and "-" not in s})
+        if not folders:
+            continue
+        out = os.path.join(ROOT, "docs", f"results-{env}.png")
+        subprocess.run([args.mbmpo, "plot", *folders, "--out", out], check=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    c = commands.add_parser("collect")
+    c.add_argument("runs", nargs="+")
+    c.add_argument("--binary", default=None, help="the binary that ran it (e.g. its commit)")
+    c.add_argument("--note", default=None, help="e.g. that the run shared the machine")
+    t = commands.add_parser("tables")
+    mode = t.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true")
+    mode.add_argument("--check", action="store_true")
+    f = commands.add_parser("figures")
+    f.add_argument("--mbmpo", default=os.path.join(ROOT, ".build", "release", "mbmpo"))
+    args = parser.parse_args()
+    {"collect": collect, "tables": tables, "figures": figures}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()
