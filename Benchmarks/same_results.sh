@@ -60,12 +60,17 @@ def renamed(tree, parent=""):
         return tree
     return {RENAMED.get((parent, k), k): renamed(v, k) for k, v in tree.items()}
 
+# settings groups added since, which older binaries do not write (their defaults change nothing the runs compute)
+ADDED = {"ppo"}
+
 def configuration(value):
-    """A stored configuration (JSON text) as a tree with today's key names; None if it is not JSON."""
+    """A stored configuration (JSON text) as a tree with today's key names and without the groups added since;
+    None if it is not a JSON object."""
     try:
-        return renamed(json.loads(value.decode() if isinstance(value, bytes) else value))
+        tree = renamed(json.loads(value.decode() if isinstance(value, bytes) else value))
     except (ValueError, AttributeError, TypeError):
         return None
+    return {k: v for k, v in tree.items() if k not in ADDED} if isinstance(tree, dict) else None
 
 def datasets(path):
     """Every dataset of an HDF5 file (earlier layouts' names mapped to today's); a progress table loses its

@@ -223,6 +223,19 @@ import Testing
         }
     }
 
+    /// Configurations written before the `ppo` group existed (every run folder and checkpoint of an earlier version)
+    /// read with ppo2's settings, and so resume; every other group stays required.
+    @Test func configurationsWithoutThePPOGroupStillRead() throws {
+        var tree = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any])
+        tree["ppo"] = nil
+        let old = try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        #expect(old == base && old.ppo == PPOConfig())
+        tree["mpc"] = nil
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: tree))
+        }
+    }
+
     /// Precedence: preset, then file, then --set, then the explicit flags.
     @Test func precedence() throws {
         let folder = try TestFiles.temporaryFolder("precedence")

@@ -20,7 +20,9 @@ import Testing
     func tablesEqualTheCommittedLogs() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestFiles.root.appendingPathComponent("Benchmarks/results.py").path, "tables", "--check"]
+        process.arguments = [
+            "python3", TestFiles.root.appendingPathComponent("Benchmarks/results.py").path, "tables", "--check",
+        ]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -182,3 +182,22 @@ extension LinearFeatureBaseline {
             coefficients: coefficients.values.isEmpty ? nil : coefficients.values)
     }
 }
+
+/// A trainer whose own state is one persistent linear baseline (ME-TRPO, TRPO): its state is the baseline's parts.
+protocol KeepsLinearBaseline: Trainer {
+    var baseline: LinearFeatureBaseline { get set }
+}
+
+extension KeepsLinearBaseline {
+    public var algorithmState: AlgorithmState { AlgorithmState(baseline.stateArrays) }
+
+    public func validateAlgorithmState(_ state: AlgorithmState) throws {
+        _ = try LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize)
+    }
+
+    public func restoreAlgorithmState(_ state: AlgorithmState) {
+        if let saved = try? LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize) {
+            baseline = saved
+        }
+    }
+}

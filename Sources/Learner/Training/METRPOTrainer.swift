@@ -4,7 +4,7 @@ import Core
 /// data with the current stochastic policy, an ensemble refit on all data, then plain TRPO steps, each on fresh
 /// imagined rollouts where every row steps through an independent random member (no observation clip). The linear
 /// baseline persists across steps and predicts before it is refitted (rllab's order).
-public final class METRPOTrainer: Trainer {
+public final class METRPOTrainer: Trainer, KeepsLinearBaseline {
     public let context: TrainingContext
     let imagination: ImaginedSampler
     /// Policy evaluation of the imagined rows, allocated once.
@@ -56,18 +56,6 @@ public final class METRPOTrainer: Trainer {
             }
             timing.record(into: &log)
             context.recordPolicyStd(log: &log)
-        }
-    }
-
-    public var algorithmState: AlgorithmState { AlgorithmState(baseline.stateArrays) }
-
-    public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        _ = try LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize)
-    }
-
-    public func restoreAlgorithmState(_ state: AlgorithmState) {
-        if let saved = try? LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize) {
-            baseline = saved
         }
     }
 

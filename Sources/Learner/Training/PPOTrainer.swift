@@ -128,14 +128,9 @@ public final class PPOTrainer: Trainer {
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
         try context.runIteration { log in
-            var clock = Stopwatch()
             progress("sampling")
-            let paths = try context.sampleReal(parameterSets: [context.policy.parameters])
-            context.countRealSteps(paths, log: &log)
-            if context.iteration % TRPOTrainer.recordingInterval == 0 {
-                context.record(.exploration, Array(paths.prefix(TRPOTrainer.recordedEpisodes)))
-            }
-            log.record("Time-EnvSampling", clock.lap())
+            let paths = try context.collectModelFreeBatch(log: &log)
+            var clock = Stopwatch()
 
             progress("policy update")
             let batch = prepare(paths)

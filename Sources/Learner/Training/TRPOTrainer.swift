@@ -9,7 +9,7 @@ import Core
 /// No model is learned: the context's ensemble is the one-unit placeholder the preset asks for and is never fitted.
 /// `trajectories.h5` keeps a bounded subset of the real data (``recordedEpisodes`` episodes of every
 /// ``recordingInterval``-th iteration), since a run takes 10⁷–10⁸ steps.
-public final class TRPOTrainer: Trainer {
+public final class TRPOTrainer: Trainer, KeepsLinearBaseline {
     public let context: TrainingContext
     var baseline = LinearFeatureBaseline()
     var config: TrainingConfig { context.config }
@@ -46,14 +46,9 @@ public final class TRPOTrainer: Trainer {
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
         try context.runIteration { log in
-            var clock = Stopwatch()
             progress("sampling")
-            let paths = try context.sampleReal(parameterSets: [context.policy.parameters])
-            context.countRealSteps(paths, log: &log)
-            if context.iteration % Self.recordingInterval == 0 {
-                context.record(.exploration, Array(paths.prefix(Self.recordedEpisodes)))
-            }
-            log.record("Time-EnvSampling", clock.lap())
+            let paths = try context.collectModelFreeBatch(log: &log)
+            var clock = Stopwatch()
 
             progress("policy step")
             let samples = context.policySamples(of: paths, baseline: &baseline)
@@ -72,20 +67,23 @@ public final class TRPOTrainer: Trainer {
         }
     }
 
-    public var algorithmState: AlgorithmState { AlgorithmState(baseline.stateArrays) }
-
-    public func validateAlgorithmState(_ state: AlgorithmState) throws {
-        _ = try LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize)
-    }
-
-    public func restoreAlgorithmState(_ state: AlgorithmState) {
-        if let saved = try? LinearFeatureBaseline(state: state, observationSize: context.spec.observationSize) {
-            baseline = saved
-        }
-    }
 }
 
 extension TrainingContext {
+    /// A model-free algorithm's batch: real rollouts of the current policy until `realStepsPerIteration` completed
+    /// steps, all counted; a bounded subset recorded (``TRPOTrainer/recordedEpisodes`` episodes every
+    /// ``TRPOTrainer/recordingInterval``-th iteration); the time logged as `Time-EnvSampling`.
+    func collectModelFreeBatch(log: inout IterationLog) throws -> [Trajectory] {
+        var clock = Stopwatch()
+        let paths = try sampleReal(parameterSets: [policy.parameters])
+        countRealSteps(paths, log: &log)
+        if iteration % TRPOTrainer.recordingInterval == 0 {
+            record(.exploration, Array(paths.prefix(TRPOTrainer.recordedEpisodes)))
+        }
+        log.record("Time-EnvSampling", clock.lap())
+        return paths
+    }
+
     /// Counts real training data that every step of which is logged (model-free algorithms: `n_timesteps` is the
     /// real steps taken) and logs its returns as `EnvTrajs`.
     func countRealSteps(_ paths: [Trajectory], log: inout IterationLog) {
