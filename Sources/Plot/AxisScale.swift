@@ -4,7 +4,7 @@
     import Darwin
 #endif
 
-/// A linear map from a data interval onto a pixel interval, with round tick values.
+/// A linear (or logarithmic) map from a data interval onto a pixel interval, with round tick values.
 struct AxisScale: Equatable {
     /// Data interval (lower < upper).
     let lower: Double, upper: Double
@@ -12,6 +12,20 @@ struct AxisScale: Equatable {
     let pixelLower: Double, pixelUpper: Double
     /// Tick values inside the interval.
     let ticks: [Double]
+    /// Whether positions are linear in log₁₀ of the value (lower > 0).
+    var logarithmic = false
+
+    /// A logarithmic scale from the power of ten at or below `minimum` (> 0) to the one at or above `maximum`,
+    /// with a tick at every power of ten.
+    init(logarithmicCovering minimum: Double, _ maximum: Double, pixels: (Double, Double)) {
+        precondition(minimum > 0 && maximum >= minimum, "a logarithmic scale needs 0 < minimum ≤ maximum")
+        let first = log10(minimum).rounded(.down), last = max(log10(maximum).rounded(.up), first + 1)
+        lower = pow(10, first)
+        upper = pow(10, last)
+        (pixelLower, pixelUpper) = pixels
+        ticks = (Int(first)...Int(last)).map { pow(10, Double($0)) }
+        logarithmic = true
+    }
 
     /// Widens [minimum, maximum] to multiples of a 1-2-5 step giving about `tickCount` ticks.
     init(covering minimum: Double, _ maximum: Double, pixels: (Double, Double), tickCount: Int = 5) {
@@ -37,14 +51,18 @@ struct AxisScale: Equatable {
         return 10 * magnitude
     }
 
-    /// Pixel position of a data value.
+    /// Pixel position of a data value (on a logarithmic scale, values below `lower` sit at `lower`).
     func pixel(_ value: Double) -> Double {
-        pixelLower + (value - lower) / (upper - lower) * (pixelUpper - pixelLower)
+        guard logarithmic else { return pixelLower + (value - lower) / (upper - lower) * (pixelUpper - pixelLower) }
+        let fraction = (log10(max(value, lower)) - log10(lower)) / (log10(upper) - log10(lower))
+        return pixelLower + fraction * (pixelUpper - pixelLower)
     }
 
     /// Data value at a pixel position (the inverse of ``pixel(_:)``).
     func value(atPixel pixel: Double) -> Double {
-        lower + (pixel - pixelLower) / (pixelUpper - pixelLower) * (upper - lower)
+        let fraction = (pixel - pixelLower) / (pixelUpper - pixelLower)
+        guard logarithmic else { return lower + fraction * (upper - lower) }
+        return pow(10, log10(lower) + fraction * (log10(upper) - log10(lower)))
     }
 
     /// "0", "40k", "1.5M", "-250", "0.5".

@@ -47,7 +47,12 @@ public struct LearningCurveChart {
         return out.text
     }
 
-    /// The scales of a panel: x from 0 to the last step or anchor, y over every mean ± std and anchor.
+    /// Ratio of the largest to the smallest positive step beyond which the x axis is logarithmic (1 000).
+    static let logarithmicSpan = 1_000.0
+
+    /// The scales of a panel: x from 0 to the last step or anchor (logarithmic, by powers of ten, when the steps
+    /// span more than ``logarithmicSpan``, as model-free curves beside model-based ones do), y over every mean ± std
+    /// and anchor.
     func scales(_ environment: String, origin: (x: Double, y: Double)) -> (x: AxisScale, y: AxisScale) {
         let curves = series.filter { $0.environment == environment }
         let marks = anchors.filter { $0.environment == environment }
@@ -56,9 +61,12 @@ public struct LearningCurveChart {
             curves.flatMap { $0.points.flatMap { [$0.mean - $0.standardDeviation, $0.mean + $0.standardDeviation] } }
             + marks.map(\.averageReturn)
         let m = Self.margin
-        let x = AxisScale(
-            covering: min(0, xs.min() ?? 0), xs.max() ?? 1,
-            pixels: (origin.x + m.left, origin.x + Self.panelWidth - m.right))
+        let pixels = (origin.x + m.left, origin.x + Self.panelWidth - m.right)
+        let smallest = xs.filter { $0 > 0 }.min() ?? 1, largest = xs.max() ?? 1
+        let x =
+            largest / smallest > Self.logarithmicSpan
+            ? AxisScale(logarithmicCovering: smallest, largest, pixels: pixels)
+            : AxisScale(covering: min(0, xs.min() ?? 0), largest, pixels: pixels)
         let y = AxisScale(
             covering: ys.min() ?? 0, ys.max() ?? 1,
             pixels: (origin.y + Self.panelHeight - m.bottom, origin.y + m.top))
@@ -113,7 +121,7 @@ public struct LearningCurveChart {
                 + "height=\"\(n(bottom - top))\" fill=\"none\" stroke=\"#333\"/>")
         out.line(
             "<text x=\"\(n((left + right) / 2))\" y=\"\(n(bottom + 38))\" text-anchor=\"middle\">"
-                + "real environment steps</text>")
+                + "real environment steps\(x.logarithmic ? " (log scale)" : "")</text>")
         let middle = n((top + bottom) / 2)
         out.line(
             "<text x=\"\(n(left - 52))\" y=\"\(middle)\" text-anchor=\"middle\" "

@@ -31,13 +31,14 @@ public enum LearningCurves {
     public struct Series {
         public var environment: String
         public var algorithm: String
-        /// The runs' timing overrides ("timestep 0.004 s, frame skip 5"), "" for the task's own timing.
+        /// How the runs' timing differs from the paper preset's
+        /// (``TrainingConfig/timingDifference(environment:timestep:frameSkip:)``), "" when it does not.
         public var timing: String = ""
         public var runs: Int
         public var metric: String
         public var points: [Point]
 
-        /// The legend's name: the algorithm, and the timing when it is not the task's own.
+        /// The legend's name: the algorithm, and the timing when it is not the paper preset's.
         public var label: String { timing.isEmpty ? algorithm : "\(algorithm), \(timing)" }
     }
 

@@ -33,7 +33,8 @@ public struct RunRecord {
         environment = header.environment
         algorithm = header.algorithm
         let (timestep, frameSkip) = (header.physicsTimestep, header.frameSkip)
-        timing = TrainingConfig.timingDescription(timestep: timestep, frameSkip: frameSkip) ?? ""
+        timing =
+            TrainingConfig.timingDifference(environment: environment, timestep: timestep, frameSkip: frameSkip) ?? ""
         let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
         guard let header = table.first, table.count >= 2 else {
             throw Problem(message: "'\(folder)/progress.csv' has no rows yet")

@@ -235,16 +235,36 @@ import Testing
             .write(to: variant.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
         let series = try LearningCurves.series(
             of: RunRecord.runFolders(in: root.path).map { try RunRecord(folder: $0) })
-        #expect(series.map(\.label) == ["mb-mpo", "mb-mpo, timestep 0.004 s, frame skip 5"])
+        // hopper's paper preset is 0.004 s × 5 (no label); the runs with both settings null have the submission's
+        #expect(series.map(\.label) == ["mb-mpo, submission timing", "mb-mpo"])
         #expect(series.map(\.runs) == [2, 1])
         #expect(series[1].points.last?.mean == 300)
         let chart = LearningCurveChart(series: series, anchors: PublishedAnchor.all)
         #expect(LearningCurveChart.color(series[0], index: 0) != LearningCurveChart.color(series[1], index: 1))
         let elements = try Self.parse(chart.svg())
         let names = elements.filter { $0.attributes["class"] == "mean" }.compactMap { $0.attributes["data-series"] }
-        #expect(names == ["mb-mpo", "mb-mpo, timestep 0.004 s, frame skip 5"])
+        #expect(names == ["mb-mpo, submission timing", "mb-mpo"])
         let legend = LearningCurveChart.legendSize(curves: series, marks: [])
         #expect(legend.width >= 36 + 6.5 * Double(LearningCurveChart.legendText(series[1]).count))
+    }
+
+    /// Steps spanning more than three decades (model-free beside model-based) get a logarithmic axis with a tick
+    /// at every power of ten; positions are linear in log₁₀.
+    @Test func logarithmicStepAxis() {
+        let scale = AxisScale(logarithmicCovering: 3_000, 2.4e7, pixels: (0, 500))
+        #expect(scale.logarithmic && scale.ticks == [1e3, 1e4, 1e5, 1e6, 1e7, 1e8])
+        #expect(abs(scale.pixel(1e5) - 200) < 1e-9 && abs(scale.pixel(1e3) - 0) < 1e-9)
+        #expect(abs(scale.value(atPixel: scale.pixel(42_000)) - 42_000) < 1e-6)
+        func series(_ algorithm: String, _ steps: [Double]) -> LearningCurves.Series {
+            LearningCurves.Series(
+                environment: "hopper", algorithm: algorithm, runs: 1, metric: "EnvTrajs-AverageReturn",
+                points: steps.map { .init(x: $0, mean: 1, standardDeviation: 0, runs: 1) })
+        }
+        let mixed = LearningCurveChart(
+            series: [series("mb-mpo", [3_000, 101_000]), series("trpo", [5e4, 1e7])], anchors: [])
+        #expect(mixed.scales("hopper", origin: (0, 0)).x.logarithmic)
+        let modelBased = LearningCurveChart(series: [series("mb-mpo", [3_000, 101_000])], anchors: [])
+        #expect(!modelBased.scales("hopper", origin: (0, 0)).x.logarithmic)
     }
 
     @Test func csvQuotingAndTicks() {

@@ -154,6 +154,16 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
+    /// How a run's timing differs from the `paper` preset's for `environment`, for legends and headers: nil when it
+    /// is the same, "submission timing" for hopper or walker2d at their model files' timing (both settings null),
+    /// else ``timingDescription(timestep:frameSkip:)``.
+    public static func timingDifference(environment: String, timestep: Double?, frameSkip: Int?) -> String? {
+        let preset = finalTimings[environment]
+        if timestep == preset?.timestep && frameSkip == preset?.frameSkip { return nil }
+        if preset != nil && timestep == nil && frameSkip == nil { return "submission timing" }
+        return timingDescription(timestep: timestep, frameSkip: frameSkip)
+    }
+
     /// Real environments stepped together: tasks × rollouts per task (20).
     public var realEnvironments: Int { meta.metaBatchSize * sampling.realRolloutsPerTask }
     /// Imagined rows stepped together: tasks × rollouts per task (1 000).
