@@ -87,6 +87,29 @@ import _TestSupport
         #expect(abs(together.mean[0] - mean) < 1e-12)
     }
 
+    /// ppo2's initialization: every weight matrix has orthonormal columns (tall) or rows (wide), times √2 on hidden
+    /// layers and the output gain on the last; biases zero.
+    @Test func orthogonalInitialization() {
+        var rng = SplitMix64(seed: 6)
+        let layout = PolicyLayout(observationSize: 7, actionSize: 3, hiddenSizes: [5, 9])
+        let theta = Learner.orthogonalInitialization(layout, outputGain: 0.01, logStd: -0.5, using: &rng)
+        for l in 0..<3 {
+            let rows = layout.widths[l], columns = layout.widths[l + 1], gain = l == 2 ? 0.01 : 2.0.squareRoot()
+            let w = { (r: Int, c: Int) in theta[layout.weightOffsets[l] + r * columns + c] / gain }
+            let tall = rows >= columns
+            for i in 0..<(tall ? columns : rows) {
+                for j in 0..<(tall ? columns : rows) {
+                    let dot = (0..<(tall ? rows : columns)).reduce(0.0) { sum, k in
+                        sum + (tall ? w(k, i) * w(k, j) : w(i, k) * w(j, k))
+                    }
+                    #expect(abs(dot - (i == j ? 1 : 0)) < 1e-12)
+                }
+            }
+            #expect((0..<columns).allSatisfy { theta[layout.biasOffsets[l] + $0] == 0 })
+        }
+        #expect(layout.logStd(theta) == [-0.5, -0.5, -0.5])
+    }
+
     /// The context's policy on raw observations equals the PPO policy on standardized ones.
     @Test func foldedPolicyActsOnRawObservations() throws {
         var config = TinyTraining.config(.ppo, seed: 2, iterations: 2)
@@ -95,9 +118,11 @@ import _TestSupport
         for _ in 0..<2 { _ = try trainer.runIteration { _ in } }
         #expect(trainer.observationMoments.count > 1)
         var rng = SplitMix64(seed: 1)
-        let raw = Self.gaussians(5 * 6, scale: 3, using: &rng)
         let scale = trainer.observationMoments.inverseScale, mean = trainer.observationMoments.mean
-        let standardized = raw.indices.map { (raw[$0] - mean[$0 % 6]) * scale[$0 % 6] }
+        // raw observations within 3 standard deviations of the running mean (the ±10 clip does not act)
+        let raw = (0..<(5 * 6)).map { mean[$0 % 6] + rng.nextUniform(-3, 3) / scale[$0 % 6] }
+        let standardized = trainer.standardizer()(raw)
+        #expect(standardized.allSatisfy { abs($0) <= 3 + 1e-9 })
         let layout = trainer.context.policy.layout
         let direct = GaussianMLPPolicy(layout: layout, parameters: trainer.policyParameters)
             .means(observations: standardized)

@@ -28,6 +28,8 @@ public struct PPOConfig: Codable, Equatable, Sendable {
     public var valueHiddenSizes: [Int] = [64, 64]
     /// Whether the networks see observations standardized by running statistics, as VecNormalize does (true).
     public var normalizeObservations: Bool = true
+    /// Standardized observations are clipped to ±this (10).
+    public var observationClip: Double = 10
     /// Whether rewards are divided by the running standard deviation of the discounted return, as VecNormalize
     /// does (true).
     public var normalizeReturns: Bool = true
@@ -36,6 +38,39 @@ public struct PPOConfig: Codable, Equatable, Sendable {
 
     /// ppo2's settings.
     public init() {}
+}
+
+/// Parameters of a tanh network of `layout` initialized as ppo2 does: every weight matrix orthogonal (Gram–Schmidt
+/// on Gaussian draws, orthonormal columns when it has at least as many rows as columns, rows otherwise) times √2 for
+/// hidden layers and `outputGain` for the output layer, biases 0, the log-std entries `logStd`.
+func orthogonalInitialization(
+    _ layout: PolicyLayout, outputGain: Double, logStd: Double, using rng: inout SplitMix64
+) -> [Double] {
+    var theta = [Double](repeating: 0, count: layout.parameterCount)
+    let layers = layout.widths.count - 1
+    for l in 0..<layers {
+        let rows = layout.widths[l], columns = layout.widths[l + 1]
+        let gain = l == layers - 1 ? outputGain : 2.0.squareRoot()
+        // orthonormalize the shorter side's vectors: columns of a tall matrix, rows of a wide one
+        let (count, length) = rows >= columns ? (columns, rows) : (rows, columns)
+        var vectors = (0..<count).map { _ in (0..<length).map { _ in rng.nextGaussian() } }
+        for i in 0..<count {
+            for j in 0..<i {
+                let dot = zip(vectors[i], vectors[j]).reduce(0) { $0 + $1.0 * $1.1 }
+                for k in 0..<length { vectors[i][k] -= dot * vectors[j][k] }
+            }
+            let norm = vectors[i].reduce(0) { $0 + $1 * $1 }.squareRoot()
+            for k in 0..<length { vectors[i][k] /= norm }
+        }
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let value = rows >= columns ? vectors[c][r] : vectors[r][c]
+                theta[layout.weightOffsets[l] + r * columns + c] = gain * value
+            }
+        }
+    }
+    for j in 0..<layout.actionSize { theta[layout.logStdOffset + j] = logStd }
+    return theta
 }
 
 /// Running mean and variance of a stream of vectors, merged batch by batch (Chan et al.; baselines' RunningMeanStd:
@@ -79,12 +114,12 @@ struct RunningMoments: Equatable {
 /// value loss, the gradient clipped to norm 0.5, advantages standardized per minibatch; observations and rewards
 /// normalized by running statistics as VecNormalize does. 2 000 updates (10⁸ steps).
 ///
-/// The networks act on standardized observations; the context's policy holds the same network with the
-/// standardization folded into its first layer, so that sampling, replay, rendering and export use raw observations.
-/// Differences from ppo2, all documented in docs/algorithm.md: the statistics are merged once per batch, the
-/// standardized observations are not clipped (so that the fold is exact), and every batch starts from fresh resets
-/// with complete episodes (ppo2 carries unfinished episodes into the next update; on tasks without early
-/// termination the two coincide).
+/// The networks act on standardized observations clipped to ±10; the context's policy holds the same network with
+/// the standardization folded into its first layer, for replay, rendering and export on raw observations (equal to
+/// the trained policy wherever the clip does not act). Differences from ppo2, all documented in docs/algorithm.md:
+/// the statistics are merged once per batch, the discounted return of the reward statistics restarts with every
+/// episode (as later baselines versions do), and every batch starts from fresh resets with complete episodes (ppo2
+/// carries unfinished episodes into the next update; on tasks without early termination the two coincide).
 public final class PPOTrainer: Trainer {
     public let context: TrainingContext
     var config: TrainingConfig { context.config }
@@ -114,22 +149,23 @@ public final class PPOTrainer: Trainer {
         policyParameters = context.policy.parameters
         let o = context.spec.observationSize
         valueLayout = PolicyLayout(observationSize: o, actionSize: 1, hiddenSizes: config.ppo.valueHiddenSizes)
-        var valueRNG = SplitMix64(seed: config.seed).derived(stream: 5)
-        valueParameters =
-            GaussianMLPPolicy(
-                observationSize: o, actionSize: 1, config: PolicyConfig(hiddenSizes: config.ppo.valueHiddenSizes),
-                using: &valueRNG
-            ).parameters
+        // ppo2's initialization: orthogonal weights, gain √2 on hidden layers, 0.01 on the policy's output layer
+        // and 1 on the value's, zero biases (the policy's log-std keeps its configured start)
+        var rng = SplitMix64(seed: config.seed).derived(stream: 5)
+        policyParameters = orthogonalInitialization(
+            context.policy.layout, outputGain: 0.01, logStd: config.policy.initialLogStd, using: &rng)
+        valueParameters = orthogonalInitialization(valueLayout, outputGain: 1, logStd: 0, using: &rng)
         optimizer = Adam(
             parameterCount: context.policy.layout.parameterCount + valueLayout.parameterCount,
             learningRate: config.ppo.learningRate, epsilon: config.ppo.adamEpsilon)
         observationMoments = RunningMoments(width: o)
+        context.policy.parameters = foldedPolicy()
     }
 
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
         try context.runIteration { log in
             progress("sampling")
-            let paths = try context.collectModelFreeBatch(log: &log)
+            let paths = try context.collectModelFreeBatch(log: &log, controller: sampler())
             var clock = Stopwatch()
 
             progress("policy update")
@@ -144,7 +180,31 @@ public final class PPOTrainer: Trainer {
         }
     }
 
-    /// The policy on raw observations: the standardization folded into the first layer (exact, as it is affine).
+    /// The batch controller of sampling: the policy on standardized, clipped observations.
+    func sampler() -> (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, inout SplitMix64) -> Void {
+        let policy = GaussianMLPPolicy(layout: context.policy.layout, parameters: policyParameters)
+        let standardize = standardizer()
+        return { observations, actions, rng in
+            let output = policy.sample(observations: standardize(Array(observations)), using: &rng)
+            for i in 0..<actions.count { actions[i] = output.actions[i] }
+        }
+    }
+
+    /// Raw observations (rows × observationSize) → what the networks see: standardized by the running statistics and
+    /// clipped to ±``PPOConfig/observationClip`` (unchanged without `normalizeObservations`).
+    func standardizer() -> ([Double]) -> [Double] {
+        guard config.ppo.normalizeObservations else { return { $0 } }
+        let o = context.spec.observationSize, clip = config.ppo.observationClip
+        let mean = observationMoments.mean, scale = observationMoments.inverseScale
+        return { raw in
+            var x = raw
+            for k in x.indices { x[k] = min(max((x[k] - mean[k % o]) * scale[k % o], -clip), clip) }
+            return x
+        }
+    }
+
+    /// The policy on raw observations, for replay, rendering and export: the standardization folded into the first
+    /// layer. It equals the trained policy wherever no standardized observation reaches the ±10 clip.
     func foldedPolicy() -> [Double] {
         guard config.ppo.normalizeObservations else { return policyParameters }
         let layout = context.policy.layout, o = layout.observationSize, width = layout.widths[1]
@@ -173,11 +233,7 @@ public final class PPOTrainer: Trainer {
     /// Standardized observations, normalized rewards, values, GAE advantages and returns of `paths`.
     func prepare(_ paths: [Trajectory]) -> Batch {
         let o = context.spec.observationSize, ppo = config.ppo, gamma = config.advantages.discount
-        var observations = paths.flatMap(\.observations)
-        if ppo.normalizeObservations {
-            let mean = observationMoments.mean, scale = observationMoments.inverseScale
-            for k in observations.indices { observations[k] = (observations[k] - mean[k % o]) * scale[k % o] }
-        }
+        let observations = standardizer()(paths.flatMap(\.observations))
         var rewards = paths.flatMap(\.rewards)
         if ppo.normalizeReturns {
             var discounted = [Double]()
@@ -374,7 +430,7 @@ struct PPOLoss {
             statistics.approximateKL += 0.5 * logRatio * logRatio * scale
             if abs(ratio - 1) > eps { statistics.clipFraction += scale }
             // ∂(loss)/∂ log π for this row
-            let inside = ratio > 1 - eps && ratio < 1 + eps
+            let inside = ratio >= 1 - eps && ratio <= 1 + eps
             let dLog = (unclipped >= clipped || inside) ? -advantage * ratio * scale : 0
             for j in 0..<a {
                 let diff = actions[r * a + j] - means[r * a + j], d = diff * inverseVariance[j]
@@ -387,7 +443,7 @@ struct PPOLoss {
             let l1 = (v - target) * (v - target), l2 = (clippedValue - target) * (clippedValue - target)
             statistics.valueLoss += 0.5 * max(l1, l2) * scale
             let dValue =
-                l1 >= l2 ? v - target : (change > -eps && change < eps ? clippedValue - target : 0)
+                l1 >= l2 ? v - target : (change >= -eps && change <= eps ? clippedValue - target : 0)
             valueGradient[r] = config.valueCoefficient * dValue * scale
         }
         let entropyPerDimension = 0.5 * (log(2 * Double.pi) + 1)

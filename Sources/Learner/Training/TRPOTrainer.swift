@@ -70,12 +70,18 @@ public final class TRPOTrainer: Trainer, KeepsLinearBaseline {
 }
 
 extension TrainingContext {
-    /// A model-free algorithm's batch: real rollouts of the current policy until `realStepsPerIteration` completed
-    /// steps, all counted; a bounded subset recorded (``TRPOTrainer/recordedEpisodes`` episodes every
-    /// ``TRPOTrainer/recordingInterval``-th iteration); the time logged as `Time-EnvSampling`.
-    func collectModelFreeBatch(log: inout IterationLog) throws -> [Trajectory] {
+    /// A model-free algorithm's batch: real rollouts until `realStepsPerIteration` completed steps, all counted, of
+    /// `controller` (default: the context's policy); a bounded subset recorded (``TRPOTrainer/recordedEpisodes``
+    /// episodes every ``TRPOTrainer/recordingInterval``-th iteration); the time logged as `Time-EnvSampling`.
+    func collectModelFreeBatch(
+        log: inout IterationLog,
+        controller: (
+            (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, inout SplitMix64) -> Void
+        )? = nil
+    ) throws -> [Trajectory] {
         var clock = Stopwatch()
-        let paths = try sampleReal(parameterSets: [policy.parameters])
+        let paths =
+            try controller.map { try sampleReal($0) } ?? sampleReal(parameterSets: [policy.parameters])
         countRealSteps(paths, log: &log)
         if iteration % TRPOTrainer.recordingInterval == 0 {
             record(.exploration, Array(paths.prefix(TRPOTrainer.recordedEpisodes)))

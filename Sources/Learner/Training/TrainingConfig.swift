@@ -255,6 +255,21 @@ extension TrainingConfig {
         try require(
             policy.initialLogStd >= policy.minLogStd, "policy.initialLogStd",
             "must not be below policy.minLogStd (\(policy.minLogStd))")
+        if algorithm == .ppo {
+            try require(ppo.minibatches >= 1, "ppo.minibatches", "must be at least 1")
+            try require(ppo.epochs >= 1, "ppo.epochs", "must be at least 1")
+            try require(ppo.learningRate > 0, "ppo.learningRate", "must be positive")
+            try require(ppo.adamEpsilon > 0, "ppo.adamEpsilon", "must be positive")
+            try require(ppo.clipRange > 0, "ppo.clipRange", "must be positive")
+            try require(ppo.valueCoefficient >= 0, "ppo.valueCoefficient", "must not be negative")
+            try require(ppo.entropyCoefficient >= 0, "ppo.entropyCoefficient", "must not be negative")
+            try require(ppo.maxGradientNorm > 0, "ppo.maxGradientNorm", "must be positive")
+            try require(
+                !ppo.valueHiddenSizes.isEmpty && ppo.valueHiddenSizes.allSatisfy { $0 >= 1 }, "ppo.valueHiddenSizes",
+                "needs at least one positive width")
+            try require(ppo.observationClip > 0, "ppo.observationClip", "must be positive")
+            try require(ppo.rewardClip > 0, "ppo.rewardClip", "must be positive")
+        }
         if algorithm == .mbMPO {
             // task i uses member ⌊i·K/M⌋ and imagined rows are cut into K member blocks
             try require(
