@@ -6,7 +6,7 @@
 #
 # Without a list it runs the learning results BENCHMARKS.md reports on (default settings, seeds named there): MB-MPO
 # on all six tasks for seeds 22, 33, 12 to 101 000 real steps (25 iterations), ME-TRPO and MB-MPC on all six for
-# seed 22 to 53 000 (13 iterations), half-cheetah with bfloat16 model products for seeds 22, 33, 12 (variant bf16, on
+# seed 22 to 52 000 (13 iterations), half-cheetah with bfloat16 model products for seeds 22, 33, 12 (variant bf16, on
 # AVX512-BF16 CPUs), and hopper at the submitted code's 0.008 s step for seeds 22, 33 (variant dt0008).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
 # `mbmpo train --set`) and logs to that name plus .log. --jobs N runs N of them at once, each with T worker threads

@@ -11,7 +11,9 @@ collect   copies a finished run's config.json and progress.csv to Benchmarks/res
           kernels the run's log names, its wall-clock time (the sum of Time-Itr) and a note (e.g. that it shared the
           machine).
 tables    computes the headline table (per task: the model-free asymptote, MB-MPO at 100 000 steps over its seeds,
-          the real steps TRPO and PPO need to first reach that return, and the model-based baselines) from the
+          the real steps TRPO and PPO need to first reach that return — the first row where the mean of 5
+          consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps MB-MPO's
+          return was logged at, and the model-based baselines) from the
           committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
           (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs).
 figures   draws docs/results-<env>.png for every task with `mbmpo plot` (all committed runs of the task).
@@ -117,11 +119,30 @@ def runs():
     found = []
     for env in sorted(os.listdir(RESULTS)) if os.path.isdir(RESULTS) else []:
         for algo in sorted(os.listdir(os.path.join(RESULTS, env))):
-            for seed in sorted(os.listdir(os.path.join(RESULTS, env, algo))):
+            for seed in sorted(os.listdir(os.path.join(RESULTS, env, algo)), key=seed_order):
                 path = os.path.join(RESULTS, env, algo, seed, "progress.csv")
                 if os.path.isfile(path):
                     found.append((env, algo, seed, read_progress(path)))
     return found
+
+
+def seed_order(name):
+    """s12 < s22 < s33 < s100, then variants."""
+    match = re.fullmatch(r"s(\d+)(.*)", name)
+    return (int(match.group(1)), match.group(2)) if match else (math.inf, name)
+
+
+# a crossing is read from the mean of this many consecutive logged returns, so that one lucky batch does not count
+SMOOTHING = 5
+
+
+def first_reaching(points, target):
+    """The steps of the first row whose trailing mean over SMOOTHING rows reaches `target`, if any."""
+    for i in range(SMOOTHING - 1, len(points)):
+        window = points[i - SMOOTHING + 1:i + 1]
+        if sum(v for _, v in window) / SMOOTHING >= target:
+            return points[i][0]
+    return None
 
 
 def value_at(points, steps):
@@ -153,11 +174,13 @@ def table():
         cells = [env]
         asymptotes = {}
         for algo in ("trpo", "ppo"):
-            points = algos.get(algo, [[]])[0]
-            if points:
-                tail = points[-max(1, len(points) // 10):]
-                asymptotes[algo] = sum(v for _, v in tail) / len(tail)
-                cells.append(f"{asymptotes[algo]:.1f} ({steps_text(points[-1][0])})")
+            curves = [p for p in algos.get(algo, []) if p]
+            if curves:
+                tails = [p[-max(1, len(p) // 10):] for p in curves]
+                asymptotes[algo] = sum(sum(v for _, v in t) / len(t) for t in tails) / len(tails)
+                reach = min(p[-1][0] for p in curves)
+                seeds = f", {len(curves)} seeds" if len(curves) > 1 else ""
+                cells.append(f"{asymptotes[algo]:.1f} ({steps_text(reach)}{seeds})")
             else:
                 cells.append("–")
         finals = [v for v in (value_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
@@ -167,14 +190,18 @@ def table():
         else:
             cells.append("–")
         for algo in ("trpo", "ppo"):
-            points = algos.get(algo, [[]])[0]
-            if not finals or not points:
+            curves = [p for p in algos.get(algo, []) if p]
+            if not finals or not curves:
                 cells.append("–")
                 continue
             target = sum(finals) / len(finals)
-            reached = next((s for s, v in points if v >= target), None)
-            cells.append(f"{steps_text(reached)} (×{reached / 100_000:.0f})" if reached is not None
-                         else f"not within {steps_text(points[-1][0])}")
+            reached = [first_reaching(p, target) for p in curves]
+            if any(r is None for r in reached):
+                cells.append(f"not within {steps_text(min(p[-1][0] for p in curves))}")
+            else:
+                steps = sum(reached) / len(reached)
+                ratio = steps / MBMPO_STEPS
+                cells.append(f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})")
         for algo in ("me-trpo", "mb-mpc"):
             values = [v for v in (value_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
             cells.append(f"{values[0]:.1f}" if len(values) == 1 else
