@@ -98,7 +98,14 @@ expect_error "cannot read configuration file" "$bin" config show --config "$work
 "$bin" config show --env ant --preset quick > "$work/my.json"
 expect_ok "$bin" config show --env ant --config "$work/my.json" --set dynamics.learningRate=3e-4 --iterations 3
 expect_ok "$bin" config reference
-expect_error "unknown algorithm 'ppo'" "$bin" config show --algo ppo
+expect_error "unknown algorithm 'sac'" "$bin" config show --algo sac
+# hopper trains at the original repository's final 0.02 s by default; --preset submission keeps the model file's
+if "$bin" config show --env hopper | grep -q '"physicsTimestep" : 0.004' \
+  && "$bin" config show --env hopper --preset submission | grep -q '"physicsTimestep" : null'; then
+  echo "ok: hopper's default timing is 0.004 s × 5, the submission preset's the model file's"
+else
+  echo "FAIL: hopper's default or submission timing is wrong"; failures=$((failures + 1))
+fi
 [ ! -e "$work/no" ] || { echo "FAIL: a rejected configuration created its run folder"; failures=$((failures + 1)); }
 # a tiny training run: config.json, progress.csv and a TensorBoard event file; then plots
 tiny=(--env half-cheetah --preset quick --set meta.stepsPerIteration=1 --set dynamics.maxEpochs=5)
@@ -133,6 +140,19 @@ else
 fi
 expect_ok "$bin" export --run "$work/hop" --episodes 2 --out "$work/hop.hdf5"
 expect_error "already holds a run" "$bin" train "${tiny[@]}" --iterations 1 --out "$work/hc"
+# the model-free baselines, tiny: train, resume, export the trained policy
+mf=(--env half-cheetah --set sampling.realRolloutsPerTask=4 --set sampling.horizon=20)
+for algo in trpo ppo; do
+  expect_ok "$bin" train --algo "$algo" "${mf[@]}" --iterations 2 --out "$work/$algo"
+  expect_ok "$bin" train --resume "$work/$algo" --iterations 3
+  if [ "$(($(wc -l < "$work/$algo/progress.csv") - 1))" -eq 3 ] \
+    && head -n 1 "$work/$algo/progress.csv" | grep -q "EnvTrajs-AverageReturn"; then
+    echo "ok: $algo ran and resumed to 3 iterations"
+  else
+    echo "FAIL: $algo's progress.csv does not have 3 rows with EnvTrajs-AverageReturn"; failures=$((failures + 1))
+  fi
+  expect_ok "$bin" export --run "$work/$algo" --episodes 1 --out "$work/$algo.hdf5"
+done
 expect_ok "$bin" plot "$work/hc" --out "$work/curves.svg"
 if python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/curves.svg"; then
   echo "ok: the plot is well-formed SVG"
