@@ -21,7 +21,8 @@ small=(--seed 7 --iterations 2 --threads 2 --set sampling.horizon=50 --set sampl
 # ALGORITHM:PRECISION, PRECISION being the model products' (float32, bfloat16) or float64-curvature (float32 model
 # products, the policy's curvature products in float64: meta.trpo.productPrecision, the former name of
 # meta.trpo.curvaturePrecision).
-cases=(mb-mpo:float32 me-trpo:float32 mb-mpc:float32 mb-mpo:float64-curvature me-trpo:float64-curvature)
+cases=(mb-mpo:float32 me-trpo:float32 mb-mpc:float32 mb-mpo:float64-curvature me-trpo:float64-curvature
+       trpo:float32 ppo:float32)
 grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null && cases+=(mb-mpo:bfloat16)
 
 for entry in "${cases[@]}"; do
@@ -30,6 +31,8 @@ for entry in "${cases[@]}"; do
     float64-curvature) settings=(--set meta.trpo.productPrecision=float64) ;;
     *) settings=(--set dynamics.productPrecision="$precision") ;;
   esac
+  # the model-free algorithms: one batch of 8 environments (their preset has 250)
+  case $algo in trpo|ppo) settings+=(--set meta.metaBatchSize=1 --set sampling.realRolloutsPerTask=8) ;; esac
   for label in A B; do
     bin=$a
     [ $label = B ] && bin=$b
