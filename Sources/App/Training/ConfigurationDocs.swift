@@ -112,6 +112,8 @@ enum ConfigurationDocs {
             "Widths of the tanh hidden layers of the value network, a network of its own (units; (64, 64)).",
         "ppo.normalizeObservations":
             "Whether the networks see observations standardized by running statistics, as VecNormalize does (true).",
+        "ppo.observationClip":
+            "Standardized observations are clipped to ±this (10).",
         "ppo.normalizeReturns":
             "Whether rewards are divided by the running standard deviation of the discounted return, as VecNormalize does (true).",
         "ppo.rewardClip":
