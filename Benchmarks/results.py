@@ -15,7 +15,8 @@ tables    computes the headline table (per task: the model-free asymptote, MB-MP
           consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps MB-MPO's
           return was logged at, and the model-based baselines) from the
           committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
-          (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs).
+          (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
+          BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
 figures   draws docs/results-<env>.png for every task with `mbmpo plot` (all committed runs of the task).
 
 Only the standard library.
@@ -34,6 +35,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "Benchmarks", "results")
 TASKS = ["half-cheetah", "ant", "walker2d", "hopper", "swimmer", "pr2"]
 START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+CURVES_START, CURVES_END = "<!-- model-free-curves:start -->", "<!-- model-free-curves:end -->"
+CURVE_POINTS = [1e6, 2.5e6, 5e6, 1e7, 2.5e7, 5e7, 1e8]
+CURVE_LABELS = ["10⁶", "2.5·10⁶", "5·10⁶", "10⁷", "2.5·10⁷", "5·10⁷", "10⁸"]
 # MB-MPO's point of comparison, the paper's 100 000 real steps (a 25-iteration run logs 101 000)
 MBMPO_STEPS = 101_000
 # the model-based baselines' runs end at 52 000 logged steps (13 iterations after 4 000 random steps)
@@ -210,28 +214,61 @@ def table():
     return "\n".join(lines) + "\n"
 
 
+def model_free_curves():
+    """Every committed TRPO and PPO run: its return at 10⁶ … 10⁸ steps, its last row, and its wall-clock time."""
+    columns = CURVE_LABELS
+    lines = ["| task | algorithm | seed | " + " | ".join(columns) + " | last (steps) | iterations | wall clock | machine |",
+             "|---" * (len(columns) + 7) + "|"]
+    for env, algo, seed, rows in runs():
+        if algo not in ("trpo", "ppo"):
+            continue
+        points = curve(rows, algo)
+        cells = [env, algo, seed]
+        for target in CURVE_POINTS:
+            value = value_at(points, target) if points else None
+            cells.append(f"{value:.1f}" if value is not None else "–")
+        cells.append(f"{points[-1][1]:.1f} ({steps_text(points[-1][0])})" if points else "–")
+        try:
+            with open(os.path.join(RESULTS, env, algo, seed, "run-info.json")) as f:
+                info = json.load(f)
+        except (OSError, ValueError):
+            info = {}
+        cells.append(str(len(rows)))
+        seconds = info.get("wall_clock_seconds")
+        cells.append(f"{seconds / 60:.0f} min" if seconds is not None else "–")
+        cells.append(info.get("note") or "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def replace_between(name, start_marker, end_marker, generated, args):
+    """Writes or checks one generated block of a Markdown file; returns whether it failed."""
+    path = os.path.join(ROOT, name)
+    with open(path) as f:
+        text = f.read()
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start < 0 or end < start:
+        print(f"{name}: no {start_marker} … {end_marker} markers", file=sys.stderr)
+        return True
+    current = text[start + len(start_marker):end].strip("\n") + "\n"
+    if args.write:
+        with open(path, "w") as f:
+            f.write(text[:start + len(start_marker)] + "\n" + generated + text[end:])
+    elif args.check and current != generated:
+        print(f"{name}: a generated table differs from the committed logs; run "
+              "python3 Benchmarks/results.py tables --write", file=sys.stderr)
+        return True
+    return False
+
+
 def tables(args):
-    generated = table()
+    generated, curves = table(), model_free_curves()
     failed = False
     for name in ("README.md", "BENCHMARKS.md"):
-        path = os.path.join(ROOT, name)
-        with open(path) as f:
-            text = f.read()
-        start, end = text.find(START), text.find(END)
-        if start < 0 or end < start:
-            print(f"{name}: no results-table markers", file=sys.stderr)
-            failed = True
-            continue
-        current = text[start + len(START):end].strip("\n") + "\n"
-        if args.write:
-            with open(path, "w") as f:
-                f.write(text[:start + len(START)] + "\n" + generated + text[end:])
-        elif args.check and current != generated:
-            print(f"{name}: the results table differs from the committed logs; run "
-                  "python3 Benchmarks/results.py tables --write", file=sys.stderr)
-            failed = True
+        failed |= replace_between(name, START, END, generated, args)
+    failed |= replace_between("BENCHMARKS.md", CURVES_START, CURVES_END, curves, args)
     if not args.check:
-        sys.stdout.write(generated)
+        sys.stdout.write(generated + "\n" + curves)
     sys.exit(1 if failed else 0)
 
 
