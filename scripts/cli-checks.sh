@@ -190,6 +190,19 @@ if [ $code -eq 130 ] && grep -q "quitting now" "$work/int2.err"; then
 else
   echo "FAIL: second Ctrl-C: exit $code, $(cat "$work/int2.err")"; failures=$((failures + 1))
 fi
+# the run folder is locked while a run writes it: a second train, at start or on resume, gets one line naming the
+# holder's PID; SIGTERM (what batch schedulers send) stops like Ctrl-C, with exit 143, and the run resumes
+"$bin" train "${tiny[@]}" --iterations 50 --out "$work/lock" >"$work/lock.out" 2>"$work/lock.err" &
+pid=$!
+for _ in $(seq 1 600); do grep -q "^itr 1/50" "$work/lock.out" 2>/dev/null && break; sleep 0.1; done
+expect_error "is in use by another mbmpo process (PID $pid)" "$bin" train --resume "$work/lock"
+kill -TERM $pid; wait $pid; code=$?
+if [ $code -eq 143 ] && grep -q "mbmpo train --resume $work/lock" "$work/lock.err"; then
+  echo "ok: SIGTERM stopped the run after an iteration (exit 143)"
+else
+  echo "FAIL: SIGTERM: exit $code, message: $(cat "$work/lock.err")"; failures=$((failures + 1))
+fi
+expect_ok "$bin" train --resume "$work/lock" --iterations "$(($(wc -l < "$work/lock/progress.csv")))"
 rm -rf "$work"
 for cmd in "" envs rollout bench "bench env" "bench render" replay render train export config "config show" "config reference" plot; do
   # shellcheck disable=SC2086

@@ -82,12 +82,17 @@ public final class ProgressWriter {
 public enum RunDirectoryError: Error, CustomStringConvertible {
     case cannotWrite(path: String, reason: String)
     case notEmpty(path: String)
+    /// Another process holds the folder's lock (its process ID, as it wrote it, when readable).
+    case inUse(path: String, holder: String?)
 
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "cannot write '\(path)': \(reason)"
         case .notEmpty(let path):
             return "run directory '\(path)' already holds a run (progress.csv); choose another --out"
+        case .inUse(let path, let holder):
+            return "run directory '\(path)' is in use by another mbmpo process"
+                + (holder.map { " (PID \($0))" } ?? "") + "; wait for it to finish or stop it first"
         }
     }
 }

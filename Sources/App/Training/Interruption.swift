@@ -6,17 +6,23 @@ import Synchronization
     import Darwin
 #endif
 
-/// Ctrl-C presses since ``Interruption/install()``. The signal handler only adds to it (plus, on the second press,
+/// Stop signals since ``Interruption/install()``. The signal handler only adds to it (plus, on the second signal,
 /// an async-signal-safe `write` and `_exit`); the training loop reads it at its safe point.
 let interruptionCount = Atomic<Int>(0)
+/// The first stop signal's number (0 before any).
+let interruptionSignal = Atomic<Int32>(0)
 
 /// Exit status of a run stopped by Ctrl-C (128 + SIGINT, the shell's convention).
 let interruptedExitCode: Int32 = 130
 
-/// Stops training cleanly on Ctrl-C: the first SIGINT asks the loop to stop after the current iteration's files are
-/// written; a second one exits at once.
+/// Stops training cleanly on Ctrl-C, SIGTERM (what batch schedulers send before their kill at a time limit) and
+/// SIGHUP (a closed terminal): the first asks the loop to stop after the current iteration's files are written; a
+/// second one exits at once.
 enum Interruption {
-    /// Installs the SIGINT handler (replacing the default, which would kill the process mid-write).
+    /// The signals handled.
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+    /// Installs the handler (replacing the defaults, which would kill the process mid-write).
     static func install() {
         var action = sigaction()
         #if canImport(Glibc)
@@ -26,13 +32,20 @@ enum Interruption {
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
-        sigaction(SIGINT, &action, nil)
+        for signal in signals { sigaction(signal, &action, nil) }
     }
 
-    /// Restores the default SIGINT behaviour and forgets earlier presses.
+    /// Restores the default behaviour and forgets earlier signals.
     static func uninstall() {
-        signal(SIGINT, SIG_DFL)
+        for number in signals { signal(number, SIG_DFL) }
         interruptionCount.store(0, ordering: .relaxed)
+        interruptionSignal.store(0, ordering: .relaxed)
+    }
+
+    /// The exit status of a stopped run: 128 + the first signal's number (130 for Ctrl-C, 143 for SIGTERM).
+    static var exitCode: Int32 {
+        let signal = interruptionSignal.load(ordering: .relaxed)
+        return signal > 0 ? 128 + signal : interruptedExitCode
     }
 
     /// Whether Ctrl-C was pressed: the loop must stop at its next safe point, after every file of the current
@@ -40,15 +53,21 @@ enum Interruption {
     static var isRequested: Bool { interruptionCount.load(ordering: .relaxed) > 0 }
 }
 
-/// The SIGINT handler: counts, tells the user what happens, and exits on the second press.
-private func interruptionHandler(_: Int32) {
+/// The handler: counts, tells the user what happens, and exits on the second signal.
+private func interruptionHandler(_ signal: Int32) {
     let previous = interruptionCount.add(1, ordering: .relaxed).oldValue
     if previous == 0 {
-        writeToStandardError(
-            "\nCtrl-C: stopping after this iteration's results are written (press Ctrl-C again to quit at once)\n")
+        interruptionSignal.store(signal, ordering: .relaxed)
+        if signal == SIGINT {
+            writeToStandardError(
+                "\nCtrl-C: stopping after this iteration's results are written (press Ctrl-C again to quit at once)\n")
+        } else {
+            writeToStandardError(
+                "\nSIGTERM or SIGHUP: stopping after this iteration's results are written (another quits at once)\n")
+        }
     } else {
-        writeToStandardError("\nCtrl-C again: quitting now; this iteration's results are lost\n")
-        _exit(interruptedExitCode)
+        writeToStandardError("\nstopped again: quitting now; this iteration's results are lost\n")
+        _exit(128 + interruptionSignal.load(ordering: .relaxed))
     }
 }
 

@@ -2,11 +2,20 @@ import Foundation
 import Learner
 import Storage
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A training run's folder: `config.json` (the resolved configuration) and `progress.csv` (one row per iteration).
 struct RunDirectory {
     let url: URL
+    /// This process's exclusive hold on the folder, for as long as the value lives.
+    let lock: RunFolderLock
 
-    /// Opens the folder; with `creating`, makes it and refuses one that already holds a run.
+    /// Opens the folder and takes its lock (a second writer, at start or on resume, is refused); with `creating`,
+    /// makes it and refuses one that already holds a run.
     init(path: String, creating: Bool) throws {
         url = URL(fileURLWithPath: path, isDirectory: true)
         let manager = FileManager.default
@@ -23,6 +32,11 @@ struct RunDirectory {
                 throw RunDirectoryError.cannotWrite(path: path, reason: "the folder is not writable")
             }
         }
+        lock = try RunFolderLock(folder: url, path: path)
+        // a writer that finished between the check above and the lock left its run behind
+        if creating, manager.fileExists(atPath: url.appendingPathComponent("progress.csv").path) {
+            throw RunDirectoryError.notEmpty(path: path)
+        }
     }
 
     /// Writes the resolved configuration as pretty JSON (`config.json`).
@@ -34,4 +48,34 @@ struct RunDirectory {
             throw RunDirectoryError.cannotWrite(path: target.path, reason: "\(error)")
         }
     }
+}
+
+/// An exclusive `flock` on `.lock` in a run folder, which the kernel releases when the process ends however it ends;
+/// the file holds the holder's process ID for the message a second writer gets.
+final class RunFolderLock {
+    let descriptor: Int32
+
+    /// Takes the lock or throws ``RunDirectoryError/inUse(path:holder:)``.
+    init(folder: URL, path: String) throws {
+        let file = folder.appendingPathComponent(".lock").path
+        let descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RunDirectoryError.cannotWrite(path: file, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = pread(descriptor, &buffer, buffer.count, 0)
+            close(descriptor)
+            let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+            let holder = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw RunDirectoryError.inUse(
+                path: path, holder: holder.allSatisfy(\.isNumber) && !holder.isEmpty ? holder : nil)
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
 }

@@ -45,7 +45,7 @@ final class TrainingOutput {
             "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "
             + "\(folder.path). Continue with: mbmpo train --resume \(folder.path)\n"
         FileHandle.standardError.write(Data(message.utf8))
-        throw ExitCode(interruptedExitCode)
+        throw ExitCode(Interruption.exitCode)
     }
 
     /// The final line; restores the default Ctrl-C behaviour.
