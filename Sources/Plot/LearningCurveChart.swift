@@ -47,11 +47,12 @@ public struct LearningCurveChart {
         return out.text
     }
 
-    /// Ratio of the largest to the smallest positive step beyond which the x axis is logarithmic (1 000).
-    static let logarithmicSpan = 1_000.0
+    /// Ratio of the largest to the smallest positive step beyond which the x axis is logarithmic (100: two decades;
+    /// model-based runs span about one and a half).
+    static let logarithmicSpan = 100.0
 
     /// The scales of a panel: x from 0 to the last step or anchor (logarithmic, by powers of ten, when the steps
-    /// span more than ``logarithmicSpan``, as model-free curves beside model-based ones do), y over every mean ± std
+    /// span more than ``logarithmicSpan``, as model-free curves do), y over every mean ± std
     /// and anchor.
     func scales(_ environment: String, origin: (x: Double, y: Double)) -> (x: AxisScale, y: AxisScale) {
         let curves = series.filter { $0.environment == environment }

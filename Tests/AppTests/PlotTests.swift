@@ -248,7 +248,7 @@ import Testing
         #expect(legend.width >= 36 + 6.5 * Double(LearningCurveChart.legendText(series[1]).count))
     }
 
-    /// Steps spanning more than three decades (model-free beside model-based) get a logarithmic axis with a tick
+    /// Steps spanning more than two decades (model-free curves) get a logarithmic axis with a tick
     /// at every power of ten; positions are linear in log₁₀.
     @Test func logarithmicStepAxis() {
         let scale = AxisScale(logarithmicCovering: 3_000, 2.4e7, pixels: (0, 500))
