@@ -146,7 +146,6 @@ public final class PPOTrainer: Trainer {
 
     public init(config: TrainingConfig, real: any TrajectorySampler, environment: any Environment) {
         context = TrainingContext(config: config, real: real, environment: environment)
-        policyParameters = context.policy.parameters
         let o = context.spec.observationSize
         valueLayout = PolicyLayout(observationSize: o, actionSize: 1, hiddenSizes: config.ppo.valueHiddenSizes)
         // ppo2's initialization: orthogonal weights, gain √2 on hidden layers, 0.01 on the policy's output layer
@@ -169,12 +168,13 @@ public final class PPOTrainer: Trainer {
             var clock = Stopwatch()
 
             progress("policy update")
-            let batch = prepare(paths)
+            let observations = paths.flatMap(\.observations)
+            let batch = prepare(paths, observations: observations)
             log.record("Time-SampleProc", clock.lap())
             let statistics = update(batch)
             log.record("Time-PolicyStep", clock.lap())
             for (key, value) in statistics { log.record(key, value) }
-            if config.ppo.normalizeObservations { observationMoments.update(paths.flatMap(\.observations)) }
+            if config.ppo.normalizeObservations { observationMoments.update(observations) }
             context.policy.parameters = foldedPolicy()
             context.recordPolicyStd(log: &log)
         }
@@ -230,10 +230,11 @@ public final class PPOTrainer: Trainer {
         var count: Int { oldValues.count }
     }
 
-    /// Standardized observations, normalized rewards, values, GAE advantages and returns of `paths`.
-    func prepare(_ paths: [Trajectory]) -> Batch {
+    /// Standardized observations, normalized rewards, values, GAE advantages and returns of `paths`, whose raw
+    /// observations, path after path, are `raw`.
+    func prepare(_ paths: [Trajectory], observations raw: [Double]) -> Batch {
         let o = context.spec.observationSize, ppo = config.ppo, gamma = config.advantages.discount
-        let observations = standardizer()(paths.flatMap(\.observations))
+        let observations = standardizer()(raw)
         var rewards = paths.flatMap(\.rewards)
         if ppo.normalizeReturns {
             var discounted = [Double]()

@@ -103,11 +103,7 @@ extension TrainingContext {
     /// sampling distribution (μ_θ(o), ℓ) recomputed for the TRPO surrogate's ratios.
     func policySamples(of paths: [Trajectory], baseline: inout LinearFeatureBaseline) -> PolicySamples {
         let observations = paths.flatMap(\.observations), actions = paths.flatMap(\.actions)
-        let means = policy.means(observations: observations)
-        let logStd = policy.logStd()
-        var logStds = [Double]()
-        logStds.reserveCapacity(means.count)
-        for _ in 0..<(means.count / max(logStd.count, 1)) { logStds += logStd }
+        let (means, logStds) = policy.blockDistributions(observations: observations, parameterSets: [policy.parameters])
         return policySamples(
             observations: observations, actions: actions, rewards: paths.flatMap(\.rewards),
             lengths: paths.map(\.length), means: means, logStds: logStds, baseline: &baseline)
