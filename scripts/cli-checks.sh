@@ -92,8 +92,8 @@ echo '{"dynamics": {"rolling_average_persitency": 0.9}}' > "$work/typo.json"
 expect_error "unknown key 'dynamics.rolling_average_persitency'" "$bin" config show --config "$work/typo.json"
 expect_error "unknown key 'meta.trpo.maxkl'" "$bin" train --env hopper --set meta.trpo.maxkl=0.02 --out "$work/no"
 expect_error "'dynamics.hiddenSizes' must be a list of integers, got 512" "$bin" config show --set dynamics.hiddenSizes=512
-expect_error "'meta.trpo.maxKL' must be positive, got -1" "$bin" config show --set meta.trpo.maxKL=-1
-expect_error "'iterations' must be at least 1, got 0" "$bin" train --env hopper --iterations 0 --out "$work/no"
+expect_error "'meta.trpo.maxKL' must lie in (0, 100], got -1" "$bin" config show --set meta.trpo.maxKL=-1
+expect_error "'iterations' must lie in 1…1000000, got 0" "$bin" train --env hopper --iterations 0 --out "$work/no"
 expect_error "cannot read configuration file" "$bin" config show --config "$work/missing.json"
 "$bin" config show --env ant --preset quick > "$work/my.json"
 expect_ok "$bin" config show --env ant --config "$work/my.json" --set dynamics.learningRate=3e-4 --iterations 3
@@ -129,7 +129,7 @@ if python3 -c "import tensorboard" 2>/dev/null; then
   fi
 fi
 # the original repository's final hopper timing (0.004 s × 5): header, config.json and export use it
-expect_error "'physicsTimestep' must lie in (0, 0.1]" "$bin" config show --set physicsTimestep=0
+expect_error "'physicsTimestep' must lie in \\[0.00001, 0.1\\]" "$bin" config show --set physicsTimestep=0
 expect_error "'frameSkip' must lie in 1…1000" "$bin" config show --set frameSkip=0
 expect_ok "$bin" train --env hopper --preset quick --set meta.stepsPerIteration=1 --set dynamics.maxEpochs=5 \
   --set physicsTimestep=0.004 --set frameSkip=5 --iterations 1 --out "$work/hop"
@@ -140,6 +140,33 @@ else
 fi
 expect_ok "$bin" export --run "$work/hop" --episodes 2 --out "$work/hop.hdf5"
 expect_error "already holds a run" "$bin" train "${tiny[@]}" --iterations 1 --out "$work/hc"
+# damaged run folders: one-line errors naming the file, never a hang; a folder without a checkpoint restarts
+cp -r "$work/hc" "$work/fifo" && rm "$work/fifo/checkpoints/iter-0002.h5" && mkfifo "$work/fifo/checkpoints/iter-0002.h5"
+expect_error "iter-0002.h5: is a FIFO, not a regular file" timeout 20 "$bin" train --resume "$work/fifo" --iterations 3
+expect_error "iter-0002.h5: is a FIFO, not a regular file" timeout 20 "$bin" export --run "$work/fifo" --episodes 1 \
+  --out "$work/fifo.hdf5"
+cp -r "$work/hc" "$work/garbage" && printf '\377\376garbage' > "$work/garbage/checkpoints/latest"
+expect_error "latest: is not UTF-8 text" "$bin" train --resume "$work/garbage" --iterations 3
+cp -r "$work/hc" "$work/dup" && sed -i 's/^  "seed" : \(.*\),$/  "seed" : \1, "seed" : \1,/' "$work/dup/config.json"
+expect_error "config.json: not valid JSON: line .*duplicate key \"seed\"" "$bin" train --resume "$work/dup"
+cp -r "$work/hc" "$work/other" && sed -i 's/"horizon" : 200/"horizon" : 100/' "$work/other/config.json"
+expect_error "checkpoint of another configuration" "$bin" export --run "$work/other" --episodes 1 --out "$work/o.hdf5"
+cp -r "$work/hc" "$work/nockpt" && rm -r "$work/nockpt/checkpoints"
+expect_ok "$bin" train --resume "$work/nockpt" --iterations 1
+if grep -q "has no checkpoint yet.*starting again from iteration 0" <<<"$out" \
+  && [ "$(($(wc -l < "$work/nockpt/progress.csv") - 1))" -eq 1 ] && [ -s "$work/nockpt/checkpoints/latest" ]; then
+  echo "ok: a folder without a checkpoint restarts from iteration 0"
+else
+  echo "FAIL: resume without a checkpoint: $out"; failures=$((failures + 1))
+fi
+models=$(mktemp -d) && cp -r "$(dirname "$0")/../Assets/xml/." "$models/"
+sed -i 's/gear="200"/gear="1e9"/g' "$models/hopper.xml"
+expect_error "real sampling: the simulation diverged in every episode" "$bin" train --env hopper --preset quick \
+  --set sampling.initialRandomSteps=100 --iterations 1 --assets "$models" --out "$models/run"
+[ "$(($(wc -l < "$models/run/progress.csv")))" -eq 0 ] || { echo "FAIL: NaN rows written"; failures=$((failures + 1)); }
+rm -rf "$models"
+expect_error "needs about 1.4 TB of memory" "$bin" train --env half-cheetah \
+  --set 'dynamics.hiddenSizes=[65536,65536,65536]' --out "$work/no"
 # the model-free baselines, tiny: train, resume, export the trained policy
 mf=(--env half-cheetah --set sampling.realRolloutsPerTask=4 --set sampling.horizon=20)
 for algo in trpo ppo; do

@@ -32,6 +32,12 @@ public struct CheckpointDirectory {
         }.sorted()
     }
 
+    /// Whether the folder holds no checkpoint at all (no `latest`, no `iter-*.h5`): a run that stopped before its
+    /// first checkpoint.
+    public var isEmpty: Bool {
+        !RegularFile.anythingExists(at: url.appendingPathComponent("latest").path) && iterations().isEmpty
+    }
+
     /// Writes `checkpoint` atomically, points `latest` at it and deletes all but the newest ``keep``.
     /// - Returns: the checkpoint's path.
     @discardableResult
@@ -56,13 +62,14 @@ public struct CheckpointDirectory {
     /// between the rename and the pointer update) the highest-numbered one.
     public func latestPath() throws -> String {
         let pointer = url.appendingPathComponent("latest").path
-        if let text = try? String(contentsOfFile: pointer, encoding: .utf8) {
-            let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if RegularFile.anythingExists(at: pointer) {
+            // present but unreadable, not text or naming nothing: an error, never silently passed over
+            let name = try RegularFile.text(pointer).trimmingCharacters(in: .whitespacesAndNewlines)
             guard name.hasPrefix("iter-"), name.hasSuffix(".h5"), !name.contains("/") else {
                 throw StorageError.malformed(path: pointer, reason: "does not name a checkpoint file")
             }
             let path = url.appendingPathComponent(name).path
-            guard FileManager.default.fileExists(atPath: path) else {
+            guard RegularFile.anythingExists(at: path) else {
                 throw StorageError.malformed(path: pointer, reason: "names '\(name)', which does not exist")
             }
             return path

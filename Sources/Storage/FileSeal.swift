@@ -28,7 +28,7 @@ public enum FileSeal {
 
     /// Checks that the file at `path` carries a seal of `format` and that its length and checksum match.
     public static func verify(_ path: String, format: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else { throw StorageError.missing(path: path) }
+        try RegularFile.check(path)
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw StorageError.io(path: path, reason: "cannot open the file for reading")
         }

@@ -42,7 +42,7 @@ public final class ProgressWriter {
         for log in logs { text += Self.line(fields(log)) }
         do {
             try handle.close()
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try AtomicFile.write(text: text, to: url.path)
             handle = try FileHandle(forWritingTo: url)
             try handle.seekToEnd()
         } catch {

@@ -1,7 +1,16 @@
 import Foundation
 
-/// Writes scalars to a TensorBoard event file, `events.out.tfevents.<time>.<host>` in a folder
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes scalars to a TensorBoard event file, `events.out.tfevents.<time>.<host>.<pid>.<n>` in a folder
 /// (`tensorboard --logdir` shows them), one event per call, synchronized to disk before it returns.
+///
+/// As TensorBoard's own writers do, the name carries the process ID and a counter as well as the second, and the
+/// file is created exclusively: a writer never replaces an event file, however quickly runs follow each other.
 public final class TensorBoardWriter {
     /// The event file.
     public let url: URL
@@ -10,11 +19,21 @@ public final class TensorBoardWriter {
     /// Creates the event file in `folder` and writes its `file_version` record.
     public init(folder: URL, now: Date = Date()) throws {
         let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
-        url = folder.appendingPathComponent("events.out.tfevents.\(Int(now.timeIntervalSince1970)).\(host)")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw EventFileError(path: url.path, reason: "cannot create the file")
+        let stem = "events.out.tfevents.\(Int(now.timeIntervalSince1970)).\(host).\(getpid())"
+        var counter = 0
+        var descriptor: Int32 = -1
+        var candidate = folder.appendingPathComponent("\(stem).\(counter)")
+        while true {
+            descriptor = open(candidate.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if descriptor >= 0 || errno != EEXIST || counter >= 1_000 { break }
+            counter += 1
+            candidate = folder.appendingPathComponent("\(stem).\(counter)")
         }
-        handle = try FileHandle(forWritingTo: url)
+        url = candidate
+        guard descriptor >= 0 else {
+            throw EventFileError(path: url.path, reason: "cannot create the file: \(String(cString: strerror(errno)))")
+        }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try write(TensorBoardEvent.fileVersion(wallTime: now.timeIntervalSince1970))
     }
 

@@ -33,10 +33,31 @@ import Testing
         ("{\"seed\": -4}", "'seed' must be an integer ≥ 0, got -4"),
         ("[1, 2]", "my.json: the top level must be a JSON object"),
         ("{\"iterations\": }", "my.json: not valid JSON"),
+        // strict JSON: what lenient parsers let through is refused with its place
+        ("{\"iterations\": 3,}", "my.json: not valid JSON: line 1, column 18: trailing comma before '}'"),
+        ("{\"policy\": {\"hiddenSizes\": [8, 8,]}}", "trailing comma before ']'"),
+        ("{\"iterations\": 3, \"iterations\": 4}", "line 1, column 19: duplicate key \"iterations\""),
+        ("{\"seed\": 1, \"se\\u0065d\": 1}", "duplicate key \"seed\""),
+        ("{\"iterations\": 3} // three", "comments are not JSON"),
+        ("{\"meta\": {\"innerStepSize\": NaN}}", "NaN and Infinity are not JSON numbers"),
+        ("{\"iterations\": 03}", "leading zero"),
+        ("\u{FEFF}{\"iterations\": 3}", "byte-order mark"),
+        (String(repeating: "[", count: 10_000), "nested deeper than 256 levels"),
+        // upper bounds: values that would overflow, allocate without end or never finish
+        ("{\"sampling\": {\"horizon\": 9223372036854775807}}", "'sampling.horizon' must lie in 2…100000"),
+        ("{\"dynamics\": {\"hiddenSizes\": [1000000000]}}", "'dynamics.hiddenSizes' needs 1 to 16 layer widths"),
+        ("{\"dynamics\": {\"learningRate\": 1e308}}", "'dynamics.learningRate' must lie in (0, 1], got 1e+308"),
+        ("{\"policy\": {\"initialLogStd\": 100}}", "'policy.initialLogStd' must lie in [policy.minLogStd"),
+        ("{\"dynamics\": {\"bufferCapacity\": 1}}", "'dynamics.bufferCapacity' must lie in 2…1000000000, got 1"),
+        ("{\"sampling\": {\"imaginedSteps\": 9223372036854775807}}", "'sampling.imaginedSteps' must lie in 0…"),
+        ("{\"physicsTimestep\": 1e-320}", "'physicsTimestep' must lie in [0.00001, 0.1] seconds or be null"),
         // out of range, after merging
         ("{\"dynamics\": {\"validationFraction\": 1.5}}", "'dynamics.validationFraction' must lie in (0, 1), got 1.5"),
-        ("{\"meta\": {\"trpo\": {\"maxBacktracks\": 0}}}", "'meta.trpo.maxBacktracks' must be at least 1, got 0"),
-        ("{\"sampling\": {\"clipObservations\": -1}}", "'sampling.clipObservations' must be positive or null, got -1"),
+        ("{\"meta\": {\"trpo\": {\"maxBacktracks\": 0}}}", "'meta.trpo.maxBacktracks' must lie in 1…1000, got 0"),
+        (
+            "{\"sampling\": {\"clipObservations\": -1}}",
+            "'sampling.clipObservations' must lie in (0, 1e30] or be null, got -1"
+        ),
     ])
     func fileProblemsNameTheKey(file: String, expected: String) {
         let message = failure(file: file)
@@ -54,11 +75,17 @@ import Testing
         ("algorithm=sac", "'algorithm' must be one of mb-mpo, me-trpo, mb-mpc, trpo, ppo, got \"sac\""),
         ("dynamics.members=3", "'meta.metaBatchSize' must be a multiple of dynamics.members (3)"),
         ("mpc.discount=0", "'mpc.discount' must lie in (0, 1], got 0"),
-        ("threads=0", "'threads' must be in 1…256, got 0"),
-        ("physicsTimestep=0", "'physicsTimestep' must lie in (0, 0.1] seconds or be null, got 0"),
+        ("threads=0", "'threads' must lie in 1…256, got 0"),
+        ("physicsTimestep=0", "'physicsTimestep' must lie in [0.00001, 0.1] seconds or be null, got 0"),
         ("physicsTimestep=fast", "'physicsTimestep' must be a number or null, got \"fast\""),
         ("frameSkip=0", "'frameSkip' must lie in 1…1000 or be null, got 0"),
         ("frameSkip=2.5", "'frameSkip' must be an integer or null, got 2.5"),
+        (
+            "policy.hiddenSizes=[8,8,]",
+            "--set policy.hiddenSizes: not valid JSON at column 6: trailing comma before ']'"
+        ),
+        ("meta.metaBatchSize=1000000000", "'meta.metaBatchSize' must lie in 1…10000, got 1000000000"),
+        ("mpc.planningHorizon=9223372036854775807", "'mpc.planningHorizon' must lie in 1…10000"),
         (
             "dynamics.matrixPrecision=bf16",
             "'dynamics.matrixPrecision' must be one of float32, bfloat16, got \"bf16\""

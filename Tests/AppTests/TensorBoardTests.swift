@@ -9,6 +9,22 @@ import Testing
 /// whole file read back by TensorBoard's own reader.
 @Suite struct TensorBoardTests {
     /// RFC 3720 (iSCSI) appendix B.4 and the usual check value.
+    /// Writers started within the same second (a quick resume) never replace each other's event file.
+    @Test func eventFilesAreNeverOverwritten() throws {
+        let folder = try TestFiles.temporaryFolder("tb-unique")
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let first = try TensorBoardWriter(folder: folder, now: now)
+        var log = IterationLog()
+        log.record("Iteration", 0)
+        try first.append(log, now: now)
+        let size = try FileManager.default.attributesOfItem(atPath: first.url.path)[.size] as? Int
+        let writers = try (0..<3).map { _ in try TensorBoardWriter(folder: folder, now: now) }
+        let names = Set(([first] + writers).map(\.url.lastPathComponent))
+        #expect(names.count == 4)
+        #expect(names.allSatisfy { $0.hasPrefix("events.out.tfevents.1700000000.") && $0.contains(".\(getpid()).") })
+        #expect(try FileManager.default.attributesOfItem(atPath: first.url.path)[.size] as? Int == size)
+    }
+
     @Test func crc32cKnownVectors() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)

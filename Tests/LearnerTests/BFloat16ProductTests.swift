@@ -112,7 +112,7 @@ struct BFloat16ProductTests {
     }
 
     /// An ensemble of 2 × 64 members at `precision`, fitted for a few epochs on pendulum data.
-    static func fitted(_ precision: MatrixPrecision, threads: Int) -> (DynamicsEnsemble, DynamicsFitReport) {
+    static func fitted(_ precision: MatrixPrecision, threads: Int) throws -> (DynamicsEnsemble, DynamicsFitReport) {
         var rng = SplitMix64(seed: 21)
         // batches of 256 rows are cut into two slices of 128, so every hidden-to-hidden product has m ≥ 64
         let config = DynamicsConfig(
@@ -123,14 +123,14 @@ struct BFloat16ProductTests {
             threads: threads)
         let data = pendulumTransitions(count: 900, seed: 31)
         ensemble.add(observations: data.observations, actions: data.actions, nextObservations: data.next)
-        return (ensemble, ensemble.fit())
+        return (ensemble, try ensemble.fit())
     }
 
     @Test("ensemble fit in bfloat16: as good as float32, bit-identical on 1 and 2 workers")
-    func ensembleFit() {
-        let (single, reportSingle) = Self.fitted(.float32, threads: 1)
-        let (one, reportOne) = Self.fitted(.bfloat16, threads: 1)
-        let (two, reportTwo) = Self.fitted(.bfloat16, threads: 2)
+    func ensembleFit() throws {
+        let (single, reportSingle) = try Self.fitted(.float32, threads: 1)
+        let (one, reportOne) = try Self.fitted(.bfloat16, threads: 1)
+        let (two, reportTwo) = try Self.fitted(.bfloat16, threads: 2)
         #expect(withoutTime(reportOne) == withoutTime(reportTwo))
         let sameOnBothWorkerCounts = (0..<one.memberCount).allSatisfy {
             one.parameters(member: $0) == two.parameters(member: $0)

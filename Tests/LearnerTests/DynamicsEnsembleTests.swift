@@ -144,11 +144,11 @@ extension DynamicsSuites {
         }
 
         @Test("fits a pendulum map: validation MSE (normalized Δ) below 0.01 for every member, test error small")
-        func fitsPendulum() {
+        func fitsPendulum() throws {
             let ensemble = smallEnsemble(seed: 7, threads: 2, maxEpochs: 60, hidden: [32, 32])
             let data = pendulumTransitions(count: 1500, seed: 8)
             ensemble.add(observations: data.observations, actions: data.actions, nextObservations: data.next)
-            let report = ensemble.fit()
+            let report = try ensemble.fit()
             #expect(report.samples == 1500 && report.trainingSamples == 1200)
             #expect(report.epochs.allSatisfy { $0 >= 1 && $0 <= 60 })
             #expect(report.validationLosses.allSatisfy { $0 < 0.01 })

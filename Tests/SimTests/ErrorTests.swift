@@ -33,6 +33,29 @@ import Testing
         #expect(throws: SimError.self) { try MuJoCoModel(path: path) }
     }
 
+    @Test(arguments: [
+        ("<option timestep='0'/>", "the physics timestep must be finite and at least 1e-6 s, got 0.0"),
+        ("<option timestep='nan'/>", "the physics timestep must be finite and at least 1e-6 s, got nan"),
+        ("<option timestep='1e-320'/>", "the physics timestep must be finite and at least 1e-6 s"),
+        ("<option gravity='0 0 inf'/>", "gravity must be finite, got [0.0, 0.0, inf]"),
+    ])
+    func implausibleModelsAreRefused(option: String, expected: String) throws {
+        // MuJoCo compiles these; training on them would never advance or would fill the data with NaN
+        let path = NSTemporaryDirectory() + "mbmpo-implausible-\(getpid())-\(abs(option.hashValue)).xml"
+        try
+            "<mujoco>\(option)<worldbody><body><joint type='slide'/><geom type='sphere' size='0.1'/></body></worldbody></mujoco>"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try MuJoCoModel(path: path)
+            Issue.record("accepted a model with \(option)")
+        } catch let error as SimError {
+            guard case .modelLoad(let where_, let message) = error else { throw error }
+            #expect(where_ == path)
+            #expect(message.hasPrefix(expected), "\(message)")
+        }
+    }
+
     @Test func modelOfTheWrongShapeIsRejected() throws {
         let swimmer = try Models.model(.swimmer)
         do {

@@ -101,4 +101,51 @@ import Testing
         try "hello".write(toFile: text, atomically: true, encoding: .utf8)
         #expect(Self.readError(text) == "\(text): not an mbmpo-checkpoint file (no valid seal)")
     }
+
+    /// A FIFO, a folder, a device or a dangling link where a checkpoint should be is refused before it is opened
+    /// (opening a FIFO used to wait for a writer forever).
+    @Test func nonRegularFilesAreRefusedWithoutOpening() throws {
+        let folder = Fixture.folder()
+        let fifo = folder.appendingPathComponent("fifo.h5").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        #expect(Self.readError(fifo) == "\(fifo): is a FIFO, not a regular file")
+        let directory = folder.appendingPathComponent("folder.h5").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        #expect(Self.readError(directory) == "\(directory): is a folder, not a regular file")
+        let device = folder.appendingPathComponent("zero.h5").path
+        try FileManager.default.createSymbolicLink(atPath: device, withDestinationPath: "/dev/zero")
+        #expect(Self.readError(device) == "\(device): is a device, not a regular file")
+        let dangling = folder.appendingPathComponent("dangling.h5").path
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: folder.path + "/nothing")
+        #expect(Self.readError(dangling) == "\(dangling): is a symbolic link to a file that does not exist")
+    }
+
+    /// `checkpoints/latest` that exists is always used: unreadable, not text or naming nothing is an error, never
+    /// passed over for the highest-numbered file (an empty one was an error, garbage was silently ignored).
+    @Test func aDamagedLatestPointerIsAnError() throws {
+        let run = Fixture.folder()
+        let directory = CheckpointDirectory(run: run)
+        let (_, checkpoint) = try Self.checkpointFile()
+        try directory.save(checkpoint)
+        let latest = directory.url.appendingPathComponent("latest").path
+        for (content, reason) in [
+            (Data([0xFF, 0xFE, 0x00, 0x41]), "is not UTF-8 text"), (Data(), "does not name a checkpoint file"),
+            (Data("iter-0009.h5\n".utf8), "names 'iter-0009.h5', which does not exist"),
+        ] {
+            try content.write(to: URL(fileURLWithPath: latest))
+            do {
+                _ = try directory.latestPath()
+                Issue.record("accepted latest = \(Array(content))")
+            } catch let error as StorageError {
+                #expect("\(error)" == "\(latest): \(reason)")
+            }
+        }
+        try FileManager.default.removeItem(atPath: latest)
+        #expect(mkfifo(latest, 0o644) == 0)
+        #expect(throws: StorageError.malformed(path: latest, reason: "is a FIFO, not a regular file")) {
+            try directory.latestPath()
+        }
+        #expect(!directory.isEmpty)
+        #expect(CheckpointDirectory(run: Fixture.folder()).isEmpty)
+    }
 }

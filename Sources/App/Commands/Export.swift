@@ -57,9 +57,10 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let directory = CheckpointDirectory(run: URL(fileURLWithPath: runFolder, isDirectory: true))
+        let run = URL(fileURLWithPath: runFolder, isDirectory: true)
+        let directory = CheckpointDirectory(run: run)
         let path = try checkpoint.map { directory.path(iteration: $0) } ?? directory.latestPath()
-        let state = try CheckpointFile.read(path).state
+        let state = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets).state
         let id = try EnvironmentID(parsing: state.config.environment)
         let parameterSets = try actingParameters(state, path: path)
         let environment = try id.make(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Plot
+import Storage
 
 /// `mbmpo plot`: learning curves of one or more runs as SVG or PNG.
 struct Plot: ParsableCommand {
@@ -40,7 +41,7 @@ struct Plot: ParsableCommand {
 
     private func write(_ text: String, to path: String) throws {
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(text: text, to: path)
         } catch {
             throw RunRecord.Problem(message: "cannot write '\(path)'")
         }

@@ -7,12 +7,12 @@ import Viewer
 
 /// Replays a checkpoint's policy θ by its mean action.
 struct CheckpointPolicyReader: PolicyCheckpointReader {
-    func loadPolicy(run: String?, checkpoint: String?) throws -> TrainedPolicy {
+    func loadPolicy(run: String?, checkpoint: String?, assets: String?) throws -> TrainedPolicy {
+        let folder = run.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let path =
             try checkpoint
-            ?? CheckpointDirectory(run: URL(fileURLWithPath: run ?? ".", isDirectory: true))
-            .latestPath()
-        let state = try CheckpointFile.read(path).state
+            ?? CheckpointDirectory(run: folder ?? URL(fileURLWithPath: ".", isDirectory: true)).latestPath()
+        let state = try TrainingSetup.checkedCheckpoint(path, run: folder, assets: assets).state
         let id = try EnvironmentID(parsing: state.config.environment)
         let buffer = state.ensemble.buffer
         let layout = PolicyLayout(

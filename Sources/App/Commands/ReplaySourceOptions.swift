@@ -9,7 +9,7 @@ import Viewer
 /// replay the policy (its mean action) in the live environment through ``PolicyReplay``.
 protocol PolicyCheckpointReader {
     /// The environment the policy was trained on, its timing overrides (nil: the task's own), and the policy.
-    func loadPolicy(run: String?, checkpoint: String?) throws -> TrainedPolicy
+    func loadPolicy(run: String?, checkpoint: String?, assets: String?) throws -> TrainedPolicy
 }
 
 /// A policy read from a checkpoint, with the environment (and timing) it was trained in.
@@ -111,7 +111,7 @@ struct ReplaySourceOptions: ParsableArguments {
         }
         if run != nil || checkpoint != nil {
             guard let reader = ReplayReaders.policy else { throw ReplayInputError.readerMissing("policy checkpoints") }
-            let trained = try reader.loadPolicy(run: run, checkpoint: checkpoint)
+            let trained = try reader.loadPolicy(run: run, checkpoint: checkpoint, assets: assetOptions.assets)
             try checkEnvironment(recorded: trained.environment)
             let environment = try trained.environment.make(
                 assets: assetOptions.assets, timestep: trained.timestep,

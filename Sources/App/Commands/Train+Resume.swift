@@ -1,6 +1,8 @@
 import ArgumentParser
+import Core
 import Foundation
 import Learner
+import Sim
 import Storage
 
 /// `mbmpo train` options for checkpoints and resuming.
@@ -21,11 +23,11 @@ struct CheckpointOptions: ParsableArguments {
     }
 }
 
-/// Where a resumed run continues: its folder, the checkpoint and the configuration to run with.
+/// Where a resumed run continues: its folder, the checkpoint (nil when the run stopped before its first one and
+/// restarts from iteration 0) and the configuration to run with.
 struct ResumePoint {
     let folder: String
-    let checkpointPath: String
-    let checkpoint: Checkpoint
+    let saved: (path: String, checkpoint: Checkpoint)?
     let config: TrainingConfig
 }
 
@@ -35,7 +37,8 @@ struct ResumeError: Error, CustomStringConvertible {
 }
 
 extension Train {
-    /// Loads the latest checkpoint of `folder` and checks it against the run's `config.json` and the flags.
+    /// Loads the latest checkpoint of `folder` and checks it against the run's `config.json` and the flags; a
+    /// folder without any checkpoint restarts from iteration 0 with its `config.json`.
     func resumePoint(_ folder: String, iterations: Int?, threads: Int?) throws -> ResumePoint {
         let changed = [
             ("--env", env != nil), ("--algo", algo != nil), ("--seed", seed != nil),
@@ -52,48 +55,109 @@ extension Train {
             throw ResumeError(description: "\(folder): no such run folder")
         }
         let run = URL(fileURLWithPath: folder, isDirectory: true)
-        let path = try CheckpointDirectory(run: run).latestPath()
-        let checkpoint = try CheckpointFile.read(path)
-        var resolved = checkpoint.state.config
-        try checkAgainstRunConfiguration(run: run, checkpointPath: path, saved: resolved)
+        let directory = CheckpointDirectory(run: run)
+        var saved: (path: String, checkpoint: Checkpoint)?
+        var resolved: TrainingConfig
+        if directory.isEmpty {
+            guard let recorded = try runConfiguration(run) else {
+                throw ResumeError(
+                    description: "\(folder): holds neither a checkpoint nor config.json; nothing to resume")
+            }
+            resolved = recorded
+        } else {
+            let path = try directory.latestPath()
+            let checkpoint = try CheckpointFile.read(path)
+            resolved = checkpoint.state.config
+            try checkAgainstRunConfiguration(run: run, checkpointPath: path, saved: resolved)
+            saved = (path, checkpoint)
+        }
         if let iterations { resolved.iterations = iterations }
         if let threads { resolved.threads = threads }
-        guard resolved.iterations >= checkpoint.state.iteration else {
+        if let saved, resolved.iterations < saved.checkpoint.state.iteration {
             throw ResumeError(
-                description: "\(path): the run has \(checkpoint.state.iteration) iterations already; "
+                description: "\(saved.path): the run has \(saved.checkpoint.state.iteration) iterations already; "
                     + "--iterations \(resolved.iterations) is fewer")
         }
         try resolved.validate()
         try RunWriter.checkWritable(run)
-        return ResumePoint(folder: folder, checkpointPath: path, checkpoint: checkpoint, config: resolved)
-    }
-
-    /// The checkpoint must come from the run whose folder it is in (same environment and settings).
-    func checkAgainstRunConfiguration(run: URL, checkpointPath: String, saved: TrainingConfig) throws {
-        let file = run.appendingPathComponent("config.json")
-        guard let data = FileManager.default.contents(atPath: file.path) else { return }
-        guard var recorded = try? JSONDecoder().decode(TrainingConfig.self, from: data) else {
-            throw ResumeError(description: "\(file.path): cannot be read as a configuration")
-        }
-        if recorded.environment != saved.environment {
-            throw ResumeError(
-                description: "\(checkpointPath): checkpoint of '\(saved.environment)', but the run "
-                    + "folder trains '\(recorded.environment)' (\(file.path))")
-        }
-        (recorded.iterations, recorded.threads) = (saved.iterations, saved.threads)
-        if recorded != saved {
-            throw ResumeError(
-                description: "\(checkpointPath): checkpoint of another configuration than "
-                    + "\(file.path)")
-        }
+        return ResumePoint(folder: folder, saved: saved, config: resolved)
     }
 }
 
-/// Restores `point` into `trainer`, naming the checkpoint if it does not fit.
-func restore(_ trainer: any Trainer, from point: ResumePoint) throws {
+/// The configuration in `run`/config.json (strict JSON), or nil when the folder has none.
+func runConfiguration(_ run: URL) throws -> TrainingConfig? {
+    let file = run.appendingPathComponent("config.json").path
+    guard RegularFile.anythingExists(at: file) else { return nil }
+    let text = try RegularFile.text(file)
     do {
-        try trainer.restore(point.checkpoint.state)
-    } catch let error as TrainingStateError {
-        throw ResumeError(description: "\(point.checkpointPath): \(error)")
+        try StrictJSON.check(text)
+        return try JSONDecoder().decode(TrainingConfig.self, from: Data(text.utf8))
+    } catch let error as StrictJSONError {
+        throw ResumeError(description: "\(file): not valid JSON: \(error)")
+    } catch {
+        throw ResumeError(description: "\(file): cannot be read as a configuration")
+    }
+}
+
+/// The checkpoint must come from the run whose folder it is in (same environment and settings).
+func checkAgainstRunConfiguration(run: URL, checkpointPath: String, saved: TrainingConfig) throws {
+    guard var recorded = try runConfiguration(run) else { return }
+    let file = run.appendingPathComponent("config.json").path
+    if recorded.environment != saved.environment {
+        throw ResumeError(
+            description: "\(checkpointPath): checkpoint of '\(saved.environment)', but the run "
+                + "folder trains '\(recorded.environment)' (\(file))")
+    }
+    (recorded.iterations, recorded.threads) = (saved.iterations, saved.threads)
+    if recorded != saved {
+        throw ResumeError(description: "\(checkpointPath): checkpoint of another configuration than \(file)")
+    }
+}
+
+/// What a run trains with: its task's model (loaded, checked), the memory its configuration needs (checked before
+/// anything large is allocated) and the trainer. The same path builds a fresh run, a resumed one and the trainer
+/// every command that reads a checkpoint restores it into, so each checks a checkpoint the way `--resume` does.
+struct TrainingSetup {
+    let id: EnvironmentID
+    let model: MuJoCoModel
+    let trainer: any Trainer
+
+    init(config: TrainingConfig, assets: String?) throws {
+        try config.validate()
+        id = try EnvironmentID(parsing: config.environment)
+        model = try id.loadModel(assets: assets, timestep: config.physicsTimestep)
+        let imaginationEnvironment = try id.make(model: model, frameSkip: config.frameSkip)
+        try MachineMemory.check(config, environment: imaginationEnvironment, model: model)
+        let real = try VectorSampler(
+            id: id, model: model, count: config.realEnvironments, seed: config.seed,
+            threads: config.threads, frameSkip: config.frameSkip)
+        trainer = config.makeTrainer(real: real, environment: imaginationEnvironment)
+    }
+
+    /// Restores `state`, read from `path`, naming the file if it does not fit (shapes, configuration, values that
+    /// are not finite); nothing is written either way.
+    func restore(_ state: TrainingState, from path: String) throws {
+        do {
+            try trainer.restore(state)
+        } catch let error as TrainingStateError {
+            throw ResumeError(description: "\(path): \(error)")
+        }
+    }
+
+    /// The checkpoint at `path` (of the run folder `run`, whose `config.json` it must match, if given), checked by
+    /// restoring it into a trainer of its own configuration (one thread).
+    static func checkedCheckpoint(_ path: String, run: URL?, assets: String?) throws -> Checkpoint {
+        let checkpoint = try CheckpointFile.read(path)
+        if let run { try checkAgainstRunConfiguration(run: run, checkpointPath: path, saved: checkpoint.state.config) }
+        var state = checkpoint.state
+        state.config.threads = 1
+        // bfloat16 model products only matter for training; a CPU without them can still check and use the policy
+        if !state.config.dynamics.matrixPrecision.isSupported { state.config.dynamics.matrixPrecision = .float32 }
+        do {
+            try TrainingSetup(config: state.config, assets: assets).restore(state, from: path)
+        } catch let error as ConfigurationError {
+            throw ResumeError(description: "\(path): the stored configuration is invalid: \(error)")
+        }
+        return checkpoint
     }
 }

@@ -56,26 +56,34 @@ struct Train: ParsableCommand {
     func run() throws {
         let resumed = try checkpointOptions.resume.map { try resumePoint($0, iterations: iterations, threads: threads) }
         let config = try resumed?.config ?? resolvedConfiguration()
-        let id = try EnvironmentID(parsing: config.environment)
-        let model = try id.loadModel(assets: assetOptions.assets, timestep: config.physicsTimestep)
-        let real = try VectorSampler(
-            id: id, model: model, count: config.realEnvironments, seed: config.seed,
-            threads: config.threads, frameSkip: config.frameSkip)
-        let imaginationEnvironment = try id.make(model: model, frameSkip: config.frameSkip)
-        let trainer = config.makeTrainer(real: real, environment: imaginationEnvironment)
-        if let resumed { try restore(trainer, from: resumed) }
+        let setup = try TrainingSetup(config: config, assets: assetOptions.assets)
+        let (model, trainer) = (setup.model, setup.trainer)
+        if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
         let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
+        if let resumed, resumed.saved == nil {
+            let note =
+                "note: \(resumed.folder) has no checkpoint yet (the run stopped in its first iteration); "
+                + "starting again from iteration 0 with its config.json\n"
+            FileHandle.standardError.write(Data(note.utf8))
+        }
         let run = try RunDirectory(path: folder, creating: resumed == nil)
+        run.removeLeftoverTemporaryFiles()
         try run.writeConfiguration(config)
         let writer = try RunWriter(
             run: run.url, config: config, spec: trainer.context.spec, model: model,
-            keep: checkpointOptions.keepCheckpoints, resumed: resumed?.checkpoint)
+            keep: checkpointOptions.keepCheckpoints, resumed: resumed?.saved?.checkpoint)
         let output = try TrainingOutput(
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
         while trainer.context.iteration < config.iterations {
-            let result = try trainer.runIteration { phase in output.phase(phase) }
+            let result: IterationResult
+            let completed = trainer.context.iteration
+            do {
+                result = try trainer.runCheckedIteration { phase in output.phase(phase) }
+            } catch let failure as TrainingFailure {
+                throw StoppedRun(failure: failure, completed: completed, folder: run.url.path)
+            }
             try writer.record(result, trainer: trainer, output: output)
             // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
             try output.stopIfInterrupted(folder: run.url, completed: trainer.context.iteration)
@@ -89,5 +97,20 @@ struct Train: ParsableCommand {
             environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
             seed: seed, iterations: iterations, threads: threads
         ).resolve()
+    }
+}
+
+/// A run stopped by a ``TrainingFailure``: the message adds what the run folder still holds.
+struct StoppedRun: Error, CustomStringConvertible {
+    let failure: TrainingFailure
+    let completed: Int
+    let folder: String
+
+    var description: String {
+        let kept =
+            completed == 0
+            ? "nothing was recorded in \(folder)"
+            : "\(folder) keeps the results and checkpoint of its \(completed) completed iteration(s)"
+        return "\(failure); the run stopped, \(kept)"
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Learner
 
@@ -22,6 +23,11 @@ enum ConfigurationFile {
     ) throws -> TrainingConfig {
         var tree = try tree(of: base)
         if let fileText {
+            do {
+                try StrictJSON.check(fileText)
+            } catch {
+                throw Problem(message: "\(fileName): not valid JSON: \(error)")
+            }
             guard let parsed = JSONValue(parsing: fileText) else {
                 throw Problem(message: "\(fileName): not valid JSON")
             }
@@ -118,6 +124,16 @@ enum ConfigurationFile {
             throw Problem(message: "--set '\(override)': empty key in '\(override[..<equals])'")
         }
         let text = String(override[override.index(after: equals)...])
+        // a value that looks like a list, object or quoted string must be strict JSON; a bare word is a string
+        if let first = text.first, "[{\"".contains(first) {
+            do {
+                try StrictJSON.check(text)
+            } catch let error as StrictJSONError {
+                throw Problem(
+                    message: "--set \(path.joined(separator: ".")): not valid JSON at column \(error.column): "
+                        + error.problem)
+            }
+        }
         let value = JSONValue(parsing: text) ?? .string(text)
         var patch: [String: JSONValue] = [path[path.count - 1]: value]
         for key in path.dropLast().reversed() { patch = [key: .object(patch)] }

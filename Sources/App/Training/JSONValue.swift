@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A JSON document as a typed tree, keeping integers apart from fractional numbers and booleans apart from
@@ -51,9 +52,11 @@ enum JSONValue: Codable, Equatable {
         }
     }
 
-    /// Parses JSON text (any top-level value); nil if it is not valid JSON.
+    /// Parses JSON text (any top-level value); nil if it is not strict JSON (``StrictJSON``).
     init?(parsing text: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard (try? StrictJSON.check(text)) != nil,
+            let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        else { return nil }
         self = value
     }
 

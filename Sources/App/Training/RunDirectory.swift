@@ -39,11 +39,24 @@ struct RunDirectory {
         }
     }
 
+    /// Removes what writers killed mid-write left behind: ``AtomicFile``'s `.NAME.tmp` files and the temporary files
+    /// of Foundation's atomic writes (`.dat.nosync…`) that earlier versions used, in the folder and its
+    /// `checkpoints` and `trajectories` folders. Called with the lock held, so no writer is using them.
+    func removeLeftoverTemporaryFiles() {
+        let manager = FileManager.default
+        for folder in [url, url.appendingPathComponent("checkpoints"), url.appendingPathComponent("trajectories")] {
+            for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []
+            where (name.hasPrefix(".") && name.hasSuffix(".tmp")) || name.hasPrefix(".dat.nosync") {
+                try? manager.removeItem(at: folder.appendingPathComponent(name))
+            }
+        }
+    }
+
     /// Writes the resolved configuration as pretty JSON (`config.json`).
     func writeConfiguration(_ config: TrainingConfig) throws {
         let target = url.appendingPathComponent("config.json")
         do {
-            try (ConfigurationFile.prettyJSON(config) + "\n").write(to: target, atomically: true, encoding: .utf8)
+            try AtomicFile.write(text: ConfigurationFile.prettyJSON(config) + "\n", to: target.path)
         } catch {
             throw RunDirectoryError.cannotWrite(path: target.path, reason: "\(error)")
         }

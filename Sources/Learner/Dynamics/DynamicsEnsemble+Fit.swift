@@ -28,11 +28,18 @@ extension DynamicsEnsemble {
     ///    one partial) in a freshly shuffled order, one Adam step per batch; then its validation MSE is measured.
     /// 4. ``RollingAverageStopping`` retires members; the fit ends when all stopped or after `maxEpochs`.
     /// Randomness comes from ``rng`` in a fixed order, so equal seeds give bit-identical members.
+    /// Throws ``TrainingFailure`` when the buffer holds fewer than 2 transitions or a member's validation loss stops
+    /// being finite (a learning rate that diverges, or real data that is not finite).
     @discardableResult
-    public func fit() -> DynamicsFitReport {
+    public func fit() throws -> DynamicsFitReport {
         let start = ContinuousClock.now
         let n = buffer.count
-        precondition(n >= 2, "fitting needs at least 2 transitions, the buffer holds \(n)")
+        guard n >= 2 else {
+            throw TrainingFailure(
+                phase: "model fit",
+                problem: "the buffer holds \(n) transition(s), a fit needs at least 2 (every real episode ended "
+                    + "after its first step)")
+        }
         prepareFitData()
         let trainCount = max(1, min(n - 1, Int((Double(n) * (1 - config.validationFraction) + 1e-9).rounded(.down))))
         let batches = (trainCount + config.batchSize - 1) / config.batchSize
@@ -45,6 +52,13 @@ extension DynamicsEnsemble {
             let active = members.indices.filter { stopping.isTraining($0) }
             for k in active { members[k].drawBatchOrder(batches: batches, using: &rng) }
             runEpoch(active: active, trainCount: trainCount)
+            if let k = active.first(where: { !members[$0].lastValidationLoss.isFinite }) {
+                throw TrainingFailure(
+                    phase: "model fit",
+                    problem: "member \(k)'s validation loss is \(members[k].lastValidationLoss) after epoch "
+                        + "\(epoch + 1) (a dynamics.learningRate of \(config.learningRate) that diverges, or real data "
+                        + "that is not finite)")
+            }
             stopping.record(
                 validationLosses: members.map(\.lastValidationLoss),
                 isLastEpoch: epoch == config.maxEpochs - 1)

@@ -35,7 +35,7 @@ public final class MBMPCTrainer: Trainer {
             }
             var clock = Stopwatch()
             progress("model fit")
-            context.fitDynamics(log: &log)
+            try context.fitDynamics(log: &log)
             log.record("Time-ModelFit", clock.lap())
         }
     }

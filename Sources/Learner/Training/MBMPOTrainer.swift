@@ -56,7 +56,7 @@ public final class MBMPOTrainer: Trainer {
             log.record("Time-Evaluation", clock.lap())
 
             progress("model fit")
-            context.fitDynamics(log: &log)
+            try context.fitDynamics(log: &log)
             log.record("Time-ModelFit", clock.lap())
 
             var timing = MetaStepTiming()

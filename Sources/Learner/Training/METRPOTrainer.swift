@@ -44,7 +44,7 @@ public final class METRPOTrainer: Trainer, KeepsLinearBaseline {
             var clock = Stopwatch()
 
             progress("model fit")
-            context.fitDynamics(log: &log)
+            try context.fitDynamics(log: &log)
             log.record("Time-ModelFit", clock.lap())
 
             var timing = MetaStepTiming()

@@ -195,87 +195,126 @@ public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
 
 extension TrainingConfig {
     /// Checks every range and cross-field rule; throws the first violation with its key path.
+    ///
+    /// Every count has an upper bound as well as a lower one, far above any published setting, so that a typing
+    /// slip (an extra few zeros, 2⁶³ − 1) is refused here instead of overflowing, allocating without end or running
+    /// for years; every real number must be finite. The memory a configuration needs is checked separately, once
+    /// the task's shapes are known (``estimatedMemory(observationSize:actionSize:)``).
     public func validate() throws {
-        func require(_ condition: Bool, _ key: String, _ reason: String) throws {
-            if !condition { throw ConfigurationError(key: key, reason: reason) }
-        }
-        try require(iterations >= 1, "iterations", "must be at least 1, got \(iterations)")
-        try require(threads >= 1 && threads <= 256, "threads", "must be in 1…256, got \(threads)")
+        let check = RangeCheck()
+        try check.count(iterations, "iterations", 1...1_000_000)
+        try check.count(threads, "threads", 1...256)
         if let timestep = physicsTimestep {
-            try require(timestep > 0 && timestep <= 0.1, "physicsTimestep", "must lie in (0, 0.1] seconds or be null")
+            try check.require(
+                timestep >= 1e-5 && timestep <= 0.1, "physicsTimestep",
+                "must lie in [0.00001, 0.1] seconds or be null")
         }
         if let skip = frameSkip {
-            try require(skip >= 1 && skip <= 1_000, "frameSkip", "must lie in 1…1000 or be null")
+            try check.require(skip >= 1 && skip <= 1_000, "frameSkip", "must lie in 1…1000 or be null")
         }
-        try require(sampling.horizon >= 2, "sampling.horizon", "must be at least 2, got \(sampling.horizon)")
-        try require(sampling.realRolloutsPerTask >= 1, "sampling.realRolloutsPerTask", "must be at least 1")
-        try require(sampling.imaginedRolloutsPerTask >= 1, "sampling.imaginedRolloutsPerTask", "must be at least 1")
-        try require(sampling.imaginedSteps >= 0, "sampling.imaginedSteps", "must not be negative")
-        try require(sampling.initialRandomSteps >= 1, "sampling.initialRandomSteps", "must be at least 1")
-        try require((sampling.clipObservations ?? 1) > 0, "sampling.clipObservations", "must be positive or null")
-        try require(meta.metaBatchSize >= 1, "meta.metaBatchSize", "must be at least 1")
-        try require(meta.innerStepSize >= 0, "meta.innerStepSize", "must not be negative")
-        try require(meta.stepsPerIteration >= 0, "meta.stepsPerIteration", "must not be negative")
-        try require(meta.trpo.maxKL > 0, "meta.trpo.maxKL", "must be positive")
-        try require(meta.trpo.cgIterations >= 1, "meta.trpo.cgIterations", "must be at least 1")
-        try require(meta.trpo.cgResidualTolerance >= 0, "meta.trpo.cgResidualTolerance", "must not be negative")
-        try require(meta.trpo.damping >= 0, "meta.trpo.damping", "must not be negative")
-        try require(meta.trpo.maxBacktracks >= 1, "meta.trpo.maxBacktracks", "must be at least 1")
-        try require(
-            meta.trpo.backtrackRatio > 0 && meta.trpo.backtrackRatio < 1, "meta.trpo.backtrackRatio",
-            "must lie in (0, 1)")
-        try require(dynamics.members >= 1, "dynamics.members", "must be at least 1")
-        try require(
-            !dynamics.hiddenSizes.isEmpty && dynamics.hiddenSizes.allSatisfy { $0 >= 1 },
-            "dynamics.hiddenSizes", "needs at least one positive width")
-        try require(dynamics.learningRate > 0, "dynamics.learningRate", "must be positive")
-        try require(dynamics.batchSize >= 1, "dynamics.batchSize", "must be at least 1")
-        try require(dynamics.maxEpochs >= 1, "dynamics.maxEpochs", "must be at least 1")
-        try require(
-            dynamics.validationFraction > 0 && dynamics.validationFraction < 1,
-            "dynamics.validationFraction", "must lie in (0, 1)")
-        try require(
-            dynamics.rollingAveragePersistence > 0 && dynamics.rollingAveragePersistence < 1,
-            "dynamics.rollingAveragePersistence", "must lie in (0, 1)")
-        try require(dynamics.bufferCapacity >= 1, "dynamics.bufferCapacity", "must be at least 1")
-        try require(
+        try check.count(sampling.horizon, "sampling.horizon", 2...100_000)
+        try check.count(sampling.realRolloutsPerTask, "sampling.realRolloutsPerTask", 1...10_000)
+        try check.count(sampling.imaginedRolloutsPerTask, "sampling.imaginedRolloutsPerTask", 1...100_000)
+        try check.count(sampling.imaginedSteps, "sampling.imaginedSteps", 0...1_000_000_000)
+        try check.count(sampling.initialRandomSteps, "sampling.initialRandomSteps", 1...100_000_000)
+        if let clip = sampling.clipObservations {
+            try check.require(
+                clip > 0 && clip <= 1e30, "sampling.clipObservations", "must lie in (0, 1e30] or be null")
+        }
+        try check.count(meta.metaBatchSize, "meta.metaBatchSize", 1...10_000)
+        try check.real(meta.innerStepSize, "meta.innerStepSize", 0...100)
+        try check.count(meta.stepsPerIteration, "meta.stepsPerIteration", 0...100_000)
+        try check.positive(meta.trpo.maxKL, "meta.trpo.maxKL", atMost: 100)
+        try check.count(meta.trpo.cgIterations, "meta.trpo.cgIterations", 1...10_000)
+        try check.real(meta.trpo.cgResidualTolerance, "meta.trpo.cgResidualTolerance", 0...1e10)
+        try check.real(meta.trpo.damping, "meta.trpo.damping", 0...1e10)
+        try check.count(meta.trpo.maxBacktracks, "meta.trpo.maxBacktracks", 1...1_000)
+        try check.fraction(meta.trpo.backtrackRatio, "meta.trpo.backtrackRatio")
+        try check.count(dynamics.members, "dynamics.members", 1...1_000)
+        try check.widths(dynamics.hiddenSizes, "dynamics.hiddenSizes")
+        try check.positive(dynamics.learningRate, "dynamics.learningRate", atMost: 1)
+        try check.count(dynamics.batchSize, "dynamics.batchSize", 1...10_000_000)
+        try check.count(dynamics.maxEpochs, "dynamics.maxEpochs", 1...1_000_000)
+        try check.fraction(dynamics.validationFraction, "dynamics.validationFraction")
+        try check.fraction(dynamics.rollingAveragePersistence, "dynamics.rollingAveragePersistence")
+        // a fit needs one training and one validation transition (the model-free placeholder ensemble never fits)
+        let fewestTransitions = algorithm.trainerType.learnsDynamics ? 2 : 1
+        try check.count(dynamics.bufferCapacity, "dynamics.bufferCapacity", fewestTransitions...1_000_000_000)
+        try check.require(
             dynamics.matrixPrecision.isSupported, "dynamics.matrixPrecision",
             "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
                 + "Sapphire Rapids); this one has none, use float32")
-        try require(
-            !policy.hiddenSizes.isEmpty && policy.hiddenSizes.allSatisfy { $0 >= 1 },
-            "policy.hiddenSizes", "needs at least one positive width")
-        try require(advantages.discount > 0 && advantages.discount <= 1, "advantages.discount", "must lie in (0, 1]")
-        try require(
-            advantages.gaeLambda >= 0 && advantages.gaeLambda <= 1, "advantages.gaeLambda",
-            "must lie in [0, 1]")
-        try require(mpc.candidates >= 1, "mpc.candidates", "must be at least 1")
-        try require(mpc.planningHorizon >= 1, "mpc.planningHorizon", "must be at least 1")
-        try require(mpc.discount > 0 && mpc.discount <= 1, "mpc.discount", "must lie in (0, 1]")
-        try require(
-            policy.initialLogStd >= policy.minLogStd, "policy.initialLogStd",
-            "must not be below policy.minLogStd (\(policy.minLogStd))")
+        try check.widths(policy.hiddenSizes, "policy.hiddenSizes")
+        try check.real(policy.minLogStd, "policy.minLogStd", -50...5)
+        // e^5 ≈ 148 action units of noise: far beyond the [-1, 1] action box, and still finite in float32 sums
+        try check.require(
+            policy.initialLogStd.isFinite && policy.initialLogStd >= policy.minLogStd && policy.initialLogStd <= 5,
+            "policy.initialLogStd", "must lie in [policy.minLogStd (\(policy.minLogStd)), 5]")
+        try check.require(
+            advantages.discount > 0 && advantages.discount <= 1, "advantages.discount", "must lie in (0, 1]")
+        try check.real(advantages.gaeLambda, "advantages.gaeLambda", 0...1)
+        try check.count(mpc.candidates, "mpc.candidates", 1...1_000_000)
+        try check.count(mpc.planningHorizon, "mpc.planningHorizon", 1...10_000)
+        try check.require(mpc.discount > 0 && mpc.discount <= 1, "mpc.discount", "must lie in (0, 1]")
         if algorithm == .ppo {
-            try require(ppo.minibatches >= 1, "ppo.minibatches", "must be at least 1")
-            try require(ppo.epochs >= 1, "ppo.epochs", "must be at least 1")
-            try require(ppo.learningRate > 0, "ppo.learningRate", "must be positive")
-            try require(ppo.adamEpsilon > 0, "ppo.adamEpsilon", "must be positive")
-            try require(ppo.clipRange > 0, "ppo.clipRange", "must be positive")
-            try require(ppo.valueCoefficient >= 0, "ppo.valueCoefficient", "must not be negative")
-            try require(ppo.entropyCoefficient >= 0, "ppo.entropyCoefficient", "must not be negative")
-            try require(ppo.maxGradientNorm > 0, "ppo.maxGradientNorm", "must be positive")
-            try require(
-                !ppo.valueHiddenSizes.isEmpty && ppo.valueHiddenSizes.allSatisfy { $0 >= 1 }, "ppo.valueHiddenSizes",
-                "needs at least one positive width")
-            try require(ppo.observationClip > 0, "ppo.observationClip", "must be positive")
-            try require(ppo.rewardClip > 0, "ppo.rewardClip", "must be positive")
+            try check.count(ppo.minibatches, "ppo.minibatches", 1...realStepsPerIteration)
+            try check.count(ppo.epochs, "ppo.epochs", 1...1_000)
+            try check.positive(ppo.learningRate, "ppo.learningRate", atMost: 1)
+            try check.positive(ppo.adamEpsilon, "ppo.adamEpsilon", atMost: 1)
+            try check.positive(ppo.clipRange, "ppo.clipRange", atMost: 10)
+            try check.real(ppo.valueCoefficient, "ppo.valueCoefficient", 0...1e6)
+            try check.real(ppo.entropyCoefficient, "ppo.entropyCoefficient", 0...1e6)
+            try check.positive(ppo.maxGradientNorm, "ppo.maxGradientNorm", atMost: 1e10)
+            try check.widths(ppo.valueHiddenSizes, "ppo.valueHiddenSizes")
+            try check.positive(ppo.observationClip, "ppo.observationClip", atMost: 1e10)
+            try check.positive(ppo.rewardClip, "ppo.rewardClip", atMost: 1e10)
         }
         if algorithm == .mbMPO {
             // task i uses member ⌊i·K/M⌋ and imagined rows are cut into K member blocks
-            try require(
+            try check.require(
                 meta.metaBatchSize % dynamics.members == 0, "meta.metaBatchSize",
                 "must be a multiple of dynamics.members (\(dynamics.members)) for MB-MPO")
         }
+    }
+}
+
+/// The range rules of ``TrainingConfig/validate()``, each throwing ``ConfigurationError`` with the key path.
+private struct RangeCheck {
+    func require(_ condition: Bool, _ key: String, _ reason: String) throws {
+        if !condition { throw ConfigurationError(key: key, reason: reason) }
+    }
+
+    /// An integer in `range`: "must lie in 1…100000, got 0".
+    func count(_ value: Int, _ key: String, _ range: ClosedRange<Int>) throws {
+        try require(range.contains(value), key, "must lie in \(range.lowerBound)…\(range.upperBound), got \(value)")
+    }
+
+    /// A finite number in `range`.
+    func real(_ value: Double, _ key: String, _ range: ClosedRange<Double>) throws {
+        try require(
+            range.contains(value), key, "must lie in [\(Self.text(range.lowerBound)), \(Self.text(range.upperBound))]")
+    }
+
+    /// A finite number in (0, upper].
+    func positive(_ value: Double, _ key: String, atMost upper: Double) throws {
+        try require(value > 0 && value <= upper, key, "must lie in (0, \(Self.text(upper))]")
+    }
+
+    /// A number strictly between 0 and 1.
+    func fraction(_ value: Double, _ key: String) throws {
+        try require(value > 0 && value < 1, key, "must lie in (0, 1)")
+    }
+
+    /// Layer widths: 1 to 16 layers of 1 to 65 536 units.
+    func widths(_ sizes: [Int], _ key: String) throws {
+        try require(
+            (1...16).contains(sizes.count) && sizes.allSatisfy { (1...65_536).contains($0) }, key,
+            "needs 1 to 16 layer widths, each in 1…65536")
+    }
+
+    /// `1`, `0.5`, `1e+10`: integral bounds without a trailing `.0`.
+    static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : "\(value)"
     }
 }
 

@@ -45,6 +45,34 @@ extension TrainingContext {
         try require(
             e.normalization.observation.mean.count == sizes.0 && e.normalization.action.mean.count == sizes.1
                 && e.normalization.delta.mean.count == sizes.0, "normalization")
+        // a sealed file can still hold a NaN (written by a tool, or by a run that diverged): refuse it here, before
+        // anything is written, rather than in the first rollout
+        func requireFinite<C: Collection>(_ values: C, _ what: String) throws where C.Element: BinaryFloatingPoint {
+            if let index = values.firstIndex(where: { !$0.isFinite }) {
+                throw TrainingStateError(
+                    "the saved \(what) holds a value that is not finite (entry \(values.distance(from: values.startIndex, to: index)))"
+                )
+            }
+        }
+        try requireFinite(state.policyParameters, "policy parameter vector")
+        for k in 0..<ensemble.memberCount {
+            try requireFinite(e.parameters[k], "member \(k) parameter vector")
+            try requireFinite(e.optimizers[k].firstMoment, "member \(k) optimizer state")
+            try requireFinite(e.optimizers[k].secondMoment, "member \(k) optimizer state")
+        }
+        for (name, part) in [
+            ("observation", e.normalization.observation), ("action", e.normalization.action),
+            ("delta", e.normalization.delta),
+        ] {
+            try requireFinite(part.mean, "\(name) normalization")
+            try requireFinite(part.standardDeviation, "\(name) normalization")
+        }
+        try requireFinite(e.buffer.observations, "transition buffer")
+        try requireFinite(e.buffer.actions, "transition buffer")
+        try requireFinite(e.buffer.deltas, "transition buffer")
+        for name in state.algorithm.arrays.keys.sorted() {
+            try requireFinite(state.algorithm.arrays[name]?.values ?? [], "'\(name)'")
+        }
     }
 
     /// Overwrites the shared state (checked by ``checkCompatible(_:)`` first).

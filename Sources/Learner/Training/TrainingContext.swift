@@ -111,6 +111,14 @@ public final class TrainingContext {
             paths = try explore()
             countExploration(paths, log: &log)
         }
+        if !paths.isEmpty, case .diverged(let reason) = paths[0].end,
+            paths.allSatisfy({ if case .diverged = $0.end { true } else { false } })
+        {
+            throw TrainingFailure(
+                phase: "real sampling",
+                problem: "the simulation diverged in every episode (\(reason)); check the model file, its timestep "
+                    + "and gains")
+        }
         addToBuffer(paths)
         log.record("Time-EnvSampling", clock.lap())
         return paths
@@ -123,8 +131,8 @@ public final class TrainingContext {
     }
 
     /// Refits the ensemble on the whole buffer and logs epochs and losses.
-    func fitDynamics(log: inout IterationLog) {
-        let fit = ensemble.fit()
+    func fitDynamics(log: inout IterationLog) throws {
+        let fit = try ensemble.fit()
         log.record("AvgEpochsPerModel", fit.meanEpochs)
         log.record("StdEpochsPerModel", meanAndStandardDeviation(fit.epochs.map(Double.init)).standardDeviation)
         log.record(

@@ -47,8 +47,31 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
             throw SimError.modelLoad(path: path, message: message.isEmpty ? "unknown error" : message)
         }
         if let timestep { model.pointee.opt.timestep = timestep }
+        if let problem = Self.implausibility(of: model.pointee) {
+            mj_deleteModel(model)
+            throw SimError.modelLoad(path: path, message: problem)
+        }
         self.pointer = model
         self.path = path
+    }
+
+    /// What makes a compiled model unusable for training although MuJoCo accepts it: a timestep that is not
+    /// positive and finite (or so small that time stands still), gravity or a body mass that is not finite, or a
+    /// negative mass. Nil when none.
+    static func implausibility(of model: mjModel) -> String? {
+        let timestep = model.opt.timestep
+        guard timestep.isFinite && timestep >= 1e-6 else {
+            return "the physics timestep must be finite and at least 1e-6 s, got \(timestep)"
+        }
+        let gravity = withUnsafeBytes(of: model.opt.gravity) { Array($0.bindMemory(to: Double.self)) }
+        guard gravity.allSatisfy(\.isFinite) else { return "gravity must be finite, got \(gravity)" }
+        for body in 0..<Int(model.nbody) {
+            let mass = model.body_mass[body]
+            guard mass.isFinite && mass >= 0 else {
+                return "body \(body)'s mass must be finite and not negative, got \(mass)"
+            }
+        }
+        return nil
     }
 
     deinit { mj_deleteModel(pointer) }
@@ -62,6 +85,8 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     public var njnt: Int { Int(model.njnt) }
     public var nsite: Int { Int(model.nsite) }
     public var ngeom: Int { Int(model.ngeom) }
+    /// Bytes of one `mjData` for this model, about: its stack and buffer (each environment holds one).
+    public var dataBytes: Int { Int(model.nstack) * MemoryLayout<mjtNum>.size + Int(model.nbuffer) }
     /// Simulation timestep (s).
     public var timestep: Double { model.opt.timestep }
     /// Gravity vector (m/s²).
