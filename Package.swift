@@ -60,7 +60,9 @@ let package = Package(
                 "Core", "Sim", "Learner", "Viewer", "Storage", "TensorBoard", "Plot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: fast),
+            swiftSettings: fast, plugins: ["BuildInfo"]),
+        // the source commit, recorded in every run folder's run-info.json and by `mbmpo --version`
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         // tests
         .target(name: "_TestSupport", dependencies: ["Core", "Learner"], path: "Sources/_TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),

@@ -152,10 +152,12 @@ expect_error "config.json: not valid JSON: line .*duplicate key \"seed\"" "$bin"
 cp -r "$work/hc" "$work/other" && sed -i 's/"horizon" : 200/"horizon" : 100/' "$work/other/config.json"
 expect_error "checkpoint of another configuration" "$bin" export --run "$work/other" --episodes 1 --out "$work/o.hdf5"
 cp -r "$work/hc" "$work/nockpt" && rm -r "$work/nockpt/checkpoints"
+touch "$work/nockpt/.progress.csv.tmp" "$work/nockpt/.dat.nosync12ab" "$work/nockpt/trajectories/.iter-0001.h5.tmp"
 expect_ok "$bin" train --resume "$work/nockpt" --iterations 1
 if grep -q "has no checkpoint yet.*starting again from iteration 0" <<<"$out" \
-  && [ "$(($(wc -l < "$work/nockpt/progress.csv") - 1))" -eq 1 ] && [ -s "$work/nockpt/checkpoints/latest" ]; then
-  echo "ok: a folder without a checkpoint restarts from iteration 0"
+  && [ "$(($(wc -l < "$work/nockpt/progress.csv") - 1))" -eq 1 ] && [ -s "$work/nockpt/checkpoints/latest" ] \
+  && [ -z "$(find "$work/nockpt" -name '*.tmp' -o -name '.dat.nosync*')" ]; then
+  echo "ok: a folder without a checkpoint restarts from iteration 0 (killed writers' temporary files removed)"
 else
   echo "FAIL: resume without a checkpoint: $out"; failures=$((failures + 1))
 fi
@@ -179,7 +181,21 @@ for algo in trpo ppo; do
     echo "FAIL: $algo's progress.csv does not have 3 rows with EnvTrajs-AverageReturn"; failures=$((failures + 1))
   fi
   expect_ok "$bin" export --run "$work/$algo" --episodes 1 --out "$work/$algo.hdf5"
+  expect_ok "$bin" eval --run "$work/$algo" --episodes 2 --json "$work/$algo-eval.json"
+  python3 -c "import json, sys; d = json.load(open(sys.argv[1])); assert d['episodes'] == 2 and len(d['returns']) == 2" \
+    "$work/$algo-eval.json" || { echo "FAIL: $algo eval JSON"; failures=$((failures + 1)); }
 done
+# eval scores the same episodes export records (same seed, same streams): equal mean returns
+exported=$("$bin" export --run "$work/hc" --episodes 3 --seed 4 --out "$work/hc3.hdf5" | sed -n 's/.*mean return \([-0-9.]*\).*/\1/p')
+evaluated=$("$bin" eval --run "$work/hc" --episodes 3 --seed 4 | sed -n 's/.*: return \([-0-9.]*\) ±.*/\1/p')
+if [ -n "$exported" ] && [ "$exported" = "$evaluated" ]; then
+  echo "ok: eval and export agree on the mean return ($evaluated)"
+else
+  echo "FAIL: eval's mean return '$evaluated' differs from export's '$exported'"; failures=$((failures + 1))
+fi
+expect_error "--policy adapted needs an MB-MPO run" "$bin" eval --run "$work/trpo" --policy adapted
+expect_error "pass exactly one of --run DIR and --checkpoint FILE" "$bin" eval
+
 expect_ok "$bin" plot "$work/hc" --out "$work/curves.svg"
 if python3 -c "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])" "$work/curves.svg"; then
   echo "ok: the plot is well-formed SVG"
@@ -231,7 +247,8 @@ else
 fi
 expect_ok "$bin" train --resume "$work/lock" --iterations "$(($(wc -l < "$work/lock/progress.csv")))"
 rm -rf "$work"
-for cmd in "" envs rollout bench "bench env" "bench render" replay render train export config "config show" "config reference" plot; do
+expect_ok "$bin" --version
+for cmd in "" envs rollout bench "bench env" "bench render" replay render train export eval config "config show" "config reference" plot; do
   # shellcheck disable=SC2086
   expect_ok "$bin" $cmd --help
 done

@@ -63,11 +63,12 @@ SECTIONS = ("kill", "files", "config", "models")
 MEMORY_LIMIT = 8 << 30
 TINY_TIMEOUT = 60
 QUICK_TIMEOUT = 30
-OUTPUT_LIMIT = 4 << 20
+OUTPUT_LIMIT = 64 << 20
+LONG_ERROR = 10000
 TINY_SETS = ("sampling.horizon=20", "sampling.imaginedRolloutsPerTask=2", "meta.stepsPerIteration=2",
              "dynamics.maxEpochs=3", "dynamics.hiddenSizes=[16,16]", "sampling.initialRandomSteps=200",
              "meta.metaBatchSize=4", "dynamics.members=2", "policy.hiddenSizes=[8,8]")
-CRASH_TEXT = ("Swift runtime failure", "Fatal error", "fatal error", "backtrace", "Backtrac", "Segmentation",
+CRASH_TEXT = ("Swift runtime failure", "Fatal error", "fatal error", "backtrace", "Backtracing from", "Segmentation",
               "Illegal instruction", "Aborted", "Current stack trace", "Program crashed", "💣")
 OVER_ALLOCATION = re.compile(r"failed to allocate|Cannot allocate memory|bad_alloc|out of memory", re.I)
 TEMP_NAME = re.compile(r"\.nosync|\.tmp$|\.temp$|~$|\.part$|\.partial$|\.swp$|^\.#")
@@ -495,6 +496,9 @@ def error_problems(stderr):
         return [("error does not end with an 'Error:' line", (lines[-1] if lines else "(empty stderr)")[:300])]
     if len(others) != 1:
         return [("error is more than one line", " | ".join(others[:3])[:300])]
+    if len(lines[-1]) > LONG_ERROR:
+        return [(f"error line is longer than {LONG_ERROR} characters (echoes the input)",
+                 f"{len(lines[-1])} characters: {lines[-1][:200]}")]
     return []
 
 
@@ -1042,7 +1046,7 @@ def section_config(soak):
     for item in inputs:
         argv = soak.command("config", "show", *soak.tiny(omit=item.keys), *item.options)
         result = soak.run(argv, QUICK_TIMEOUT)
-        ok = soak.check("config", f"[{item.label[:120]}] {shlex.join(argv)[:400]}", result,
+        ok = soak.check("config", f"[{item.label[:120]}] {shlex.join(argv)}", result,
                         outputs=lambda: shown_numbers(result))
         if ok and result.returncode == 0:
             if item.must_reject:
@@ -1056,7 +1060,7 @@ def section_config(soak):
         out = soak.work / "config-runs" / f"c{number:04d}"
         argv = soak.train_tiny(out, 1, *item.options, omit=item.keys)
         result = soak.run(argv)
-        failed += not soak.check("config", f"[{item.label[:120]}] {shlex.join(argv)[:600]}", result,
+        failed += not soak.check("config", f"[{item.label[:120]}] {shlex.join(argv)}", result,
                                  watched=[(out, {})], outputs=lambda: run_outputs(out))
         if item.must_reject and result.returncode == 0:
             soak.fail("config", f"[{item.label}] {shlex.join(argv)}", f"train: accepted JSON with a "

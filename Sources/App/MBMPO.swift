@@ -7,9 +7,10 @@ struct MBMPO: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mbmpo",
         abstract: "Model-Based RL via Meta-Policy Optimization (MB-MPO) on MuJoCo.",
+        version: "mbmpo \(ProgramVersion.text)",
         subcommands: [
             Train.self, Config.self, Plot.self, Envs.self, Rollout.self, Bench.self, Replay.self,
-            Render.self, Export.self,
+            Render.self, Export.self, Eval.self,
         ])
 }
 

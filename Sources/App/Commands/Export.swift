@@ -60,9 +60,9 @@ struct Export: ParsableCommand {
         let run = URL(fileURLWithPath: runFolder, isDirectory: true)
         let directory = CheckpointDirectory(run: run)
         let path = try checkpoint.map { directory.path(iteration: $0) } ?? directory.latestPath()
-        let state = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets).state
+        let state = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets).checkpoint.state
         let id = try EnvironmentID(parsing: state.config.environment)
-        let parameterSets = try actingParameters(state, path: path)
+        let parameterSets = try PolicyEpisodes.actingParameters(state, adapted: policy == .adapted, path: path)
         let environment = try id.make(
             assets: assetOptions.assets, timestep: state.config.physicsTimestep,
             frameSkip: state.config.frameSkip)
@@ -73,7 +73,10 @@ struct Export: ParsableCommand {
         for k in 0..<episodes {
             let task = policy == .adapted ? k % parameterSets.count : -1
             let acting = GaussianMLPPolicy(layout: layout, parameters: parameterSets[max(task, 0)])
-            paths.append(try rollout(environment, policy: acting, episode: k, horizon: state.config.sampling.horizon))
+            paths.append(
+                try PolicyEpisodes.run(
+                    environment, seed: seed, episode: k, horizon: state.config.sampling.horizon,
+                    act: PolicyEpisodes.policyController(acting, deterministic: deterministic)))
             tasks.append(task)
         }
         let info = ExportInfo(
@@ -91,48 +94,4 @@ struct Export: ParsableCommand {
                 + "[\(datasetFormat.rawValue)]")
     }
 
-    /// θ, or the stored θ'_i of every task.
-    func actingParameters(_ state: TrainingState, path: String) throws -> [[Double]] {
-        guard policy == .adapted else { return [state.policyParameters] }
-        guard let sets = state.algorithm.arrays[MBMPOTrainer.explorationParametersName]?.rows else {
-            throw ResumeError(
-                description: "\(path): --policy adapted needs an MB-MPO run, this is "
-                    + "\(state.config.algorithm.rawValue)")
-        }
-        guard !sets.isEmpty else {
-            throw ResumeError(description: "\(path): holds no adapted parameters yet (no meta-step has run)")
-        }
-        return sets
-    }
-
-    /// One episode from reset stream `episode` of the seed; actions sampled (or the mean) with stream `episode`
-    /// of a second generator.
-    func rollout(
-        _ environment: any MuJoCoEnvironment, policy: GaussianMLPPolicy, episode: Int, horizon: Int
-    ) throws
-        -> Trajectory
-    {
-        let root = SplitMix64(seed: seed)
-        var resetRNG = root.derived(stream: UInt64(episode))
-        var actionRNG = root.derived(stream: UInt64(episode) | (1 << 32))
-        var path = Trajectory()
-        var observation = environment.reset(using: &resetRNG)
-        environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
-        while path.end == .running {
-            let action =
-                deterministic
-                ? policy.means(observations: observation)
-                : policy.sample(observations: observation, using: &actionRNG).actions
-            let result = try environment.step(action)
-            path.observations += observation
-            path.actions += action
-            path.appliedActions += environment.appliedAction
-            path.rewards.append(result.reward)
-            environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
-            observation = result.observation
-            path.end = result.end == .running && path.length >= horizon ? .truncated : result.end
-        }
-        path.finalObservation = observation
-        return path
-    }
 }

@@ -12,7 +12,7 @@ struct CheckpointPolicyReader: PolicyCheckpointReader {
         let path =
             try checkpoint
             ?? CheckpointDirectory(run: folder ?? URL(fileURLWithPath: ".", isDirectory: true)).latestPath()
-        let state = try TrainingSetup.checkedCheckpoint(path, run: folder, assets: assets).state
+        let state = try TrainingSetup.checkedCheckpoint(path, run: folder, assets: assets).checkpoint.state
         let id = try EnvironmentID(parsing: state.config.environment)
         let buffer = state.ensemble.buffer
         let layout = PolicyLayout(

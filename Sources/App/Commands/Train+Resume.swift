@@ -145,8 +145,10 @@ struct TrainingSetup {
     }
 
     /// The checkpoint at `path` (of the run folder `run`, whose `config.json` it must match, if given), checked by
-    /// restoring it into a trainer of its own configuration (one thread).
-    static func checkedCheckpoint(_ path: String, run: URL?, assets: String?) throws -> Checkpoint {
+    /// restoring it into a trainer of its own configuration (one thread), which comes with it.
+    static func checkedCheckpoint(
+        _ path: String, run: URL?, assets: String?
+    ) throws -> (checkpoint: Checkpoint, setup: TrainingSetup) {
         let checkpoint = try CheckpointFile.read(path)
         if let run { try checkAgainstRunConfiguration(run: run, checkpointPath: path, saved: checkpoint.state.config) }
         var state = checkpoint.state
@@ -154,10 +156,11 @@ struct TrainingSetup {
         // bfloat16 model products only matter for training; a CPU without them can still check and use the policy
         if !state.config.dynamics.matrixPrecision.isSupported { state.config.dynamics.matrixPrecision = .float32 }
         do {
-            try TrainingSetup(config: state.config, assets: assets).restore(state, from: path)
+            let setup = try TrainingSetup(config: state.config, assets: assets)
+            try setup.restore(state, from: path)
+            return (checkpoint, setup)
         } catch let error as ConfigurationError {
             throw ResumeError(description: "\(path): the stored configuration is invalid: \(error)")
         }
-        return checkpoint
     }
 }

@@ -68,6 +68,9 @@ struct Train: ParsableCommand {
         }
         let run = try RunDirectory(path: folder, creating: resumed == nil)
         run.removeLeftoverTemporaryFiles()
+        try RunInfo.append(
+            to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
+            fromIteration: trainer.context.iteration, threads: config.threads)
         try run.writeConfiguration(config)
         let writer = try RunWriter(
             run: run.url, config: config, spec: trainer.context.spec, model: model,

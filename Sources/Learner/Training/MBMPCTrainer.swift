@@ -40,6 +40,21 @@ public final class MBMPCTrainer: Trainer {
         }
     }
 
+    /// The planner acting for one real environment at a time (for evaluation): the first action of the best random
+    /// sequence for `observation`, drawn from `rng`.
+    public func singleEnvironmentController() -> (_ observation: [Double], _ rng: inout SplitMix64) -> [Double] {
+        let planner = RandomShootingPlanner(
+            ensemble: context.ensemble, environment: context.environment, config: config.mpc, environments: 1)
+        let actionSize = context.spec.actionSize
+        return { observation, rng in
+            var action = [Double](repeating: 0, count: actionSize)
+            observation.withUnsafeBufferPointer { o in
+                action.withUnsafeMutableBufferPointer { planner.plan(observations: o, into: $0, using: &rng) }
+            }
+            return action
+        }
+    }
+
     public var algorithmState: AlgorithmState { AlgorithmState() }
 
     public func validateAlgorithmState(_ state: AlgorithmState) throws {}

@@ -1,0 +1,136 @@
+import ArgumentParser
+import Core
+import Foundation
+import Learner
+import Sim
+import Storage
+
+/// `mbmpo eval`: scores a trained controller in the real environment, like Stable-Baselines3's `evaluate_policy`.
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a trained policy (MB-MPC: its planner) in the real environment: mean ± std of the return.",
+        discussion: """
+            Episode k starts from reset stream k of --seed and lasts at most the run's horizon, so a score is \
+            reproducible from the seed alone and does not depend on --threads. The checkpoint is checked the way \
+            `train --resume` checks it. With --policy adapted (MB-MPO), episode k acts with the checkpoint's \
+            adapted parameters θ'_i of task k mod M.
+            """)
+
+    @Option(name: .customLong("run"), help: "Training run folder (its latest checkpoint, or --iteration's).")
+    var runFolder: String?
+
+    @Option(help: "A checkpoint file to evaluate instead of a run folder's.")
+    var checkpoint: String?
+
+    @Option(help: "With --run: the checkpoint after this many iterations (default: the latest).")
+    var iteration: Int?
+
+    @Option(help: "Number of episodes.")
+    var episodes: Int = 10
+
+    @Option(help: "Seed of the start states and action noise.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Parameters that act: pre (θ) or adapted (θ'_i of task episode mod M; MB-MPO only).")
+    var policy: ExportPolicy = .pre
+
+    @Flag(help: "Act with the policy's mean instead of sampling (no effect on MB-MPC's planner).")
+    var deterministic = false
+
+    @Option(help: "Also write the scores as JSON to this file.")
+    var json: String?
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard (runFolder == nil) != (checkpoint == nil) else {
+            throw ValidationError("pass exactly one of --run DIR and --checkpoint FILE")
+        }
+        guard episodes >= 1 && episodes <= 1_000_000 else {
+            throw ValidationError("--episodes must lie in 1…1000000, got \(episodes)")
+        }
+        if let iteration, iteration < 1 || checkpoint != nil {
+            throw ValidationError(
+                checkpoint != nil
+                    ? "--iteration picks a checkpoint of --run; it cannot be combined with --checkpoint"
+                    : "--iteration must be at least 1, got \(iteration)")
+        }
+    }
+
+    func run() throws {
+        let run = runFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let path: String
+        if let checkpoint {
+            path = checkpoint
+        } else {
+            let directory = CheckpointDirectory(run: run!)
+            path = try iteration.map { directory.path(iteration: $0) } ?? directory.latestPath()
+        }
+        let (saved, setup) = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets)
+        let state = saved.state
+        let environment = try setup.id.make(model: setup.model, frameSkip: state.config.frameSkip)
+        let controllers: [PolicyEpisodes.Controller]
+        let controllerName: String
+        if let planner = setup.trainer as? MBMPCTrainer {
+            guard policy == .pre else {
+                throw ValidationError("--policy adapted needs an MB-MPO run; MB-MPC acts with its planner")
+            }
+            let plan = planner.singleEnvironmentController()
+            controllers = [{ observation, rng in plan(observation, &rng) }]
+            controllerName = "the MPC planner"
+        } else {
+            let layout = PolicyLayout(
+                observationSize: environment.spec.observationSize, actionSize: environment.spec.actionSize,
+                config: state.config.policy)
+            let sets = try PolicyEpisodes.actingParameters(state, adapted: policy == .adapted, path: path)
+            controllers = sets.map {
+                PolicyEpisodes.policyController(
+                    GaussianMLPPolicy(layout: layout, parameters: $0), deterministic: deterministic)
+            }
+            controllerName =
+                (policy == .adapted ? "adapted policies θ'_i" : "policy θ")
+                + (deterministic ? " (mean actions)" : " (sampled actions)")
+        }
+        var returns: [Double] = [], lengths: [Double] = []
+        for k in 0..<episodes {
+            let path = try PolicyEpisodes.run(
+                environment, seed: seed, episode: k, horizon: state.config.sampling.horizon,
+                act: controllers[k % controllers.count])
+            returns.append(path.totalReward)
+            lengths.append(Double(path.length))
+        }
+        let score = Score(returns: returns, lengths: lengths)
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        print(
+            "\(state.config.environment), \(state.config.algorithm.rawValue), \(controllerName) of \(file) "
+                + "(\(state.iteration) iterations, \(Int(state.loggedTimesteps)) real steps): return "
+                + "\(format(score.returns.mean, decimals: 2)) ± \(format(score.returns.standardDeviation, decimals: 2)) "
+                + "(min \(format(score.returns.minimum, decimals: 2)), max \(format(score.returns.maximum, decimals: 2))) "
+                + "over \(episodes) episodes, length \(format(score.lengths.mean, decimals: 1)) ± "
+                + "\(format(score.lengths.standardDeviation, decimals: 1))")
+        if let json {
+            let document = JSONValue.object([
+                "checkpoint": .string(path), "environment": .string(state.config.environment),
+                "algorithm": .string(state.config.algorithm.rawValue), "iteration": .integer(Int64(state.iteration)),
+                "realSteps": .integer(Int64(state.loggedTimesteps)), "policy": .string(policy.rawValue),
+                "deterministic": .bool(deterministic), "seed": .unsigned(seed), "episodes": .integer(Int64(episodes)),
+                "returnMean": .number(score.returns.mean), "returnStd": .number(score.returns.standardDeviation),
+                "returnMin": .number(score.returns.minimum), "returnMax": .number(score.returns.maximum),
+                "lengthMean": .number(score.lengths.mean), "lengthStd": .number(score.lengths.standardDeviation),
+                "returns": .array(returns.map { .number($0) }), "lengths": .array(lengths.map { .number($0) }),
+            ])
+            try AtomicFile.write(text: document.prettyText + "\n", to: json)
+        }
+    }
+
+    /// Population statistics of the returns and lengths, as the training logs give them.
+    struct Score {
+        let returns: ReturnStatistics
+        let lengths: ReturnStatistics
+
+        init(returns: [Double], lengths: [Double]) {
+            self.returns = ReturnStatistics(returns)
+            self.lengths = ReturnStatistics(lengths)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Core
+import Learner
+import Sim
+
+/// Single episodes of a trained controller in the real environment, reproducible from a seed and the episode index
+/// alone (so `export` and `eval` give the same episodes for any thread count): episode k starts from reset stream k
+/// of the seed and draws its actions from stream k | 2³² of a second generator.
+enum PolicyEpisodes {
+    /// Maps an observation to an action, drawing any randomness from the episode's action stream.
+    typealias Controller = (_ observation: [Double], _ rng: inout SplitMix64) throws -> [Double]
+
+    /// The Gaussian policy's sampled action, or its mean with `deterministic`.
+    static func policyController(_ policy: GaussianMLPPolicy, deterministic: Bool) -> Controller {
+        { observation, rng in
+            deterministic
+                ? policy.means(observations: observation)
+                : policy.sample(observations: observation, using: &rng).actions
+        }
+    }
+
+    /// One episode of at most `horizon` steps, recorded with its full simulator states.
+    static func run(
+        _ environment: any MuJoCoEnvironment, seed: UInt64, episode: Int, horizon: Int, act: Controller
+    ) throws -> Trajectory {
+        let root = SplitMix64(seed: seed)
+        var resetRNG = root.derived(stream: UInt64(episode))
+        var actionRNG = root.derived(stream: UInt64(episode) | (1 << 32))
+        var path = Trajectory()
+        var observation = environment.reset(using: &resetRNG)
+        environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
+        while path.end == .running {
+            let action = try act(observation, &actionRNG)
+            let result = try environment.step(action)
+            path.observations += observation
+            path.actions += action
+            path.appliedActions += environment.appliedAction
+            path.rewards.append(result.reward)
+            environment.appendState(qpos: &path.qpos, qvel: &path.qvel)
+            observation = result.observation
+            path.end = result.end == .running && path.length >= horizon ? .truncated : result.end
+        }
+        path.finalObservation = observation
+        return path
+    }
+
+    /// θ, or (with `adapted`) the stored θ'_i of every task of an MB-MPO checkpoint.
+    static func actingParameters(_ state: TrainingState, adapted: Bool, path: String) throws -> [[Double]] {
+        guard adapted else { return [state.policyParameters] }
+        guard let sets = state.algorithm.arrays[MBMPOTrainer.explorationParametersName]?.rows else {
+            throw ResumeError(
+                description: "\(path): --policy adapted needs an MB-MPO run, this is "
+                    + "\(state.config.algorithm.rawValue)")
+        }
+        guard !sets.isEmpty else {
+            throw ResumeError(description: "\(path): holds no adapted parameters yet (no meta-step has run)")
+        }
+        return sets
+    }
+}
