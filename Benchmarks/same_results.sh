@@ -63,8 +63,9 @@ def renamed(tree, parent=""):
         return tree
     return {RENAMED.get((parent, k), k): renamed(v, k) for k, v in tree.items()}
 
-# settings groups added since, which older binaries do not write (their defaults change nothing the runs compute)
-ADDED = {"ppo"}
+# settings added since, which older binaries do not write (their defaults change nothing the runs compute): the
+# PPO group, the real-step budget (null: none)
+ADDED = {"ppo", "totalSteps"}
 
 def configuration(value):
     """A stored configuration (JSON text) as a tree with today's key names and without the groups added since;

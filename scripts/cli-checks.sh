@@ -194,6 +194,21 @@ else
   echo "FAIL: eval's mean return '$evaluated' differs from export's '$exported'"; failures=$((failures + 1))
 fi
 expect_error "--policy adapted needs an MB-MPO run" "$bin" eval --run "$work/trpo" --policy adapted
+# a real-step budget: the run stops after the iteration that reaches it (hc logged 9 000 in 2 iterations)
+cp -r "$work/hc" "$work/budget"
+expect_ok "$bin" train --resume "$work/budget" --iterations 10 --total-steps 12000
+if [ "$(($(wc -l < "$work/budget/progress.csv") - 1))" -eq 3 ] && grep -q '"totalSteps" : 12000' "$work/budget/config.json"; then
+  echo "ok: --total-steps 12000 stopped the run after its third iteration (13 000 steps)"
+else
+  echo "FAIL: --total-steps: $(wc -l < "$work/budget/progress.csv") lines"; failures=$((failures + 1))
+fi
+# default run folders never collide: the second run of the same name gets a numbered suffix
+for _ in 1 2; do (cd "$work" && "$bin" train --algo trpo "${mf[@]}" --iterations 1 --quiet >/dev/null); done
+if [ -s "$work/runs/half-cheetah-trpo-s0/progress.csv" ] && [ -s "$work/runs/half-cheetah-trpo-s0-2/progress.csv" ]; then
+  echo "ok: a second default-named run went to runs/half-cheetah-trpo-s0-2"
+else
+  echo "FAIL: default run folders: $(ls "$work/runs" 2>&1)"; failures=$((failures + 1))
+fi
 expect_error "pass exactly one of --run DIR and --checkpoint FILE" "$bin" eval
 
 expect_ok "$bin" plot "$work/hc" --out "$work/curves.svg"

@@ -21,6 +21,35 @@ import _TestSupport
         return (logs, trainer)
     }
 
+    @Test(
+        "a real-step budget ends the run after the iteration that reaches it; plannedIterations says when",
+        arguments: Algorithm.allCases)
+    func realStepBudget(_ algorithm: Algorithm) throws {
+        var config = Self.tinyConfig(algorithm)
+        config.iterations = 50
+        let first =
+            algorithm.trainerType.learnsDynamics ? config.sampling.initialRandomSteps : config.realStepsPerIteration
+        config.totalSteps = first + 2 * config.realStepsPerIteration - 1
+        #expect(config.plannedIterations == 3)
+        let trainer = Self.makeTrainer(config)
+        var before: [Int] = []
+        while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
+        {
+            before.append(trainer.context.loggedTimesteps)
+            _ = try trainer.runIteration { _ in }
+        }
+        #expect(trainer.context.loggedTimesteps >= config.totalSteps!)
+        #expect(before.allSatisfy { $0 < config.totalSteps! })
+        // model-free iterations log their completed episodes' steps (at least realStepsPerIteration): never more
+        if algorithm.trainerType.learnsDynamics {
+            #expect(trainer.context.iteration == config.plannedIterations)
+        } else {
+            #expect(trainer.context.iteration <= config.plannedIterations)
+        }
+        config.totalSteps = nil
+        #expect(config.plannedIterations == 50 && !config.isFinished(completed: 49, loggedTimesteps: .max))
+    }
+
     @Test(arguments: Algorithm.allCases)
     func iterationsRunEndToEndWithFiniteValues(_ algorithm: Algorithm) throws {
         let config = Self.tinyConfig(algorithm)

@@ -39,7 +39,7 @@ struct ResumeError: Error, CustomStringConvertible {
 extension Train {
     /// Loads the latest checkpoint of `folder` and checks it against the run's `config.json` and the flags; a
     /// folder without any checkpoint restarts from iteration 0 with its `config.json`.
-    func resumePoint(_ folder: String, iterations: Int?, threads: Int?) throws -> ResumePoint {
+    func resumePoint(_ folder: String, iterations: Int?, threads: Int?, totalSteps: Int?) throws -> ResumePoint {
         let changed = [
             ("--env", env != nil), ("--algo", algo != nil), ("--seed", seed != nil),
             ("--config", config != nil), ("--set", !overrides.isEmpty), ("--out", out != nil),
@@ -48,7 +48,8 @@ extension Train {
         if !changed.isEmpty {
             throw ResumeError(
                 description: "--resume continues with the saved configuration; "
-                    + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations and --threads)")
+                    + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations, --threads "
+                    + "and --total-steps)")
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -73,6 +74,7 @@ extension Train {
         }
         if let iterations { resolved.iterations = iterations }
         if let threads { resolved.threads = threads }
+        if let totalSteps { resolved.totalSteps = totalSteps }
         if let saved, resolved.iterations < saved.checkpoint.state.iteration {
             throw ResumeError(
                 description: "\(saved.path): the run has \(saved.checkpoint.state.iteration) iterations already; "
@@ -108,7 +110,7 @@ func checkAgainstRunConfiguration(run: URL, checkpointPath: String, saved: Train
             description: "\(checkpointPath): checkpoint of '\(saved.environment)', but the run "
                 + "folder trains '\(recorded.environment)' (\(file))")
     }
-    (recorded.iterations, recorded.threads) = (saved.iterations, saved.threads)
+    (recorded.iterations, recorded.threads, recorded.totalSteps) = (saved.iterations, saved.threads, saved.totalSteps)
     if recorded != saved {
         throw ResumeError(description: "\(checkpointPath): checkpoint of another configuration than \(file)")
     }

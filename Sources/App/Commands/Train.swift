@@ -34,13 +34,19 @@ struct Train: ParsableCommand {
     @Option(help: "Worker threads (results are identical for any value).")
     var threads: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Stop after the iteration that brings the real steps (n_timesteps) to at least N; with --resume, a new "
+                + "budget.", valueName: "N"))
+    var totalSteps: Int?
+
     @Option(help: "A JSON configuration file applied on top of the preset (unknown keys are rejected).")
     var config: String?
 
     @Option(name: .customLong("set"), help: "Override one setting, e.g. --set dynamics.learningRate=3e-4 (repeatable).")
     var overrides: [String] = []
 
-    @Option(help: "Run folder (default: runs/ENV-ALGO-sSEED).")
+    @Option(help: "Run folder (default: runs/ENV-ALGO-sSEED, or the first free runs/ENV-ALGO-sSEED-2, -3, …).")
     var out: String?
 
     @Flag(help: "Print only errors and the final line.")
@@ -54,12 +60,16 @@ struct Train: ParsableCommand {
     @OptionGroup var checkpointOptions: CheckpointOptions
 
     func run() throws {
-        let resumed = try checkpointOptions.resume.map { try resumePoint($0, iterations: iterations, threads: threads) }
+        let resumed = try checkpointOptions.resume.map {
+            try resumePoint($0, iterations: iterations, threads: threads, totalSteps: totalSteps)
+        }
         let config = try resumed?.config ?? resolvedConfiguration()
         let setup = try TrainingSetup(config: config, assets: assetOptions.assets)
         let (model, trainer) = (setup.model, setup.trainer)
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
-        let folder = resumed?.folder ?? out ?? "runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)"
+        let folder =
+            resumed?.folder ?? out
+            ?? RunDirectory.unusedName("runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)")
         if let resumed, resumed.saved == nil {
             let note =
                 "note: \(resumed.folder) has no checkpoint yet (the run stopped in its first iteration); "
@@ -79,7 +89,8 @@ struct Train: ParsableCommand {
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
-        while trainer.context.iteration < config.iterations {
+        while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
+        {
             let result: IterationResult
             let completed = trainer.context.iteration
             do {
@@ -89,7 +100,10 @@ struct Train: ParsableCommand {
             }
             try writer.record(result, trainer: trainer, output: output)
             // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
-            try output.stopIfInterrupted(folder: run.url, completed: trainer.context.iteration)
+            try output.stopIfInterrupted(
+                folder: run.url, completed: trainer.context.iteration,
+                finished: config.isFinished(
+                    completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps))
         }
         output.done(folder: run.url)
     }
@@ -98,7 +112,7 @@ struct Train: ParsableCommand {
     func resolvedConfiguration() throws -> TrainingConfig {
         try ConfigurationInputs(
             environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
-            seed: seed, iterations: iterations, threads: threads
+            seed: seed, iterations: iterations, threads: threads, totalSteps: totalSteps
         ).resolve()
     }
 }

@@ -10,6 +10,8 @@ enum ConfigurationDocs {
             "The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the model-free `trpo`, `ppo`.",
         "iterations":
             "Outer iterations: real-data collection, model fit, policy steps (100 in the paper).",
+        "totalSteps":
+            "Real-step budget: the run stops after the first iteration that brings `n_timesteps` to at least this (real environment steps; null: no budget, `iterations` alone decides).",
         "seed":
             "Seed of every random stream of the run (0 … 2⁶⁴ − 1).",
         "threads":

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Learner
 import Sim
+import Storage
 
 /// The inputs of a configuration and their one resolution path, shared by `mbmpo train` and
 /// `mbmpo config show`: preset → `--config` file → `--set` overrides → explicit flags, then validation.
@@ -14,6 +15,7 @@ struct ConfigurationInputs {
     var seed: UInt64?
     var iterations: Int?
     var threads: Int?
+    var totalSteps: Int? = nil
 
     /// The resolved and validated configuration; every problem is one line naming the key and the reason.
     func resolve() throws -> TrainingConfig {
@@ -21,10 +23,11 @@ struct ConfigurationInputs {
         let environment = try EnvironmentID(parsing: self.environment ?? "half-cheetah").rawValue
         let base = preset.configuration(algorithm: algorithm, environment: environment)
         let fileText = try file.map { path -> String in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationFile.Problem(message: "cannot read configuration file '\(path)'")
+            do {
+                return try RegularFile.text(path)
+            } catch {
+                throw ConfigurationFile.Problem(message: "cannot read configuration file '\(path)': \(error)")
             }
-            return text
         }
         // the flags are applied as overrides so that they pass the same checks as everything else
         var flags = overrides
@@ -33,6 +36,7 @@ struct ConfigurationInputs {
         if let seed { flags.append("seed=\(seed)") }
         if let iterations { flags.append("iterations=\(iterations)") }
         if let threads { flags.append("threads=\(threads)") }
+        if let totalSteps { flags.append("totalSteps=\(totalSteps)") }
         let resolved = try ConfigurationFile.resolve(
             base: base, fileText: fileText, fileName: file ?? "",
             overrides: flags)

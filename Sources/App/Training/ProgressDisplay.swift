@@ -99,7 +99,9 @@ final class ProgressDisplay {
         guard verbosity != .quiet else { return }
         emit(
             "\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
-                + "\(config.iterations) iterations, \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
+                + "\(config.plannedIterations) iterations"
+                + (config.totalSteps.map { " (budget \($0) real steps)" } ?? "")
+                + ", \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
                 + (config.dynamics.matrixPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
         if let note = Self.kernelNote(
             coreName: BLAS.coreName,

@@ -52,6 +52,15 @@ struct RunDirectory {
         }
     }
 
+    /// `base` if nothing is there yet, else the first of `base-2`, `base-3`, … that is free (as RL Zoo numbers its
+    /// runs): a default run folder never fails or replaces an earlier run. A name given with `--out` is used as is.
+    static func unusedName(_ base: String) -> String {
+        guard RegularFile.anythingExists(at: base) else { return base }
+        var number = 2
+        while RegularFile.anythingExists(at: "\(base)-\(number)") { number += 1 }
+        return "\(base)-\(number)"
+    }
+
     /// Writes the resolved configuration as pretty JSON (`config.json`).
     func writeConfiguration(_ config: TrainingConfig) throws {
         let target = url.appendingPathComponent("config.json")

@@ -18,9 +18,9 @@ final class TrainingOutput {
     init(config: TrainingConfig, folder: URL, verbosity: Verbosity, completed: Int = 0) throws {
         // the handler goes in first: once the event file exists, Ctrl-C is handled
         Interruption.install()
-        iterations = config.iterations
+        iterations = config.plannedIterations
         events = try TensorBoardWriter(folder: folder)
-        display = ProgressDisplay(iterations: config.iterations, completed: completed, verbosity: verbosity)
+        display = ProgressDisplay(iterations: config.plannedIterations, completed: completed, verbosity: verbosity)
         display.start(config: config, folder: folder.path)
     }
 
@@ -37,9 +37,9 @@ final class TrainingOutput {
 
     /// The safe point: after a Ctrl-C, stops the run here with exit status 130 and says how to continue.
     /// Call it last in the loop body, after every per-iteration file (rows, events, checkpoint) is written.
-    func stopIfInterrupted(folder: URL, completed: Int) throws {
+    func stopIfInterrupted(folder: URL, completed: Int, finished: Bool) throws {
         // a Ctrl-C during the last iteration changes nothing: the run is complete
-        guard Interruption.isRequested, completed < iterations else { return }
+        guard Interruption.isRequested, !finished else { return }
         display.close()
         let message =
             "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "

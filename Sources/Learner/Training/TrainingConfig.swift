@@ -71,6 +71,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var algorithm: Algorithm = .mbMPO
     /// Outer iterations: real-data collection, model fit, policy steps (100 in the paper).
     public var iterations: Int = 100
+    /// Real-step budget: the run stops after the first iteration that brings `n_timesteps` to at least this (real
+    /// environment steps; null: no budget, `iterations` alone decides).
+    public var totalSteps: Int? = nil
     /// Seed of every random stream of the run (0 … 2⁶⁴ − 1).
     public var seed: UInt64 = 0
     /// Worker threads (ensemble, meta-step, samplers; 1 … 256); results do not depend on it.
@@ -107,6 +110,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         environment = try c.decode(String.self, forKey: .environment)
         algorithm = try c.decode(Algorithm.self, forKey: .algorithm)
         iterations = try c.decode(Int.self, forKey: .iterations)
+        totalSteps = try c.decodeIfPresent(Int.self, forKey: .totalSteps)
         seed = try c.decode(UInt64.self, forKey: .seed)
         threads = try c.decode(Int.self, forKey: .threads)
         physicsTimestep = try c.decodeIfPresent(Double.self, forKey: .physicsTimestep)
@@ -164,6 +168,21 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
         return timingDescription(timestep: timestep, frameSkip: frameSkip)
     }
 
+    /// Whether a run that has logged `loggedTimesteps` real steps after `completed` iterations is done.
+    public func isFinished(completed: Int, loggedTimesteps: Int) -> Bool {
+        completed >= iterations || totalSteps.map { loggedTimesteps >= $0 } ?? false
+    }
+
+    /// The iterations a run will take: `iterations`, or fewer when the real-step budget ends it first (exact for the
+    /// model-based algorithms, whose iterations log fixed step counts; an estimate for the model-free ones, which log
+    /// the steps of completed episodes, at least ``realStepsPerIteration``).
+    public var plannedIterations: Int {
+        guard let budget = totalSteps else { return iterations }
+        let first = algorithm.trainerType.learnsDynamics ? sampling.initialRandomSteps : realStepsPerIteration
+        let rest = (max(0, budget - first) + realStepsPerIteration - 1) / realStepsPerIteration
+        return min(iterations, 1 + rest)
+    }
+
     /// Real environments stepped together: tasks × rollouts per task (20).
     public var realEnvironments: Int { meta.metaBatchSize * sampling.realRolloutsPerTask }
     /// Imagined rows stepped together: tasks × rollouts per task (1 000).
@@ -204,6 +223,10 @@ extension TrainingConfig {
         let check = RangeCheck()
         try check.count(iterations, "iterations", 1...1_000_000)
         try check.count(threads, "threads", 1...256)
+        if let budget = totalSteps {
+            try check.require(
+                budget >= 1 && budget <= 1_000_000_000_000, "totalSteps", "must lie in 1…1000000000000 or be null")
+        }
         if let timestep = physicsTimestep {
             try check.require(
                 timestep >= 1e-5 && timestep <= 0.1, "physicsTimestep",

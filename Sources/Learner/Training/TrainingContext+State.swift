@@ -17,7 +17,7 @@ extension TrainingContext {
     /// Throws unless `state` was saved by a trainer of this configuration and shapes.
     func checkCompatible(_ state: TrainingState) throws {
         var saved = state.config, own = config
-        (saved.iterations, saved.threads) = (own.iterations, own.threads)
+        (saved.iterations, saved.threads, saved.totalSteps) = (own.iterations, own.threads, own.totalSteps)
         if saved.environment != own.environment {
             throw TrainingStateError("the state was saved on '\(saved.environment)', not '\(own.environment)'")
         }
