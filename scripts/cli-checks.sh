@@ -203,7 +203,8 @@ else
   echo "FAIL: --total-steps: $(wc -l < "$work/budget/progress.csv") lines"; failures=$((failures + 1))
 fi
 # default run folders never collide: the second run of the same name gets a numbered suffix
-for _ in 1 2; do (cd "$work" && "$bin" train --algo trpo "${mf[@]}" --iterations 1 --quiet >/dev/null); done
+absolute_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+for _ in 1 2; do (cd "$work" && "$absolute_bin" train --algo trpo "${mf[@]}" --iterations 1 --quiet >/dev/null); done
 if [ -s "$work/runs/half-cheetah-trpo-s0/progress.csv" ] && [ -s "$work/runs/half-cheetah-trpo-s0-2/progress.csv" ]; then
   echo "ok: a second default-named run went to runs/half-cheetah-trpo-s0-2"
 else
