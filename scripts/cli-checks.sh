@@ -22,6 +22,17 @@ a=$("$bin" rollout --env ant --episodes 4 --seed 3 --threads 1 | sed 's/, [0-9]*
 b=$("$bin" rollout --env ant --episodes 4 --seed 3 --threads 2 | sed 's/, [0-9]* env steps.*//')
 if [ "$a" = "$b" ]; then echo "ok: rollout is identical on 1 and 2 threads"; else echo "FAIL: $a != $b"; failures=$((failures + 1)); fi
 expect_error "unknown environment 'cheetah'" "$bin" rollout --env cheetah
+expect_error "the paper's version of this task (horizon 200, rllab-style rewards) is 'hopper'" "$bin" train --env Hopper-v5
+completion=$("$bin" --generate-completion-script bash | sed "s/'\\$'\\\\n''/ /g")
+if grep -q "'half-cheetah ant walker2d hopper swimmer pr2'" <<<"$completion" \
+  && grep -q "'mb-mpo me-trpo mb-mpc trpo ppo'" <<<"$completion"; then
+  echo "ok: shell completion offers the environment and algorithm names"
+else
+  echo "FAIL: the completion script lacks the environment or algorithm names"; failures=$((failures + 1))
+fi
+threads=$("$bin" config show | sed -n 's/^  "threads" : \([0-9]*\),$/\1/p')
+[ "$threads" = "$(nproc)" ] && echo "ok: --threads defaults to the processor count ($threads)" \
+  || { echo "FAIL: default threads $threads, processors $(nproc)"; failures=$((failures + 1)); }
 expect_error "model folder not found" "$bin" rollout --env hopper --assets /nonexistent
 tmp=$(mktemp -d)
 cp -r "$(dirname "$0")/../Assets/xml/." "$tmp/"
@@ -122,7 +133,7 @@ else
   echo "FAIL: config show --config config.json differs from config.json"; failures=$((failures + 1))
 fi
 if python3 -c "import tensorboard" 2>/dev/null; then
-  if python3 "$(dirname "$0")/read_tfevents.py" "$work"/hc/events.out.tfevents.* | grep -q '"PrePolicy-AverageReturn", 9000'; then
+  if python3 "$(dirname "$0")/read_tfevents.py" "$work"/hc/events.out.tfevents.* | grep -q '"rollout/PrePolicy-AverageReturn", 9000'; then
     echo "ok: TensorBoard reads the event file"
   else
     echo "FAIL: TensorBoard could not read the event file"; failures=$((failures + 1))

@@ -453,14 +453,16 @@ def signal_name(code):
 
 
 def crashed_thread(stderr):
+    """The crashed thread's part of a Swift backtrace (the whole text when there is no such backtrace)."""
     match = re.search(r"^Thread \d+ .*crashed:$(.*?)(?=^Thread \d+|\Z)", stderr, re.M | re.S)
     return match.group(1) if match else stderr
 
 
 def source_location(stderr):
-    """The first Swift source line of the crashed thread's backtrace (or of a `file F, line N` message)."""
-    pattern = re.compile(r"(?:at |file )\S*?(Sources/\S+?\.swift)(?::|, line )(\d+)")
-    match = pattern.search(crashed_thread(stderr)) or pattern.search(stderr)
+    """The first Swift source line of the crashed thread's backtrace, or of a `file F, line N` message; frames of
+    other threads (idle workers) are not the crash site."""
+    frame = re.search(r"at \S*?(Sources/\S+?\.swift):(\d+)", crashed_thread(stderr))
+    match = frame or re.search(r"file \S*?(Sources/\S+?\.swift), line (\d+)", stderr)
     return f"{match.group(1)}:{match.group(2)}" if match else None
 
 
@@ -575,11 +577,13 @@ class Soak:
         self.failures.append(Failure(section, what, cause, detail))
         print(f"FAIL {section}: {what} -> {cause} | {detail}", flush=True)
 
-    def check(self, section, what, result, watched=(), outputs=None):
-        """Judges one outcome, records its problems; True when ACCEPTABLE."""
+    def check(self, section, what, result, watched=(), outputs=None, hint=None):
+        """Judges one outcome, records its problems; True when ACCEPTABLE. hint (the input) is added to the cause
+        of crashes and hangs without a source location, which would otherwise all look alike."""
         problems = judge(result, watched, outputs)
         for cause, detail in problems:
-            self.fail(section, what, cause, detail)
+            vague = re.search(r"\b(crash|over-allocation|hang)\b", cause) and "Sources/" not in cause
+            self.fail(section, what, f"{cause} [{hint}]" if hint and vague else cause, detail)
         return not problems
 
     def tiny(self, env="half-cheetah", omit=()):
@@ -835,14 +839,13 @@ class Baseline:
         argv, outputs = files_command(self.soak, name, copy, target, out)
         result = self.soak.run(argv)
         what = f"[undamaged copy] {shlex.join(argv)}"
-        if not self.soak.check("files", what, result, outputs=outputs):
-            return None
-        if result.returncode == 0:
+        acceptable = self.soak.check("files", what, result, outputs=outputs)
+        if acceptable and result.returncode == 0:
             return copy, out
         if name.startswith("render"):
             print(f"skip: files: render fails on an undamaged run ({last_error(result)}); render not tried")
             self.render = False
-        else:
+        elif acceptable:
             self.soak.fail("files", what, f"{name}: fails on an undamaged copy", last_error(result))
         return None
 
@@ -895,16 +898,17 @@ def section_files(soak):
             argv, outputs = files_command(soak, name, copy, target, out)
             commands += 1
             what = f"[{target} {description}] {shlex.join(argv)}"
-            failed += not files_case(soak, what, argv, outputs, (name, expected, copy, out, target))
+            hint = f"{target} {damage}"
+            failed += not files_case(soak, what, argv, outputs, (name, expected, copy, out, target, hint))
             shutil.rmtree(folder, ignore_errors=True)
     return f"files: {len(variants)} variants, {commands} commands, {commands - failed} acceptable, {failed} failed"
 
 
 def files_case(soak, what, argv, outputs, context):
-    name, baseline, copy, out, target = context
+    name, baseline, copy, out, target, hint = context
     watched = [(copy, fingerprint(copy)), (out, fingerprint(out))]
     result = soak.run(argv)
-    if not soak.check("files", what, result, watched, outputs):
+    if not soak.check("files", what, result, watched, outputs, hint):
         return False
     if result.returncode != 0 or baseline is None:
         return True
@@ -1012,6 +1016,9 @@ class ConfigInput:
     must_reject: str = None
     keys: tuple = ()
 
+    def hint(self):
+        return self.label if self.options[0] == "--config" else "settings " + ", ".join(self.keys)
+
 
 def config_inputs(soak, space, rng):
     """The --set inputs (all single settings first in --full, a random mix in --short) and the JSON files."""
@@ -1020,8 +1027,10 @@ def config_inputs(soak, space, rng):
     files = []
     for number, (label, text, must_reject) in enumerate(JSON_CASES):
         path = folder / f"case-{number:02d}.json"
-        path.write_bytes(text if isinstance(text, bytes) else text.encode())
-        files.append(ConfigInput(f"--config {path.name} ({label})", ["--config", str(path)], must_reject))
+        data = text if isinstance(text, bytes) else text.encode()
+        path.write_bytes(data)
+        flagged = tuple(key for key in ("environment", "seed", "threads") if f'"{key}"'.encode() in data)
+        files.append(ConfigInput(f"--config {path.name} ({label})", ["--config", str(path)], must_reject, flagged))
     singles = [(key, value) for key, values in space.items() for value in values]
     rng.shuffle(singles)
     wanted = soak.size["config_inputs"] - len(files)
@@ -1047,7 +1056,7 @@ def section_config(soak):
         argv = soak.command("config", "show", *soak.tiny(omit=item.keys), *item.options)
         result = soak.run(argv, QUICK_TIMEOUT)
         ok = soak.check("config", f"[{item.label[:120]}] {shlex.join(argv)}", result,
-                        outputs=lambda: shown_numbers(result))
+                        outputs=lambda: shown_numbers(result), hint=item.hint())
         if ok and result.returncode == 0:
             if item.must_reject:
                 soak.fail("config", f"[{item.label}] {shlex.join(argv)}",
@@ -1061,7 +1070,7 @@ def section_config(soak):
         argv = soak.train_tiny(out, 1, *item.options, omit=item.keys)
         result = soak.run(argv)
         failed += not soak.check("config", f"[{item.label[:120]}] {shlex.join(argv)}", result,
-                                 watched=[(out, {})], outputs=lambda: run_outputs(out))
+                                 watched=[(out, {})], outputs=lambda: run_outputs(out), hint=item.hint())
         if item.must_reject and result.returncode == 0:
             soak.fail("config", f"[{item.label}] {shlex.join(argv)}", f"train: accepted JSON with a "
                       f"{item.must_reject}", "exit 0 (must be rejected)")
@@ -1075,10 +1084,8 @@ def section_config(soak):
 def shown_numbers(result):
     try:
         numbers = [v for v in flatten(json.loads(result.stdout)).values() if isinstance(v, float)]
-    except json.JSONDecodeError as error:
-        return [("exit 0 but printed no JSON", str(error))]
     except ValueError as error:
-        return [("exit 0 but printed invalid JSON", str(error))]
+        return [("exit 0 but printed no valid JSON", str(error))]
     bad = [v for v in numbers if not math.isfinite(v)]
     return [("exit 0 but printed nan/inf", str(bad))] if bad else []
 
@@ -1168,7 +1175,7 @@ def section_models(soak):
             result = soak.run(argv)
             commands += 1
             outputs = (lambda: run_outputs(out)) if "train" in argv else (lambda: printed_numbers(result))
-            failed += not soak.check("models", f"[{label}] {shlex.join(argv)}", result, watched, outputs)
+            failed += not soak.check("models", f"[{label}] {shlex.join(argv)}", result, watched, outputs, label)
         shutil.rmtree(assets.parent, ignore_errors=True)
     return f"models: {len(cases)} cases, {commands} commands, {commands - failed} acceptable, {failed} failed"
 
@@ -1207,7 +1214,7 @@ def print_causes(failures):
     print(f"distinct failure causes ({len(causes)}):")
     for cause, group in sorted(causes.items(), key=lambda item: -len(item[1])):
         example = group[0]
-        print(f"  [{len(group)}x] {cause}\n        e.g. {example.section}: {example.what[:600]}\n"
+        print(f"  [{len(group)}x] {cause}\n        e.g. {example.section}: {example.what}\n"
               f"        {example.detail[:300]}")
 
 

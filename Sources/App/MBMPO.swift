@@ -1,4 +1,5 @@
 import ArgumentParser
+import Learner
 import Sim
 
 /// The `mbmpo` command: model-based meta-policy optimization on MuJoCo.
@@ -23,4 +24,11 @@ struct AssetOptions: ParsableArguments {
     func validate() throws {
         MuJoCoWarnings.routeToStandardError()
     }
+}
+
+extension CompletionKind {
+    /// The task names, for shell completion of `--env`.
+    static var environments: CompletionKind { .list(EnvironmentID.allCases.map(\.rawValue)) }
+    /// The algorithm names, for shell completion of `--algo`.
+    static var algorithms: CompletionKind { .list(Algorithm.allCases.map(\.rawValue)) }
 }

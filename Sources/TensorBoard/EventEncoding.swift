@@ -59,6 +59,13 @@ struct ProtobufWriter {
     }
 }
 
+/// A hyperparameter's value in TensorBoard's HParams dashboard.
+public enum HyperparameterValue: Equatable, Sendable {
+    case number(Double)
+    case text(String)
+    case flag(Bool)
+}
+
 /// The `Event` messages a TensorBoard scalar log holds.
 enum TensorBoardEvent {
     /// The first record of every event file: `file_version: "brain.Event:2"`.
@@ -83,6 +90,75 @@ enum TensorBoardEvent {
         event.int64(2, step)
         event.lengthDelimited(5, summary.bytes)
         return event.bytes
+    }
+
+    /// An event holding one summary value of a plugin (`text`, `hparams`): `tag`, a tensor, and the metadata naming
+    /// the plugin with its `content`:
+    ///
+    /// ```
+    /// message Value           { string tag = 1; SummaryMetadata metadata = 9; TensorProto tensor = 8; }
+    /// message SummaryMetadata { PluginData plugin_data = 1; }
+    /// message PluginData      { string plugin_name = 1; bytes content = 2; }
+    /// message TensorProto     { DataType dtype = 1; TensorShapeProto tensor_shape = 2; repeated bytes string_val = 8; }
+    /// ```
+    ///
+    /// The tensor is a scalar string (`DT_STRING` = 7, an empty shape) holding `text`.
+    static func pluginValue(
+        tag: String, plugin: String, content: [UInt8], text: String, step: Int64, wallTime: Double
+    ) -> [UInt8] {
+        var pluginData = ProtobufWriter()
+        pluginData.lengthDelimited(1, Array(plugin.utf8))
+        if !content.isEmpty { pluginData.lengthDelimited(2, content) }
+        var metadata = ProtobufWriter()
+        metadata.lengthDelimited(1, pluginData.bytes)
+        var tensor = ProtobufWriter()
+        tensor.key(1, .varint)
+        tensor.varint(7)
+        tensor.lengthDelimited(2, [])
+        tensor.lengthDelimited(8, Array(text.utf8))
+        var value = ProtobufWriter()
+        value.lengthDelimited(1, Array(tag.utf8))
+        value.lengthDelimited(8, tensor.bytes)
+        value.lengthDelimited(9, metadata.bytes)
+        var summary = ProtobufWriter()
+        summary.lengthDelimited(1, value.bytes)
+        var event = ProtobufWriter()
+        event.double(1, wallTime)
+        event.int64(2, step)
+        event.lengthDelimited(5, summary.bytes)
+        return event.bytes
+    }
+
+    /// The hparams plugin's `session_start_info` (tensorboard/plugins/hparams/api.proto, plugin_data.proto):
+    ///
+    /// ```
+    /// message HParamsPluginData { int32 version = 1; SessionStartInfo session_start_info = 3; }
+    /// message SessionStartInfo  { map<string, google.protobuf.Value> hparams = 1; double start_time_secs = 5; }
+    /// message Value             { double number_value = 2; string string_value = 3; bool bool_value = 4; }
+    /// ```
+    static func sessionStartInfo(_ hparams: [(name: String, value: HyperparameterValue)], startTime: Double) -> [UInt8]
+    {
+        var info = ProtobufWriter()
+        for (name, value) in hparams {
+            var encoded = ProtobufWriter()
+            switch value {
+            case .number(let x): encoded.double(2, x)
+            case .text(let s): encoded.lengthDelimited(3, Array(s.utf8))
+            case .flag(let b):
+                encoded.key(4, .varint)
+                encoded.varint(b ? 1 : 0)
+            }
+            var entry = ProtobufWriter()
+            entry.lengthDelimited(1, Array(name.utf8))
+            entry.lengthDelimited(2, encoded.bytes)
+            info.lengthDelimited(1, entry.bytes)
+        }
+        info.double(5, startTime)
+        var data = ProtobufWriter()
+        data.key(1, .varint)
+        data.varint(0)
+        data.lengthDelimited(3, info.bytes)
+        return data.bytes
     }
 
     /// One TFRecord: length (uint64 LE), masked CRC-32C of the length, data, masked CRC-32C of the data.

@@ -44,6 +44,25 @@ public final class TensorBoardWriter {
         try write(TensorBoardEvent.scalars(scalars, step: step, wallTime: now.timeIntervalSince1970))
     }
 
+    /// Appends `text` (Markdown) under `tag` for TensorBoard's Text dashboard.
+    public func appendText(_ text: String, tag: String, step: Int64 = 0, now: Date = Date()) throws {
+        try write(
+            TensorBoardEvent.pluginValue(
+                tag: tag, plugin: "text", content: [], text: text, step: step, wallTime: now.timeIntervalSince1970))
+    }
+
+    /// Records the run's hyperparameters for the HParams dashboard (a session start, from which TensorBoard
+    /// infers the experiment's columns).
+    public func appendHyperparameters(
+        _ hparams: [(name: String, value: HyperparameterValue)], now: Date = Date()
+    ) throws {
+        let content = TensorBoardEvent.sessionStartInfo(hparams, startTime: now.timeIntervalSince1970)
+        try write(
+            TensorBoardEvent.pluginValue(
+                tag: "_hparams_/session_start_info", plugin: "hparams", content: content, text: "", step: 0,
+                wallTime: now.timeIntervalSince1970))
+    }
+
     private func write(_ event: [UInt8]) throws {
         do {
             try handle.write(contentsOf: Data(TensorBoardEvent.record(event)))

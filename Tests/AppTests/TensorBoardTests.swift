@@ -79,6 +79,9 @@ import Testing
     func tensorBoardReadsOurFile() throws {
         let folder = try TestFiles.temporaryFolder("tensorboard")
         let writer = try TensorBoardWriter(folder: folder, now: Date(timeIntervalSince1970: 1_700_000_000))
+        var config = TrainingConfig.paper(.mbMPO, environment: "hopper")
+        config.dynamics.hiddenSizes = [64, 32]
+        try writer.appendConfiguration(config, now: Date(timeIntervalSince1970: 1_700_000_000))
         var logs: [IterationLog] = []
         for iteration in 0..<3 {
             var log = IterationLog()
@@ -102,11 +105,26 @@ import Testing
         for (index, row) in scalars.enumerated() {
             let log = logs[index / 4]
             let key = log.keys[index % 4]
-            #expect(row[0] as? String == key)
+            #expect(row[0] as? String == TensorBoardWriter.tag(for: key))
             #expect((row[1] as? NSNumber)?.int64Value == Int64(log["n_timesteps"] ?? -1))
             #expect((row[2] as? NSNumber)?.floatValue == Float(log[key] ?? .nan))
             #expect((row[3] as? NSNumber)?.doubleValue == 1_700_000_000 + Double(index / 4))
         }
+        #expect(
+            scalars.map { $0[0] as? String ?? "" }.prefix(4) == [
+                "progress/Iteration", "rollout/PrePolicy-AverageReturn", "time/Time-Itr", "progress/n_timesteps",
+            ])
+        // the configuration: as Markdown text, and every setting as a hyperparameter of the HParams dashboard
+        let texts = try #require(decoded["texts"] as? [String: String])
+        #expect(texts["config"]?.hasPrefix("```json\n{") == true)
+        #expect(texts["config"]?.contains("\"physicsTimestep\" : 0.004") == true)
+        let hparams = try #require(decoded["hparams"] as? [String: Any])
+        #expect(hparams.count == ConfigurationSchema.fields.count)
+        #expect((hparams["meta.trpo.maxKL"] as? NSNumber)?.doubleValue == 0.01)
+        #expect(hparams["environment"] as? String == "hopper")
+        #expect(hparams["dynamics.hiddenSizes"] as? String == "[64,32]")
+        #expect(hparams["sampling.evaluate"] as? Bool == true)
+        #expect(hparams["totalSteps"] as? String == "null")
         // one flipped byte in the last record's data is caught by the reader's CRC check
         var damaged = try Data(contentsOf: writer.url)
         damaged[damaged.count - 6] ^= 0x01

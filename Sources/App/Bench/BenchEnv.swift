@@ -9,7 +9,7 @@ struct BenchEnv: ParsableCommand {
         commandName: "env",
         abstract: "Env steps/s on 1 and 2 threads beside the raw mj_step ceiling (mj_step/s ÷ frame skip).")
 
-    @Option(help: "Only this environment (default: all).")
+    @Option(help: "Only this environment (default: all).", completion: .environments)
     var env: String?
 
     @Option(help: "Seconds of simulation work per measurement.")

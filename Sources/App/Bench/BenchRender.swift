@@ -9,7 +9,9 @@ struct BenchRender: ParsableCommand {
         commandName: "render",
         abstract: "Frames/s of step + render + read-back through EGL, per size and quality, and PNG encoding time.")
 
-    @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
+        completion: .environments)
     var env: String = EnvironmentID.halfCheetah.rawValue
 
     @Option(help: "Frames timed per configuration.")

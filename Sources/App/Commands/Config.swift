@@ -13,10 +13,14 @@ struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the resolved configuration as JSON (preset, then --config, then --set, then flags).")
 
-        @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(
+            help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
+            completion: .environments)
         var env: String?
 
-        @Option(help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).")
+        @Option(
+            help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).",
+            completion: .algorithms)
         var algo: String?
 
         @Option(help: "Settings preset: paper, submission or quick (see mbmpo train --help).")

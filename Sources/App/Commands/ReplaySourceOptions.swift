@@ -57,7 +57,9 @@ enum ReplayInputError: Error, CustomStringConvertible {
 /// What to replay: `--env` with random actions, a trained policy (`--run`/`--checkpoint`), or recorded states
 /// (`--trajectories`). Shared by `replay` and `render`.
 struct ReplaySourceOptions: ParsableArguments {
-    @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
+        completion: .environments)
     var env: String?
 
     @Option(help: "Random seed of the start states and random actions.")

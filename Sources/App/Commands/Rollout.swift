@@ -8,7 +8,9 @@ struct Rollout: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run episodes with uniform random actions; print the return's mean and std and env steps/s.")
 
-    @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
+        completion: .environments)
     var env: String
 
     @Option(help: "Number of episodes.")

@@ -12,10 +12,14 @@ struct Train: ParsableCommand {
             "Train MB-MPO or a baseline (--algo) on a task; writes config.json, progress.csv, TensorBoard events, "
             + "trajectories.h5 and checkpoints to the run folder.")
 
-    @Option(help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
+        completion: .environments)
     var env: String?
 
-    @Option(help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).")
+    @Option(
+        help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).",
+        completion: .algorithms)
     var algo: String?
 
     @Option(
@@ -31,7 +35,7 @@ struct Train: ParsableCommand {
     @Option(help: "Outer iterations (paper: 100).")
     var iterations: Int?
 
-    @Option(help: "Worker threads (results are identical for any value).")
+    @Option(help: "Worker threads (default: this machine's processors; results are identical for any value).")
     var threads: Int?
 
     @Option(

@@ -17,6 +17,9 @@ struct ConfigurationInputs {
     var threads: Int?
     var totalSteps: Int? = nil
 
+    /// The machine's processors (at most 256): the thread count when neither a flag, a file nor `--set` gives one.
+    static var defaultThreads: Int { min(256, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
     /// The resolved and validated configuration; every problem is one line naming the key and the reason.
     func resolve() throws -> TrainingConfig {
         let algorithm = try self.algorithm.map(Self.parseAlgorithm) ?? .mbMPO
@@ -35,7 +38,14 @@ struct ConfigurationInputs {
         if self.algorithm != nil { flags.append("algorithm=\"\(algorithm.rawValue)\"") }
         if let seed { flags.append("seed=\(seed)") }
         if let iterations { flags.append("iterations=\(iterations)") }
-        if let threads { flags.append("threads=\(threads)") }
+        if let threads {
+            flags.append("threads=\(threads)")
+        } else if !overrides.contains(where: { $0.hasPrefix("threads=") }),
+            fileText.flatMap({ JSONValue(parsing: $0)?.objectMembers?["threads"] }) == nil
+        {
+            // unless told otherwise, use every processor (results do not depend on it)
+            flags.append("threads=\(Self.defaultThreads)")
+        }
         if let totalSteps { flags.append("totalSteps=\(totalSteps)") }
         let resolved = try ConfigurationFile.resolve(
             base: base, fileText: fileText, fileName: file ?? "",

@@ -20,6 +20,7 @@ final class TrainingOutput {
         Interruption.install()
         iterations = config.plannedIterations
         events = try TensorBoardWriter(folder: folder)
+        try events.appendConfiguration(config)
         display = ProgressDisplay(iterations: config.plannedIterations, completed: completed, verbosity: verbosity)
         display.start(config: config, folder: folder.path)
     }
@@ -56,11 +57,53 @@ final class TrainingOutput {
 }
 
 extension TensorBoardWriter {
-    /// Appends one event holding every value of `log`, tagged with its `progress.csv` column names. The step of
-    /// each point is the iteration's `n_timesteps` (real environment steps as the original counts them), so curves
-    /// of different algorithms line up.
+    /// Appends one event holding every value of `log`, tagged with its `progress.csv` column name under a group
+    /// (``tag(for:)``). The step of each point is the iteration's `n_timesteps` (real environment steps as the
+    /// original counts them), so curves of different algorithms line up.
     func append(_ log: IterationLog, now: Date = Date()) throws {
         let step = Int64(log["n_timesteps"] ?? log["Iteration"] ?? 0)
-        try append(zip(log.keys, log.values).map { (tag: $0, value: $1) }, step: step, now: now)
+        try append(zip(log.keys, log.values).map { (tag: Self.tag(for: $0), value: $1) }, step: step, now: now)
+    }
+
+    /// The TensorBoard tag of a `progress.csv` column: the column's name (the original's keys) under its group,
+    /// `rollout/` (real returns), `imagined/` (model returns), `model/`, `policy/`, `time/` or `progress/`.
+    static func tag(for key: String) -> String {
+        let group: String
+        if key.hasPrefix("Time-") {
+            group = "time"
+        } else if key.hasPrefix("PrePolicy-") || key.hasPrefix("PostPolicy-") || key.hasPrefix("EnvTrajs-") {
+            group = "rollout"
+        } else if key.hasPrefix("DynTrajs") {
+            group = "imagined"
+        } else if key.hasSuffix("PerModel") || key.hasPrefix("Model") {
+            group = "model"
+        } else if key == "Iteration" || key == "n_timesteps" || key == "RealSteps" {
+            group = "progress"
+        } else {
+            group = "policy"
+        }
+        return "\(group)/\(key)"
+    }
+
+    /// The configuration as Markdown text (tag `config`) and as hyperparameters (one per setting, dotted keys; lists
+    /// and nulls as their JSON text).
+    func appendConfiguration(_ config: TrainingConfig, now: Date = Date()) throws {
+        let tree = try ConfigurationFile.tree(of: config)
+        try appendText("```json\n\(tree.prettyText)\n```", tag: "config", now: now)
+        var hparams: [(name: String, value: HyperparameterValue)] = []
+        func flatten(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .object(let members):
+                for key in members.keys.sorted() { flatten(members[key]!, path.isEmpty ? key : "\(path).\(key)") }
+            case .integer(let x): hparams.append((path, .number(Double(x))))
+            case .unsigned(let x): hparams.append((path, .number(Double(x))))
+            case .number(let x): hparams.append((path, .number(x)))
+            case .bool(let b): hparams.append((path, .flag(b)))
+            case .string(let s): hparams.append((path, .text(s)))
+            case .null, .array: hparams.append((path, .text(value.compactText)))
+            }
+        }
+        flatten(tree, "")
+        try appendHyperparameters(hparams, now: now)
     }
 }

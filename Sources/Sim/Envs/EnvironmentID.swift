@@ -60,10 +60,29 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
 public enum EnvironmentLookupError: Error, Equatable, CustomStringConvertible {
     case unknown(name: String)
 
+    /// Our task closest to a Gymnasium name such as `HalfCheetah-v5` (Reacher and Pusher: the PR2 reach).
+    static func paperTask(forGymnasiumName name: String) -> EnvironmentID? {
+        let parts = name.split(separator: "-")
+        guard parts.count == 2, parts[1].hasPrefix("v"), parts[1].dropFirst().allSatisfy(\.isNumber) else { return nil }
+        switch parts[0].lowercased() {
+        case "halfcheetah": return .halfCheetah
+        case "hopper": return .hopper
+        case "walker2d": return .walker2d
+        case "ant": return .ant
+        case "swimmer": return .swimmer
+        case "reacher", "pusher": return .pr2
+        default: return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .unknown(let name):
             let names = EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")
+            if let ours = Self.paperTask(forGymnasiumName: name) {
+                return "unknown environment '\(name)': Gymnasium's MuJoCo tasks (horizon 1000) are not available; "
+                    + "the paper's version of this task (horizon 200, rllab-style rewards) is '\(ours.rawValue)'"
+            }
             return "unknown environment '\(name)'; choose one of: \(names)"
         }
     }
