@@ -150,6 +150,14 @@ else
   echo "FAIL: the timing override is missing from the header or config.json"; failures=$((failures + 1))
 fi
 expect_ok "$bin" export --run "$work/hop" --episodes 2 --out "$work/hop.hdf5"
+# Minari itself loads an exported dataset (scripts/test.sh installs it from PyPI)
+if python3 -c "import minari" 2>/dev/null; then
+  mkdir -p "$work/minari"
+  expect_ok "$bin" export --run "$work/hop" --episodes 4 --out "$work/minari/main_data.hdf5"
+  expect_ok python3 "$(dirname "$0")/minari_check.py" "$work/minari" 4
+else
+  echo "note: minari is not installed (PyPI unreachable?); the Minari loading check is skipped"
+fi
 expect_error "already holds a run" "$bin" train "${tiny[@]}" --iterations 1 --out "$work/hc"
 # damaged run folders: one-line errors naming the file, never a hang; a folder without a checkpoint restarts
 cp -r "$work/hc" "$work/fifo" && rm "$work/fifo/checkpoints/iter-0002.h5" && mkfifo "$work/fifo/checkpoints/iter-0002.h5"

@@ -29,6 +29,11 @@ python3 -c "import tensorboard" 2>/dev/null || python3 -m pip install --quiet te
   || python3 -m pip install --quiet --user --break-system-packages tensorboard \
   || echo "note: could not install tensorboard; the TensorBoard reader checks are skipped"
 
+# Minari loads our exported datasets in the command-line checks (they say so when it cannot be installed)
+python3 -c "import minari" 2>/dev/null || python3 -m pip install --quiet minari \
+  || python3 -m pip install --quiet --user --break-system-packages minari \
+  || echo "note: could not install minari; the Minari loading check is skipped"
+
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
 scripts/cli-checks.sh .build/release/mbmpo

@@ -97,6 +97,9 @@ public enum DatasetExport {
             try file.setAttribute("id", Int64(index), at: group)
             try file.setAttribute("total_steps", Int64(steps), at: group)
             try file.setAttribute("task", Int64(tasks[index]), at: group)
+            // Minari's per-episode reset seed: the state of the SplitMix64 stream this episode's reset drew from
+            // (stream k of the export's --seed), so an episode can be regenerated alone
+            try file.setAttribute("seed", SplitMix64(seed: info.seed).derived(stream: UInt64(index)).state, at: group)
             try file.write(
                 path.observations + path.finalObservation, shape: [steps + 1, info.observationSize],
                 at: "\(group)/observations")
