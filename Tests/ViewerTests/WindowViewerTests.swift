@@ -32,8 +32,9 @@ extension OpenGLTests {
             #expect(statistics.distinctColors > 50, "\(id): \(statistics.distinctColors) colours")
         }
 
-        /// Space pauses, → single-steps while paused, ] and [ change the speed, C cycles cameras, R restarts the
-        /// episode, Esc closes the window so the loop ends without drawing.
+        /// simulate's keys: space pauses, → single-steps while paused, + and − change the speed, ] and [ cycle the
+        /// cameras (C too), Backspace restarts the episode (R too), Esc returns to the free camera; Q closes the
+        /// window so the loop ends without drawing.
         @Test func keysControlPlayback() throws {
             let viewer = try openViewer(.halfCheetah)
             viewer.key(GLFW_KEY_SPACE, action: GLFW_PRESS)
@@ -44,21 +45,32 @@ extension OpenGLTests {
             #expect(viewer.driver.step == step + 2)
             try viewer.run(maxFrames: 3)
             #expect(viewer.driver.step == step + 2, "paused playback must not advance")
-            viewer.key(GLFW_KEY_RIGHT_BRACKET, action: GLFW_PRESS)
+            viewer.key(GLFW_KEY_EQUAL, action: GLFW_PRESS, mods: GLFW_MOD_SHIFT)
             #expect(viewer.speed == 2)
-            viewer.key(GLFW_KEY_LEFT_BRACKET, action: GLFW_PRESS)
-            viewer.key(GLFW_KEY_LEFT_BRACKET, action: GLFW_PRESS)
+            viewer.key(GLFW_KEY_MINUS, action: GLFW_PRESS)
+            viewer.key(GLFW_KEY_KP_SUBTRACT, action: GLFW_PRESS)
             #expect(viewer.speed == 0.5)
             let cameras = viewer.scene.cameraChoices
             #expect(cameras.count == 3)  // free, tracking, the model's "track" camera
             #expect(viewer.scene.cameraChoice == viewer.scene.defaultCamera)
             viewer.key(GLFW_KEY_C, action: GLFW_PRESS)
             #expect(viewer.scene.cameraChoice == .free)
-            viewer.key(GLFW_KEY_C, action: GLFW_PRESS)
+            viewer.key(GLFW_KEY_RIGHT_BRACKET, action: GLFW_PRESS)
             #expect(viewer.scene.cameraChoice == .tracking(body: 1))
-            viewer.key(GLFW_KEY_R, action: GLFW_PRESS)
-            #expect(viewer.driver.step == 0 && viewer.driver.episodeReturn == 0)
+            viewer.key(GLFW_KEY_LEFT_BRACKET, action: GLFW_PRESS)
+            #expect(viewer.scene.cameraChoice == .free)
+            viewer.key(GLFW_KEY_LEFT_BRACKET, action: GLFW_PRESS)
+            #expect(viewer.scene.cameraChoice == cameras[2])
             viewer.key(GLFW_KEY_ESCAPE, action: GLFW_PRESS)
+            #expect(viewer.scene.cameraChoice == .free)
+            #expect(glfwWindowShouldClose(viewer.window) == 0, "Esc only frees the camera, as in simulate")
+            viewer.key(GLFW_KEY_RIGHT, action: GLFW_PRESS)
+            viewer.key(GLFW_KEY_BACKSPACE, action: GLFW_PRESS)
+            #expect(viewer.driver.step == 0 && viewer.driver.episodeReturn == 0)
+            viewer.key(GLFW_KEY_RIGHT, action: GLFW_PRESS)
+            viewer.key(GLFW_KEY_R, action: GLFW_PRESS)
+            #expect(viewer.driver.step == 0)
+            viewer.key(GLFW_KEY_Q, action: GLFW_PRESS, mods: GLFW_MOD_CONTROL)
             let frames = viewer.frameCount
             try viewer.run(maxFrames: 100)
             #expect(viewer.frameCount == frames)
@@ -137,11 +149,86 @@ extension OpenGLTests {
                 })
             viewer.mouse.lastX = Double(pixel % Int(width)) + 0.5
             viewer.mouse.lastY = Double(pixel / Int(width)) + 0.5
-            viewer.pick(recentre: false)
+            viewer.pick(.select)
             #expect(viewer.selectedBody == mask[pixel])
             #expect(viewer.scene.perturb.select == Int32(mask[pixel]))
             viewer.select(body: nil)
             #expect(viewer.selectedBody == nil && viewer.scene.perturb.select == 0)
+        }
+
+        /// F1 draws the key and mouse help in the top-right corner (simulate's help, ours added), F2 hides the info
+        /// overlay in the top-left one; Page Up selects the parent body.
+        @Test func helpAndInfoOverlaysToggle() throws {
+            let viewer = try openViewer(.walker2d)
+            viewer.paused = true
+            func corners() -> (left: [UInt8], right: [UInt8]) {
+                viewer.drawFrame()
+                let image = viewer.readPixels()
+                var left: [UInt8] = [], right: [UInt8] = []
+                for y in 0..<(image.height / 3) {
+                    for x in 0..<(image.width / 3) {
+                        left += image.pixels[(y * image.width + x) * 3..<(y * image.width + x) * 3 + 3]
+                        let r = image.width - 1 - x
+                        right += image.pixels[(y * image.width + r) * 3..<(y * image.width + r) * 3 + 3]
+                    }
+                }
+                return (left, right)
+            }
+            // (the info overlay shows the frame rate, which changes between frames: it is off for the comparisons)
+            let info = corners()
+            viewer.key(GLFW_KEY_F2, action: GLFW_PRESS)
+            #expect(!viewer.showInfo)
+            let bare = corners()
+            #expect(bare.left != info.left, "F2 must remove the info overlay")
+            #expect(corners() == bare)
+            viewer.key(GLFW_KEY_F1, action: GLFW_PRESS)
+            #expect(viewer.showHelp)
+            let help = corners()
+            #expect(help.right != bare.right, "F1 must draw the help in the top-right corner")
+            viewer.key(GLFW_KEY_F1, action: GLFW_PRESS)
+            #expect(corners() == bare, "F1 again must remove the help")
+            #expect(KeyBindings.rows.contains { $0 == ("Ctrl [Shift] right drag", "Object translate") })
+            // walker2d: foot_left (the last body) → leg_left → thigh_left → torso → world (clears the selection)
+            let model = viewer.scene.model
+            viewer.select(body: model.nbody - 1)
+            var chain = [viewer.selectedBody]
+            for _ in 0..<4 {
+                viewer.key(GLFW_KEY_PAGE_UP, action: GLFW_PRESS)
+                chain.append(viewer.selectedBody)
+            }
+            #expect(chain.compactMap { $0.map(model.bodyName) } == ["foot_left", "leg_left", "thigh_left", "torso"])
+            #expect(chain.last == .some(nil))
+        }
+
+        /// Ctrl + right drag on a selected body translates it with MuJoCo's perturbation: while playing, a spring
+        /// force toward the dragged reference moves the body against an unperturbed twin; releasing the button
+        /// ends it and clears the applied force.
+        @Test func controlDragPerturbsTheSelectedBody() throws {
+            func torsoHeightAfterSteps(perturb: Bool) throws -> Double {
+                let viewer = try openViewer(.hopper, horizon: 400)
+                viewer.drawFrame()
+                let data = viewer.driver.source.simulation.data.pointer
+                viewer.select(body: 1)
+                if perturb {
+                    viewer.mouse.right = true
+                    viewer.startPerturbation(translate: true)
+                    #expect(viewer.isPerturbing)
+                    // drag upward: the reference rises above the torso
+                    for _ in 0..<10 { viewer.movePerturbation(mjMOUSE_MOVE_V, dx: 0, dy: -0.05) }
+                }
+                for _ in 0..<40 { try viewer.advance() }
+                let height = data.pointee.xpos[3 * 1 + 2]
+                if perturb {
+                    viewer.mouse.right = false
+                    viewer.mouseButton(GLFW_MOUSE_BUTTON_RIGHT, action: GLFW_RELEASE)
+                    #expect(!viewer.isPerturbing)
+                    #expect((0..<(6 * viewer.scene.model.nbody)).allSatisfy { data.pointee.xfrc_applied[$0] == 0 })
+                }
+                return height
+            }
+            let free = try torsoHeightAfterSteps(perturb: false)
+            let lifted = try torsoHeightAfterSteps(perturb: true)
+            #expect(lifted > free + 0.05, "torso at \(lifted) m with the perturbation, \(free) m without")
         }
 
         /// After a resize the frame fills the new framebuffer and keeps the aspect right: the robot's on-screen

@@ -143,10 +143,11 @@ public final class SceneRenderer {
         }
     }
 
-    /// Moves to the next camera in ``cameraChoices`` (wrapping around).
-    public func cycleCamera() {
+    /// Moves to the next (or previous) camera in ``cameraChoices``, wrapping around.
+    public func cycleCamera(backwards: Bool = false) {
         let index = cameraChoices.firstIndex(of: cameraChoice) ?? 0
-        select(camera: cameraChoices[(index + 1) % cameraChoices.count])
+        let count = cameraChoices.count
+        select(camera: cameraChoices[(index + (backwards ? count - 1 : 1)) % count])
     }
 
     /// Turns one of the scene's rendering flags (mjRND_…) on or off.
@@ -169,9 +170,10 @@ public final class SceneRenderer {
         hasRendered = true
     }
 
-    /// Draws two columns of text (lines separated by "\n") in the top-left corner of `viewport`.
-    public func overlay(titles: String, values: String, viewport: mjrRect) {
-        mjr_overlay(Int32(mjFONT_NORMAL.rawValue), Int32(mjGRID_TOPLEFT.rawValue), viewport, titles, values, &context)
+    /// Draws two columns of text (lines separated by "\n") in a corner of `viewport` (an mjtGridPos; top left by
+    /// default).
+    public func overlay(titles: String, values: String, viewport: mjrRect, corner: mjtGridPos = mjGRID_TOPLEFT) {
+        mjr_overlay(Int32(mjFONT_NORMAL.rawValue), Int32(corner.rawValue), viewport, titles, values, &context)
     }
 
     /// The RGB pixels of `viewport` in the current buffer, top row first.
@@ -223,6 +225,31 @@ public final class SceneRenderer {
         var geom: Int32 = -1, skin: Int32 = -1
         let body = mjv_select(model.pointer, data, &option, aspect, x, y, &scene, &point, &geom, &skin)
         return body >= 0 ? (Int(body), SIMD3(point[0], point[1], point[2])) : nil
+    }
+
+    /// Starts a perturbation of the selected body (``perturb``'s `select`) from its pose in `data`: rotation or
+    /// translation (mjPERT_ROTATE, mjPERT_TRANSLATE).
+    public func startPerturbation(data: UnsafeMutablePointer<mjData>, translate: Bool) {
+        guard hasRendered else { return }
+        mjv_initPerturb(model.pointer, data, &scene, &perturb)
+        perturb.active = Int32(translate ? mjPERT_TRANSLATE.rawValue : mjPERT_ROTATE.rawValue)
+    }
+
+    /// Moves the perturbation's reference by a mouse motion (an mjtMouse action, relative to the window height).
+    public func movePerturbation(data: UnsafeMutablePointer<mjData>, _ action: mjtMouse, dx: Double, dy: Double) {
+        guard hasRendered, perturb.active != 0 else { return }
+        mjv_movePerturb(model.pointer, data, Int32(action.rawValue), dx, dy, &scene, &perturb)
+    }
+
+    /// Writes the perturbation's spring force on the selected body into `data`'s `xfrc_applied` (for the next
+    /// steps), or, `paused`, moves a free body to the reference pose.
+    public func applyPerturbation(data: UnsafeMutablePointer<mjData>, paused: Bool) {
+        guard perturb.active != 0 else { return }
+        if paused {
+            mjv_applyPerturbPose(model.pointer, data, &perturb, 1)
+        } else {
+            mjv_applyPerturbForce(model.pointer, data, &perturb)
+        }
     }
 
     /// Rotates, pans or zooms the camera (an mjtMouse action) by a mouse motion relative to the window height.

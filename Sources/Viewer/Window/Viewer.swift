@@ -6,10 +6,13 @@ import Foundation
 /// window, one `SceneRenderer`, mouse callbacks that move the camera, and a loop that advances the simulation to
 /// wall-clock time, renders, swaps and polls events.
 ///
-/// Keys: space pauses, → single-steps while paused, R restarts the episode, [ and ] halve and double the speed,
-/// C cycles cameras (free, tracking, the model's cameras), Esc quits. Mouse: left-drag rotates, right-drag pans
-/// (shift: horizontal plane), scroll zooms, left double-click selects a body, right double-click centres the
-/// camera on the point under the cursor.
+/// Keys and mouse follow MuJoCo's `simulate` where it has the same action, and F1 lists them all
+/// (``KeyBindings``): space pauses, → single-steps while paused, Backspace (or R) restarts the episode, + and −
+/// change the speed, [ and ] (or C) cycle cameras, Esc returns to the free camera, Page Up selects the parent body,
+/// F1 shows the help, F2 hides the info, Q or Ctrl+Q quits. Mouse: left-drag rotates, right-drag pans (shift:
+/// horizontal plane), scroll or middle-drag zooms, double-click selects a body, right double-click centres the
+/// camera on the point, Ctrl + right double-click tracks the body, Ctrl + left/right drag rotates/translates the
+/// selected body with MuJoCo's perturbation.
 ///
 /// GLFW callbacks reach the viewer through the window's user pointer. Use from one thread.
 public final class Viewer {
@@ -31,6 +34,10 @@ public final class Viewer {
     var fps = FrameRateMeter()
     /// An error raised inside a GLFW callback, rethrown by the loop.
     var pendingError: Error?
+    /// Whether the key and mouse help is drawn (F1).
+    public var showHelp = false
+    /// Whether the info overlay is drawn (F2).
+    public var showInfo = true
 
     /// Opens a width × height window (visible unless `visible` is false) and builds the scene in its context.
     /// Throws ``RenderError/noDisplay`` without an X display, and ``RenderError/glfw(_:)`` when GLFW fails.
@@ -108,12 +115,13 @@ public final class Viewer {
         if driver.isFinished { paused = true }
         guard !paused else {
             simulationDebt = 0
+            if isPerturbing { applyPerturbationPose() }
             return
         }
         simulationDebt += elapsed * speed
         let dt = driver.source.dt
         while simulationDebt >= dt {
-            try driver.advance()
+            try advance()
             simulationDebt -= dt
             if driver.isFinished {
                 paused = true
@@ -129,10 +137,15 @@ public final class Viewer {
         glfwGetFramebufferSize(window, &width, &height)
         let viewport = mjrRect(left: 0, bottom: 0, width: width, height: height)
         scene.render(data: driver.source.simulation.data.pointer, viewport: viewport)
-        let text = OverlayText.make(
-            driver: driver, framesPerSecond: fps.tick(time: glfwGetTime()),
-            extra: overlayExtras())
-        scene.overlay(titles: text.titles, values: text.values, viewport: viewport)
+        let framesPerSecond = fps.tick(time: glfwGetTime())
+        if showInfo {
+            let text = OverlayText.make(driver: driver, framesPerSecond: framesPerSecond, extra: overlayExtras())
+            scene.overlay(titles: text.titles, values: text.values, viewport: viewport)
+        }
+        if showHelp {
+            scene.overlay(
+                titles: KeyBindings.inputs, values: KeyBindings.actions, viewport: viewport, corner: mjGRID_TOPRIGHT)
+        }
         frameCount += 1
     }
 
@@ -148,8 +161,13 @@ public final class Viewer {
             ("Speed", speed >= 1 ? "\(Int(speed))x" : "1/\(Int((1 / speed).rounded()))x"),
             ("Camera", scene.cameraChoice.description),
         ]
-        if paused { rows.append(("Paused", driver.isFinished ? "all episodes done (R replays, Esc quits)" : "yes")) }
-        if let selectedBody { rows.append(("Selected", scene.model.bodyName(selectedBody))) }
+        if paused {
+            rows.append(("Paused", driver.isFinished ? "all episodes done (Backspace replays, Q quits)" : "yes"))
+        }
+        if let selectedBody {
+            rows.append(("Selected", scene.model.bodyName(selectedBody) + (isPerturbing ? " (perturbed)" : "")))
+        }
+        rows.append(("Help", "F1"))
         return rows
     }
 
@@ -158,11 +176,85 @@ public final class Viewer {
         speed = min(max(faster ? speed * 2 : speed / 2, 1.0 / 32), 32)
     }
 
-    /// Highlights `body` (nil or the world clears the selection).
+    /// Highlights `body` (nil or the world clears the selection, and ends a perturbation).
     public func select(body: Int?) {
         selectedBody = body.flatMap { $0 > 0 ? $0 : nil }
+        if selectedBody == nil { stopPerturbation() }
         scene.perturb.select = Int32(selectedBody ?? 0)
     }
+
+    /// One step of the driver; while a perturbation is active its force acts on the selected body during the step
+    /// (`mjv_applyPerturbForce` writes the body's `xfrc_applied`, cleared first).
+    func advance() throws {
+        if isPerturbing {
+            clearAppliedForces()
+            scene.applyPerturbation(data: driver.source.simulation.data.pointer, paused: false)
+        }
+        try driver.advance()
+    }
+
+    /// Whether Ctrl + drag is perturbing the selected body.
+    public var isPerturbing: Bool { scene.perturb.active != 0 }
+
+    /// Starts perturbing the selected body from its current pose: rotation (left button) or translation (right).
+    func startPerturbation(translate: Bool) {
+        guard selectedBody != nil else { return }
+        scene.startPerturbation(data: driver.source.simulation.data.pointer, translate: translate)
+    }
+
+    /// Moves the perturbation's reference by a mouse motion (relative to the window height).
+    func movePerturbation(_ action: mjtMouse, dx: Double, dy: Double) {
+        scene.movePerturbation(data: driver.source.simulation.data.pointer, action, dx: dx, dy: dy)
+    }
+
+    /// Ends a perturbation and removes its force.
+    func stopPerturbation() {
+        guard isPerturbing else { return }
+        scene.perturb.active = 0
+        clearAppliedForces()
+    }
+
+    /// While paused, a perturbation moves the body itself (a free body: its pose; otherwise nothing), then the
+    /// derived quantities follow with a forward pass.
+    func applyPerturbationPose() {
+        let simulation = driver.source.simulation
+        scene.applyPerturbation(data: simulation.data.pointer, paused: true)
+        mj_forward(simulation.model.pointer, simulation.data.pointer)
+    }
+
+    func clearAppliedForces() {
+        let simulation = driver.source.simulation
+        guard let forces = simulation.data.pointer.pointee.xfrc_applied else { return }
+        for i in 0..<(6 * simulation.model.nbody) { forces[i] = 0 }
+    }
+}
+
+/// The viewer's keys and mouse actions as F1 lists them: MuJoCo `simulate`'s where the action exists there, then
+/// ours.
+public enum KeyBindings {
+    /// (input, action) rows.
+    public static let rows: [(String, String)] = [
+        ("Space", "Play / Pause"),
+        ("+  -", "Speed up / down"),
+        ("Right arrow", "Step (paused)"),
+        ("[  ]  (C)", "Cycle cameras"),
+        ("Esc", "Free camera"),
+        ("Backspace (R)", "Restart episode"),
+        ("Double-click", "Select"),
+        ("Page Up", "Select parent"),
+        ("Right double-click", "Center"),
+        ("Ctrl Right double-click", "Tracking camera"),
+        ("Scroll, middle drag", "Zoom"),
+        ("Left drag", "View rotate"),
+        ("[Shift] right drag", "View translate"),
+        ("Ctrl [Shift] drag", "Object rotate"),
+        ("Ctrl [Shift] right drag", "Object translate"),
+        ("F1", "Help"),
+        ("F2", "Info"),
+        ("Q, Ctrl Q", "Quit"),
+    ]
+    static var inputs: String { rows.map(\.0).joined(separator: "\n") }
+    static var actions: String { rows.map(\.1).joined(separator: "\n") }
 }
 
 /// Frames per second over the last half second.
