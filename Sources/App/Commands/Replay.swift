@@ -7,10 +7,12 @@ struct Replay: ParsableCommand {
         abstract: "Play episodes in a window in real time (needs a display; without one use `mbmpo render` or "
             + "`xvfb-run -a mbmpo replay …`).",
         discussion: """
-            Mouse: left-drag rotates, right-drag pans, scroll zooms, double-click selects a body (right \
-            double-click centres the camera on the point). Keys: space pauses, right arrow steps while paused, R \
-            restarts the episode, [ and ] halve and double the speed, C cycles cameras (free, tracking, the \
-            model's cameras), Esc quits.
+            Keys and mouse as in MuJoCo's simulate (F1 lists them in the window): space pauses, right arrow steps \
+            while paused, + and - change the speed, [ and ] (or C) cycle cameras, Esc returns to the free camera, \
+            Backspace (or R) restarts the episode, Page Up selects the parent body, F2 hides the info, Q quits. \
+            Mouse: left-drag rotates, right-drag pans, scroll zooms, double-click selects a body, right \
+            double-click centres the camera (with Ctrl: tracks the body), Ctrl + left/right drag rotates/translates \
+            the selected body (MuJoCo's perturbation).
             """)
 
     @OptionGroup var source: ReplaySourceOptions
