@@ -139,6 +139,15 @@ if python3 -c "import tensorboard" 2>/dev/null; then
     echo "FAIL: TensorBoard could not read the event file"; failures=$((failures + 1))
   fi
 fi
+# --report (the quick preset's default) ends with the learning curve and a picture strip of the final policy
+cp -r "$work/hc" "$work/report"
+expect_ok "$bin" train --resume "$work/report" --report
+if grep -q "learning curve: $work/report/learning-curve" <<<"$out" && grep -q "final policy: $work/report/final-policy.png" <<<"$out" \
+  && [ "$(head -c 4 "$work/report/final-policy.png" | tail -c 3)" = "PNG" ]; then
+  echo "ok: --report wrote the learning curve and the final policy's picture strip"
+else
+  echo "FAIL: --report: $out"; failures=$((failures + 1))
+fi
 # the original repository's final hopper timing (0.004 s × 5): header, config.json and export use it
 expect_error "'physicsTimestep' must lie in \\[0.00001, 0.1\\]" "$bin" config show --set physicsTimestep=0
 expect_error "'frameSkip' must lie in 1…1000" "$bin" config show --set frameSkip=0

@@ -54,6 +54,19 @@ import Testing
     }
 
     /// The kernel hint appears only when the variable holds OpenBLAS to AVX2 kernels on an AVX-512 CPU.
+    /// The ETA extends the trend of the iteration times (they grow with the model's buffer), not their mean.
+    @Test func etaFollowsGrowingIterations() {
+        // a random-data first iteration, then 10 s + 5 s per iteration: the next three take 30, 35, 40 s
+        let durations = [3.0, 10, 15, 20, 25]
+        #expect(abs(ProgressDisplay.projectedSeconds(of: durations, count: 3) - 105) < 1e-9)
+        // the mean of the last iterations would say 3 × 17.5 = 52.5
+        #expect(ProgressDisplay.projectedSeconds(of: durations, count: 0) == 0)
+        // too few points: repeat the last
+        #expect(ProgressDisplay.projectedSeconds(of: [3, 12], count: 4) == 48)
+        // a falling trend is noise: never faster than flat
+        #expect(abs(ProgressDisplay.projectedSeconds(of: [3, 20, 18, 16], count: 2) - 36) < 1e-9)
+    }
+
     @Test func kernelNoteOnlyWhenAVX512KernelsAreForcedOff() {
         let avx512: Set<String> = ["fpu", "avx2", "avx512f"]
         let note = ProgressDisplay.kernelNote(coreName: "Haswell", forced: "Haswell", cpuFlags: avx512)

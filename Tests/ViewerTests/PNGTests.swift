@@ -67,6 +67,23 @@ private func sampleImages() -> [Image] {
 
 @Suite("PNG writer")
 struct PNGTests {
+    /// A picture strip puts the frames side by side, left to right, row by row.
+    @Test func pictureStripTilesFramesLeftToRight() throws {
+        let a = Image(width: 2, height: 2, pixels: [UInt8](repeating: 10, count: 12))
+        let b = Image(width: 2, height: 2, pixels: (0..<12).map(UInt8.init))
+        let strip = try #require(PictureStripSink.strip([a, b]))
+        #expect(strip.width == 4 && strip.height == 2)
+        #expect(Array(strip.pixel(x: 1, y: 1)) == [10, 10, 10])
+        #expect(Array(strip.pixel(x: 2, y: 0)) == [0, 1, 2])
+        #expect(Array(strip.pixel(x: 3, y: 1)) == [9, 10, 11])
+        #expect(PictureStripSink.strip([]) == nil)
+        let sink = PictureStripSink(path: "/nonexistent/strip.png")
+        try sink.write(a)
+        #expect(throws: ImageWriteError.self) {
+            try sink.write(Image(width: 3, height: 2, pixels: [UInt8](repeating: 0, count: 18)))
+        }
+    }
+
     @Test func chunkChecksumIsZlibCRC32() {
         #expect(PNGEncoder.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(PNGEncoder.crc32([UInt8]()) == 0)

@@ -28,48 +28,54 @@ struct Plot: ParsableCommand {
         }
         guard !runs.isEmpty else { throw RunRecord.Problem(message: "name at least one run folder") }
         let records = try runs.flatMap(RunRecord.runFolders).map { try RunRecord(folder: $0) }
-        let series = try LearningCurves.series(of: records)
-        let svg = LearningCurveChart(series: series, anchors: PublishedAnchor.all).svg()
+        let (svg, series) = try learningCurveSVG(records)
         if format == "svg" {
-            try write(svg, to: out)
+            try writeChart(svg, to: out)
         } else {
-            try renderPNG(svg, to: out)
+            try renderChartPNG(svg, to: out)
         }
         let groups = series.map { "\($0.environment)/\($0.algorithm) (\($0.runs) run\($0.runs == 1 ? "" : "s"))" }
         print("wrote \(out): " + groups.joined(separator: ", "))
     }
 
-    private func write(_ text: String, to path: String) throws {
-        do {
-            try AtomicFile.write(text: text, to: path)
-        } catch {
-            throw RunRecord.Problem(message: "cannot write '\(path)'")
-        }
-    }
+}
 
-    /// Renders the SVG with `rsvg-convert`, which must be on PATH.
-    private func renderPNG(_ svg: String, to path: String) throws {
-        guard let converter = findExecutable("rsvg-convert") else {
-            throw RunRecord.Problem(
-                message: "writing PNG needs rsvg-convert (apt-get install librsvg2-bin); "
-                    + "or write an .svg file")
-        }
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mbmpo-plot-\(ProcessInfo.processInfo.processIdentifier).svg")
-        try write(svg, to: temporary.path)
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: converter)
-        process.arguments = ["--format", "png", "--output", path, temporary.path]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let line = message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
-            throw RunRecord.Problem(message: "rsvg-convert could not write '\(path)': \(line)")
-        }
+/// The learning-curve chart of `records` as SVG text.
+func learningCurveSVG(_ records: [RunRecord]) throws -> (svg: String, series: [LearningCurves.Series]) {
+    let series = try LearningCurves.series(of: records)
+    return (LearningCurveChart(series: series, anchors: PublishedAnchor.all).svg(), series)
+}
+
+/// Writes `text` to `path` atomically, as a one-line error.
+func writeChart(_ text: String, to path: String) throws {
+    do {
+        try AtomicFile.write(text: text, to: path)
+    } catch {
+        throw RunRecord.Problem(message: "cannot write '\(path)'")
+    }
+}
+
+/// Renders `svg` to the PNG file `path` with `rsvg-convert`, which must be on PATH.
+func renderChartPNG(_ svg: String, to path: String) throws {
+    guard let converter = findExecutable("rsvg-convert") else {
+        throw RunRecord.Problem(
+            message: "writing PNG needs rsvg-convert (apt-get install librsvg2-bin); or write an .svg file")
+    }
+    let temporary = FileManager.default.temporaryDirectory
+        .appendingPathComponent("mbmpo-plot-\(ProcessInfo.processInfo.processIdentifier).svg")
+    try writeChart(svg, to: temporary.path)
+    defer { try? FileManager.default.removeItem(at: temporary) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: converter)
+    process.arguments = ["--format", "png", "--output", path, temporary.path]
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        let line = message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
+        throw RunRecord.Problem(message: "rsvg-convert could not write '\(path)': \(line)")
     }
 }
 

@@ -53,6 +53,12 @@ struct Train: ParsableCommand {
     @Option(help: "Run folder (default: runs/ENV-ALGO-sSEED, or the first free runs/ENV-ALGO-sSEED-2, -3, …).")
     var out: String?
 
+    @Flag(
+        help: ArgumentHelp(
+            "At the end, write the learning curve (learning-curve.png) and a picture strip of the final policy "
+                + "(final-policy.png) into the run folder and print where they are (--preset quick always does)."))
+    var report = false
+
     @Flag(help: "Print only errors and the final line.")
     var quiet = false
 
@@ -110,6 +116,9 @@ struct Train: ParsableCommand {
                     completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps))
         }
         output.done(folder: run.url)
+        if report || preset == .quick {
+            for line in RunReport.write(run: run.url, assets: assetOptions.assets) { print(line) }
+        }
     }
 
     /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).

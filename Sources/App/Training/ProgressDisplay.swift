@@ -168,12 +168,33 @@ final class ProgressDisplay {
         output("done in \(duration(clock() - started)); results in \(folder)/progress.csv\n")
     }
 
-    /// Seconds left: the mean of the last five iterations × iterations left, less the current one's elapsed time.
+    /// Seconds left: the projected durations of the iterations left (``projectedSeconds(of:count:)``), less the
+    /// current one's elapsed time.
     func remainingSeconds(now: Double) -> Double? {
         guard !iterationSeconds.isEmpty else { return nil }
-        let recent = iterationSeconds.suffix(5)
-        let mean = recent.reduce(0, +) / Double(recent.count)
-        return max(0, mean * Double(iterations - completed) - (completed < iterations ? now - iterationStarted : 0))
+        let left = Self.projectedSeconds(of: iterationSeconds, count: iterations - completed)
+        return max(0, left - (completed < iterations ? now - iterationStarted : 0))
+    }
+
+    /// The total duration of the next `count` iterations after `durations` (this session's finished iterations,
+    /// in order). Iterations grow longer as the model fits a growing buffer, roughly linearly in the iteration
+    /// number, so with three or more finished iterations a least-squares line through them (leaving out a first
+    /// one that differs: the random-data iteration) is extended over the iterations left; with fewer, the last
+    /// duration is repeated. Never below the last duration per iteration's share of the trend's floor at zero.
+    static func projectedSeconds(of durations: [Double], count: Int) -> Double {
+        guard count > 0, let last = durations.last else { return 0 }
+        let points = durations.count >= 4 ? Array(durations.dropFirst()) : durations
+        guard points.count >= 3 else { return last * Double(count) }
+        let n = Double(points.count)
+        let xs = (0..<points.count).map { Double($0) }
+        let meanX = xs.reduce(0, +) / n, meanY = points.reduce(0, +) / n
+        let sxx = xs.reduce(0) { $0 + ($1 - meanX) * ($1 - meanX) }
+        let sxy = zip(xs, points).reduce(0) { $0 + ($1.0 - meanX) * ($1.1 - meanY) }
+        let slope = max(0, sxy / sxx)  // iterations do not get shorter as data grows: a falling trend is noise
+        let intercept = meanY - slope * meanX
+        return (0..<count).reduce(0) { total, k in
+            total + max(0, intercept + slope * Double(points.count + k))
+        }
     }
 
     /// `[██████░░░░] 3/10 | ETA 1m 05s | meta-step 4/30 12s | return -65.9`, cut to the width.

@@ -142,3 +142,41 @@ public final class VideoSink: FrameSink {
         return .ffmpegFailed(status: process.terminationStatus, message: last)
     }
 }
+
+/// Collects frames and writes them side by side, left to right, as one PNG (a picture strip of an episode).
+public final class PictureStripSink: FrameSink {
+    public let path: String
+    public private(set) var frames: [Image] = []
+
+    public init(path: String) { self.path = path }
+
+    /// Keeps `image` (every frame must have the first one's size).
+    public func write(_ image: Image) throws {
+        if let first = frames.first, first.width != image.width || first.height != image.height {
+            throw ImageWriteError(path: path, reason: "frames of different sizes")
+        }
+        frames.append(image)
+    }
+
+    /// Writes the strip; nothing is written without frames.
+    public func finish() throws {
+        guard let strip = Self.strip(frames) else { return }
+        try PNGEncoder.write(strip, to: path)
+    }
+
+    /// The frames side by side (nil for none).
+    public static func strip(_ frames: [Image]) -> Image? {
+        guard let first = frames.first else { return nil }
+        let (width, height) = (first.width * frames.count, first.height)
+        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for (index, frame) in frames.enumerated() {
+            for row in 0..<height {
+                let source = row * frame.width * 3
+                let target = (row * width + index * frame.width) * 3
+                pixels.replaceSubrange(
+                    target..<target + frame.width * 3, with: frame.pixels[source..<source + frame.width * 3])
+            }
+        }
+        return Image(width: width, height: height, pixels: pixels)
+    }
+}

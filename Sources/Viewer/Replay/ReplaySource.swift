@@ -63,7 +63,7 @@ public final class PolicyReplay: ReplaySource {
     public let policy: any ActionPolicy
     public let episodeCount: Int
     let seed: UInt64
-    let horizon: Int
+    public let horizon: Int
     let firstEpisode: Int
     var observation: [Double] = []
     var stepIndex = 0
