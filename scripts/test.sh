@@ -37,3 +37,5 @@ python3 -c "import minari" 2>/dev/null || python3 -m pip install --quiet minari 
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
 scripts/cli-checks.sh .build/release/mbmpo
+# the hostile-input soak, short form: kill -9 and resume, damaged files, configuration fuzz, bad models
+python3 scripts/soak.py --short --binary .build/release/mbmpo

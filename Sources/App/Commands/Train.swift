@@ -56,7 +56,7 @@ struct Train: ParsableCommand {
     @Flag(
         help: ArgumentHelp(
             "At the end, write the learning curve (learning-curve.png) and a picture strip of the final policy "
-                + "(final-policy.png) into the run folder and print where they are (--preset quick always does)."))
+                + "(final-policy.png) into the run folder and print where they are."))
     var report = false
 
     @Flag(help: "Print only errors and the final line.")
@@ -86,19 +86,52 @@ struct Train: ParsableCommand {
                 + "starting again from iteration 0 with its config.json\n"
             FileHandle.standardError.write(Data(note.utf8))
         }
+        if let resumed,
+            config.isFinished(
+                completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
+        {
+            // nothing to do, so nothing is written (but the report, when asked for)
+            print(
+                "\(resumed.folder) is complete: \(trainer.context.iteration) iterations, "
+                    + "\(trainer.context.loggedTimesteps) real steps (--iterations or --total-steps extend it)")
+            if report {
+                let run = try RunDirectory(path: folder, creating: false)
+                for line in RunReport.write(run: run.url, assets: assetOptions.assets) { print(line) }
+            }
+            return
+        }
         let run = try RunDirectory(path: folder, creating: resumed == nil)
+        do {
+            try train(trainer, config: config, model: model, run: run, resumed: resumed)
+        } catch {
+            // a new run that recorded no iteration leaves nothing behind (a resumed one keeps what it had)
+            if resumed == nil && trainer.context.iteration == 0 { run.removeNewRun() }
+            throw error
+        }
+        if report {
+            for line in RunReport.write(run: run.url, assets: assetOptions.assets) { print(line) }
+        }
+    }
+
+    /// Opens the run's files (a resumed run's are repaired to its checkpoint first), records the session in
+    /// `run-info.json` and trains to the end, writing every iteration.
+    func train(
+        _ trainer: any Trainer, config: TrainingConfig, model: MuJoCoModel, run: RunDirectory, resumed: ResumePoint?
+    ) throws {
         run.removeLeftoverTemporaryFiles()
-        try RunInfo.append(
-            to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
-            fromIteration: trainer.context.iteration, threads: config.threads)
-        try run.writeConfiguration(config)
+        // config.json comes first in a new folder, so that any folder holding a run can be resumed
+        if resumed == nil { try run.writeConfiguration(config) }
         let writer = try RunWriter(
             run: run.url, config: config, spec: trainer.context.spec, model: model,
             keep: checkpointOptions.keepCheckpoints, resumed: resumed?.saved?.checkpoint)
+        if resumed != nil { try run.writeConfiguration(config) }
         let output = try TrainingOutput(
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
+        try RunInfo.append(
+            to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
+            fromIteration: trainer.context.iteration, threads: config.threads)
         while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
         {
             let result: IterationResult
@@ -116,9 +149,6 @@ struct Train: ParsableCommand {
                     completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps))
         }
         output.done(folder: run.url)
-        if report || preset == .quick {
-            for line in RunReport.write(run: run.url, assets: assetOptions.assets) { print(line) }
-        }
     }
 
     /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).
@@ -139,7 +169,7 @@ struct StoppedRun: Error, CustomStringConvertible {
     var description: String {
         let kept =
             completed == 0
-            ? "nothing was recorded in \(folder)"
+            ? "nothing was recorded (a new run folder is removed again)"
             : "\(folder) keeps the results and checkpoint of its \(completed) completed iteration(s)"
         return "\(failure); the run stopped, \(kept)"
     }

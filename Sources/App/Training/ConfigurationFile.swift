@@ -46,7 +46,7 @@ enum ConfigurationFile {
             let value = ConfigurationReference.value(
                 at: error.key.split(separator: ".").map(String.init)[...],
                 in: tree)
-            let got = error.reason.contains("got") ? "" : value.map { ", got \($0.compactText)" } ?? ""
+            let got = error.reason.contains("got") ? "" : value.map { ", got \(shown($0.compactText))" } ?? ""
             throw Problem(message: "configuration: '\(error.key)' \(error.reason)\(got)")
         }
         return config
@@ -85,20 +85,20 @@ enum ConfigurationFile {
             guard let existing = members[key] else {
                 let known = members.keys.sorted().joined(separator: ", ")
                 let place = path.isEmpty ? "" : " in '\(path.joined(separator: "."))'"
-                throw Problem(message: "\(source): unknown key '\(dotted)'\(place) (known keys: \(known))")
+                throw Problem(message: "\(source): unknown key '\(shown(dotted))'\(place) (known keys: \(known))")
             }
             if case .object = existing {
                 guard let patchObject = value.objectMembers else {
                     throw Problem(
                         message: "\(source): '\(dotted)' is a group of settings and needs a JSON object, "
-                            + "got \(value.compactText)")
+                            + "got \(shown(value.compactText))")
                 }
                 members[key] = try merge(patchObject, into: existing, path: keyPath, source: source)
             } else {
                 if let field = ConfigurationSchema.field(keyPath), !field.kind.accepts(value) {
                     throw Problem(
                         message: "\(source): '\(dotted)' must be \(article(field.kind.name)), "
-                            + "got \(value.compactText)")
+                            + "got \(shown(value.compactText))")
                 }
                 members[key] = value
             }
@@ -117,11 +117,11 @@ enum ConfigurationFile {
     /// Sets `a.b.c=value` in the tree.
     static func apply(override: String, to tree: JSONValue) throws -> JSONValue {
         guard let equals = override.firstIndex(of: "=") else {
-            throw Problem(message: "--set '\(override)': expected key.path=value")
+            throw Problem(message: "--set '\(shown(override))': expected key.path=value")
         }
         let path = override[..<equals].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !path.contains(where: \.isEmpty) else {
-            throw Problem(message: "--set '\(override)': empty key in '\(override[..<equals])'")
+            throw Problem(message: "--set '\(shown(override))': empty key in '\(shown(String(override[..<equals])))'")
         }
         let text = String(override[override.index(after: equals)...])
         // a value that looks like a list, object or quoted string must be strict JSON; a bare word is a string
@@ -158,6 +158,12 @@ enum ConfigurationFile {
 
     static func keyPath(_ context: DecodingError.Context) -> String {
         context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    /// `text`, or for a long one (an input echoed back) its first 60 characters and its length: errors stay one
+    /// short line whatever the input.
+    static func shown(_ text: String) -> String {
+        text.count <= 80 ? text : "\(text.prefix(60))… (\(text.count) characters)"
     }
 
     /// "an integer", "a number", "one of …" (no article).

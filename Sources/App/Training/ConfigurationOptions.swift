@@ -62,7 +62,7 @@ struct ConfigurationInputs {
     static func parseAlgorithm(_ name: String) throws -> Algorithm {
         guard let value = Algorithm(rawValue: name) else {
             throw ConfigurationFile.Problem(
-                message: "unknown algorithm '\(name)'; choose one of: "
+                message: "unknown algorithm '\(ConfigurationFile.shown(name))'; choose one of: "
                     + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return value

@@ -13,12 +13,15 @@ struct RunDirectory {
     let url: URL
     /// This process's exclusive hold on the folder, for as long as the value lives.
     let lock: RunFolderLock
+    /// Whether this process made the folder (a new run into a folder that did not exist).
+    let created: Bool
 
     /// Opens the folder and takes its lock (a second writer, at start or on resume, is refused); with `creating`,
     /// makes it and refuses one that already holds a run.
     init(path: String, creating: Bool) throws {
         url = URL(fileURLWithPath: path, isDirectory: true)
         let manager = FileManager.default
+        created = creating && !RegularFile.anythingExists(at: path)
         if creating {
             if manager.fileExists(atPath: url.appendingPathComponent("progress.csv").path) {
                 throw RunDirectoryError.notEmpty(path: path)
@@ -49,6 +52,23 @@ struct RunDirectory {
             where (name.hasPrefix(".") && name.hasSuffix(".tmp")) || name.hasPrefix(".dat.nosync") {
                 try? manager.removeItem(at: folder.appendingPathComponent(name))
             }
+        }
+    }
+
+    /// Removes what a new run wrote before its first iteration was recorded (after a failure): its files, and
+    /// the folder itself when this process made it and nothing else is in it.
+    func removeNewRun() {
+        let manager = FileManager.default
+        let names = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
+        for name in names
+        where ["config.json", "progress.csv", "trajectories.h5", "trajectories", "checkpoints", RunInfo.fileName]
+            .contains(name) || name.hasPrefix("events.out.tfevents.")
+        {
+            try? manager.removeItem(at: url.appendingPathComponent(name))
+        }
+        removeLeftoverTemporaryFiles()
+        if created, ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).allSatisfy({ $0 == ".lock" }) {
+            try? manager.removeItem(at: url)
         }
     }
 

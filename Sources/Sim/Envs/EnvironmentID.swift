@@ -77,9 +77,11 @@ public enum EnvironmentLookupError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unknown(let name):
+        case .unknown(let given):
+            // an input echoed back stays short
+            let name = given.count <= 80 ? given : "\(given.prefix(60))… (\(given.count) characters)"
             let names = EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")
-            if let ours = Self.paperTask(forGymnasiumName: name) {
+            if let ours = Self.paperTask(forGymnasiumName: given) {
                 return "unknown environment '\(name)': Gymnasium's MuJoCo tasks (horizon 1000) are not available; "
                     + "the paper's version of this task (horizon 200, rllab-style rewards) is '\(ours.rawValue)'"
             }
