@@ -85,10 +85,15 @@ enum TensorBoardEvent {
             entry.float(2, Float(value))
             summary.lengthDelimited(1, entry.bytes)
         }
+        return event(summary: summary.bytes, step: step, wallTime: wallTime)
+    }
+
+    /// An event holding the encoded `summary` at `step`.
+    static func event(summary: [UInt8], step: Int64, wallTime: Double) -> [UInt8] {
         var event = ProtobufWriter()
         event.double(1, wallTime)
         event.int64(2, step)
-        event.lengthDelimited(5, summary.bytes)
+        event.lengthDelimited(5, summary)
         return event.bytes
     }
 
@@ -122,11 +127,7 @@ enum TensorBoardEvent {
         value.lengthDelimited(9, metadata.bytes)
         var summary = ProtobufWriter()
         summary.lengthDelimited(1, value.bytes)
-        var event = ProtobufWriter()
-        event.double(1, wallTime)
-        event.int64(2, step)
-        event.lengthDelimited(5, summary.bytes)
-        return event.bytes
+        return event(summary: summary.bytes, step: step, wallTime: wallTime)
     }
 
     /// The hparams plugin's `session_start_info` (tensorboard/plugins/hparams/api.proto, plugin_data.proto):
