@@ -21,7 +21,15 @@ expect_ok "$bin" rollout --env pr2 --episodes 2 --threads 2
 a=$("$bin" rollout --env ant --episodes 4 --seed 3 --threads 1 | sed 's/, [0-9]* env steps.*//')
 b=$("$bin" rollout --env ant --episodes 4 --seed 3 --threads 2 | sed 's/, [0-9]* env steps.*//')
 if [ "$a" = "$b" ]; then echo "ok: rollout is identical on 1 and 2 threads"; else echo "FAIL: $a != $b"; failures=$((failures + 1)); fi
-expect_error "unknown environment 'cheetah'" "$bin" rollout --env cheetah
+expect_error "The value 'cheetah' is invalid for '--env <env>': choose one of: half-cheetah, ant" "$bin" rollout --env cheetah
+expect_error "invalid for '--algo <algo>': choose one of: mb-mpo, me-trpo" "$bin" train --algo sac
+# --env and --algo are typed: their values reach shell completion
+completion_bash=$("$bin" --generate-completion-script bash) completion_zsh=$("$bin" --generate-completion-script zsh)
+if grep -q "'half-cheetah'.*'pr2'" <<<"$completion_bash" && grep -q "me-trpo" <<<"$completion_zsh"; then
+  echo "ok: shell completion lists the environments and algorithms"
+else
+  echo "FAIL: shell completion lacks the environment or algorithm names"; failures=$((failures + 1))
+fi
 expect_error "the paper's version of this task (horizon 200, rllab-style rewards) is 'hopper'" "$bin" train --env Hopper-v5
 completion=$("$bin" --generate-completion-script bash | sed "s/'\\$'\\\\n''/ /g")
 if grep -q "'half-cheetah ant walker2d hopper swimmer pr2'" <<<"$completion" \
@@ -109,7 +117,7 @@ expect_error "cannot read configuration file" "$bin" config show --config "$work
 "$bin" config show --env ant --preset quick > "$work/my.json"
 expect_ok "$bin" config show --env ant --config "$work/my.json" --set dynamics.learningRate=3e-4 --iterations 3
 expect_ok "$bin" config reference
-expect_error "unknown algorithm 'sac'" "$bin" config show --algo sac
+expect_error "invalid for '--algo <algo>': choose one of" "$bin" config show --algo sac
 # hopper trains at the original repository's final 0.02 s by default; --preset submission keeps the model file's
 if "$bin" config show --env hopper | grep -q '"physicsTimestep" : 0.004' \
   && "$bin" config show --env hopper --preset submission | grep -q '"physicsTimestep" : null'; then

@@ -26,9 +26,38 @@ struct AssetOptions: ParsableArguments {
     }
 }
 
+// `--env` and `--algo` are typed: ArgumentParser lists their values in help and shell completion. They parse
+// through `argument` so that a wrong name gets our reason (ArgumentParser's line already names the value).
+extension EnvironmentID: ExpressibleByArgument {
+    /// Parses `--env`; the error lists the valid names, or for a Gymnasium name says which of ours is closest.
+    static let argument: @Sendable (String) throws -> EnvironmentID = { name in
+        do {
+            return try EnvironmentID(parsing: name)
+        } catch let error as EnvironmentLookupError {
+            throw ArgumentReason(text: error.reason)
+        }
+    }
+}
+
+extension Algorithm: ExpressibleByArgument {
+    /// Parses `--algo`; the error lists the valid names.
+    static let argument: @Sendable (String) throws -> Algorithm = { name in
+        guard let value = Algorithm(rawValue: name) else {
+            throw ArgumentReason(text: "choose one of: " + Algorithm.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
+    }
+}
+
+/// Why ArgumentParser's "The value '…' is invalid for '--…'" was refused.
+struct ArgumentReason: Error, CustomStringConvertible {
+    let text: String
+    var description: String { text }
+}
+
 extension CompletionKind {
     /// The task names, for shell completion of `--env`.
-    static var environments: CompletionKind { .list(EnvironmentID.allCases.map(\.rawValue)) }
+    static var environments: CompletionKind { EnvironmentID.defaultCompletionKind }
     /// The algorithm names, for shell completion of `--algo`.
-    static var algorithms: CompletionKind { .list(Algorithm.allCases.map(\.rawValue)) }
+    static var algorithms: CompletionKind { Algorithm.defaultCompletionKind }
 }

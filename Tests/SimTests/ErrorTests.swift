@@ -10,6 +10,23 @@ import Testing
         #expect(message.contains("half-cheetah") && message.contains("pr2") && !message.contains("\n"))
     }
 
+    @Test func gymnasiumNameGetsTheClosestPaperTask() {
+        let cases: [(String, String)] = [
+            ("HalfCheetah-v5", "'half-cheetah'"), ("Hopper-v4", "'hopper'"), ("Ant-v5", "'ant'"),
+            ("Reacher-v5", "'pr2'"), ("Pusher-v5", "'pr2'"),
+        ]
+        for (given, ours) in cases {
+            let error = EnvironmentLookupError.unknown(name: given)
+            #expect(error.reason.hasSuffix(ours) && error.reason.contains("Gymnasium"), "\(given): \(error.reason)")
+            #expect("\(error)" == "unknown environment '\(given)': \(error.reason)")
+        }
+        // not a Gymnasium-style name: the list, without a hint
+        for given in ["HalfCheetah", "HalfCheetah-vX", "Humanoid-v5"] {
+            let reason = EnvironmentLookupError.unknown(name: given).reason
+            #expect(reason.hasPrefix("choose one of: half-cheetah") && !reason.contains("Gymnasium"), "\(given)")
+        }
+    }
+
     @Test func missingModelFile() throws {
         do {
             _ = try MuJoCoModel(path: "/nonexistent/model.xml")

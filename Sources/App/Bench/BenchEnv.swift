@@ -9,8 +9,8 @@ struct BenchEnv: ParsableCommand {
         commandName: "env",
         abstract: "Env steps/s on 1 and 2 threads beside the raw mj_step ceiling (mj_step/s ÷ frame skip).")
 
-    @Option(help: "Only this environment (default: all).", completion: .environments)
-    var env: String?
+    @Option(help: "Only this environment (default: all).", completion: .environments, transform: EnvironmentID.argument)
+    var env: EnvironmentID?
 
     @Option(help: "Seconds of simulation work per measurement.")
     var seconds: Double = 1.0
@@ -21,7 +21,7 @@ struct BenchEnv: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func run() throws {
-        let ids = try env.map { [try EnvironmentID(parsing: $0)] } ?? EnvironmentID.allCases
+        let ids = env.map { [$0] } ?? EnvironmentID.allCases
         print(
             pad("env", 14) + pad("threads", 8) + pad("ceiling/s", 12) + pad("single/s", 12)
                 + pad("sampler/s", 12) + pad("single/ceil", 12) + "sampler/ceil")

@@ -11,8 +11,8 @@ struct BenchRender: ParsableCommand {
 
     @Option(
         help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
-        completion: .environments)
-    var env: String = EnvironmentID.halfCheetah.rawValue
+        completion: .environments, transform: EnvironmentID.argument)
+    var env: EnvironmentID = .halfCheetah
 
     @Option(help: "Frames timed per configuration.")
     var frames: Int = 200
@@ -24,11 +24,10 @@ struct BenchRender: ParsableCommand {
 
     func validate() throws {
         guard frames >= 1, repeats >= 1 else { throw ValidationError("--frames and --repeats must be at least 1") }
-        _ = try EnvironmentID(parsing: env)
     }
 
     func run() throws {
-        let id = try EnvironmentID(parsing: env)
+        let id = env
         print(pad("size", 10) + pad("quality", 9) + pad("frames/s (step+render+read)", 29) + "PNG encode ms/frame")
         for (width, height) in [(64, 64), (640, 480)] {
             for quality in RenderQuality.allCases.reversed() {

@@ -15,13 +15,13 @@ struct Config: ParsableCommand {
 
         @Option(
             help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
-            completion: .environments)
-        var env: String?
+            completion: .environments, transform: EnvironmentID.argument)
+        var env: EnvironmentID?
 
         @Option(
             help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).",
-            completion: .algorithms)
-        var algo: String?
+            completion: .algorithms, transform: Algorithm.argument)
+        var algo: Algorithm?
 
         @Option(help: "Settings preset: paper, submission or quick (see mbmpo train --help).")
         var preset: TrainingPreset = .paper
@@ -43,7 +43,7 @@ struct Config: ParsableCommand {
 
         func run() throws {
             let resolved = try ConfigurationInputs(
-                environment: env, algorithm: algo, preset: preset, file: config,
+                environment: env?.rawValue, algorithm: algo?.rawValue, preset: preset, file: config,
                 overrides: overrides, seed: seed, iterations: iterations,
                 threads: threads
             ).resolve()

@@ -59,8 +59,8 @@ enum ReplayInputError: Error, CustomStringConvertible {
 struct ReplaySourceOptions: ParsableArguments {
     @Option(
         help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
-        completion: .environments)
-    var env: String?
+        completion: .environments, transform: EnvironmentID.argument)
+    var env: EnvironmentID?
 
     @Option(help: "Random seed of the start states and random actions.")
     var seed: UInt64 = 0
@@ -92,7 +92,6 @@ struct ReplaySourceOptions: ParsableArguments {
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         if episode < 0 { throw ValidationError("--episode must not be negative, got \(episode)") }
-        if let env { _ = try EnvironmentID(parsing: env) }
     }
 
     /// Builds the replay source for `episodes` episodes (recorded input: at most that many of its episodes).
@@ -122,7 +121,7 @@ struct ReplaySourceOptions: ParsableArguments {
                 environment: environment, policy: trained.policy,
                 episodes: episodes, seed: seed, horizon: steps, firstEpisode: episode)
         }
-        let id = try EnvironmentID(parsing: env ?? "")
+        guard let id = env else { throw ValidationError("pass --env NAME") }
         let environment = try id.make(assets: assetOptions.assets)
         // actions use their own stream so that they never correlate with the start states' noise
         var actionStream = SplitMix64(seed: seed).derived(stream: 1 << 32)
@@ -131,8 +130,8 @@ struct ReplaySourceOptions: ParsableArguments {
     }
 
     func checkEnvironment(recorded: EnvironmentID) throws {
-        if let env, env != recorded.rawValue {
-            throw ReplayInputError.environmentMismatch(given: env, recorded: recorded.rawValue)
+        if let env, env != recorded {
+            throw ReplayInputError.environmentMismatch(given: env.rawValue, recorded: recorded.rawValue)
         }
     }
 }

@@ -10,8 +10,8 @@ struct Rollout: ParsableCommand {
 
     @Option(
         help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
-        completion: .environments)
-    var env: String
+        completion: .environments, transform: EnvironmentID.argument)
+    var env: EnvironmentID
 
     @Option(help: "Number of episodes.")
     var episodes: Int = 20
@@ -34,7 +34,7 @@ struct Rollout: ParsableCommand {
     }
 
     func run() throws {
-        let id = try EnvironmentID(parsing: env)
+        let id = env
         let model = try id.loadModel(assets: assetOptions.assets)
         let sampler = try VectorSampler(
             id: id, model: model, count: min(envs, episodes), seed: seed,

@@ -14,13 +14,13 @@ struct Train: ParsableCommand {
 
     @Option(
         help: "Environment: \(EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")).",
-        completion: .environments)
-    var env: String?
+        completion: .environments, transform: EnvironmentID.argument)
+    var env: EnvironmentID?
 
     @Option(
         help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default mb-mpo).",
-        completion: .algorithms)
-    var algo: String?
+        completion: .algorithms, transform: Algorithm.argument)
+    var algo: Algorithm?
 
     @Option(
         help: ArgumentHelp(
@@ -154,7 +154,7 @@ struct Train: ParsableCommand {
     /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).
     func resolvedConfiguration() throws -> TrainingConfig {
         try ConfigurationInputs(
-            environment: env, algorithm: algo, preset: preset, file: config, overrides: overrides,
+            environment: env?.rawValue, algorithm: algo?.rawValue, preset: preset, file: config, overrides: overrides,
             seed: seed, iterations: iterations, threads: threads, totalSteps: totalSteps
         ).resolve()
     }

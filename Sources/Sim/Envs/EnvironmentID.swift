@@ -75,17 +75,25 @@ public enum EnvironmentLookupError: Error, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Why the name was refused, without the name: the valid names, or for a Gymnasium name the closest of ours.
+    public var reason: String {
+        switch self {
+        case .unknown(let given):
+            if let ours = Self.paperTask(forGymnasiumName: given) {
+                return "Gymnasium's MuJoCo tasks (horizon 1000) are not available; "
+                    + "the paper's version of this task (horizon 200, rllab-style rewards) is '\(ours.rawValue)'"
+            }
+            return "choose one of: " + EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")
+        }
+    }
+
     public var description: String {
         switch self {
         case .unknown(let given):
             // an input echoed back stays short
             let name = given.count <= 80 ? given : "\(given.prefix(60))… (\(given.count) characters)"
-            let names = EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")
-            if let ours = Self.paperTask(forGymnasiumName: given) {
-                return "unknown environment '\(name)': Gymnasium's MuJoCo tasks (horizon 1000) are not available; "
-                    + "the paper's version of this task (horizon 200, rllab-style rewards) is '\(ours.rawValue)'"
-            }
-            return "unknown environment '\(name)'; choose one of: \(names)"
+            let separator = Self.paperTask(forGymnasiumName: given) == nil ? "; " : ": "
+            return "unknown environment '\(name)'\(separator)\(reason)"
         }
     }
 }
