@@ -250,9 +250,10 @@ public struct LearningCurveChart {
         colors[algorithm] ?? fallbackColors[index % fallbackColors.count]
     }
 
-    /// A series' colour: its algorithm's, or a colour by position when it runs with other simulation timing.
+    /// A series' colour: its algorithm's, or a colour by position when it runs with other simulation timing or is
+    /// one of several settings of the same algorithm.
     static func color(_ curve: LearningCurves.Series, index: Int) -> String {
-        color(curve.timing.isEmpty ? curve.algorithm : curve.label, index: index)
+        color(curve.timing.isEmpty && curve.settings.isEmpty ? curve.algorithm : curve.label, index: index)
     }
 
     /// "mb-mpo (3 runs, mean ± std)".

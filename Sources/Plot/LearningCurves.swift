@@ -34,12 +34,14 @@ public enum LearningCurves {
         /// How the runs' timing differs from the paper preset's
         /// (``TrainingConfig/timingDifference(environment:timestep:frameSkip:)``), "" when it does not.
         public var timing: String = ""
+        /// The runs' values of the settings the plot labels by (``RunRecord/settings``), "" for none.
+        public var settings: String = ""
         public var runs: Int
         public var metric: String
         public var points: [Point]
 
-        /// The legend's name: the algorithm, and the timing when it is not the paper preset's.
-        public var label: String { timing.isEmpty ? algorithm : "\(algorithm), \(timing)" }
+        /// The legend's name: the algorithm, the timing when it is not the paper preset's, and the labelled settings.
+        public var label: String { [algorithm, timing, settings].filter { !$0.isEmpty }.joined(separator: ", ") }
     }
 
     /// The column a run's curve uses.
@@ -67,12 +69,13 @@ public enum LearningCurves {
         return Curve(metric: metric, shift: shift, points: points)
     }
 
-    /// Groups runs by (environment, algorithm, timing) and averages their curves at every x any of them has.
+    /// Groups runs by (environment, algorithm, timing, labelled settings) and averages their curves at every x any
+    /// of them has.
     public static func series(of runs: [RunRecord]) throws -> [Series] {
         var groups: [String: [RunRecord]] = [:]
         var order: [String] = []
         for run in runs {
-            let key = [run.environment, run.algorithm, run.timing].joined(separator: "\u{0}")
+            let key = [run.environment, run.algorithm, run.timing, run.settings].joined(separator: "\u{0}")
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(run)
         }
@@ -88,7 +91,7 @@ public enum LearningCurves {
             }
             return Series(
                 environment: first.environment, algorithm: first.algorithm, timing: first.timing,
-                runs: members.count,
+                settings: first.settings, runs: members.count,
                 metric: curves.first?.metric ?? "", points: points)
         }
     }

@@ -10,6 +10,8 @@ public struct RunRecord {
     public let algorithm: String
     /// The simulation timing overrides of the run ("timestep 0.004 s, frame skip 5"), "" for the task's own.
     public let timing: String
+    /// The values of the settings a plot labels its series by ("biasHigh 0.5, noiseStd 0.1"), "" for none.
+    public let settings: String
     /// Column name → one value per row (nil for an empty or non-numeric field).
     public let columns: [String: [Double?]]
     /// Rows in `progress.csv`.
@@ -22,8 +24,9 @@ public struct RunRecord {
         public init(message: String) { self.message = message }
     }
 
-    /// Loads `folder/config.json` and `folder/progress.csv`.
-    public init(folder: String) throws {
+    /// Loads `folder/config.json` and `folder/progress.csv`; `labelKeys` are dotted key paths of `config.json`
+    /// (`meta.innerStepSize`) whose values are kept in ``settings``.
+    public init(folder: String, labelKeys: [String] = []) throws {
         self.folder = folder
         let url = URL(fileURLWithPath: folder, isDirectory: true)
         let configText = try Self.read(url.appendingPathComponent("config.json"), folder: folder)
@@ -35,6 +38,7 @@ public struct RunRecord {
         let (timestep, frameSkip) = (header.physicsTimestep, header.frameSkip)
         timing =
             TrainingConfig.timingDifference(environment: environment, timestep: timestep, frameSkip: frameSkip) ?? ""
+        settings = try Self.settings(labelKeys, in: configText, folder: folder)
         let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
         guard let header = table.first, table.count >= 2 else {
             throw Problem(message: "'\(folder)/progress.csv' has no rows yet")
@@ -64,6 +68,56 @@ public struct RunRecord {
             algorithm = try container.decode(String.self, forKey: .algorithm)
             physicsTimestep = try? container.decodeIfPresent(Double.self, forKey: .physicsTimestep)
             frameSkip = try? container.decodeIfPresent(Int.self, forKey: .frameSkip)
+        }
+    }
+
+    /// "innerStepSize 0.01, tailoredExploration false": the last component of each key path and its value.
+    static func settings(_ keys: [String], in configText: String, folder: String) throws -> String {
+        guard !keys.isEmpty else { return "" }
+        let tree = try? JSONDecoder().decode(ConfigNode.self, from: Data(configText.utf8))
+        return try keys.map { key -> String in
+            var node = tree
+            for part in key.split(separator: ".", omittingEmptySubsequences: false) {
+                if case .object(let members)? = node { node = members[String(part)] } else { node = nil }
+            }
+            let name = key.split(separator: ".").last.map(String.init) ?? key
+            switch node {
+            case .bool(let value)?: return "\(name) \(value)"
+            case .number(let value)?:
+                let text = value == value.rounded() && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
+                return "\(name) \(text)"
+            case .text(let value)?: return "\(name) \(value)"
+            case .null?: return "\(name) null"
+            default:
+                throw Problem(message: "'\(folder)/config.json' has no setting '\(key)' to label the curves by")
+            }
+        }.joined(separator: ", ")
+    }
+
+    /// A JSON value of `config.json`, as far as a label needs it (lists are kept but not shown).
+    private indirect enum ConfigNode: Decodable {
+        case bool(Bool)
+        case number(Double)
+        case text(String)
+        case null
+        case list([ConfigNode])
+        case object([String: ConfigNode])
+
+        init(from decoder: Decoder) throws {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() {
+                self = .null
+            } else if let value = try? single.decode(Bool.self) {
+                self = .bool(value)
+            } else if let value = try? single.decode(Double.self) {
+                self = .number(value)
+            } else if let value = try? single.decode(String.self) {
+                self = .text(value)
+            } else if let value = try? single.decode([ConfigNode].self) {
+                self = .list(value)
+            } else {
+                self = .object(try single.decode([String: ConfigNode].self))
+            }
         }
     }
 

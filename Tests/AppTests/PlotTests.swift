@@ -248,6 +248,40 @@ import Testing
         #expect(legend.width >= 36 + 6.5 * Double(LearningCurveChart.legendText(series[1]).count))
     }
 
+    /// `--label-by KEY`: runs that differ in a setting are separate series named by its value, in their own colours;
+    /// a key the configuration lacks is a one-line error.
+    @Test func labelledSettingsAreSeparateSeries() throws {
+        let root = try TestFiles.temporaryFolder("plot-label")
+        let header = "Iteration,n_timesteps,PrePolicy-AverageReturn"
+        for (index, (step, tailored)) in [(0.01, true), (0.01, true), (0.0, true), (0.01, false)].enumerated() {
+            let folder = root.appendingPathComponent("run-\(index)")
+            try Self.writeRun(
+                folder, environment: "half-cheetah", algorithm: "mb-mpo", header: header,
+                rows: ["0,5000,1", "1,9000,\(10 * index)"])
+            try """
+            {"environment": "half-cheetah", "algorithm": "mb-mpo", "meta": {"innerStepSize": \(step), \
+            "tailoredExploration": \(tailored)}}
+            """.write(to: folder.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        }
+        let keys = ["meta.innerStepSize", "meta.tailoredExploration"]
+        let records = try RunRecord.runFolders(in: root.path).map { try RunRecord(folder: $0, labelKeys: keys) }
+        let series = try LearningCurves.series(of: records)
+        #expect(
+            series.map(\.label) == [
+                "mb-mpo, innerStepSize 0.01, tailoredExploration true",
+                "mb-mpo, innerStepSize 0, tailoredExploration true",
+                "mb-mpo, innerStepSize 0.01, tailoredExploration false",
+            ])
+        #expect(series.map(\.runs) == [2, 1, 1])
+        #expect(series[0].points.last?.mean == 5)
+        #expect(Set(series.indices.map { LearningCurveChart.color(series[$0], index: $0) }).count == 3)
+        // without labels the four runs are one series
+        #expect(try LearningCurves.series(of: records.map { try RunRecord(folder: $0.folder) }).map(\.runs) == [4])
+        #expect(throws: RunRecord.Problem.self) {
+            try RunRecord(folder: records[0].folder, labelKeys: ["meta.noSuchKey"])
+        }
+    }
+
     /// Steps spanning more than two decades (model-free curves) get a logarithmic axis with a tick
     /// at every power of ten; positions are linear in log₁₀.
     @Test func logarithmicStepAxis() {

@@ -23,7 +23,7 @@ struct Config: ParsableCommand {
             completion: .algorithms, transform: Algorithm.argument)
         var algo: Algorithm?
 
-        @Option(help: "Settings preset: paper, submission or quick (see mbmpo train --help).")
+        @Option(help: ArgumentHelp(TrainingPreset.help))
         var preset: TrainingPreset = .paper
 
         @Option(help: "A JSON configuration file applied on top of the preset.")

@@ -21,20 +21,27 @@ struct Plot: ParsableCommand {
     @Option(help: "Output file: NAME.svg or NAME.png.")
     var out: String
 
+    @Option(
+        name: .customLong("label-by"),
+        help: ArgumentHelp(
+            "A configuration key (e.g. meta.innerStepSize, repeatable): runs are grouped by its value as well, and "
+                + "the legend names it.", valueName: "key"))
+    var labelKeys: [String] = []
+
     func run() throws {
         let format = URL(fileURLWithPath: out).pathExtension.lowercased()
         guard format == "svg" || format == "png" else {
             throw RunRecord.Problem(message: "--out must end in .svg or .png, got '\(out)'")
         }
         guard !runs.isEmpty else { throw RunRecord.Problem(message: "name at least one run folder") }
-        let records = try runs.flatMap(RunRecord.runFolders).map { try RunRecord(folder: $0) }
+        let records = try runs.flatMap(RunRecord.runFolders).map { try RunRecord(folder: $0, labelKeys: labelKeys) }
         let (svg, series) = try learningCurveSVG(records)
         if format == "svg" {
             try writeChart(svg, to: out)
         } else {
             try renderChartPNG(svg, to: out)
         }
-        let groups = series.map { "\($0.environment)/\($0.algorithm) (\($0.runs) run\($0.runs == 1 ? "" : "s"))" }
+        let groups = series.map { "\($0.environment)/\($0.label) (\($0.runs) run\($0.runs == 1 ? "" : "s"))" }
         print("wrote \(out): " + groups.joined(separator: ", "))
     }
 

@@ -22,11 +22,7 @@ struct Train: ParsableCommand {
         completion: .algorithms, transform: Algorithm.argument)
     var algo: Algorithm?
 
-    @Option(
-        help: ArgumentHelp(
-            "Settings preset: paper (the paper's hyperparameters; hopper and walker2d at the original code's final "
-                + "0.02 s step), submission (the same with the 0.008 s step of the code submitted with the paper) "
-                + "or quick (a short demonstration run)."))
+    @Option(help: ArgumentHelp(TrainingPreset.help))
     var preset: TrainingPreset = .paper
 
     @Option(help: "Random seed.")

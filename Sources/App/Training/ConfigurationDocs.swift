@@ -54,6 +54,14 @@ enum ConfigurationDocs {
             "Whether every layer uses weight normalization W = V·diag(g/‖V[:, j]‖₂) with g initialized to 1.",
         "dynamics.matrixPrecision":
             "Arithmetic of the members' matrix products, in training and in imagined rollouts: `float32` (the original's) or `bfloat16` (bfloat16 operands, float32 sums, ≈ 2× the product throughput on AVX512-BF16 CPUs; see ``MatrixPrecision``). Configurations written before this key existed read as `float32`. Called `productPrecision` until 2026-12 (files and `--set` may still use that name).",
+        "dynamics.imperfection.biasLow":
+            "Lower end of the range the per-member offsets are drawn from (observation units; 0).",
+        "dynamics.imperfection.biasHigh":
+            "Upper end of that range (observation units; 0; the original's experiment used 0.1, 0.5 and 1 with a lower end of 0).",
+        "dynamics.imperfection.noiseStd":
+            "Standard deviation of the Gaussian noise added to every predicted entry (observation units; 0; the original's experiment used 0 and 0.1).",
+        "dynamics.imperfection.resampleBias":
+            "Whether the offsets are drawn anew at every iteration (true, as the robustness experiment runs it) or once for the whole run (false).",
         "policy.hiddenSizes":
             "Widths of the tanh hidden layers of the mean network, input side first (units; (32, 32) in the paper).",
         "policy.initialLogStd":
@@ -80,6 +88,8 @@ enum ConfigurationDocs {
             "Most candidate steps the line search tries (15).",
         "meta.trpo.curvaturePrecision":
             "Arithmetic of the exact Hessian-vector products (CG's KL-Hessian and the meta-gradient's Jᵀ): `float32` (as the original; ≈ 2× faster) or `float64`. Called `productPrecision` until 2026-12 (files and `--set` may still use that name).",
+        "meta.tailoredExploration":
+            "MB-MPO's tailored exploration: real rollout i acts with task i's adapted parameters θ'_i from the last meta-step (true, the paper's) or every real rollout with the meta-policy θ itself (false).",
         "advantages.discount":
             "Discount factor γ of returns and GAE (per step; 0.99).",
         "advantages.gaeLambda":

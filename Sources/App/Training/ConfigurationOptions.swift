@@ -24,7 +24,7 @@ struct ConfigurationInputs {
     func resolve() throws -> TrainingConfig {
         let algorithm = try self.algorithm.map(Self.parseAlgorithm) ?? .mbMPO
         let environment = try EnvironmentID(parsing: self.environment ?? "half-cheetah").rawValue
-        let base = preset.configuration(algorithm: algorithm, environment: environment)
+        let base = try preset.configuration(algorithm: algorithm, environment: environment)
         let fileText = try file.map { path -> String in
             do {
                 return try RegularFile.text(path)
@@ -72,13 +72,35 @@ struct ConfigurationInputs {
 /// Named starting points for a configuration.
 enum TrainingPreset: String, ExpressibleByArgument, CaseIterable {
     case paper, submission, quick
+    case badModels = "bad-models"
+    case hyperparameterStudy = "hyperparameter-study"
 
-    /// The preset's configuration for an algorithm and task.
-    func configuration(algorithm: Algorithm, environment: String) -> TrainingConfig {
+    /// The preset's configuration for an algorithm and task; a one-line error for an algorithm the preset is not for.
+    func configuration(algorithm: Algorithm, environment: String) throws -> TrainingConfig {
+        guard let config = settings(algorithm: algorithm, environment: environment) else {
+            let algorithms = Algorithm.allCases.filter { settings(algorithm: $0, environment: environment) != nil }
+            throw ConfigurationFile.Problem(
+                message: "the \(rawValue) preset is for \(algorithms.map(\.rawValue).joined(separator: " and ")) only, "
+                    + "not \(algorithm.rawValue)")
+        }
+        return config
+    }
+
+    /// The preset's settings, nil where it has none for `algorithm`.
+    private func settings(algorithm: Algorithm, environment: String) -> TrainingConfig? {
         switch self {
         case .paper: return .paper(algorithm, environment: environment)
         case .submission: return .submission(algorithm, environment: environment)
         case .quick: return .quick(algorithm, environment: environment)
+        case .badModels: return .badModels(algorithm, environment: environment)
+        case .hyperparameterStudy: return .hyperparameterStudy(algorithm, environment: environment)
         }
     }
+
+    /// One line per preset for `--preset`'s help.
+    static let help =
+        "Settings preset: paper (the paper's hyperparameters; hopper and walker2d at the original code's final "
+        + "0.02 s step), submission (the same with the 0.008 s step of the code submitted with the paper), quick (a "
+        + "short demonstration run), bad-models (the robustness experiment's settings, MB-MPO and ME-TRPO; "
+        + "the errors are dynamics.imperfection.*) or hyperparameter-study (the adaptation studies' settings, MB-MPO)."
 }

@@ -18,11 +18,15 @@ extension DynamicsEnsemble {
         case member(Int)
     }
 
-    /// o′ = o + denormalize(f_k([normalize(o), normalize(a)])) per row, members assigned by `propagation`.
+    /// o′ = o + denormalize(f_k([normalize(o), normalize(a)])) per row, members assigned by `propagation`, plus the
+    /// deliberate errors of ``DynamicsConfig/imperfection`` when they are set: member k's offset
+    /// ``outputOffsets``[k] and N(0, σ²) noise on every entry (``Propagation/mean`` averages the members' perturbed
+    /// predictions).
     ///
     /// No allocation: all scratch comes from `workspace`. `next` may be the same memory as `observations`.
     /// - Parameters: observations, next: (rows × dO); actions: (rows × dA); rows ≤ `workspace.capacity`;
-    ///   `rng` is drawn from (rows draws, in row order) only for ``Propagation/randomMember``.
+    ///   `rng` is drawn from for ``Propagation/randomMember`` (rows draws, in row order) and then, when noise is set,
+    ///   for the noise (rows × dO draws in row order, K per entry for ``Propagation/mean``); otherwise not at all.
     public func predict<T: GEMMScalar>(
         observations o: UnsafePointer<T>, actions a: UnsafePointer<T>, rows: Int,
         into next: UnsafeMutablePointer<T>, propagation: Propagation,
@@ -60,6 +64,40 @@ extension DynamicsEnsemble {
             }
         }
         run(observations: o, actions: a, into: next, averaging: propagation == .mean, rows: rows, workspace: ws)
+        if perturbsPredictions {
+            perturb(next, rows: rows, propagation: propagation, workspace: ws, using: &rng)
+        }
+    }
+
+    /// Adds the members' offsets and the noise of ``DynamicsConfig/imperfection`` to predicted rows, serially in row
+    /// order (so that the noise does not depend on the thread count).
+    private func perturb<T: GEMMScalar>(
+        _ next: UnsafeMutablePointer<T>, rows: Int, propagation: Propagation, workspace ws: EnsembleWorkspace<T>,
+        using rng: inout SplitMix64
+    ) {
+        let dO = observationSize, k = members.count, sigma = config.imperfection.noiseStd
+        let offsets = outputOffsets
+        for r in 0..<rows {
+            let member: Int
+            switch propagation {
+            case .blocks: member = r * k / rows
+            case .member(let m): member = m
+            case .randomMember: member = Int(ws.rowMember[r])
+            case .mean:
+                // the mean of the K perturbed predictions: mean offset plus the mean of K noise draws
+                let meanOffset = offsets.reduce(0, +) / Double(k)
+                for j in 0..<dO {
+                    var noise = 0.0
+                    if sigma != 0 { for _ in 0..<k { noise += sigma * rng.nextGaussian() } }
+                    next[r * dO + j] += T(meanOffset + noise / Double(k))
+                }
+                continue
+            }
+            let offset = offsets[member]
+            for j in 0..<dO {
+                next[r * dO + j] += T(sigma == 0 ? offset : offset + sigma * rng.nextGaussian())
+            }
+        }
     }
 
     /// ``predict(observations:actions:rows:into:propagation:workspace:using:)`` with ``Propagation/blocks``.

@@ -41,6 +41,9 @@ public final class DynamicsEnsemble {
     public internal(set) var normalization: DynamicsNormalization
     /// Generator for validation splits and batch order; advanced by every fit.
     public var rng: SplitMix64
+    /// The offset b_k added to every entry of member k's predictions (``ModelImperfection``; all zero unless set
+    /// with ``setOutputOffsets(_:)``).
+    public private(set) var outputOffsets: [Double]
 
     let members: [EnsembleMember]
     let scales: NormalizationBuffers
@@ -80,6 +83,7 @@ public final class DynamicsEnsemble {
             return EnsembleMember(network: network, learningRate: config.learningRate)
         }
         self.rng = SplitMix64(seed: rng.next())
+        outputOffsets = [Double](repeating: 0, count: config.members)
         scales = NormalizationBuffers(observationSize: observationSize, actionSize: actionSize)
         scales.load(normalization)
     }
@@ -117,6 +121,17 @@ public final class DynamicsEnsemble {
         normalization = statistics
         scales.load(statistics)
     }
+
+    /// Replaces the per-member prediction offsets (one finite value per member).
+    public func setOutputOffsets(_ offsets: [Double]) {
+        precondition(
+            offsets.count == members.count && offsets.allSatisfy(\.isFinite),
+            "expected \(members.count) finite offsets, got \(offsets)")
+        outputOffsets = offsets
+    }
+
+    /// Whether predictions get offsets or noise added (``ModelImperfection``).
+    var perturbsPredictions: Bool { config.imperfection.noiseStd != 0 || outputOffsets.contains { $0 != 0 } }
 
     /// The Adam state of member `k`.
     public func optimizer(member k: Int) -> Adam<Float> { members[k].optimizer }

@@ -44,9 +44,10 @@ public final class MBMPOTrainer: Trainer {
     public func runIteration(progress: (String) -> Void = { _ in }) throws -> IterationResult {
         try context.runIteration { log in
             progress("sampling")
-            // random actions first, then one rollout per task with its adapted policy θ'_i
+            // random actions first, then one rollout per task with its adapted policy θ'_i (or θ itself without
+            // tailored exploration)
             _ = try context.collectRealData(random: explorationParameters.isEmpty, log: &log) {
-                try context.sampleReal(parameterSets: explorationParameters)
+                try context.sampleReal(parameterSets: realDataParameters)
             }
             var clock = Stopwatch()
             if config.sampling.evaluate {
@@ -71,6 +72,12 @@ public final class MBMPOTrainer: Trainer {
     }
 
     // MARK: real data
+
+    /// The parameters the real training rollouts act with: one set per task, θ'_i of the last meta-step with tailored
+    /// exploration (``MetaConfig/tailoredExploration``), else θ for every task.
+    public var realDataParameters: [[Double]] {
+        config.meta.tailoredExploration ? explorationParameters : [context.policy.parameters]
+    }
 
     /// Pre-update rollouts with θ, one inner step per task on its own rollout, post-update rollouts with θ'_i.
     func evaluateInRealEnvironment(log: inout IterationLog) throws {

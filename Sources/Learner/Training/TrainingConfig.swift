@@ -44,9 +44,22 @@ public struct MetaConfig: Codable, Equatable, Sendable {
     public var stepsPerIteration: Int = 30
     /// The TRPO step: KL bound 0.01, 10 CG iterations, damping 1e-5, 15 backtracks × 0.8.
     public var trpo: TRPOConfig = TRPOConfig()
+    /// MB-MPO's tailored exploration: real rollout i acts with task i's adapted parameters θ'_i from the last
+    /// meta-step (true, the paper's) or every real rollout with the meta-policy θ itself (false).
+    public var tailoredExploration: Bool = true
 
     /// The paper's settings.
     public init() {}
+
+    /// Decodes every key; `tailoredExploration` may be missing (configurations written before it read as true).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metaBatchSize = try c.decode(Int.self, forKey: .metaBatchSize)
+        innerStepSize = try c.decode(Double.self, forKey: .innerStepSize)
+        stepsPerIteration = try c.decode(Int.self, forKey: .stepsPerIteration)
+        trpo = try c.decode(TRPOConfig.self, forKey: .trpo)
+        tailoredExploration = try c.decodeIfPresent(Bool.self, forKey: .tailoredExploration) ?? true
+    }
 }
 
 /// Random-shooting MPC (MB-MPC).
@@ -260,6 +273,16 @@ extension TrainingConfig {
         try check.count(dynamics.maxEpochs, "dynamics.maxEpochs", 1...1_000_000)
         try check.fraction(dynamics.validationFraction, "dynamics.validationFraction")
         try check.fraction(dynamics.rollingAveragePersistence, "dynamics.rollingAveragePersistence")
+        let imperfection = dynamics.imperfection
+        try check.real(imperfection.biasLow, "dynamics.imperfection.biasLow", -1e6...1e6)
+        try check.real(imperfection.biasHigh, "dynamics.imperfection.biasHigh", -1e6...1e6)
+        try check.require(
+            imperfection.biasHigh >= imperfection.biasLow, "dynamics.imperfection.biasHigh",
+            "must be at least dynamics.imperfection.biasLow (\(imperfection.biasLow)), got \(imperfection.biasHigh)")
+        try check.real(imperfection.noiseStd, "dynamics.imperfection.noiseStd", 0...1e6)
+        try check.require(
+            !imperfection.isActive || algorithm.trainerType.learnsDynamics, "dynamics.imperfection",
+            "applies to the model-based algorithms only (mb-mpo, me-trpo, mb-mpc), not to \(algorithm.rawValue)")
         // a fit needs one training and one validation transition (the model-free placeholder ensemble never fits)
         let fewestTransitions = algorithm.trainerType.learnsDynamics ? 2 : 1
         try check.count(dynamics.bufferCapacity, "dynamics.bufferCapacity", fewestTransitions...1_000_000_000)
@@ -361,6 +384,46 @@ extension TrainingConfig {
         config.sampling.imaginedSteps = algorithm == .meTRPO ? 20_000 : 0
         config.meta.stepsPerIteration = 10
         config.dynamics.maxEpochs = algorithm == .mbMPC ? 50 : 100
+        return config
+    }
+}
+
+extension TrainingConfig {
+    /// The original code's bad-models experiment (docs/algorithm.md §7.2): half the paper's horizon (100), 40
+    /// iterations, a 2×512 model without weight normalization fitted for up to 1 000 epochs, and for MB-MPO an inner
+    /// step of 0.01, 2 real and 30 imagined rollouts per task; for ME-TRPO 4 000 real and 100 000 imagined steps per
+    /// iteration and 30 TRPO steps. The deliberate errors themselves are ``DynamicsConfig/imperfection``. Only
+    /// MB-MPO and ME-TRPO ran it; nil for the other algorithms.
+    public static func badModels(_ algorithm: Algorithm, environment: String) -> TrainingConfig? {
+        guard algorithm == .mbMPO || algorithm == .meTRPO else { return nil }
+        var config = TrainingConfig.paper(algorithm, environment: environment)
+        config.iterations = 40
+        config.sampling.horizon = 100
+        config.sampling.realRolloutsPerTask = 2  // 20 tasks (environments) × 2 × 100 = 4 000 real steps
+        config.dynamics.hiddenSizes = [512, 512]
+        config.dynamics.weightNormalization = false
+        config.dynamics.maxEpochs = 1_000
+        if algorithm == .mbMPO {
+            config.meta.innerStepSize = 0.01
+            config.sampling.imaginedRolloutsPerTask = 30
+        } else {
+            config.sampling.imaginedSteps = 100_000
+            config.meta.stepsPerIteration = 30
+        }
+        return config
+    }
+
+    /// The original code's hyperparameter studies of MB-MPO (docs/algorithm.md §7.2): the paper's settings with 50
+    /// iterations, 10 tasks, 2 real rollouts per task (4 000 steps) and 4 000 random steps first; the studies vary
+    /// `meta.innerStepSize`, `meta.stepsPerIteration` or the ensemble size (with `meta.metaBatchSize` equal to it) on
+    /// top. Nil for the other algorithms.
+    public static func hyperparameterStudy(_ algorithm: Algorithm, environment: String) -> TrainingConfig? {
+        guard algorithm == .mbMPO else { return nil }
+        var config = TrainingConfig.paper(algorithm, environment: environment)
+        config.iterations = 50
+        config.meta.metaBatchSize = 10
+        config.sampling.realRolloutsPerTask = 2
+        config.sampling.initialRandomSteps = 4_000
         return config
     }
 }

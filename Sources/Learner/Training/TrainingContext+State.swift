@@ -91,5 +91,6 @@ extension TrainingContext {
         ensemble.setNormalization(state.ensemble.normalization)
         ensemble.buffer = state.ensemble.buffer
         ensemble.rng = state.ensemble.rng
+        drawModelErrors()
     }
 }

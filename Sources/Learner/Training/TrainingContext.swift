@@ -19,6 +19,8 @@ public final class TrainingContext {
     /// Random streams: real action noise, imagined rollouts.
     public var actionRNG: SplitMix64
     public var imaginationRNG: SplitMix64
+    /// The stream the deliberate model errors' offsets are drawn from (``ModelImperfection``), per iteration.
+    let modelErrorStream: SplitMix64
     /// The real trajectories of the iteration under way, by kind, in the order they were collected.
     private var collected: [(kind: RealRolloutKind, paths: [Trajectory])] = []
     let real: any TrajectorySampler
@@ -41,10 +43,21 @@ public final class TrainingContext {
         var modelRNG = root.derived(stream: 2)
         actionRNG = root.derived(stream: 3)
         imaginationRNG = root.derived(stream: 4)
+        modelErrorStream = root.derived(stream: 5)
         policy = GaussianMLPPolicy(
             observationSize: spec.observationSize, actionSize: spec.actionSize,
             config: config.policy, using: &policyRNG)
         ensemble = DynamicsEnsemble(config: config.dynamics, spec: spec, using: &modelRNG, threads: config.threads)
+        drawModelErrors()
+    }
+
+    /// Gives the ensemble the offsets of ``DynamicsConfig/imperfection`` for the iteration under way (or next): a
+    /// function of the seed and the iteration alone, so nothing of it needs to be saved.
+    func drawModelErrors() {
+        let imperfection = config.dynamics.imperfection
+        guard imperfection.isActive else { return }
+        ensemble.setOutputOffsets(
+            imperfection.offsets(members: ensemble.memberCount, iteration: iteration, stream: modelErrorStream))
     }
 
     /// The first iteration's data: uniform random actions until the completed paths hold `initialRandomSteps`.
@@ -176,6 +189,7 @@ public final class TrainingContext {
         var clock = Stopwatch()
         collected = []
         let index = iteration
+        drawModelErrors()
         log.record("Iteration", Double(index))
         try body(&log)
         iteration += 1
