@@ -2,26 +2,39 @@
 # The paper-setting learning runs, resumable: a finished run is skipped, a stopped one is continued from its latest
 # checkpoint (`mbmpo train --resume`), a missing one is started.
 #
-#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
+#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan NAME] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
 #
-# Without a list it runs the learning results BENCHMARKS.md reports on (default settings, seeds named there): MB-MPO
-# on all six tasks for seeds 22, 33, 12 to 101 000 real steps (25 iterations), ME-TRPO and MB-MPC on all six for
-# seed 22 to 52 000 (13 iterations), half-cheetah with bfloat16 model products for seeds 22, 33, 12 (variant bf16, on
-# AVX512-BF16 CPUs), and hopper at the submitted code's 0.008 s step for seeds 22, 33 (variant dt0008).
+# Without a list it runs the plan NAME (default `results`), with the seeds BENCHMARKS.md names:
+#   results      MB-MPO on all six tasks for seeds 22, 33, 12 to 101 000 real steps (25 iterations), ME-TRPO and
+#                MB-MPC on all six for seed 22 to 52 000 (13 iterations), half-cheetah with bfloat16 model products
+#                for seeds 22, 33, 12 (variant bf16, on AVX512-BF16 CPUs), and hopper at the submitted code's 0.008 s
+#                step for seeds 22, 33 (variant dt0008).
+#   robustness   the bad-models experiment: MB-MPO and ME-TRPO on half-cheetah with the bad-models preset, offsets
+#                from [0, b] for b = 0, 0.5, 1, noise σ = 0 and 0.1, seeds 22 and 33, 40 iterations (variants
+#                bad-bB-nσ).
+#   adaptation   MB-MPO's hyperparameter studies on half-cheetah (hyperparameter-study preset, seeds 22 and 33, 50
+#                iterations): inner step α ∈ {0.01, 0.005, 0.001, 0} (variants study-alphaα; α = 0.001 is also the
+#                30-meta-step point), meta-steps ∈ {5, 15, 60} (study-stepsS), ensemble size K ∈ {1, 5, 10, 20} with
+#                K tasks and (20, 4, 2, 1) real, (100, 40, 20, 10) imagined rollouts per task (study-modelsK).
+#   exploration  tailored exploration on and off: MB-MPO on half-cheetah, paper settings with a rolling-average
+#                persistence of 0.95, seeds 23, 54, 62, 25 iterations (variants explore-on, explore-off).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
-# `mbmpo train --set`) and logs to that name plus .log. --jobs N runs N of them at once, each with T worker threads
-# (default: the processor count divided by N, at least 1; without --jobs, the configuration's own). Results do not
-# depend on either. Ctrl-C stops the current runs at a safe point and starts no new one (rerun the script to
-# continue). Tables: python3 Benchmarks/learning_table.py RUNS_DIR/...
+# `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log.
+# --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
+# 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
+# safe point and starts no new one (rerun the script to continue). --list prints the plan's runs, one `mbmpo train`
+# command line each, and runs nothing. Tables: python3 Benchmarks/results.py tables.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MBMPO_BIN:-$root/.build/release/mbmpo}
-usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
-jobs=1 threads=
+usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
+jobs=1 threads= plan_name=results list=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --threads) threads=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --plan) plan_name=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --list) list=1; shift ;;
     --) shift; break ;;
     -*) echo "unknown option '$1'; $usage" >&2; exit 1 ;;
     *) break ;;
@@ -39,11 +52,42 @@ shift
 plan=("$@")
 if [ ${#plan[@]} -eq 0 ]; then
   tasks=(half-cheetah hopper walker2d ant swimmer pr2)
-  plan=()
-  for seed in 22 33 12; do for env in "${tasks[@]}"; do plan+=("$env:mb-mpo:$seed:25"); done; done
-  for algo in me-trpo mb-mpc; do for env in "${tasks[@]}"; do plan+=("$env:$algo:22:13"); done; done
-  for seed in 22 33 12; do plan+=("half-cheetah:mb-mpo:$seed:25:bf16:dynamics.matrixPrecision=bfloat16"); done
-  for seed in 22 33; do plan+=("hopper:mb-mpo:$seed:25:dt0008:physicsTimestep=0.002,frameSkip=4"); done
+  case "$plan_name" in
+    results)
+      for seed in 22 33 12; do for env in "${tasks[@]}"; do plan+=("$env:mb-mpo:$seed:25"); done; done
+      for algo in me-trpo mb-mpc; do for env in "${tasks[@]}"; do plan+=("$env:$algo:22:13"); done; done
+      for seed in 22 33 12; do plan+=("half-cheetah:mb-mpo:$seed:25:bf16:dynamics.matrixPrecision=bfloat16"); done
+      for seed in 22 33; do plan+=("hopper:mb-mpo:$seed:25:dt0008:physicsTimestep=0.002,frameSkip=4"); done
+      ;;
+    robustness)
+      # every cell's first seed before any second one, so that a partial plan still covers the table
+      for seed in 22 33; do for bias in 0 0.5 1; do for noise in 0 0.1; do for algo in mb-mpo me-trpo; do
+        plan+=("half-cheetah:$algo:$seed:40:bad-b$bias-n$noise:preset=bad-models,dynamics.imperfection.biasHigh=$bias,dynamics.imperfection.noiseStd=$noise")
+      done; done; done; done
+      ;;
+    adaptation)
+      for seed in 22 33; do
+        for alpha in 0 0.001 0.01 0.005; do
+          plan+=("half-cheetah:mb-mpo:$seed:50:study-alpha$alpha:preset=hyperparameter-study,meta.innerStepSize=$alpha")
+        done
+        for steps in 5 15 60; do
+          plan+=("half-cheetah:mb-mpo:$seed:50:study-steps$steps:preset=hyperparameter-study,meta.stepsPerIteration=$steps")
+        done
+        # (K, real, imagined rollouts per task) as the original's study: (1, 20, 100), (5, 4, 40), (10, 2, 20), (20, 1, 10)
+        for row in 1:20:100 5:4:40 10:2:20 20:1:10; do
+          IFS=: read -r models real imagined <<<"$row"
+          plan+=("half-cheetah:mb-mpo:$seed:50:study-models$models:preset=hyperparameter-study,dynamics.members=$models,meta.metaBatchSize=$models,sampling.realRolloutsPerTask=$real,sampling.imaginedRolloutsPerTask=$imagined")
+        done
+      done
+      ;;
+    exploration)
+      for seed in 23 54 62; do for arm in on off; do
+        tailored=true; [ "$arm" = on ] || tailored=false
+        plan+=("half-cheetah:mb-mpo:$seed:25:explore-$arm:dynamics.rollingAveragePersistence=0.95,meta.tailoredExploration=$tailored")
+      done; done
+      ;;
+    *) echo "unknown plan '$plan_name'; $usage" >&2; exit 1 ;;
+  esac
 fi
 [ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
 mkdir -p "$runs" || exit 1
@@ -62,16 +106,34 @@ parse_entry() {
 # Checks every entry before anything starts.
 for entry in "${plan[@]}"; do parse_entry "$entry" || exit 1; done
 
-# Runs (or resumes, or skips) one entry; returns train's exit status.
-run_entry() {
-  local env algo seed iterations variant settings pairs pair
+# Sets dir (the entry's run folder) and start (the train command that starts it) for entry $1.
+entry_command() {
+  local pairs pair
   parse_entry "$1" || return 1
   local sets=()
   if [ -n "$settings" ]; then
     IFS=, read -r -a pairs <<<"$settings"
-    for pair in "${pairs[@]}"; do sets+=(--set "$pair"); done
+    for pair in "${pairs[@]}"; do
+      case "$pair" in
+        preset=*) sets+=(--preset "${pair#preset=}") ;;
+        *) sets+=(--set "$pair") ;;
+      esac
+    done
   fi
-  local dir="$runs/$env${variant:+-$variant}-$algo-s$seed" rows=0 code
+  dir="$runs/$env${variant:+-$variant}-$algo-s$seed"
+  start=("$bin" train --env "$env" --algo "$algo" --seed "$seed" --iterations "$iterations" "${sets[@]}"
+    "${thread_args[@]}" --out "$dir")
+}
+
+if [ "$list" -eq 1 ]; then
+  for entry in "${plan[@]}"; do entry_command "$entry" && echo "${start[*]}"; done
+  exit 0
+fi
+
+# Runs (or resumes, or skips) one entry; returns train's exit status.
+run_entry() {
+  local env algo seed iterations variant settings dir start rows=0 code
+  entry_command "$1" || return 1
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
   if [ "$rows" -ge "$iterations" ]; then
     echo "$dir: $rows iterations done"
@@ -82,8 +144,7 @@ run_entry() {
     "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" >>"$dir.log" 2>&1
   else
     echo "$dir: starting"
-    "$bin" train --env "$env" --algo "$algo" --seed "$seed" --iterations "$iterations" "${sets[@]}" \
-      "${thread_args[@]}" --out "$dir" >>"$dir.log" 2>&1
+    "${start[@]}" >>"$dir.log" 2>&1
   fi
   code=$?
   [ $code -eq 0 ] || echo "$dir: train exited with $code (see $dir.log)" >&2

@@ -17,7 +17,13 @@ tables    computes the headline table (per task: the model-free asymptote, MB-MP
           committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
           (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
           BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
-figures   draws docs/results-<env>.png for every task with `mbmpo plot` (all committed runs of the task).
+          Also the tables of the paper's other experiments (robustness to bad models, the adaptation studies,
+          tailored exploration; `Benchmarks/paper_runs.sh --plan …`): per setting, the mean ± std over seeds of each
+          finished run's mean return over its last 3 logged iterations (MB-MPO's pre-update return, ME-TRPO's
+          exploration return).
+figures   draws docs/results-<env>.png for every task with `mbmpo plot` (all committed runs of the task), and
+          docs/experiment-<name>.png for each of those experiments that has runs (curves told apart by their
+          settings, `mbmpo plot --label-by`).
 
 Only the standard library.
 """
@@ -241,6 +247,107 @@ def model_free_curves():
     return "\n".join(lines) + "\n"
 
 
+# The paper's other experiments (Benchmarks/paper_runs.sh --plan robustness|adaptation|exploration): their runs are
+# variants s<seed>-<prefix>…, grouped by the settings their config.json holds, not by their names.
+EXPERIMENTS = {"robustness": "bad-", "adaptation": "study-", "exploration": "explore-"}
+# an experiment run's result: the mean of its last FINAL_ROWS logged returns (one row is a noisy 20-episode mean)
+FINAL_ROWS = 3
+
+
+def setting(config, path, default=None):
+    node = config
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
+
+
+def experiment_runs(prefix):
+    """The finished runs of one experiment: (algo, config, final return)."""
+    found = []
+    for env, algo, seed, rows in runs():
+        variant = seed.split("-", 1)[1] if "-" in seed else ""
+        if not variant.startswith(prefix):
+            continue
+        with open(os.path.join(RESULTS, env, algo, seed, "config.json")) as f:
+            config = json.load(f)
+        points = curve(rows, algo)
+        if len(rows) < config.get("iterations", 0) or not points:
+            continue  # unfinished
+        tail = points[-FINAL_ROWS:]
+        found.append((algo, config, sum(v for _, v in tail) / len(tail)))
+    return found
+
+
+def cell(values):
+    if not values:
+        return "–"
+    mean, std = mean_std(values)
+    return f"{mean:.1f} ± {std:.1f} ({len(values)})" if len(values) > 1 else f"{mean:.1f} (1)"
+
+
+def number_text(value):
+    return f"{value:g}"
+
+
+def robustness_table():
+    found = experiment_runs(EXPERIMENTS["robustness"])
+
+    def values(algo, bias, noise):
+        return [r for a, c, r in found if a == algo and setting(c, "dynamics.imperfection.biasHigh", 0) == bias
+                and setting(c, "dynamics.imperfection.noiseStd", 0) == noise]
+
+    lines = ["| offsets b_k from | noise σ | MB-MPO | ME-TRPO |", "|---|---|---|---|"]
+    for bias in (0, 0.5, 1):
+        for noise in (0, 0.1):
+            cells = [f"[0, {number_text(bias)}]", number_text(noise)]
+            for algo in ("mb-mpo", "me-trpo"):
+                text, perfect = cell(values(algo, bias, noise)), values(algo, 0, 0)
+                if values(algo, bias, noise) and perfect and mean_std(perfect)[0] > 0 and (bias, noise) != (0, 0):
+                    share = mean_std(values(algo, bias, noise))[0] / mean_std(perfect)[0]
+                    text += f", {100 * share:.0f} % of its exact-model return"
+                cells.append(text)
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def adaptation_table():
+    found = [(c, r) for a, c, r in experiment_runs(EXPERIMENTS["adaptation"]) if a == "mb-mpo"]
+
+    def runs_with(**wanted):
+        return [r for c, r in found if all(setting(c, k.replace("_", "."), None) == v for k, v in wanted.items())]
+
+    base = {"meta_metaBatchSize": 10, "dynamics_members": 5, "sampling_imaginedRolloutsPerTask": 50}
+    lines = ["| study | value | MB-MPO |", "|---|---|---|"]
+    for alpha in (0.01, 0.005, 0.001, 0):
+        label = f"{number_text(alpha)}" + (" (no adaptation)" if alpha == 0 else "")
+        lines.append(f"| inner step α (30 meta-steps) | {label} | "
+                     f"{cell(runs_with(meta_innerStepSize=alpha, meta_stepsPerIteration=30, **base))} |")
+    for steps in (5, 15, 30, 60):
+        lines.append(f"| meta-steps per iteration (α = 0.001) | {steps} | "
+                     f"{cell(runs_with(meta_innerStepSize=0.001, meta_stepsPerIteration=steps, **base))} |")
+    for models, real, imagined in ((1, 20, 100), (5, 4, 40), (10, 2, 20), (20, 1, 10)):
+        values = runs_with(dynamics_members=models, meta_metaBatchSize=models, meta_innerStepSize=0.001,
+                           sampling_realRolloutsPerTask=real, sampling_imaginedRolloutsPerTask=imagined)
+        lines.append(f"| ensemble size K (K tasks; {real} real, {imagined} imagined rollouts per task) | {models} | "
+                     f"{cell(values)} |")
+    return "\n".join(lines) + "\n"
+
+
+def exploration_table():
+    found = [(c, r) for a, c, r in experiment_runs(EXPERIMENTS["exploration"]) if a == "mb-mpo"]
+    lines = ["| tailored exploration | MB-MPO |", "|---|---|"]
+    for tailored in (True, False):
+        values = [r for c, r in found if setting(c, "meta.tailoredExploration", True) == tailored]
+        lines.append(f"| {'on (θ′ᵢ explore)' if tailored else 'off (θ explores)'} | {cell(values)} |")
+    return "\n".join(lines) + "\n"
+
+
+EXPERIMENT_TABLES = {"robustness": robustness_table, "adaptation": adaptation_table,
+                     "exploration": exploration_table}
+
+
 def replace_between(name, start_marker, end_marker, generated, args):
     """Writes or checks one generated block of a Markdown file; returns whether it failed."""
     path = os.path.join(ROOT, name)
@@ -267,9 +374,21 @@ def tables(args):
     for name in ("README.md", "BENCHMARKS.md"):
         failed |= replace_between(name, START, END, generated, args)
     failed |= replace_between("BENCHMARKS.md", CURVES_START, CURVES_END, curves, args)
+    experiments = {name: make() for name, make in EXPERIMENT_TABLES.items()}
+    for name, text in experiments.items():
+        failed |= replace_between(
+            "BENCHMARKS.md", f"<!-- experiment-{name}:start -->", f"<!-- experiment-{name}:end -->", text, args)
     if not args.check:
-        sys.stdout.write(generated + "\n" + curves)
+        sys.stdout.write(generated + "\n" + curves + "".join("\n" + text for text in experiments.values()))
     sys.exit(1 if failed else 0)
+
+
+# the settings each experiment's figure tells its curves apart by (`mbmpo plot --label-by`)
+EXPERIMENT_LABELS = {
+    "robustness": ["dynamics.imperfection.biasHigh", "dynamics.imperfection.noiseStd"],
+    "adaptation": ["meta.innerStepSize", "meta.stepsPerIteration", "dynamics.members"],
+    "exploration": ["meta.tailoredExploration"],
+}
 
 
 def figures(args):
@@ -279,6 +398,14 @@ def figures(args):
             continue
         out = os.path.join(ROOT, "docs", f"results-{env}.png")
         subprocess.run([args.mbmpo, "plot", *folders, "--out", out], check=True)
+    for name, prefix in EXPERIMENTS.items():
+        folders = sorted({os.path.join(RESULTS, e, a, s) for e, a, s, _ in runs()
+                          if "-" in s and s.split("-", 1)[1].startswith(prefix)})
+        if not folders:
+            continue
+        labels = [part for key in EXPERIMENT_LABELS[name] for part in ("--label-by", key)]
+        out = os.path.join(ROOT, "docs", f"experiment-{name}.png")
+        subprocess.run([args.mbmpo, "plot", *folders, *labels, "--out", out], check=True)
 
 
 def main():
