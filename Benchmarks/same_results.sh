@@ -63,18 +63,24 @@ def renamed(tree, parent=""):
         return tree
     return {RENAMED.get((parent, k), k): renamed(v, k) for k, v in tree.items()}
 
-# settings added since, which older binaries do not write (their defaults change nothing the runs compute): the
-# PPO group, the real-step budget (null: none)
-ADDED = {"ppo", "totalSteps"}
+# settings added since, which older binaries do not write (their defaults change nothing the runs compute), as key
+# paths: the PPO group, the real-step budget (null: none), the deliberate model errors (none), tailored exploration
+# (on)
+ADDED = {"ppo", "totalSteps", "dynamics.imperfection", "meta.tailoredExploration"}
+
+def without_added(tree, prefix=""):
+    if not isinstance(tree, dict):
+        return tree
+    return {k: without_added(v, f"{prefix}{k}.") for k, v in tree.items() if f"{prefix}{k}" not in ADDED}
 
 def configuration(value):
-    """A stored configuration (JSON text) as a tree with today's key names and without the groups added since;
+    """A stored configuration (JSON text) as a tree with today's key names and without the settings added since;
     None if it is not a JSON object."""
     try:
         tree = renamed(json.loads(value.decode() if isinstance(value, bytes) else value))
     except (ValueError, AttributeError, TypeError):
         return None
-    return {k: v for k, v in tree.items() if k not in ADDED} if isinstance(tree, dict) else None
+    return without_added(tree) if isinstance(tree, dict) else None
 
 def datasets(path):
     """Every dataset of an HDF5 file (earlier layouts' names mapped to today's); a progress table loses its

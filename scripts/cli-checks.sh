@@ -94,6 +94,17 @@ fi
 "$(dirname "$0")/storage-checks.sh" "$bin" || failures=$((failures + 1))
 # configuration: the resolved JSON, the reference, and one-line rejections naming the key
 expect_ok "$bin" config show --env hopper --algo me-trpo --preset quick --set meta.trpo.maxKL=0.02
+# the experiment presets and the deliberate model errors
+expect_ok "$bin" config show --algo me-trpo --preset bad-models --set dynamics.imperfection.biasHigh=0.5 \
+  --set dynamics.imperfection.noiseStd=0.1
+expect_ok "$bin" config show --preset hyperparameter-study --set meta.innerStepSize=0 --set meta.tailoredExploration=false
+expect_error "the bad-models preset is for mb-mpo and me-trpo only, not trpo" "$bin" train --algo trpo --preset bad-models
+expect_error "the hyperparameter-study preset is for mb-mpo only, not mb-mpc" "$bin" config show --algo mb-mpc \
+  --preset hyperparameter-study
+expect_error "'dynamics.imperfection.biasHigh' must be at least dynamics.imperfection.biasLow (0.2), got 0.1" \
+  "$bin" config show --set dynamics.imperfection.biasLow=0.2 --set dynamics.imperfection.biasHigh=0.1
+expect_error "'dynamics.imperfection.noiseStd' applies to the model-based algorithms only (mb-mpo, me-trpo, mb-mpc), not to ppo, got 0.1" "$bin" config show \
+  --algo ppo --set dynamics.imperfection.noiseStd=0.1
 shown=$("$bin" config show --env hopper --set meta.trpo.maxKL=0.02)
 if grep -q '"maxKL" : 0.02' <<<"$shown"; then
   echo "ok: config show applies --set"
@@ -107,6 +118,14 @@ else
   echo "FAIL: config reference lacks meta.trpo.maxKL"; failures=$((failures + 1))
 fi
 work=$(mktemp -d)
+expect_error "unknown plan 'nope'" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan nope "$work/plans"
+if [ "$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan robustness --list "$work/plans" | wc -l)" -eq 24 ] \
+  && MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan adaptation --list "$work/plans" \
+    | sed 's/ train / config show /; s/ --out .*//' | while read -r line; do $line >/dev/null || exit 1; done; then
+  echo "ok: paper_runs.sh lists the robustness plan's 24 runs; every adaptation run's configuration is valid"
+else
+  echo "FAIL: paper_runs.sh --list"; failures=$((failures + 1))
+fi
 echo '{"dynamics": {"rolling_average_persitency": 0.9}}' > "$work/typo.json"
 expect_error "unknown key 'dynamics.rolling_average_persitency'" "$bin" config show --config "$work/typo.json"
 expect_error "unknown key 'meta.trpo.maxkl'" "$bin" train --env hopper --set meta.trpo.maxkl=0.02 --out "$work/no"
@@ -264,6 +283,15 @@ fi
 expect_error "--out must end in .svg or .png" "$bin" plot "$work/hc" --out "$work/curves.pdf"
 mkdir -p "$work/empty"
 expect_error "holds no run" "$bin" plot "$work/empty" --out "$work/e.svg"
+expect_ok "$bin" plot "$work/hc" --label-by meta.innerStepSize --label-by dynamics.imperfection.noiseStd \
+  --out "$work/labelled.svg"
+if grep -q 'data-series="mb-mpo, innerStepSize 0.001, noiseStd 0"' "$work/labelled.svg"; then
+  echo "ok: plot --label-by names the settings in the series"
+else
+  echo "FAIL: plot --label-by did not name the settings"; failures=$((failures + 1))
+fi
+expect_error "has no setting 'meta.noSuchKey' to label the curves by" "$bin" plot "$work/hc" --label-by meta.noSuchKey \
+  --out "$work/e.svg"
 # Ctrl-C stops after the iteration's rows are written (exit 130, says how to resume); a second one quits at once
 "$bin" train "${tiny[@]}" --iterations 50 --out "$work/int" >"$work/int.out" 2>"$work/int.err" &
 pid=$!

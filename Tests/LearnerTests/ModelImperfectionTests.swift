@@ -178,7 +178,7 @@ extension DynamicsSuites {
         config.dynamics.imperfection.biasHigh = 0.1
         #expect(
             throws: ConfigurationError(
-                key: "dynamics.imperfection",
+                key: "dynamics.imperfection.biasHigh",
                 reason: "applies to the model-based algorithms only (mb-mpo, me-trpo, mb-mpc), not to trpo")
         ) { try config.validate() }
     }

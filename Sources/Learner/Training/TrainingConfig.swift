@@ -280,9 +280,15 @@ extension TrainingConfig {
             imperfection.biasHigh >= imperfection.biasLow, "dynamics.imperfection.biasHigh",
             "must be at least dynamics.imperfection.biasLow (\(imperfection.biasLow)), got \(imperfection.biasHigh)")
         try check.real(imperfection.noiseStd, "dynamics.imperfection.noiseStd", 0...1e6)
-        try check.require(
-            !imperfection.isActive || algorithm.trainerType.learnsDynamics, "dynamics.imperfection",
-            "applies to the model-based algorithms only (mb-mpo, me-trpo, mb-mpc), not to \(algorithm.rawValue)")
+        if imperfection.isActive && !algorithm.trainerType.learnsDynamics {
+            let key =
+                imperfection.biasLow != 0 ? "biasLow" : imperfection.biasHigh != 0 ? "biasHigh" : "noiseStd"
+            throw ConfigurationError(
+                key: "dynamics.imperfection.\(key)",
+                reason:
+                    "applies to the model-based algorithms only (mb-mpo, me-trpo, mb-mpc), not to \(algorithm.rawValue)"
+            )
+        }
         // a fit needs one training and one validation transition (the model-free placeholder ensemble never fits)
         let fewestTransitions = algorithm.trainerType.learnsDynamics ? 2 : 1
         try check.count(dynamics.bufferCapacity, "dynamics.bufferCapacity", fewestTransitions...1_000_000_000)
