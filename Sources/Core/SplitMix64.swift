@@ -15,11 +15,42 @@ public struct SplitMix64: RandomNumberGenerator, Codable, Equatable, Sendable {
     /// Returns the next 64 random bits.
     @inlinable
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// The increment each ``next()`` adds to the state (the golden-ratio "gamma" of SplitMix64).
+    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Values of ``next()`` one ``nextUniform()`` consumes.
+    public static let drawsPerUniform: UInt64 = 1
+    /// Values of ``next()`` one ``nextGaussian()`` consumes (Box–Muller, no cached spare).
+    public static let drawsPerGaussian: UInt64 = 2
+
+    /// Skips `draws` values of ``next()`` in O(1): the state after `draws` calls, without computing them, so that a
+    /// worker (or a process) that owns part of a batch can start where a sequential pass would reach it.
+    @inlinable
+    public mutating func skip(_ draws: UInt64) {
+        state &+= Self.increment &* draws
+    }
+
+    /// This generator after `draws` values of ``next()`` (see ``skip(_:)``); this one is not advanced.
+    @inlinable
+    public func advanced(by draws: UInt64) -> SplitMix64 {
+        var copy = self
+        copy.skip(draws)
+        return copy
+    }
+
+    /// Values of ``next()`` drawn between `earlier` and this generator, if this one is `earlier` advanced (the
+    /// inverse of ``skip(_:)``, modulo 2⁶⁴).
+    public func draws(since earlier: SplitMix64) -> UInt64 {
+        // the increment is odd, so it has an inverse modulo 2⁶⁴ (Newton's iteration doubles the correct bits)
+        var inverse: UInt64 = Self.increment
+        for _ in 0..<6 { inverse = inverse &* (2 &- Self.increment &* inverse) }
+        return (state &- earlier.state) &* inverse
     }
 
     /// A generator for stream `stream`, statistically independent of this one and of other streams.

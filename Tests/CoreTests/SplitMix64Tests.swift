@@ -13,6 +13,33 @@ import Testing
         #expect(rng.next() == 0xE220_A839_7B1D_CDAF)
     }
 
+    /// Skipping n values lands where drawing them does (uniforms 1 value each, Gaussians 2), and the count between
+    /// two states comes back exactly, also across the 2⁶⁴ wrap.
+    @Test func skipEqualsDrawing() {
+        for seed: UInt64 in [0, 9, .max - 3] {
+            var drawn = SplitMix64(seed: seed)
+            let start = drawn
+            for n: UInt64 in [0, 1, 2, 7, 1_000] {
+                let before = drawn
+                for _ in 0..<n { _ = drawn.next() }
+                #expect(before.advanced(by: n) == drawn)
+                #expect(drawn.draws(since: before) == n)
+            }
+            #expect(drawn.draws(since: start) == 1_010)
+            var gaussians = drawn, uniforms = drawn
+            for _ in 0..<5 { _ = gaussians.nextGaussian() }
+            for _ in 0..<5 { _ = uniforms.nextUniform(-1, 1) }
+            #expect(drawn.advanced(by: 5 * SplitMix64.drawsPerGaussian) == gaussians)
+            #expect(drawn.advanced(by: 5 * SplitMix64.drawsPerUniform) == uniforms)
+            var skipped = drawn
+            skipped.skip(3)
+            var stepped = drawn
+            for _ in 0..<3 { _ = stepped.next() }
+            #expect(skipped.next() == stepped.next())
+        }
+        #expect(SplitMix64(seed: 1).advanced(by: .max).draws(since: SplitMix64(seed: 1)) == .max)
+    }
+
     @Test func derivedStreamsDiffer() {
         let base = SplitMix64(seed: 7)
         var s0 = base.derived(stream: 0), s1 = base.derived(stream: 1)

@@ -29,7 +29,9 @@ final class SurrogateTask {
 /// Plain form: θ' = θ (J = I), one policy, rows split into fixed chunks so that the work parallelises.
 ///
 /// Tasks run on `threads` workers with a fixed partition and are reduced in task order, so every result is
-/// bit-identical for any thread count. Not thread-safe itself: one call at a time.
+/// bit-identical for any thread count. Split over processes (`communicator`), each computes its own tasks, every
+/// process receives the others' per-task results before each reduction and reduces all of them in the same task
+/// order: the same bits for any number of processes. Not thread-safe itself: one call at a time.
 public final class SurrogateObjective {
     /// Policy shapes.
     public let layout: PolicyLayout
@@ -41,22 +43,31 @@ public final class SurrogateObjective {
     public let precision: CurvaturePrecision
     /// N1: number of post-update rows over all tasks.
     public private(set) var postSampleCount: Int
+    /// The processes the tasks are split over: this one computes ``ownedTasks`` and receives the other tasks'
+    /// partial results before every reduction (``SingleProcess``: all tasks here).
+    public let communicator: any Communicator
+    /// The tasks this process computes: a contiguous range of all of them (``UnitPartition``).
+    public let ownedTasks: Range<Int>
     let tasks: [SurrogateTask]
     let scratch: [PolicyScratch]
     var linearized = false
 
     /// The meta objective over `tasks` with inner step size α (0.001 in the paper); KL-Hessian products in
     /// `precision`.
+    /// The tasks' samples are needed for ``ownedTasks`` only (the others may be empty).
     public init(
         layout: PolicyLayout, tasks: [MetaTaskSamples], innerStepSize: Double, threads: Int = 1,
-        blockRows: Int = 512, precision: CurvaturePrecision = .float64
+        blockRows: Int = 512, precision: CurvaturePrecision = .float64,
+        communicator: any Communicator = SingleProcess.shared
     ) {
         precondition(!tasks.isEmpty, "the meta objective needs at least one task")
         self.layout = layout
         self.innerStepSize = innerStepSize
         self.threads = max(1, threads)
         self.precision = precision
-        postSampleCount = tasks.reduce(0) { $0 + $1.post.count }
+        self.communicator = communicator
+        ownedTasks = communicator.ownedUnits(of: tasks.count)
+        postSampleCount = 0
         let empty = PolicySamples(
             observationSize: layout.observationSize, actionSize: layout.actionSize,
             observations: [], actions: [], advantages: [])
@@ -77,11 +88,13 @@ public final class SurrogateObjective {
         precondition(
             newTasks.count == tasks.count && tasks.first?.inner != nil,
             "update needs a meta objective and \(tasks.count) tasks, got \(newTasks.count)")
-        postSampleCount = newTasks.reduce(0) { $0 + $1.post.count }
-        WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) { i, _ in
+        forEachOwnedTask { i, _ in
             tasks[i].inner?.reload(newTasks[i].pre)
             tasks[i].post.reload(newTasks[i].post)
         }
+        let counts = communicator.gatherUnits(
+            ownedTasks.map { Double(newTasks[$0].post.count) }, width: 1, units: tasks.count)
+        postSampleCount = counts.reduce(0) { $0 + Int($1) }
         linearized = false
     }
 
@@ -96,6 +109,7 @@ public final class SurrogateObjective {
         innerStepSize = 0
         self.threads = max(1, threads)
         self.precision = precision
+        communicator = SingleProcess.shared
         postSampleCount = samples.count
         let n = samples.count
         tasks = stride(from: 0, to: n, by: chunkRows).map { start in
@@ -106,6 +120,54 @@ public final class SurrogateObjective {
                 weight: Double(chunk.count) / Double(n), parameterCount: layout.parameterCount)
         }
         scratch = (0..<self.threads).map { _ in PolicyScratch(layout: layout, blockRows: blockRows) }
+        ownedTasks = 0..<tasks.count
+    }
+
+    /// Runs `body(task, worker)` for every task this process owns, on the fixed contiguous partition.
+    private func forEachOwnedTask(_ body: (_ task: Int, _ worker: Int) -> Void) {
+        let first = ownedTasks.lowerBound
+        WorkerPool.shared.runSingleThreadedBLAS(units: ownedTasks.count, threads: threads, partition: .contiguous) {
+            i, w in body(first + i, w)
+        }
+    }
+
+    /// What a task's record holds when the tasks are shared between processes.
+    private enum Part { case scalars, result, secondResult, thetaPrime }
+
+    /// Gives every task the `parts` the other processes computed for it (nothing to do for one process).
+    private func share(_ parts: [Part]) {
+        guard communicator.size > 1 else { return }
+        let p = layout.parameterCount
+        let width = parts.reduce(0) { $0 + ($1 == .scalars ? 2 : p) }
+        var own: [Double] = []
+        own.reserveCapacity(ownedTasks.count * width)
+        for i in ownedTasks {
+            let task = tasks[i]
+            for part in parts {
+                switch part {
+                case .scalars: own += [task.surrogate, task.klSum]
+                case .result: own += UnsafeBufferPointer(start: task.result.base, count: p)
+                case .secondResult: own += UnsafeBufferPointer(start: task.secondResult.base, count: p)
+                case .thetaPrime: own += UnsafeBufferPointer(start: task.thetaPrime.base, count: p)
+                }
+            }
+        }
+        let all = communicator.gatherUnits(own, width: width, units: tasks.count)
+        for (i, task) in tasks.enumerated() where !ownedTasks.contains(i) {
+            var at = i * width
+            for part in parts {
+                switch part {
+                case .scalars:
+                    (task.surrogate, task.klSum) = (all[at], all[at + 1])
+                    at += 2
+                    continue
+                case .result: for k in 0..<p { task.result.base[k] = all[at + k] }
+                case .secondResult: for k in 0..<p { task.secondResult.base[k] = all[at + k] }
+                case .thetaPrime: for k in 0..<p { task.thetaPrime.base[k] = all[at + k] }
+                }
+                at += p
+            }
+        }
     }
 
     /// θ'_i = θ − α ∇L_inner,i(θ) into task.thetaPrime (θ itself without an inner loss).
@@ -161,11 +223,8 @@ public final class SurrogateObjective {
     /// The adapted parameters θ'_i(θ) of every task.
     public func adaptedParameters(at theta: [Double]) -> [[Double]] {
         linearized = false
-        withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
-                i, w in adapt(tasks[i], p, scratch[w])
-            }
-        }
+        withTheta(theta) { p in forEachOwnedTask { i, w in adapt(tasks[i], p, scratch[w]) } }
+        share([.thetaPrime])
         return tasks.map { Array(UnsafeBufferPointer(start: $0.thetaPrime.base, count: layout.parameterCount)) }
     }
 
@@ -173,8 +232,7 @@ public final class SurrogateObjective {
     public func evaluate(at theta: [Double]) -> (surrogate: Double, kl: Double) {
         linearized = false
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
-                i, w in
+            forEachOwnedTask { i, w in
                 let task = tasks[i]
                 adapt(task, p, scratch[w], keepCaches: false)
                 (task.surrogate, task.klSum) = task.post.evaluate(
@@ -182,6 +240,7 @@ public final class SurrogateObjective {
                     klGradient: nil, scratch: scratch[w], keepCaches: false)
             }
         }
+        share([.scalars])
         return (weightedSurrogate, meanKL)
     }
 
@@ -189,8 +248,7 @@ public final class SurrogateObjective {
     /// ``klHessianProduct(_:)``.
     public func linearize(at theta: [Double]) -> (surrogate: Double, kl: Double, gradient: [Double]) {
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
-                i, w in
+            forEachOwnedTask { i, w in
                 let task = tasks[i], work = scratch[w]
                 adapt(task, p, work)
                 (task.surrogate, task.klSum) = task.post.evaluate(
@@ -200,6 +258,7 @@ public final class SurrogateObjective {
                 applyJacobian(task, task.result.base, into: task.result.base, work)
             }
         }
+        share([.scalars, .result])
         linearized = true
         return (weightedSurrogate, meanKL, reduce({ $0.result }, scale: { $0.weight }))
     }
@@ -208,8 +267,7 @@ public final class SurrogateObjective {
     /// ``linearize(at:)``).
     public func gradients(at theta: [Double]) -> (surrogate: [Double], kl: [Double]) {
         withTheta(theta) { p in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
-                i, w in
+            forEachOwnedTask { i, w in
                 let task = tasks[i], work = scratch[w]
                 adapt(task, p, work)
                 (task.surrogate, task.klSum) = task.post.evaluate(
@@ -220,6 +278,7 @@ public final class SurrogateObjective {
                 applyJacobian(task, task.secondResult.base, into: task.secondResult.base, work)
             }
         }
+        share([.scalars, .result, .secondResult])
         linearized = true
         let n = Double(max(postSampleCount, 1))
         return (reduce({ $0.result }, scale: { $0.weight }), reduce({ $0.secondResult }, scale: { _ in 1 / n }))
@@ -229,8 +288,7 @@ public final class SurrogateObjective {
     public func klHessianProduct(_ v: [Double]) -> [Double] {
         precondition(linearized, "klHessianProduct needs a prior linearize(at:)")
         withTheta(v) { vp in
-            WorkerPool.shared.runSingleThreadedBLAS(units: tasks.count, threads: threads, partition: .contiguous) {
-                i, w in
+            forEachOwnedTask { i, w in
                 let task = tasks[i], work = scratch[w]
                 let jv = work.vectorB.base, f = task.result.base
                 applyJacobian(task, vp, into: jv, work)
@@ -238,6 +296,7 @@ public final class SurrogateObjective {
                 applyJacobian(task, f, into: f, work)
             }
         }
+        share([.result])
         let n = Double(max(postSampleCount, 1))
         return reduce({ $0.result }, scale: { _ in 1 / n })
     }
