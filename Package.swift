@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CEGL", path: "Sources/CEGL", pkgConfig: "egl", providers: [.apt(["libegl-dev"])]),
         .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         // element-wise kernels in C: packed square roots need -fno-math-errno; no fused multiply-adds, so results
         // equal the Swift expressions bit for bit; -O2 in every configuration, so debug tests stay fast
         .target(name: "_NumericKernels", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno", "-ffp-contract=off"])]),
@@ -53,11 +55,13 @@ let package = Package(
         .target(name: "TensorBoard"),
         // learning curves of run folders: aggregation and the SVG chart
         .target(name: "Plot", dependencies: ["Core", "Learner"]),
+        // one run over several processes: MPI_COMM_WORLD as a Communicator
+        .target(name: "Cluster", dependencies: ["Core", "CMPI"]),
         // the command-line program
         .executableTarget(
             name: "App",
             dependencies: [
-                "Core", "Sim", "Learner", "Viewer", "Storage", "TensorBoard", "Plot",
+                "Core", "Sim", "Learner", "Viewer", "Storage", "TensorBoard", "Plot", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fast, plugins: ["BuildInfo"]),

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libmujoco-dev libopenblas-dev libhdf5-dev zlib1g-dev libglfw3-dev libgl-dev libegl-dev libgl1-mesa-dri
-          xvfb xauth pkg-config librsvg2-bin)
+          xvfb xauth pkg-config librsvg2-bin libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

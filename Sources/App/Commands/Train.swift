@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Core
 import Foundation
 import Learner
@@ -66,13 +67,34 @@ struct Train: ParsableCommand {
     @OptionGroup var checkpointOptions: CheckpointOptions
 
     func run() throws {
+        guard MPICommunicator.isLaunchedByMPI else { return try run(communicator: SingleProcess.shared) }
+        // one run over the ranks of mpirun: rank 0 writes the run folder, the others compute alongside it
+        let ranks = try MPICommunicator()
+        do {
+            try run(communicator: ranks)
+        } catch let code as ExitCode {
+            ranks.finish()
+            throw code
+        } catch {
+            // every rank computes the same, so most failures happen on all of them: rank 0 reports it; a failure on
+            // one rank alone (a file it cannot read) ends all of them, so that none waits forever
+            if ranks.rank == 0 { ranks.abort("\(error)") }
+            ranks.abort("\(error)")
+        }
+        ranks.finish()
+    }
+
+    /// The run, as rank `communicator.rank` of `communicator.size` (0 of 1 without MPI).
+    func run(communicator: any Communicator) throws {
         let resumed = try checkpointOptions.resume.map {
             try resumePoint($0, iterations: iterations, threads: threads, totalSteps: totalSteps)
         }
         let config = try resumed?.config ?? resolvedConfiguration()
         let setup = try TrainingSetup(config: config, assets: assetOptions.assets)
         let (model, trainer) = (setup.model, setup.trainer)
+        trainer.context.communicator = communicator
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
+        if communicator.rank != 0 { return try follow(trainer, config: config, communicator: communicator) }
         let folder =
             resumed?.folder ?? out
             ?? RunDirectory.unusedName("runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)")
@@ -98,7 +120,7 @@ struct Train: ParsableCommand {
         }
         let run = try RunDirectory(path: folder, creating: resumed == nil)
         do {
-            try train(trainer, config: config, model: model, run: run, resumed: resumed)
+            try train(trainer, config: config, model: model, run: run, resumed: resumed, communicator: communicator)
         } catch {
             // a new run that recorded no iteration leaves nothing behind (a resumed one keeps what it had)
             if resumed == nil && trainer.context.iteration == 0 { run.removeNewRun() }
@@ -112,7 +134,8 @@ struct Train: ParsableCommand {
     /// Opens the run's files (a resumed run's are repaired to its checkpoint first), records the session in
     /// `run-info.json` and trains to the end, writing every iteration.
     func train(
-        _ trainer: any Trainer, config: TrainingConfig, model: MuJoCoModel, run: RunDirectory, resumed: ResumePoint?
+        _ trainer: any Trainer, config: TrainingConfig, model: MuJoCoModel, run: RunDirectory, resumed: ResumePoint?,
+        communicator: any Communicator
     ) throws {
         run.removeLeftoverTemporaryFiles()
         // config.json comes first in a new folder, so that any folder holding a run can be resumed
@@ -139,12 +162,27 @@ struct Train: ParsableCommand {
             }
             try writer.record(result, trainer: trainer, output: output)
             // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
+            // (on every rank: they agree, whichever of them the signal reached)
             try output.stopIfInterrupted(
                 folder: run.url, completed: trainer.context.iteration,
                 finished: config.isFinished(
-                    completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps))
+                    completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps),
+                requested: communicator.anyRank(Interruption.isRequested))
         }
         output.done(folder: run.url)
+    }
+
+    /// A rank other than 0: the same iterations, nothing written, the same safe points as rank 0.
+    func follow(_ trainer: any Trainer, config: TrainingConfig, communicator: any Communicator) throws {
+        Interruption.install()
+        defer { Interruption.uninstall() }
+        while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
+        {
+            _ = try trainer.runCheckedIteration { _ in }
+            let finished = config.isFinished(
+                completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
+            if communicator.anyRank(Interruption.isRequested) && !finished { throw ExitCode(Interruption.exitCode) }
+        }
     }
 
     /// Preset → --config file → --set overrides → explicit flags, validated (the same path as `config show`).

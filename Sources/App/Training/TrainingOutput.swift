@@ -38,9 +38,11 @@ final class TrainingOutput {
 
     /// The safe point: after a Ctrl-C, stops the run here with exit status 130 and says how to continue.
     /// Call it last in the loop body, after every per-iteration file (rows, events, checkpoint) is written.
-    func stopIfInterrupted(folder: URL, completed: Int, finished: Bool) throws {
+    func stopIfInterrupted(folder: URL, completed: Int, finished: Bool, requested: Bool = Interruption.isRequested)
+        throws
+    {
         // a Ctrl-C during the last iteration changes nothing: the run is complete
-        guard Interruption.isRequested, !finished else { return }
+        guard requested, !finished else { return }
         display.close()
         let message =
             "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "

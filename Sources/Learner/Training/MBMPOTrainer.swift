@@ -166,7 +166,7 @@ public final class MBMPOTrainer: Trainer {
         let objective = SurrogateObjective(
             layout: context.policy.layout, tasks: tasks,
             innerStepSize: config.meta.innerStepSize, threads: config.threads,
-            precision: config.meta.trpo.curvaturePrecision)
+            precision: config.meta.trpo.curvaturePrecision, communicator: context.communicator)
         self.objective = objective
         return objective
     }

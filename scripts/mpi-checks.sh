@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# One training run over several MPI ranks gives the bits of one process: a tiny configuration of every algorithm
+# with 1 (no mpirun), 2 and 3 ranks, compared bit for bit (progress.csv, trajectories, last checkpoint); a run
+# checkpointed with 2 ranks and resumed with 3; a rank killed mid-run ends the run with an error and no hang, and
+# the folder resumes.
+#
+#   scripts/mpi-checks.sh [BINARY]     (default .build/release/mbmpo)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-.build/release/mbmpo}
+failures=0
+command -v mpirun >/dev/null || { echo "mpi checks: mpirun not found (apt-get install openmpi-bin)"; exit 1; }
+python3 -c "import h5py" 2>/dev/null || { echo "mpi checks: need h5py (pip install h5py)"; exit 1; }
+launcher=(mpirun --oversubscribe)
+[ "$(id -u)" -eq 0 ] && launcher+=(--allow-run-as-root)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tiny=(--env half-cheetah --seed 5 --threads 1 --quiet --set sampling.horizon=50 --set sampling.initialRandomSteps=1000
+      --set sampling.imaginedRolloutsPerTask=2 --set meta.stepsPerIteration=2 --set dynamics.maxEpochs=3
+      --set 'dynamics.hiddenSizes=[32,32]' --set meta.metaBatchSize=5 --set mpc.candidates=32 --set mpc.planningHorizon=3)
+
+pairs=()
+for algo in mb-mpo me-trpo mb-mpc trpo ppo; do
+  extra=()
+  case $algo in trpo|ppo) extra=(--set meta.metaBatchSize=1 --set sampling.realRolloutsPerTask=6) ;; esac
+  "$bin" train --algo "$algo" "${tiny[@]}" "${extra[@]}" --iterations 2 --out "$work/$algo-1" >/dev/null 2>&1 \
+    || { echo "FAIL: $algo on one process"; failures=$((failures + 1)); continue; }
+  for ranks in 2 3; do
+    if "${launcher[@]}" -n $ranks "$bin" train --algo "$algo" "${tiny[@]}" "${extra[@]}" --iterations 2 \
+         --out "$work/$algo-$ranks" >"$work/$algo-$ranks.log" 2>&1; then
+      pairs+=("$(printf '%-8s 1 vs %d ranks' "$algo" "$ranks")" "$work/$algo-1" "$work/$algo-$ranks")
+    else
+      echo "FAIL: $algo on $ranks ranks:"; tail -5 "$work/$algo-$ranks.log"; failures=$((failures + 1))
+    fi
+  done
+done
+# checkpointed after one iteration on 2 ranks, resumed on 3 to the second
+if "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 1 --out "$work/resumed" >/dev/null 2>&1 \
+   && "${launcher[@]}" -n 3 "$bin" train --resume "$work/resumed" --iterations 2 --quiet >/dev/null 2>&1; then
+  pairs+=("mb-mpo   2 ranks, resumed on 3" "$work/mb-mpo-1" "$work/resumed")
+else
+  echo "FAIL: mb-mpo checkpointed on 2 ranks and resumed on 3"; failures=$((failures + 1))
+fi
+if [ ${#pairs[@]} -gt 0 ]; then
+  python3 scripts/compare_runs.py "${pairs[@]}" || failures=$((failures + 1))
+fi
+
+# a rank killed mid-run: every rank ends (no hang), with a non-zero status, and the folder resumes on one process
+long=("${tiny[@]}" --set dynamics.maxEpochs=200 --iterations 4)
+"${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${long[@]}" --out "$work/killed" >"$work/killed.log" 2>&1 &
+launcher_pid=$!
+for _ in $(seq 1 100); do [ -e "$work/killed/checkpoints/latest" ] && break; sleep 0.2; done
+victim=$(pgrep -f -- "--out $work/killed" | while read -r pid; do
+  grep -qz '^OMPI_COMM_WORLD_RANK=1$' "/proc/$pid/environ" 2>/dev/null && echo "$pid"; done | head -n 1)
+if [ -n "$victim" ]; then
+  kill -9 "$victim"
+  status=0
+  for _ in $(seq 1 300); do kill -0 $launcher_pid 2>/dev/null || break; sleep 0.2; done
+  if kill -0 $launcher_pid 2>/dev/null; then
+    echo "FAIL: the run hung after rank 1 was killed"; kill -9 $launcher_pid; failures=$((failures + 1))
+  else
+    wait $launcher_pid; status=$?
+    left=$(pgrep -f -- "--out $work/killed" | wc -l)
+    if [ $status -ne 0 ] && [ "$left" -eq 0 ] && "$bin" train --resume "$work/killed" --quiet >/dev/null 2>&1; then
+      echo "ok: a killed rank ended the run (exit $status, no rank left) and the folder resumed on one process"
+    else
+      echo "FAIL: after a killed rank: exit $status, $left processes left, or the folder did not resume"
+      tail -5 "$work/killed.log"; failures=$((failures + 1))
+    fi
+  fi
+else
+  echo "FAIL: could not find rank 1 of the run to kill"; failures=$((failures + 1)); kill $launcher_pid 2>/dev/null
+fi
+echo "mpi checks: $failures failed"
+[ $failures -eq 0 ]
