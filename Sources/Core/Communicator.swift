@@ -47,6 +47,11 @@ extension Communicator {
     /// The units of `units` this rank owns.
     public func ownedUnits(of units: Int) -> Range<Int> { UnitPartition.range(rank: rank, ranks: size, units: units) }
 
+    /// The units of `units` that rank `rank` owns.
+    public func ownedUnits(of units: Int, rank: Int) -> Range<Int> {
+        UnitPartition.range(rank: rank, ranks: size, units: units)
+    }
+
     /// Shares fixed-width per-unit records: this rank passes the records of its own units (``ownedUnits(of:)``, each
     /// `width` values, in unit order) and gets every unit's, in unit order. One process returns its input.
     public func gatherUnits(_ own: [Double], width: Int, units: Int) -> [Double] {

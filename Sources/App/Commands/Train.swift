@@ -76,9 +76,10 @@ struct Train: ParsableCommand {
             ranks.finish()
             throw code
         } catch {
-            // every rank computes the same, so most failures happen on all of them: rank 0 reports it; a failure on
-            // one rank alone (a file it cannot read) ends all of them, so that none waits forever
-            if ranks.rank == 0 { ranks.abort("\(error)") }
+            // every rank computes the same, so most failures happen on all of them: rank 0 reports it and ends the
+            // others; a failure on another rank alone (a file only it cannot read) ends all of them a moment later,
+            // so that none waits forever
+            if ranks.rank != 0 { sleep(3) }
             ranks.abort("\(error)")
         }
         ranks.finish()
@@ -174,7 +175,7 @@ struct Train: ParsableCommand {
 
     /// A rank other than 0: the same iterations, nothing written, the same safe points as rank 0.
     func follow(_ trainer: any Trainer, config: TrainingConfig, communicator: any Communicator) throws {
-        Interruption.install()
+        Interruption.install(quiet: true)
         defer { Interruption.uninstall() }
         while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
         {

@@ -11,6 +11,8 @@ import Synchronization
 let interruptionCount = Atomic<Int>(0)
 /// The first stop signal's number (0 before any).
 let interruptionSignal = Atomic<Int32>(0)
+/// Whether the handler keeps quiet about the first signal (ranks other than 0 of an MPI run: rank 0 speaks for all).
+let interruptionQuiet = Atomic<Bool>(false)
 
 /// Exit status of a run stopped by Ctrl-C (128 + SIGINT, the shell's convention).
 let interruptedExitCode: Int32 = 130
@@ -22,8 +24,10 @@ enum Interruption {
     /// The signals handled.
     static let signals = [SIGINT, SIGTERM, SIGHUP]
 
-    /// Installs the handler (replacing the defaults, which would kill the process mid-write).
-    static func install() {
+    /// Installs the handler (replacing the defaults, which would kill the process mid-write); `quiet`: say nothing
+    /// about the first signal.
+    static func install(quiet: Bool = false) {
+        interruptionQuiet.store(quiet, ordering: .relaxed)
         var action = sigaction()
         #if canImport(Glibc)
             action.__sigaction_handler.sa_handler = interruptionHandler
@@ -58,7 +62,9 @@ private func interruptionHandler(_ signal: Int32) {
     let previous = interruptionCount.add(1, ordering: .relaxed).oldValue
     if previous == 0 {
         interruptionSignal.store(signal, ordering: .relaxed)
-        if signal == SIGINT {
+        if interruptionQuiet.load(ordering: .relaxed) {
+            return
+        } else if signal == SIGINT {
             writeToStandardError(
                 "\nCtrl-C: stopping after this iteration's results are written (press Ctrl-C again to quit at once)\n")
         } else {

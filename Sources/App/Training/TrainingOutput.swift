@@ -38,7 +38,9 @@ final class TrainingOutput {
 
     /// The safe point: after a Ctrl-C, stops the run here with exit status 130 and says how to continue.
     /// Call it last in the loop body, after every per-iteration file (rows, events, checkpoint) is written.
-    func stopIfInterrupted(folder: URL, completed: Int, finished: Bool, requested: Bool = Interruption.isRequested)
+    func stopIfInterrupted(
+        folder: URL, completed: Int, finished: Bool, requested: Bool = Interruption.isRequested
+    )
         throws
     {
         // a Ctrl-C during the last iteration changes nothing: the run is complete

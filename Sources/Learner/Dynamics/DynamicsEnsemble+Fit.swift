@@ -28,6 +28,9 @@ extension DynamicsEnsemble {
     ///    one partial) in a freshly shuffled order, one Adam step per batch; then its validation MSE is measured.
     /// 4. ``RollingAverageStopping`` retires members; the fit ends when all stopped or after `maxEpochs`.
     /// Randomness comes from ``rng`` in a fixed order, so equal seeds give bit-identical members.
+    /// Split over processes (``communicator``), each trains its own members (``ownedMembers``), draws every member's
+    /// random orders, receives the others' losses after every epoch and their parameters and Adam states at the end:
+    /// the same members, bit for bit, for any process count.
     /// Throws ``TrainingFailure`` when the buffer holds fewer than 2 transitions or a member's validation loss stops
     /// being finite (a learning rate that diverges, or real data that is not finite).
     @discardableResult
@@ -48,10 +51,13 @@ extension DynamicsEnsemble {
             member.epochsTrained = 0
         }
         var stopping = RollingAverageStopping(members: members.count, persistence: config.rollingAveragePersistence)
+        let owned = ownedMembers
         for epoch in 0..<config.maxEpochs {
             let active = members.indices.filter { stopping.isTraining($0) }
+            // every process draws every member's batch order, so the stream stays the same for any process count
             for k in active { members[k].drawBatchOrder(batches: batches, using: &rng) }
-            runEpoch(active: active, trainCount: trainCount)
+            runEpoch(active: active.filter { owned.contains($0) }, trainCount: trainCount)
+            shareEpoch(active: active)
             if let k = active.first(where: { !members[$0].lastValidationLoss.isFinite }) {
                 throw TrainingFailure(
                     phase: "model fit",
@@ -64,6 +70,7 @@ extension DynamicsEnsemble {
                 isLastEpoch: epoch == config.maxEpochs - 1)
             if stopping.allStopped { break }
         }
+        shareMemberStates()
         let elapsed = ContinuousClock.now - start
         return DynamicsFitReport(
             samples: n, trainingSamples: trainCount, epochs: members.map(\.epochsTrained),
@@ -71,6 +78,65 @@ extension DynamicsEnsemble {
             validationLosses: members.map(\.lastValidationLoss),
             seconds: Double(elapsed.components.seconds)
                 + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// The members this process trains: a contiguous range of them (``UnitPartition``), as tasks are split, so that
+    /// with as many processes as members each process trains the member its own tasks imagine through.
+    var ownedMembers: Range<Int> { communicator.ownedUnits(of: members.count) }
+
+    /// Gives every process the epoch results (train and validation loss, epochs trained) of the `active` members that
+    /// other processes trained (nothing to do for one process).
+    func shareEpoch(active: [Int]) {
+        guard communicator.size > 1 else { return }
+        let owned = ownedMembers
+        let own = active.filter { owned.contains($0) }.flatMap {
+            [members[$0].lastTrainLoss, members[$0].lastValidationLoss]
+        }
+        let blocks = communicator.allGather(own)
+        for rank in 0..<communicator.size where rank != communicator.rank {
+            let theirs = communicator.ownedUnits(of: members.count, rank: rank)
+            let trained = active.filter { theirs.contains($0) }
+            precondition(
+                blocks[rank].count == 2 * trained.count,
+                "rank \(rank) sent \(blocks[rank].count) epoch results for \(trained.count) members")
+            for (i, k) in trained.enumerated() {
+                members[k].lastTrainLoss = blocks[rank][2 * i]
+                members[k].lastValidationLoss = blocks[rank][2 * i + 1]
+                members[k].epochsTrained += 1
+            }
+        }
+    }
+
+    /// After a fit split over processes: every process receives the members the others trained (parameters and Adam
+    /// state), so that each holds the whole ensemble, as one process would.
+    func shareMemberStates() {
+        guard communicator.size > 1 else { return }
+        let count = members[0].network.parameterCount
+        // per member: parameters, Adam's step, first and second moments (Float values are exact as Double)
+        let width = 3 * count + 1
+        var own: [Double] = []
+        own.reserveCapacity(ownedMembers.count * width)
+        for k in ownedMembers {
+            let member = members[k]
+            own += member.network.parameters.map(Double.init)
+            own.append(Double(member.optimizer.step))
+            own += member.optimizer.firstMoment.map(Double.init)
+            own += member.optimizer.secondMoment.map(Double.init)
+        }
+        let all = communicator.gatherUnits(own, width: width, units: members.count)
+        for k in members.indices where !ownedMembers.contains(k) {
+            let record = all[(k * width)..<((k + 1) * width)]
+            let at = record.startIndex
+            let member = members[k]
+            member.network.parameters = record[at..<(at + count)].map(Float.init)
+            let optimizer = member.optimizer
+            member.optimizer = Adam(
+                learningRate: optimizer.learningRate, beta1: optimizer.beta1, beta2: optimizer.beta2,
+                epsilon: optimizer.epsilon, step: Int(record[at + count]),
+                firstMoment: record[(at + count + 1)..<(at + 2 * count + 1)].map(Float.init),
+                secondMoment: record[(at + 2 * count + 1)..<(at + 3 * count + 1)].map(Float.init))
+            member.refreshWeights()
+        }
     }
 
     /// One epoch for the members in `active`: training steps, then each member's validation loss.

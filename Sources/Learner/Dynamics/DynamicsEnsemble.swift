@@ -44,6 +44,8 @@ public final class DynamicsEnsemble {
     /// The offset b_k added to every entry of member k's predictions (``ModelImperfection``; all zero unless set
     /// with ``setOutputOffsets(_:)``).
     public private(set) var outputOffsets: [Double]
+    /// The processes the fit is split over (``SingleProcess`` alone: every member trains here).
+    public var communicator: any Communicator = SingleProcess.shared
 
     let members: [EnsembleMember]
     let scales: NormalizationBuffers
