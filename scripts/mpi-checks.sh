@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One training run over several MPI ranks gives the bits of one process: a tiny configuration of every algorithm
 # with 1 (no mpirun), 2 and 3 ranks, compared bit for bit (progress.csv, trajectories, last checkpoint); a run
-# checkpointed with 2 ranks and resumed with 3; a rank killed mid-run ends the run with an error and no hang, and
-# the folder resumes.
+# checkpointed with 2 ranks and resumed with 3; SIGUSR1 to mpirun stops every rank at one safe point; a rank killed
+# mid-run ends the run with an error and no hang, and the folder resumes.
 #
 #   scripts/mpi-checks.sh [BINARY]     (default .build/release/mbmpo)
 set -uo pipefail
@@ -41,12 +41,33 @@ if "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 1 
 else
   echo "FAIL: mb-mpo checkpointed on 2 ranks and resumed on 3"; failures=$((failures + 1))
 fi
+
+# SIGUSR1 to mpirun (which passes it on to every rank) stops all ranks at the same safe point; the folder resumes on
+# one process to the same bits as an uninterrupted run
+long=("${tiny[@]}" --set dynamics.maxEpochs=200 --iterations 4)
+"$bin" train --algo mb-mpo "${long[@]}" --out "$work/straight" >/dev/null 2>&1 \
+  || { echo "FAIL: the 4-iteration run on one process"; failures=$((failures + 1)); }
+"${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${long[@]}" --out "$work/stopped" >"$work/stopped.log" 2>&1 &
+launcher_pid=$!
+for _ in $(seq 1 100); do [ -e "$work/stopped/checkpoints/latest" ] && break; sleep 0.1; done
+kill -USR1 $launcher_pid
+wait $launcher_pid
+status=$?
+rows=$(($(wc -l <"$work/stopped/progress.csv") - 1))
+stops=$(grep -c "^interrupted: stopped after iteration" "$work/stopped.log")
+if [ $status -ne 0 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 4 ] && [ "$stops" -eq 1 ] \
+   && "$bin" train --resume "$work/stopped" --quiet >/dev/null 2>&1; then
+  echo "ok: SIGUSR1 stopped both ranks after iteration $rows of 4 (exit $status), one message; resumed on one process"
+  pairs+=("mb-mpo   stopped on 2 ranks, resumed on 1" "$work/straight" "$work/stopped")
+else
+  echo "FAIL: SIGUSR1 to mpirun: exit $status, $rows rows, $stops stop messages, or the folder did not resume"
+  tail -5 "$work/stopped.log"; failures=$((failures + 1))
+fi
 if [ ${#pairs[@]} -gt 0 ]; then
   python3 scripts/compare_runs.py "${pairs[@]}" || failures=$((failures + 1))
 fi
 
 # a rank killed mid-run: every rank ends (no hang), with a non-zero status, and the folder resumes on one process
-long=("${tiny[@]}" --set dynamics.maxEpochs=200 --iterations 4)
 "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${long[@]}" --out "$work/killed" >"$work/killed.log" 2>&1 &
 launcher_pid=$!
 for _ in $(seq 1 100); do [ -e "$work/killed/checkpoints/latest" ] && break; sleep 0.2; done

@@ -37,5 +37,7 @@ python3 -c "import minari" 2>/dev/null || python3 -m pip install --quiet minari 
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
 scripts/cli-checks.sh .build/release/mbmpo
+# one run over 1, 2 and 3 MPI ranks gives the same bits; resume across rank counts; a killed rank ends the run
+scripts/mpi-checks.sh .build/release/mbmpo
 # the hostile-input soak, short form: kill -9 and resume, damaged files, configuration fuzz, bad models
 python3 scripts/soak.py --short --binary .build/release/mbmpo

@@ -16,6 +16,10 @@ public final class MPICommunicator: Communicator {
     public let rank: Int
     public let size: Int
     private var finished = false
+    /// Collective operations so far (each all-gather counts once; its size exchange is part of it).
+    public private(set) var collectives = 0
+    /// Bytes this rank has sent and received in them (every rank receives every block, its own included).
+    public private(set) var bytesSent = 0, bytesReceived = 0
 
     /// Whether this process was started by an MPI launcher (Open MPI's `mpirun`/`mpiexec`, or a PMIx scheduler):
     /// only then does mbmpo initialize MPI, so a plain `mbmpo train` behaves as it always has.
@@ -61,6 +65,9 @@ public final class MPICommunicator: Communicator {
                     "gathering results")
             }
         }
+        collectives += 1
+        bytesSent += (block.count + 1) * MemoryLayout<Double>.size
+        bytesReceived += all.count * MemoryLayout<Double>.size + size * MemoryLayout<Int32>.size
         return (0..<size).map { r in Array(all[Int(offsets[r])..<Int(offsets[r] + counts[r])]) }
     }
 

@@ -82,6 +82,13 @@ struct Train: ParsableCommand {
             if ranks.rank != 0 { sleep(3) }
             ranks.abort("\(error)")
         }
+        if ranks.rank == 0 && !quiet {
+            let megabytes = { (bytes: Int) in String(format: "%.1f MB", Double(bytes) / 1e6) }
+            FileHandle.standardError.write(
+                Data(
+                    ("\(ranks.size) ranks: \(ranks.collectives) collective operations, each rank sent "
+                        + "\(megabytes(ranks.bytesSent)) and received \(megabytes(ranks.bytesReceived))\n").utf8))
+        }
         ranks.finish()
     }
 

@@ -21,8 +21,9 @@ let interruptedExitCode: Int32 = 130
 /// SIGHUP (a closed terminal): the first asks the loop to stop after the current iteration's files are written; a
 /// second one exits at once.
 enum Interruption {
-    /// The signals handled.
-    static let signals = [SIGINT, SIGTERM, SIGHUP]
+    /// The signals handled. SIGUSR1 is the one `mpirun` passes on to every rank of an MPI run without ending the
+    /// job (its own Ctrl-C and SIGTERM kill the ranks a second later, before they reach a safe point).
+    static let signals = [SIGINT, SIGTERM, SIGHUP, SIGUSR1]
 
     /// Installs the handler (replacing the defaults, which would kill the process mid-write); `quiet`: say nothing
     /// about the first signal.
@@ -69,7 +70,7 @@ private func interruptionHandler(_ signal: Int32) {
                 "\nCtrl-C: stopping after this iteration's results are written (press Ctrl-C again to quit at once)\n")
         } else {
             writeToStandardError(
-                "\nSIGTERM or SIGHUP: stopping after this iteration's results are written (another quits at once)\n")
+                "\nSIGTERM, SIGHUP or SIGUSR1: stopping after this iteration's results are written (another quits)\n")
         }
     } else {
         writeToStandardError("\nstopped again: quitting now; this iteration's results are lost\n")
