@@ -216,6 +216,25 @@ if grep -q "has no checkpoint yet.*starting again from iteration 0" <<<"$out" \
 else
   echo "FAIL: resume without a checkpoint: $out"; failures=$((failures + 1))
 fi
+# a new run that a full disk stops in its first iteration is not stuck: with space again, --resume restarts it from
+# iteration 0 and it ends as the uninterrupted run did (a 2 MB tmpfs, where this user may mount one)
+strip_time() { python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); k=[i for i,c in enumerate(r[0]) if not c.startswith("Time-")]; print([[x[i] for i in k] for x in r])' "$1"; }
+mkdir -p "$work/full"
+if mount -t tmpfs -o size=2m tmpfs "$work/full" 2>/dev/null; then
+  expect_error "trajectories/iter-0000.h5: cannot write: No space left on device" "$bin" train "${tiny[@]}" \
+    --iterations 2 --out "$work/full/run"
+  mount -o remount,size=64m "$work/full"
+  expect_ok "$bin" train --resume "$work/full/run"
+  if grep -q "has no checkpoint yet.*starting again from iteration 0" <<<"$out" \
+    && [ "$(strip_time "$work/full/run/progress.csv")" = "$(strip_time "$work/hc/progress.csv")" ]; then
+    echo "ok: a run stopped by a full disk in iteration 1 resumed from iteration 0 to the uninterrupted run's results"
+  else
+    echo "FAIL: resume after a full disk in iteration 1: $out"; failures=$((failures + 1))
+  fi
+  umount "$work/full"
+else
+  echo "note: cannot mount a small file system here; the full-disk-in-iteration-1 check is skipped"
+fi
 models=$(mktemp -d) && cp -r "$(dirname "$0")/../Assets/xml/." "$models/"
 sed -i 's/gear="200"/gear="1e9"/g' "$models/hopper.xml"
 expect_error "real sampling: the simulation diverged in every episode" "$bin" train --env hopper --preset quick \
@@ -250,6 +269,46 @@ else
   echo "FAIL: eval's mean return '$evaluated' differs from export's '$exported'"; failures=$((failures + 1))
 fi
 expect_error "--policy adapted needs an MB-MPO run" "$bin" eval --run "$work/trpo" --policy adapted
+# eval of a checkpoint file, of MB-MPO's adapted policies, with mean actions, and of MB-MPC and ME-TRPO runs
+mean_return() { "$bin" eval "$@" | sed -n 's/.*: return \([-0-9.]*\) ±.*/\1/p'; }
+finite_mean() {
+  python3 -c "import json, math, sys; sys.exit(not math.isfinite(json.load(open(sys.argv[1]))['returnMean']))" "$1"
+}
+from_file=$(mean_return --checkpoint "$work/hc/checkpoints/iter-0002.h5" --episodes 3 --seed 4)
+if [ -n "$from_file" ] && [ "$from_file" = "$evaluated" ]; then
+  echo "ok: eval --checkpoint checkpoints/iter-0002.h5 scores as eval --run does ($from_file)"
+else
+  echo "FAIL: eval --checkpoint gave '$from_file', eval --run '$evaluated'"; failures=$((failures + 1))
+fi
+expect_ok "$bin" eval --run "$work/hc" --episodes 2 --policy adapted --json "$work/adapted.json"
+if grep -q "adapted policies θ'_i" <<<"$out" && finite_mean "$work/adapted.json" \
+  && grep -q '"policy" : "adapted"' "$work/adapted.json"; then
+  echo "ok: eval --policy adapted scores an MB-MPO run's adapted policies"
+else
+  echo "FAIL: eval --policy adapted: $out"; failures=$((failures + 1))
+fi
+first=$(mean_return --run "$work/hc" --episodes 3 --seed 4 --deterministic)
+second=$(mean_return --run "$work/hc" --episodes 3 --seed 4 --deterministic)
+if [ -n "$first" ] && [ "$first" = "$second" ] && [ "$first" != "$evaluated" ]; then
+  echo "ok: eval --deterministic repeats its mean ($first) and differs from sampled actions ($evaluated)"
+else
+  echo "FAIL: eval --deterministic: '$first', '$second', sampled '$evaluated'"; failures=$((failures + 1))
+fi
+mb=(--env half-cheetah --preset quick --set sampling.horizon=20 --set sampling.initialRandomSteps=200
+    --set dynamics.maxEpochs=3 --set 'dynamics.hiddenSizes=[16,16]' --set dynamics.members=2)
+expect_ok "$bin" train --algo mb-mpc "${mb[@]}" --set mpc.candidates=20 --set mpc.planningHorizon=3 --iterations 1 \
+  --out "$work/models/mb-mpc"
+expect_ok "$bin" train --algo me-trpo "${mb[@]}" --set meta.stepsPerIteration=1 \
+  --set sampling.imaginedRolloutsPerTask=2 --iterations 1 --out "$work/models/me-trpo"
+for algo in mb-mpc me-trpo; do
+  expect_ok "$bin" eval --run "$work/models/$algo" --episodes 2 --json "$work/models/$algo-eval.json"
+  if grep -q "^half-cheetah, $algo, .*: return " <<<"$out" && finite_mean "$work/models/$algo-eval.json"; then
+    echo "ok: eval scores the $algo run: $(sed 's/.*: return \([^(]*\).*/\1/' <<<"$out")"
+  else
+    echo "FAIL: eval of the $algo run: $out"; failures=$((failures + 1))
+  fi
+done
+rm -rf "$work/models"  # a one-iteration MB-MPC run logs no return to plot
 # a real-step budget: the run stops after the iteration that reaches it (hc logged 9 000 in 2 iterations)
 cp -r "$work/hc" "$work/budget"
 expect_ok "$bin" train --resume "$work/budget" --iterations 10 --total-steps 12000
@@ -257,6 +316,25 @@ if [ "$(($(wc -l < "$work/budget/progress.csv") - 1))" -eq 3 ] && grep -q '"tota
   echo "ok: --total-steps 12000 stopped the run after its third iteration (13 000 steps)"
 else
   echo "FAIL: --total-steps: $(wc -l < "$work/budget/progress.csv") lines"; failures=$((failures + 1))
+fi
+# run-info.json: the start and the resume each left an entry with what can change results' last bits or the speed
+if python3 - "$work/budget/run-info.json" <<'EOF'
+import datetime, json, sys
+entries = json.load(open(sys.argv[1]))["entries"]
+assert [e["event"] for e in entries] == ["start", "resume"], [e["event"] for e in entries]
+for e in entries:
+    assert e["mbmpo"]["version"] and e["mbmpo"]["commit"] and e["mbmpo"]["build"] in ("release", "debug"), e["mbmpo"]
+    assert e["compiler"].startswith("Swift") and e["mujoco"].count(".") == 2, (e["compiler"], e["mujoco"])
+    assert e["openblas"].startswith("OpenBLAS ") and e["openblasKernels"], (e["openblas"], e["openblasKernels"])
+    assert e["cpu"]["model"] and e["cpu"]["vectorLevel"] in ("avx512-bf16", "avx512", "avx2", "baseline"), e["cpu"]
+    assert e["threads"] >= 1 and e["host"] and e["command"][1] == "train", (e["threads"], e["host"], e["command"])
+    datetime.datetime.fromisoformat(e["time"])
+assert "--resume" in entries[1]["command"] and entries[1]["fromIteration"] == 2, entries[1]
+EOF
+then
+  echo "ok: run-info.json has the start's and the resume's entries (build, libraries, CPU, host, command, time)"
+else
+  echo "FAIL: run-info.json after a resume"; failures=$((failures + 1))
 fi
 # default run folders never collide: the second run of the same name gets a numbered suffix
 absolute_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -327,6 +405,42 @@ else
   echo "FAIL: SIGTERM: exit $code, message: $(cat "$work/lock.err")"; failures=$((failures + 1))
 fi
 expect_ok "$bin" train --resume "$work/lock" --iterations "$(($(wc -l < "$work/lock/progress.csv")))"
+# a second `train --out` into a running run's folder, before and after its first row, gets one line naming the
+# holder's PID and leaves config.json as it was; SIGHUP (a closed terminal) stops like Ctrl-C, with exit 129
+"$bin" train "${tiny[@]}" --iterations 50 --out "$work/hup" >"$work/hup.out" 2>"$work/hup.err" &
+pid=$!
+for _ in $(seq 1 600); do
+  [ "$(cat "$work/hup/.lock" 2>/dev/null)" = "$pid" ] && [ -s "$work/hup/config.json" ] && break; sleep 0.05
+done
+config=$(sha256sum < "$work/hup/config.json")
+for when in before after; do
+  if [ $when = after ]; then
+    for _ in $(seq 1 600); do grep -q "^itr 1/50" "$work/hup.out" 2>/dev/null && break; sleep 0.1; done
+  fi
+  out=$("$bin" train "${tiny[@]}" --seed 5 --iterations 1 --out "$work/hup" 2>&1); code=$?
+  rows=$(($(wc -l < "$work/hup/progress.csv") - 1))
+  if [ $code -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] \
+    && grep -q "is in use by another mbmpo process (PID $pid)" <<<"$out" \
+    && [ "$(sha256sum < "$work/hup/config.json")" = "$config" ]; then
+    echo "ok (exit $code): a second train --out ($when the run's first row; $((rows < 0 ? 0 : rows)) rows) -> $out"
+  else
+    echo "FAIL: a second train --out into a running run ($when its first row): exit $code, config.json" \
+      "$([ "$(sha256sum < "$work/hup/config.json")" = "$config" ] && echo unchanged || echo changed): $out"
+    failures=$((failures + 1))
+  fi
+done
+kill -HUP $pid; wait $pid; code=$?
+done_rows=$(sed -n 's/.*stopped after iteration \([0-9]*\) of 50.*/\1/p' "$work/hup.err")
+rows=$(($(wc -l < "$work/hup/progress.csv") - 1))
+if [ $code -eq 129 ] && [ -n "$done_rows" ] && [ "$rows" -eq "$done_rows" ] && grep -q "SIGHUP" "$work/hup.err" \
+  && grep -q "mbmpo train --resume $work/hup" "$work/hup.err"; then
+  echo "ok: SIGHUP stopped the run after iteration $done_rows with its rows written (exit 129)"
+else
+  echo "FAIL: SIGHUP: exit $code, $rows rows, message: $(cat "$work/hup.err")"; failures=$((failures + 1))
+fi
+expect_ok "$bin" train --resume "$work/hup" --iterations "$((rows + 1))"
+[ "$(($(wc -l < "$work/hup/progress.csv") - 1))" -eq "$((rows + 1))" ] && echo "ok: the run stopped by SIGHUP resumed" \
+  || { echo "FAIL: the resume after SIGHUP did not add a row"; failures=$((failures + 1)); }
 rm -rf "$work"
 expect_ok "$bin" --version
 for cmd in "" envs rollout bench "bench env" "bench render" replay render train export eval config "config show" "config reference" plot; do

@@ -4,7 +4,7 @@
 Usage: scripts/soak.py [--short | --full] [--binary PATH] [--seed N] [--workdir DIR] [--keep]
                        [--only kill,files,config,models]
 
-Sections (all by default; --short fits in about 3 minutes on 2 cores, --full takes 20-40 minutes):
+Sections (all by default; on 2 cores --short takes about 2 minutes, --full about 3 to 5; BENCHMARKS.md):
   kill    One uninterrupted TINY run of 3 iterations (the reference, timed: T) and a control run that must equal it.
           Then runs started fresh, each killed with SIGKILL at a random time in (0, T), resumed with
           `train --resume` and killed again, up to k times, before being let finish. The finished run must equal the
@@ -75,7 +75,7 @@ TEMP_NAME = re.compile(r"\.nosync|\.tmp$|\.temp$|~$|\.part$|\.partial$|\.swp$|^\
 EVENTS_NAME = re.compile(r"(^|/)events\.out\.tfevents\.")
 NON_FINITE_WORD = re.compile(r"(?<![A-Za-z])([+-]?(nan|inf|infinity))(?![A-Za-z])", re.I)
 SIZES = {
-    "short": dict(kill_runs=2, kill_max=2, flip_seeds=1, damages_per_target=3, config_inputs=300,
+    "short": dict(kill_runs=2, kill_max=2, flip_seeds=1, damages_per_target=9, config_inputs=300,
                   config_singles=0.75, config_trains=40, model_all_envs=False),
     "full": dict(kill_runs=24, kill_max=3, flip_seeds=3, damages_per_target=None, config_inputs=1000,
                  config_singles=1.0, config_trains=None, model_all_envs=True),
@@ -1187,8 +1187,10 @@ def section_models(soak):
 def parse_arguments():
     parser = argparse.ArgumentParser(description="Hostile-user soak of the mbmpo release binary.")
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--short", action="store_const", dest="mode", const="short", help="about 3 minutes (CI)")
-    mode.add_argument("--full", action="store_const", dest="mode", const="full", help="20-40 minutes (default)")
+    mode.add_argument("--short", action="store_const", dest="mode", const="short",
+                      help="about 2 minutes on 2 cores (CI)")
+    mode.add_argument("--full", action="store_const", dest="mode", const="full",
+                      help="about 3 to 5 minutes on 2 cores (default)")
     parser.add_argument("--binary", default=str(REPO / ".build" / "release" / "mbmpo"), help="the mbmpo binary")
     parser.add_argument("--seed", type=int, default=1, help="seed of every random choice (default 1)")
     parser.add_argument("--workdir", help="folder for the work folder (default: a fresh temporary folder)")

@@ -30,8 +30,9 @@ python3 -c "import tensorboard" 2>/dev/null || python3 -m pip install --quiet te
   || echo "note: could not install tensorboard; the TensorBoard reader checks are skipped"
 
 # Minari loads our exported datasets in the command-line checks (they say so when it cannot be installed)
-python3 -c "import minari" 2>/dev/null || python3 -m pip install --quiet minari \
-  || python3 -m pip install --quiet --user --break-system-packages minari \
+# (its HDF5 storage imports PIL, which no minari extra pulls in)
+python3 -c "import minari, PIL" 2>/dev/null || python3 -m pip install --quiet minari pillow \
+  || python3 -m pip install --quiet --user --break-system-packages minari pillow \
   || echo "note: could not install minari; the Minari loading check is skipped"
 
 swift build --build-tests

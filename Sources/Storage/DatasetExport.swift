@@ -70,6 +70,10 @@ public enum DatasetExport {
         }
     }
 
+    /// The Minari release whose dataset layout the export follows (`metadata.json` beside `main_data.hdf5`, with
+    /// `data_format`: both new in Minari 0.5.0; later releases read it, and 0.4 releases did not have it).
+    static let minariFormatVersion = "0.5.0"
+
     /// Actions as the environment used them, in the normalized space: clipped to [−1, 1].
     static func clippedActions(_ path: Trajectory) -> [Double] { path.actions.map { min(max($0, -1), 1) } }
 
@@ -78,7 +82,7 @@ public enum DatasetExport {
         try file.setAttribute("total_steps", Int64(episodes.reduce(0) { $0 + $1.length }))
         try file.setAttribute("dataset_id", info.datasetID)
         try file.setAttribute("data_format", "hdf5")
-        try file.setAttribute("minari_version", "0.4.3")
+        try file.setAttribute("minari_version", minariFormatVersion)
         try file.setAttribute("observation_space", observationSpace(info))
         try file.setAttribute("action_space", actionSpace(info))
         try file.setAttribute("author", "mbmpo")
@@ -165,7 +169,7 @@ public enum DatasetExport {
     static func minariMetadata(_ info: ExportInfo, episodes: [Trajectory]) throws -> String {
         let metadata = MinariMetadata(
             total_episodes: episodes.count, total_steps: episodes.reduce(0) { $0 + $1.length }, data_format: "hdf5",
-            dataset_id: info.datasetID, minari_version: "0.4.3", observation_space: observationSpace(info),
+            dataset_id: info.datasetID, minari_version: minariFormatVersion, observation_space: observationSpace(info),
             action_space: actionSpace(info), author: "mbmpo", algorithm_name: info.algorithm)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

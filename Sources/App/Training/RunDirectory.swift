@@ -24,6 +24,8 @@ struct RunDirectory {
         created = creating && !RegularFile.anythingExists(at: path)
         if creating {
             if manager.fileExists(atPath: url.appendingPathComponent("progress.csv").path) {
+                // a run still being written is named by its writer's PID (the lock says so); a finished one as such
+                _ = try RunFolderLock(folder: url, path: path)
                 throw RunDirectoryError.notEmpty(path: path)
             }
             do {
