@@ -2,7 +2,8 @@
 # One training run over several MPI ranks gives the bits of one process: a tiny configuration of every algorithm
 # with 1 (no mpirun), 2 and 3 ranks, compared bit for bit (progress.csv, trajectories, last checkpoint); a run
 # checkpointed with 2 ranks and resumed with 3; SIGUSR1 to mpirun stops every rank at one safe point; a rank killed
-# mid-run ends the run with an error and no hang, and the folder resumes.
+# mid-run ends the run with an error and no hang, and the folder resumes; a stopped rank makes the others give up
+# after MBMPO_MPI_TIMEOUT seconds.
 #
 #   scripts/mpi-checks.sh [BINARY]     (default .build/release/mbmpo)
 set -uo pipefail
@@ -91,6 +92,32 @@ if [ -n "$victim" ]; then
   fi
 else
   echo "FAIL: could not find rank 1 of the run to kill"; failures=$((failures + 1)); kill $launcher_pid 2>/dev/null
+fi
+# a rank that hangs (stopped) instead of dying: the others give up after MBMPO_MPI_TIMEOUT seconds with one line, and
+# mpirun ends the job; a timeout that is not a number is refused with one line
+MBMPO_MPI_TIMEOUT=3 "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${long[@]}" --out "$work/hung" \
+  >"$work/hung.log" 2>&1 &
+launcher_pid=$!
+for _ in $(seq 1 100); do [ -e "$work/hung/checkpoints/latest" ] && break; sleep 0.1; done
+stopped=$(pgrep -f -- "--out $work/hung" | while read -r pid; do
+  grep -qz '^OMPI_COMM_WORLD_RANK=1$' "/proc/$pid/environ" 2>/dev/null && echo "$pid"; done | head -n 1)
+[ -n "$stopped" ] && kill -STOP "$stopped"
+for _ in $(seq 1 300); do kill -0 $launcher_pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $launcher_pid 2>/dev/null; then
+  echo "FAIL: the run hung with rank 1 stopped"; kill -9 $launcher_pid; failures=$((failures + 1))
+elif wait $launcher_pid; then
+  echo "FAIL: the run with rank 1 stopped exited 0"; failures=$((failures + 1))
+elif grep -q "^error: rank 0 of 2: no answer from the other ranks for 3.0 s" "$work/hung.log" \
+     && [ "$(pgrep -f -- "--out $work/hung" | wc -l)" -eq 0 ]; then
+  echo "ok: with rank 1 stopped, rank 0 gave up after 3 s (MBMPO_MPI_TIMEOUT) and no rank was left"
+else
+  echo "FAIL: with rank 1 stopped: $(head -3 "$work/hung.log")"; failures=$((failures + 1))
+fi
+out=$(MBMPO_MPI_TIMEOUT=soon "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --out "$work/bad" 2>&1)
+if [ "$(grep -c "MBMPO_MPI_TIMEOUT must be a number of seconds" <<<"$out")" -eq 1 ] && [ ! -e "$work/bad" ]; then
+  echo "ok: MBMPO_MPI_TIMEOUT=soon is refused with one line"
+else
+  echo "FAIL: MBMPO_MPI_TIMEOUT=soon: $out"; failures=$((failures + 1))
 fi
 echo "mpi checks: $failures failed"
 [ $failures -eq 0 ]

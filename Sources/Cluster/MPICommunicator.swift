@@ -1,6 +1,7 @@
 import CMPI
 import Core
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -20,6 +21,14 @@ public final class MPICommunicator: Communicator {
     public private(set) var collectives = 0
     /// Bytes this rank has sent and received in them (every rank receives every block, its own included).
     public private(set) var bytesSent = 0, bytesReceived = 0
+    /// The environment variable that sets ``collectiveTimeout`` in seconds (0: none).
+    public static let timeoutVariable = "MBMPO_MPI_TIMEOUT"
+    /// Longest wait inside one collective before this rank gives up on the others (nil: none). MPI ends the run when a
+    /// rank dies; this ends it when one hangs (a stopped process, a machine that stopped answering).
+    public let collectiveTimeout: Duration?
+    /// When the collective under way began (nanoseconds of the monotonic clock), 0 outside collectives; read by the
+    /// watchdog thread.
+    private let collectiveStart = Atomic<UInt64>(0)
 
     /// Whether this process was started by an MPI launcher (Open MPI's `mpirun`/`mpiexec`, or a PMIx scheduler):
     /// only then does mbmpo initialize MPI, so a plain `mbmpo train` behaves as it always has.
@@ -28,8 +37,9 @@ public final class MPICommunicator: Communicator {
         return environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil
     }
 
-    /// Initializes MPI; throws a one-line error if it cannot.
+    /// Initializes MPI; throws a one-line error if it cannot, or if ``timeoutVariable`` is not a number of seconds.
     public init() throws {
+        collectiveTimeout = try Self.timeoutSetting(ProcessInfo.processInfo.environment[Self.timeoutVariable])
         var provided: Int32 = 0
         var argc: Int32 = 0
         let status = MPI_Init_thread(&argc, nil, mbmpo_mpi_thread_funneled(), &provided)
@@ -45,9 +55,49 @@ public final class MPICommunicator: Communicator {
         MPI_Comm_rank(mbmpo_mpi_comm_world(), &r)
         MPI_Comm_size(mbmpo_mpi_comm_world(), &s)
         (rank, size) = (Int(r), Int(s))
+        if let collectiveTimeout, size > 1 { startWatchdog(timeout: collectiveTimeout) }
+    }
+
+    /// The collective timeout from the environment variable's text: 600 s when unset, none for 0.
+    static func timeoutSetting(_ text: String?) throws -> Duration? {
+        guard let text else { return .seconds(600) }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 1e7 else {
+            throw ClusterError(
+                "\(timeoutVariable) must be a number of seconds from 0 (no timeout) to 1e7, got '\(text)'")
+        }
+        return seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// A thread that ends this process when a collective has waited longer than `timeout`: it cannot call MPI (only
+    /// the main thread does), so it writes one line and exits, and `mpirun` then ends the other ranks.
+    private func startWatchdog(timeout: Duration) {
+        let limit =
+            UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
+        let (rank, size) = (self.rank, self.size)
+        let thread = Thread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: min(1, Double(limit) / 4e9))
+                let start = collectiveStart.load(ordering: .relaxed)
+                guard start != 0, Self.now() &- start > limit else { continue }
+                let message =
+                    "error: rank \(rank) of \(size): no answer from the other ranks for \(Double(limit) / 1e9) s "
+                    + "(\(Self.timeoutVariable)); ending the run, which resumes from its last checkpoint\n"
+                FileHandle.standardError.write(Data(message.utf8))
+                _exit(1)
+            }
+        }
+        thread.start()
+    }
+
+    private static func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
     public func allGather(_ block: [Double]) -> [[Double]] {
+        collectiveStart.store(Self.now(), ordering: .relaxed)
+        defer { collectiveStart.store(0, ordering: .relaxed) }
         var count = Int32(block.count)
         var counts = [Int32](repeating: 0, count: size)
         check(

@@ -69,7 +69,16 @@ struct Train: ParsableCommand {
     func run() throws {
         guard MPICommunicator.isLaunchedByMPI else { return try run(communicator: SingleProcess.shared) }
         // one run over the ranks of mpirun: rank 0 writes the run folder, the others compute alongside it
-        let ranks = try MPICommunicator()
+        let ranks: MPICommunicator
+        do {
+            ranks = try MPICommunicator()
+        } catch {
+            // before MPI starts every rank fails alike: rank 0 (as mpirun numbers them) says why
+            if ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"].map({ $0 != "0" }) ?? false {
+                throw ExitCode.failure
+            }
+            throw error
+        }
         do {
             try run(communicator: ranks)
         } catch let code as ExitCode {
