@@ -110,6 +110,21 @@ struct Train: ParsableCommand {
         let setup = try TrainingSetup(config: config, assets: assetOptions.assets)
         let (model, trainer) = (setup.model, setup.trainer)
         trainer.context.communicator = communicator
+        if communicator.size > 1, let mbmpo = trainer as? MBMPOTrainer {
+            // every rank decides alike; rank 0 says what is split
+            let split = mbmpo.imagination.split(over: communicator)
+            if communicator.rank == 0 && !quiet {
+                FileHandle.standardError.write(
+                    Data(
+                        ("\(communicator.size) ranks: the model fit split by member, the meta-objective by task, the "
+                            + "imagined rollouts "
+                            + (split
+                                ? "by task\n"
+                                : "computed whole on every rank (with \(communicator.size) ranks a rank's tasks "
+                                    + "would cut a prediction chunk)\n"))
+                            .utf8))
+            }
+        }
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
         if communicator.rank != 0 { return try follow(trainer, config: config, communicator: communicator) }
         let folder =

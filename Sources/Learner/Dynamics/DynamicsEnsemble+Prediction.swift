@@ -16,6 +16,34 @@ extension DynamicsEnsemble {
         case mean
         /// Every row goes through member k.
         case member(Int)
+        /// The rows are rows `first ..< first + rows` of a `total`-row batch propagated with ``blocks``: each goes
+        /// through the member ``blocks`` would give it, in the prediction chunks ``blocks`` would cut, which the range
+        /// must not split (``chunkBoundaries(total:)``). So each row's prediction has the bits it has in the whole
+        /// batch: how a process computes its part of a batch split over processes.
+        case blockRange(first: Int, total: Int)
+    }
+
+    /// Where ``Propagation/blocks`` cuts a `total`-row batch into prediction chunks (every member's block cut into
+    /// near-equal chunks of at most ``chunkRows`` rows), as row indices, 0 and `total` included. A product's rows
+    /// get bits that depend on the product's height, so a part of the batch predicts exactly as the whole batch does
+    /// only if it starts and ends at these boundaries.
+    public func chunkBoundaries(total: Int) -> [Int] {
+        let k = members.count
+        precondition(total % k == 0, "blocks need rows divisible by \(k) members, got \(total)")
+        var boundaries = [0]
+        for m in 0..<k {
+            let (start, count) = (m * total / k, total / k)
+            let chunks = (count + Self.chunkRows - 1) / Self.chunkRows
+            for c in 0..<chunks { boundaries.append(start + (c + 1) * count / chunks) }
+        }
+        return boundaries
+    }
+
+    /// Draws of `rng` that one predicted row takes for the noise of ``DynamicsConfig/imperfection`` with
+    /// ``Propagation/blocks`` (0 without noise), so that a process predicting part of a batch can skip the others'.
+    public var noiseDrawsPerRow: UInt64 {
+        perturbsPredictions && config.imperfection.noiseStd != 0
+            ? UInt64(observationSize) * SplitMix64.drawsPerGaussian : 0
     }
 
     /// o′ = o + denormalize(f_k([normalize(o), normalize(a)])) per row, members assigned by `propagation`, plus the
@@ -41,6 +69,32 @@ extension DynamicsEnsemble {
             precondition(rows % k == 0, "blocks need rows divisible by \(k) members, got \(rows)")
             for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
             for m in 0..<k { (ws.groupStart[m], ws.groupCount[m]) = (m * rows / k, rows / k) }
+        case .blockRange(let first, let total):
+            precondition(
+                first >= 0 && first + rows <= total && total % k == 0,
+                "rows \(first)..<\(first + rows) of a \(total)-row batch over \(k) members")
+            for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
+            // the whole batch's chunks that lie in the range, as units (rows relative to `first`)
+            let boundaries = chunkBoundaries(total: total)
+            precondition(
+                boundaries.contains(first) && boundaries.contains(first + rows),
+                "rows \(first)..<\(first + rows) split a prediction chunk of the \(total)-row batch")
+            ws.unitCount = 0
+            for (lower, upper) in zip(boundaries, boundaries.dropFirst()) where lower >= first && upper <= first + rows
+            {
+                precondition(ws.unitCount < ws.unitCapacity, "more prediction chunks than the workspace holds")
+                ws.unitMember[ws.unitCount] = Int32(lower * k / total)
+                ws.unitStart[ws.unitCount] = Int32(lower - first)
+                ws.unitRows[ws.unitCount] = Int32(upper - lower)
+                ws.unitCount += 1
+            }
+            run(
+                observations: o, actions: a, into: next, averaging: false, rows: rows, workspace: ws,
+                unitsBuilt: true)
+            if perturbsPredictions {
+                perturb(next, rows: rows, propagation: propagation, workspace: ws, using: &rng)
+            }
+            return
         case .member(let m):
             precondition(m >= 0 && m < k, "member \(m) out of 0..<\(k)")
             for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
@@ -81,6 +135,7 @@ extension DynamicsEnsemble {
             let member: Int
             switch propagation {
             case .blocks: member = r * k / rows
+            case .blockRange(let first, let total): member = (first + r) * k / total
             case .member(let m): member = m
             case .randomMember: member = Int(ws.rowMember[r])
             case .mean:
@@ -148,9 +203,9 @@ extension DynamicsEnsemble {
     private func run<T: GEMMScalar>(
         observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
         into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
-        workspace ws: EnsembleWorkspace<T>
+        workspace ws: EnsembleWorkspace<T>, unitsBuilt: Bool = false
     ) {
-        ws.buildUnits()
+        if !unitsBuilt { ws.buildUnits() }
         let work = ws.work
         (work.ensemble, work.workspace, work.averaging) = (self, ws, averaging)
         (work.observations, work.actions, work.next) = (o, a, next)

@@ -75,6 +75,15 @@ public final class ImaginedSampler {
     // running paths, flat: step t of row r at slot r·horizon + t (× the field's width)
     var pathObservations: [Double], pathActions: [Double], pathMeans: [Double], pathLogStds: [Double]
     var pathRewards: [Double]
+    /// The processes the rows are split over (``split(over:)``); ``SingleProcess`` until then.
+    public private(set) var communicator: any Communicator = SingleProcess.shared
+    /// The tasks, and their rows, this process imagines (all of them unless split).
+    public private(set) var ownedTasks: Range<Int>
+    public private(set) var ownedRows: Range<Int>
+    /// Random draws one reset of the environment takes (measured by ``split(over:)``).
+    var drawsPerReset: UInt64 = 0
+    /// Whether the rows are split over processes.
+    public var isSplit: Bool { communicator.size > 1 }
 
     /// - Parameters: rows must be divisible by `tasks` (and, for block propagation, by the ensemble size).
     public init(
@@ -105,13 +114,47 @@ public final class ImaginedSampler {
         pathMeans = pathActions
         pathLogStds = pathActions
         pathRewards = [Double](repeating: 0, count: rows * horizon)
+        (ownedTasks, ownedRows) = (0..<tasks, 0..<rows)
+    }
+
+    /// Splits the rows over `communicator`'s processes by task (contiguous task ranges, as the meta-objective
+    /// splits them), if that gives every row the bits it gets in one process: block propagation, no process boundary
+    /// inside a prediction chunk (``DynamicsEnsemble/chunkBoundaries(total:)``), and resets that take a fixed number
+    /// of random draws. Returns whether it split; otherwise every process imagines every row, as before.
+    @discardableResult
+    public func split(over communicator: any Communicator) -> Bool {
+        guard communicator.size > 1, propagation == .blocks else { return false }
+        let boundaries = Set(ensemble.chunkBoundaries(total: rows))
+        let perTask = rows / tasks
+        for rank in 0..<communicator.size {
+            let owned = communicator.ownedUnits(of: tasks, rank: rank)
+            guard boundaries.contains(owned.lowerBound * perTask), boundaries.contains(owned.upperBound * perTask)
+            else { return false }
+        }
+        // a reset's draws, measured twice from different states: the split skips other processes' resets by them
+        var draws: [UInt64] = []
+        for seed: UInt64 in [1, 2] {
+            var probe = SplitMix64(seed: seed)
+            let before = probe
+            _ = environment.reset(using: &probe)
+            draws.append(probe.draws(since: before))
+        }
+        guard draws[0] == draws[1] else { return false }
+        drawsPerReset = draws[0]
+        self.communicator = communicator
+        ownedTasks = communicator.ownedUnits(of: tasks)
+        ownedRows = (ownedTasks.lowerBound * perTask)..<(ownedTasks.upperBound * perTask)
+        return true
     }
 
     /// The task that row `row` belongs to.
     public func task(ofRow row: Int) -> Int { row * tasks / rows }
 
     /// Runs the rows until the completed paths hold ≥ `targetSteps` steps; returns each task's completed paths.
+    /// Split over processes, `policy` is called for ``ownedRows`` only, the paths returned are ``ownedTasks``'
+    /// (the other tasks' are empty), and `rng` ends where one process leaves it.
     public func sample(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths] {
+        if isSplit { return sampleOwnedRows(targetSteps: targetSteps, policy: policy, using: &rng) }
         for r in 0..<rows { restart(row: r, using: &rng) }
         var completed = [TaskPaths](repeating: TaskPaths(), count: tasks)
         let expectedSteps = targetSteps / tasks + rows / tasks * horizon
@@ -138,14 +181,95 @@ public final class ImaginedSampler {
         return completed
     }
 
-    /// actions = means + exp(logStds) ⊙ ε, drawn row by row.
-    private func act(policy: RowDistributions, using rng: inout SplitMix64) {
+    /// ``sample(targetSteps:policy:using:)`` for ``ownedRows``: the same steps as one process for those rows, the
+    /// other processes' random draws skipped (actions, prediction noise and resets take fixed numbers of draws per
+    /// row), and after every step the processes share how many of their rows finished and with how many steps, so
+    /// that all skip the same resets and stop at the same step.
+    private func sampleOwnedRows(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths]
+    {
+        let (first, end) = (ownedRows.lowerBound, ownedRows.upperBound)
+        let (before, after) = (UInt64(first), UInt64(rows - end))
+        rng.skip(before * drawsPerReset)
+        for r in ownedRows { restart(row: r, using: &rng) }
+        rng.skip(after * drawsPerReset)
+        var completed = [TaskPaths](repeating: TaskPaths(), count: tasks)
+        let expectedSteps = targetSteps / tasks + rows / tasks * horizon
+        for i in ownedTasks {
+            completed[i].reserveCapacity(steps: expectedSteps, observationSize: obsSize, actionSize: actSize)
+        }
+        let actionDraws = UInt64(actSize) * SplitMix64.drawsPerGaussian, noiseDraws = ensemble.noiseDrawsPerRow
+        var completedSteps = 0
+        while completedSteps < targetSteps {
+            rng.skip(before * actionDraws)
+            act(policy: policy, rows: ownedRows, using: &rng)
+            rng.skip(after * actionDraws)
+            rng.skip(before * noiseDraws)
+            predictOwnedRows(using: &rng)
+            rng.skip(after * noiseDraws)
+            score(rows: ownedRows)
+            recordSteps(rows: ownedRows)
+            var finished: [Int] = []
+            var finishedSteps = 0
+            for r in ownedRows {
+                stepCounts[r] += 1
+                if dones[r] || stepCounts[r] >= horizon {
+                    finished.append(r)
+                    finishedSteps += stepCounts[r]
+                } else {
+                    for j in 0..<obsSize { observations[r * obsSize + j] = next[r * obsSize + j] }
+                }
+            }
+            let counts = communicator.allGather([Double(finished.count), Double(finishedSteps)])
+            let resetsBefore = counts[..<communicator.rank].reduce(0) { $0 + UInt64($1[0]) }
+            let resetsAfter = counts[(communicator.rank + 1)...].reduce(0) { $0 + UInt64($1[0]) }
+            completedSteps += counts.reduce(0) { $0 + Int($1[1]) }
+            rng.skip(resetsBefore * drawsPerReset)
+            for r in finished {
+                finishPath(row: r, into: &completed[task(ofRow: r)])
+                restart(row: r, using: &rng)
+            }
+            rng.skip(resetsAfter * drawsPerReset)
+        }
+        return completed
+    }
+
+    /// Next observations of ``ownedRows``, predicted as in the whole batch.
+    private func predictOwnedRows(using rng: inout SplitMix64) {
+        let (first, count) = (ownedRows.lowerBound, ownedRows.count)
+        guard count > 0 else { return }
         observations.withUnsafeBufferPointer { o in
-            means.withUnsafeMutableBufferPointer { m in
-                logStds.withUnsafeMutableBufferPointer { l in policy(o, m, l) }
+            actions.withUnsafeBufferPointer { a in
+                next.withUnsafeMutableBufferPointer { n in
+                    ensemble.predict(
+                        observations: o.baseAddress! + first * obsSize, actions: a.baseAddress! + first * actSize,
+                        rows: count, into: n.baseAddress! + first * obsSize,
+                        propagation: .blockRange(first: first, total: rows), workspace: workspace, using: &rng)
+                }
             }
         }
-        for i in 0..<(rows * actSize) {
+        if let clip {
+            for i in (first * obsSize)..<(ownedRows.upperBound * obsSize) { next[i] = min(max(next[i], -clip), clip) }
+        }
+    }
+
+    /// actions = means + exp(logStds) ⊙ ε, drawn row by row.
+    private func act(policy: RowDistributions, rows range: Range<Int>? = nil, using rng: inout SplitMix64) {
+        let range = range ?? 0..<rows
+        guard !range.isEmpty else { return }
+        let (o, a) = (
+            (range.lowerBound * obsSize)..<(range.upperBound * obsSize),
+            (range.lowerBound * actSize)..<(range.upperBound * actSize)
+        )
+        observations.withUnsafeBufferPointer { ob in
+            means.withUnsafeMutableBufferPointer { m in
+                logStds.withUnsafeMutableBufferPointer { l in
+                    policy(
+                        UnsafeBufferPointer(rebasing: ob[o]), UnsafeMutableBufferPointer(rebasing: m[a]),
+                        UnsafeMutableBufferPointer(rebasing: l[a]))
+                }
+            }
+        }
+        for i in a {
             actions[i] = means[i] + exp(logStds[i]) * rng.nextGaussian()
         }
     }
@@ -166,35 +290,51 @@ public final class ImaginedSampler {
         }
     }
 
-    private func score() {
-        observations.withUnsafeBufferPointer { o in
-            actions.withUnsafeBufferPointer { a in
-                next.withUnsafeBufferPointer { n in
+    private func score(rows range: Range<Int>? = nil) {
+        let range = range ?? 0..<rows
+        guard !range.isEmpty else { return }
+        let (o, a) = (
+            (range.lowerBound * obsSize)..<(range.upperBound * obsSize),
+            (range.lowerBound * actSize)..<(range.upperBound * actSize)
+        )
+        observations.withUnsafeBufferPointer { ob in
+            actions.withUnsafeBufferPointer { ab in
+                next.withUnsafeBufferPointer { nb in
+                    let (o, a, n) = (
+                        UnsafeBufferPointer(rebasing: ob[o]), UnsafeBufferPointer(rebasing: ab[a]),
+                        UnsafeBufferPointer(rebasing: nb[o])
+                    )
                     rewards.withUnsafeMutableBufferPointer { r in
-                        environment.modelRewards(observations: o, actions: a, nextObservations: n, into: r)
+                        environment.modelRewards(
+                            observations: o, actions: a, nextObservations: n,
+                            into: UnsafeMutableBufferPointer(rebasing: r[range]))
                     }
-                    dones.withUnsafeMutableBufferPointer { d in environment.modelDones(nextObservations: n, into: d) }
+                    dones.withUnsafeMutableBufferPointer { d in
+                        environment.modelDones(
+                            nextObservations: n, into: UnsafeMutableBufferPointer(rebasing: d[range]))
+                    }
                 }
             }
         }
     }
 
     /// Writes every row's current step into its running path.
-    private func recordSteps() {
-        record(observations, width: obsSize, into: &pathObservations)
-        record(actions, width: actSize, into: &pathActions)
-        record(means, width: actSize, into: &pathMeans)
-        record(logStds, width: actSize, into: &pathLogStds)
-        record(rewards, width: 1, into: &pathRewards)
+    private func recordSteps(rows range: Range<Int>? = nil) {
+        let range = range ?? 0..<rows
+        record(observations, width: obsSize, rows: range, into: &pathObservations)
+        record(actions, width: actSize, rows: range, into: &pathActions)
+        record(means, width: actSize, rows: range, into: &pathMeans)
+        record(logStds, width: actSize, rows: range, into: &pathLogStds)
+        record(rewards, width: 1, rows: range, into: &pathRewards)
     }
 
     /// Copies each row's `width` values of `source` (rows × width) to its running path's current step in `path`.
-    private func record(_ source: [Double], width: Int, into path: inout [Double]) {
+    private func record(_ source: [Double], width: Int, rows range: Range<Int>, into path: inout [Double]) {
         let horizon = horizon
         source.withUnsafeBufferPointer { s in
             stepCounts.withUnsafeBufferPointer { steps in
                 path.withUnsafeMutableBufferPointer { p in
-                    for r in 0..<rows {
+                    for r in range {
                         let at = (r * horizon + steps[r]) * width
                         for j in 0..<width { p[at + j] = s[r * width + j] }
                     }

@@ -19,9 +19,12 @@ public final class MBMPOTrainer: Trainer {
     public let context: TrainingContext
     /// Adapted parameters per task for the next real-data collection (empty before the first meta-step).
     public internal(set) var explorationParameters: [[Double]] = []
-    let imagination: ImaginedSampler
-    /// Per-task policy evaluation of the imagined rows, allocated once.
-    let evaluator: PolicyBlockEvaluator
+    public let imagination: ImaginedSampler
+    /// Per-task policy evaluation of the imagined rows this process samples, allocated once.
+    var evaluator: PolicyBlockEvaluator
+    /// The communicator the imagination was last set up for (its rows are split over its processes where that gives
+    /// one process's bits: ``ImaginedSampler/split(over:)``).
+    private var imaginationCommunicator: (any Communicator)?
     /// The TRPO objective, kept across meta-steps so its per-task buffers are allocated once.
     var objective: SurrogateObjective?
     var config: TrainingConfig { context.config }
@@ -122,19 +125,24 @@ public final class MBMPOTrainer: Trainer {
     // MARK: meta-step
 
     /// Imagined pre-update rollouts, inner step per task, imagined post-update rollouts, TRPO meta-step.
+    /// Split over processes, each imagines and adapts its own tasks (``ImaginedSampler/ownedTasks``) and they share
+    /// the adapted parameters and the paths' returns; the objective splits the same tasks.
     func metaStep(index: Int, log: inout IterationLog, timing: inout MetaStepTiming) {
         let theta = context.policy.parameters
+        setUpImagination()
+        let owned = imagination.ownedTasks
         let prePaths = timing.measure(\.sampling) {
             imagine(parameterSets: [[Double]](repeating: theta, count: config.meta.metaBatchSize))
         }
-        let pre = timing.measure(\.processing) { prePaths.map { samples(from: $0, withDistribution: false) } }
+        let pre = timing.measure(\.processing) { ownedSamples(of: prePaths, withDistribution: false) }
         let adapted = timing.measure(\.inner) {
-            InnerStep.adapt(
-                parameters: theta, tasks: pre, layout: context.policy.layout,
+            let own = InnerStep.adapt(
+                parameters: theta, tasks: Array(pre[owned]), layout: context.policy.layout,
                 stepSize: config.meta.innerStepSize, threads: config.threads)
+            return shareAcrossTasks(own, width: theta.count)
         }
         let postPaths = timing.measure(\.sampling) { imagine(parameterSets: adapted) }
-        let post = timing.measure(\.processing) { postPaths.map { samples(from: $0, withDistribution: true) } }
+        let post = timing.measure(\.processing) { ownedSamples(of: postPaths, withDistribution: true) }
         let result = timing.measure(\.outer) {
             let objective = metaObjective(tasks: zip(pre, post).map { MetaTaskSamples(pre: $0, post: $1) })
             var parameters = theta
@@ -145,8 +153,8 @@ public final class MBMPOTrainer: Trainer {
             return result
         }
         timing.add(result)
-        let preReturn = ReturnStatistics(prePaths.flatMap(\.returns)).mean
-        let postReturn = ReturnStatistics(postPaths.flatMap(\.returns)).mean
+        let preReturn = ReturnStatistics(allReturns(prePaths)).mean
+        let postReturn = ReturnStatistics(allReturns(postPaths)).mean
         if index == 0 {
             log.record("DynTrajs0a-AverageReturn", preReturn)
             log.record("DynTrajs0b-AverageReturn", postReturn)
@@ -171,15 +179,50 @@ public final class MBMPOTrainer: Trainer {
         return objective
     }
 
-    /// Imagined rollouts where task i acts with parameterSets[i].
+    /// Splits the imagined rows over the context's processes once it has them (a trainer is made before its
+    /// communicator is set).
+    func setUpImagination() {
+        guard imaginationCommunicator !== context.communicator else { return }
+        imaginationCommunicator = context.communicator
+        if imagination.split(over: context.communicator) {
+            evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: max(imagination.ownedRows.count, 1))
+        }
+    }
+
+    /// Policy samples of the tasks this process owns (empty samples for the others).
+    func ownedSamples(of paths: [TaskPaths], withDistribution: Bool) -> [PolicySamples] {
+        let owned = imagination.ownedTasks
+        let empty = PolicySamples(
+            observationSize: context.policy.layout.observationSize, actionSize: context.policy.layout.actionSize,
+            observations: [], actions: [], advantages: [])
+        return paths.indices.map {
+            owned.contains($0) ? samples(from: paths[$0], withDistribution: withDistribution) : empty
+        }
+    }
+
+    /// Every task's rows of `width` values, from the rows of this process's tasks (each process computed its own).
+    func shareAcrossTasks(_ own: [[Double]], width: Int) -> [[Double]] {
+        guard imagination.isSplit else { return own }
+        let tasks = config.meta.metaBatchSize
+        let all = imagination.communicator.gatherUnits(own.flatMap { $0 }, width: width, units: tasks)
+        return (0..<tasks).map { Array(all[($0 * width)..<(($0 + 1) * width)]) }
+    }
+
+    /// The returns of every task's paths in task order (gathered from the processes that imagined them).
+    func allReturns(_ paths: [TaskPaths]) -> [Double] {
+        let own = imagination.ownedTasks.flatMap { paths[$0].returns }
+        guard imagination.isSplit else { return own }
+        return imagination.communicator.allGather(own).flatMap { $0 }
+    }
+
+    /// Imagined rollouts where task i acts with parameterSets[i] (only this process's tasks when split).
     func imagine(parameterSets: [[Double]]) -> [TaskPaths] {
         let evaluator = self.evaluator
+        let sets = imagination.isSplit ? Array(parameterSets[imagination.ownedTasks]) : parameterSets
         return imagination.sample(
             targetSteps: config.imaginedStepsPerPhase,
             policy: { observations, means, logStds in
-                evaluator.evaluate(
-                    observations: observations, parameterSets: parameterSets, means: means,
-                    logStds: logStds)
+                evaluator.evaluate(observations: observations, parameterSets: sets, means: means, logStds: logStds)
             }, using: &context.imaginationRNG)
     }
 
