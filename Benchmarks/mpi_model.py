@@ -6,9 +6,13 @@ predict for ranks of `cores` cores each.
 
 The model: the ensemble fit's work units are (member, batch half) pairs, run in rounds of `threads` per rank, and a
 rank trains ⌈K/R⌉ members at most (contiguous ranges); the outer TRPO step's units are tasks, ⌈M/R⌉ per rank, in
-rounds of `threads`; imagined sampling, sample processing and the inner steps are computed whole on every rank (not
-split yet), as are real sampling and evaluation; communication is taken from the measured bytes and collectives at
-an assumed network (10 Gb/s, 50 µs per collective), ≈ 0 on one machine.
+rounds of `threads`; imagined sampling, sample processing and the inner steps split by task (⌈M/R⌉ tasks per
+rank) where no rank boundary cuts a prediction chunk of the ensemble, and are computed whole on every rank where one
+does; real sampling and evaluation are computed whole on every rank; a phase computed on `threads` threads instead of
+the measured run's takes (measured threads / threads) times as long; communication is taken from the measured bytes
+and collectives at an assumed network (10 Gb/s, 50 µs per collective), ≈ 0 on one machine.
+
+    --traffic LOG    take the bytes and collectives from this rank-0 log instead of OUT_DIR's
 """
 import csv, json, math, os, re, sys
 
@@ -41,12 +45,31 @@ def rounds(units, ranks, threads):
     return math.ceil(per_rank / threads)
 
 
+CHUNK_ROWS = 128  # DynamicsEnsemble.chunkRows
+
+
+def imagination_splits(config, ranks):
+    """Whether the imagined rows split by task over `ranks` (ImaginedSampler.split: no rank boundary inside one of
+    the prediction chunks that DynamicsEnsemble.chunkBoundaries cuts)."""
+    members, tasks = config["dynamics"]["members"], config["meta"]["metaBatchSize"]
+    per_task = config["sampling"]["imaginedRolloutsPerTask"]
+    rows = tasks * per_task
+    boundaries = {0}
+    for m in range(members):
+        start, count = m * rows // members, rows // members
+        chunks = -(-count // CHUNK_ROWS)
+        boundaries.update(start + (c + 1) * count // chunks for c in range(chunks))
+    return all(r * tasks // ranks * per_task in boundaries for r in range(ranks + 1))
+
+
 def predict(base, config, base_threads, ranks, threads, traffic=None, bandwidth=1.25e9, latency=50e-6):
     members, tasks = config["dynamics"]["members"], config["meta"]["metaBatchSize"]
     fit = base["model fit"] * rounds_members(members, ranks, threads) / rounds_members(members, 1, base_threads)
     outer = base["outer TRPO steps"] * rounds(tasks, ranks, threads) / rounds(tasks, 1, base_threads)
-    replicated_scale = base_threads / threads  # the replicated phases run on `threads` threads of each rank
-    rest = (base["imagined sampling"] + base["sample processing + inner steps"]) * replicated_scale \
+    thread_scale = base_threads / threads  # a phase run on `threads` threads of each rank
+    task_share = max((r + 1) * tasks // ranks - r * tasks // ranks for r in range(ranks)) / tasks \
+        if imagination_splits(config, ranks) else 1.0
+    rest = (base["imagined sampling"] + base["sample processing + inner steps"]) * thread_scale * task_share \
         + base["real sampling + evaluation"]
     comm = 0.0
     if traffic and ranks > 1:
@@ -62,7 +85,13 @@ def rounds_members(members, ranks, threads):
 
 
 def main():
-    out, counts = sys.argv[1], [int(a) for a in sys.argv[2:]]
+    arguments = sys.argv[1:]
+    traffic_log = None
+    if "--traffic" in arguments:
+        at = arguments.index("--traffic")
+        traffic_log = arguments[at + 1]
+        del arguments[at:at + 2]
+    out, counts = arguments[0], [int(a) for a in arguments[1:]]
     cores = os.cpu_count() or 1
     runs = {r: load(out, r) for r in counts}
     base, config, _ = runs[1]
@@ -80,12 +109,18 @@ def main():
         t = predict(base, config, cores, r, max(cores // r, 1), None)
         print(f"  {r} ranks × {max(cores // r, 1)} threads: predicted {t[0]:.1f} s, measured {runs[r][0]['iteration']:.1f} s")
     traffic = next((runs[r][2] for r in counts if r > 1 and runs[r][2]), None)
+    if traffic_log:
+        m = re.search(r"(\d+) collective operations, each rank sent ([\d.]+) MB and received ([\d.]+) MB",
+                      open(traffic_log, errors="replace").read())
+        traffic = (int(m.group(1)), float(m.group(2)), float(m.group(3)))
     print(f"\npredicted iteration time for R ranks of {cores} cores each (10 Gb/s, 50 µs per collective):")
-    print("| ranks | fit | outer steps | replicated phases | communication | iteration | speed-up |")
+    print("| ranks | fit | outer steps | imagination, inner steps, real sampling | communication | iteration "
+          "| speed-up |")
     print("|---|---|---|---|---|---|---|")
-    for r in [1, 2, 5, 10, 20]:
+    for r in [1, 2, 4, 5, 10, 20]:
         total, fit, outer, rest, comm = predict(base, config, cores, r, cores, traffic)
-        print(f"| {r} | {fit:.1f} s | {outer:.1f} s | {rest:.1f} s | {comm:.2f} s | {total:.1f} s | "
+        note = "" if r == 1 or imagination_splits(config, r) else " (imagination whole on every rank)"
+        print(f"| {r}{note} | {fit:.1f} s | {outer:.1f} s | {rest:.1f} s | {comm:.2f} s | {total:.1f} s | "
               f"{base['iteration'] / total:.2f}× |")
 
 
