@@ -53,6 +53,25 @@ for variant in hopper noisy; do
     fi
   done
 done
+# members whose rows are several prediction chunks (4 tasks x 100 rollouts over 2 members: 2 chunks of 100 rows each),
+# so that rank boundaries fall inside a member's block, on 4 ranks; and 50 rollouts, whose 100-row chunks 4 ranks
+# would cut, so that every rank imagines every row
+chunks=(--set meta.metaBatchSize=4 --set dynamics.members=2 --set sampling.horizon=20)
+for rollouts in 100 50; do
+  "$bin" train --algo mb-mpo "${tiny[@]}" "${chunks[@]}" --set sampling.imaginedRolloutsPerTask=$rollouts \
+    --iterations 2 --out "$work/chunks$rollouts-1" >/dev/null 2>&1 \
+    || { echo "FAIL: mb-mpo, $rollouts rollouts, on one process"; failures=$((failures + 1)); continue; }
+  if "${launcher[@]}" -n 4 "$bin" train --algo mb-mpo "${tiny[@]/--quiet/--verbose}" "${chunks[@]}" \
+       --set sampling.imaginedRolloutsPerTask=$rollouts --iterations 2 --out "$work/chunks$rollouts-4" \
+       >"$work/chunks$rollouts-4.log" 2>&1; then
+    expected="imagined rollouts by task"; [ $rollouts -eq 50 ] && expected="imagined rollouts computed whole"
+    grep -q "$expected" "$work/chunks$rollouts-4.log" \
+      || { echo "FAIL: $rollouts rollouts on 4 ranks did not say '$expected'"; failures=$((failures + 1)); }
+    pairs+=("$(printf 'mb-mpo   %3d rollouts 1 vs 4 ranks' $rollouts)" "$work/chunks$rollouts-1" "$work/chunks$rollouts-4")
+  else
+    echo "FAIL: mb-mpo, $rollouts rollouts, on 4 ranks:"; tail -5 "$work/chunks$rollouts-4.log"; failures=$((failures + 1))
+  fi
+done
 # checkpointed after one iteration on 2 ranks, resumed on 3 to the second
 if "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 1 --out "$work/resumed" >/dev/null 2>&1 \
    && "${launcher[@]}" -n 3 "$bin" train --resume "$work/resumed" --iterations 2 --quiet >/dev/null 2>&1; then
@@ -131,8 +150,21 @@ elif grep -q "^error: rank 0 of 2: no answer from the other ranks for 3.0 s" "$w
 else
   echo "FAIL: with rank 1 stopped: $(head -3 "$work/hung.log")"; failures=$((failures + 1))
 fi
+# the whole job suspended longer than the timeout (a scheduler's SIGSTOP to every rank), then continued: it finishes
+MBMPO_MPI_TIMEOUT=2 "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${long[@]}" --out "$work/suspended" \
+  >"$work/suspended.log" 2>&1 &
+launcher_pid=$!
+for _ in $(seq 1 100); do [ -e "$work/suspended/checkpoints/latest" ] && break; sleep 0.1; done
+ranks_pids=$(pgrep -f -- "^$bin train .*--out $work/suspended")
+[ "$(wc -w <<<"$ranks_pids")" -eq 2 ] && kill -STOP $ranks_pids && sleep 5 && kill -CONT $ranks_pids
+if [ "$(wc -w <<<"$ranks_pids")" -eq 2 ] && wait $launcher_pid \
+   && [ "$(($(wc -l <"$work/suspended/progress.csv") - 1))" -eq 4 ]; then
+  echo "ok: a job suspended for 5 s with a 2 s timeout finished when continued"
+else
+  echo "FAIL: the suspended job: $(head -3 "$work/suspended.log")"; failures=$((failures + 1))
+fi
 out=$(MBMPO_MPI_TIMEOUT=soon "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --out "$work/bad" 2>&1)
-if [ "$(grep -c "MBMPO_MPI_TIMEOUT must be a number of seconds" <<<"$out")" -eq 1 ] && [ ! -e "$work/bad" ]; then
+if [ "$(grep -c "MBMPO_MPI_TIMEOUT must be" <<<"$out")" -eq 1 ] && [ ! -e "$work/bad" ]; then
   echo "ok: MBMPO_MPI_TIMEOUT=soon is refused with one line"
 else
   echo "FAIL: MBMPO_MPI_TIMEOUT=soon: $out"; failures=$((failures + 1))

@@ -61,24 +61,35 @@ public final class MPICommunicator: Communicator {
     /// The collective timeout from the environment variable's text: 600 s when unset, none for 0.
     static func timeoutSetting(_ text: String?) throws -> Duration? {
         guard let text else { return .seconds(600) }
-        guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 1e7 else {
+        guard let seconds = Double(text), seconds.isFinite, seconds == 0 || (seconds >= 0.001 && seconds <= 1e7) else {
             throw ClusterError(
-                "\(timeoutVariable) must be a number of seconds from 0 (no timeout) to 1e7, got '\(text)'")
+                "\(timeoutVariable) must be 0 (no timeout) or a number of seconds from 0.001 to 1e7, got '\(text)'")
         }
         return seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// A thread that ends this process when a collective has waited longer than `timeout`: it cannot call MPI (only
-    /// the main thread does), so it writes one line and exits, and `mpirun` then ends the other ranks.
+    /// the main thread does), so it writes one line and exits, and `mpirun` then ends the other ranks. The wait is
+    /// added up tick by tick, each tick counting at most twice its interval, so a job that a scheduler suspends
+    /// (SIGSTOP to every rank) does not time out when it is continued.
     private func startWatchdog(timeout: Duration) {
         let limit =
             UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
+        let interval = max(min(1, Double(limit) / 4e9), 0.001)
         let (rank, size) = (self.rank, self.size)
         let thread = Thread { [self] in
+            var (watched, waited, tick) = (UInt64(0), UInt64(0), Self.now())
             while true {
-                Thread.sleep(forTimeInterval: min(1, Double(limit) / 4e9))
-                let start = collectiveStart.load(ordering: .relaxed)
-                guard start != 0, Self.now() &- start > limit else { continue }
+                Thread.sleep(forTimeInterval: interval)
+                let (start, now) = (collectiveStart.load(ordering: .relaxed), Self.now())
+                let elapsed = min(now &- tick, UInt64(2 * interval * 1e9))
+                tick = now
+                if start == 0 || start != watched {
+                    (watched, waited) = (start, 0)
+                    continue
+                }
+                waited += elapsed
+                guard waited > limit else { continue }
                 let message =
                     "error: rank \(rank) of \(size): no answer from the other ranks for \(Double(limit) / 1e9) s "
                     + "(\(Self.timeoutVariable)); ending the run, which resumes from its last checkpoint\n"
@@ -116,7 +127,7 @@ public final class MPICommunicator: Communicator {
             }
         }
         collectives += 1
-        bytesSent += (block.count + 1) * MemoryLayout<Double>.size
+        bytesSent += block.count * MemoryLayout<Double>.size + MemoryLayout<Int32>.size
         bytesReceived += all.count * MemoryLayout<Double>.size + size * MemoryLayout<Int32>.size
         return (0..<size).map { r in Array(all[Int(offsets[r])..<Int(offsets[r] + counts[r])]) }
     }

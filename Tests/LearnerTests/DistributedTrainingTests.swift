@@ -17,10 +17,11 @@ import _TestSupport
         var split: Bool
     }
 
-    static func config(members: Int, tasks: Int) -> TrainingConfig {
+    static func config(members: Int, tasks: Int, rollouts: Int) -> TrainingConfig {
         var config = TinyTraining.config(.mbMPO, seed: 9, iterations: 2)
         config.dynamics.members = members
         config.meta.metaBatchSize = tasks
+        config.sampling.imaginedRolloutsPerTask = rollouts
         return config
     }
 
@@ -39,14 +40,17 @@ import _TestSupport
             split: mbmpo.imagination.isSplit)
     }
 
-    /// (members, tasks, ranks, whether the 2-rollouts-per-task rows split): with one prediction chunk per member,
-    /// the rows split where every rank boundary is a member boundary (a rank may own no task); elsewhere every rank
-    /// imagines every row.
+    /// (members, tasks, rollouts per task, ranks, whether the rows split). With one prediction chunk per member (2
+    /// rollouts), the rows split where every rank boundary is a member boundary (a rank may own no task); with 100
+    /// rollouts a member's 200 rows are two chunks of one task each, so rank boundaries may fall inside a member's
+    /// block; with 50, a member's 100 rows are one chunk that 4 ranks would cut. Elsewhere every rank imagines every
+    /// row.
     @Test(arguments: [
-        (2, 4, 2, true), (2, 4, 3, false), (4, 4, 3, true), (4, 4, 4, true), (2, 4, 5, false), (4, 4, 5, true),
+        (2, 4, 2, 2, true), (2, 4, 2, 3, false), (4, 4, 2, 3, true), (4, 4, 2, 4, true), (2, 4, 2, 5, false),
+        (4, 4, 2, 5, true), (2, 4, 100, 4, true), (2, 4, 50, 4, false),
     ])
-    func anyRankCountTrainsAsOneProcess(members: Int, tasks: Int, ranks: Int, splits: Bool) throws {
-        let config = Self.config(members: members, tasks: tasks)
+    func anyRankCountTrainsAsOneProcess(members: Int, tasks: Int, rollouts: Int, ranks: Int, splits: Bool) throws {
+        let config = Self.config(members: members, tasks: tasks, rollouts: rollouts)
         var single = try Self.outcome(config, communicator: SingleProcess.shared)
         #expect(!single.split && single.rows.count == 2 && single.exploration.count == tasks)
         let split = InProcessGroup(size: ranks).run { communicator in

@@ -68,13 +68,16 @@ struct Train: ParsableCommand {
 
     func run() throws {
         guard MPICommunicator.isLaunchedByMPI else { return try run(communicator: SingleProcess.shared) }
+        // from the start: SIGUSR1, what mpirun passes on, must never kill a rank (rank 0 speaks once it trains)
+        Interruption.install(quiet: true)
         // one run over the ranks of mpirun: rank 0 writes the run folder, the others compute alongside it
         let ranks: MPICommunicator
         do {
             ranks = try MPICommunicator()
         } catch {
             // before MPI starts every rank fails alike: rank 0 (as mpirun numbers them) says why
-            if ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_RANK"].map({ $0 != "0" }) ?? false {
+            let environment = ProcessInfo.processInfo.environment
+            if (environment["OMPI_COMM_WORLD_RANK"] ?? environment["PMIX_RANK"]).map({ $0 != "0" }) ?? false {
                 throw ExitCode.failure
             }
             throw error
@@ -121,7 +124,8 @@ struct Train: ParsableCommand {
                             + (split
                                 ? "by task\n"
                                 : "computed whole on every rank (with \(communicator.size) ranks a rank's tasks "
-                                    + "would cut a prediction chunk)\n"))
+                                    + "would cut a prediction chunk of the ensemble, or this algorithm or "
+                                    + "environment does not allow it)\n"))
                             .utf8))
             }
         }

@@ -75,7 +75,10 @@ extension DynamicsEnsemble {
                 "rows \(first)..<\(first + rows) of a \(total)-row batch over \(k) members")
             for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
             // the whole batch's chunks that lie in the range, as units (rows relative to `first`)
-            let boundaries = chunkBoundaries(total: total)
+            if cachedChunkBoundaries.total != total {
+                cachedChunkBoundaries = (total, chunkBoundaries(total: total))
+            }
+            let boundaries = cachedChunkBoundaries.boundaries
             precondition(
                 boundaries.contains(first) && boundaries.contains(first + rows),
                 "rows \(first)..<\(first + rows) split a prediction chunk of the \(total)-row batch")

@@ -46,6 +46,9 @@ public final class DynamicsEnsemble {
     public private(set) var outputOffsets: [Double]
     /// The processes the fit is split over (``SingleProcess`` alone: every member trains here).
     public var communicator: any Communicator = SingleProcess.shared
+    /// ``chunkBoundaries(total:)`` of the last total that ``Propagation/blockRange(first:total:)`` predicted, kept so
+    /// that predictions do not allocate.
+    var cachedChunkBoundaries: (total: Int, boundaries: [Int]) = (-1, [])
 
     let members: [EnsembleMember]
     let scales: NormalizationBuffers

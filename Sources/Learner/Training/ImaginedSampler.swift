@@ -362,7 +362,13 @@ public final class ImaginedSampler {
 
     /// Starts row r from a fresh reset of the real environment; its running path starts again at its first slot.
     private func restart(row r: Int, using rng: inout SplitMix64) {
+        let before = rng
         let start = environment.reset(using: &rng)
+        // split over processes, the others skip this reset by its draws: they must be the measured count
+        precondition(
+            !isSplit || rng.draws(since: before) == drawsPerReset,
+            "a reset took \(rng.draws(since: before)) random draws, not \(drawsPerReset): this environment cannot "
+                + "have its imagined rollouts split over processes")
         for j in 0..<obsSize { observations[r * obsSize + j] = start[j] }
         stepCounts[r] = 0
     }
