@@ -252,14 +252,19 @@ public final class ImaginedSampler {
         }
     }
 
+    /// The entries of `range`'s rows in the observation-wide and action-wide buffers.
+    private func entries(of range: Range<Int>) -> (observations: Range<Int>, actions: Range<Int>) {
+        (
+            (range.lowerBound * obsSize)..<(range.upperBound * obsSize),
+            (range.lowerBound * actSize)..<(range.upperBound * actSize)
+        )
+    }
+
     /// actions = means + exp(logStds) ⊙ ε, drawn row by row.
     private func act(policy: RowDistributions, rows range: Range<Int>? = nil, using rng: inout SplitMix64) {
         let range = range ?? 0..<rows
         guard !range.isEmpty else { return }
-        let (o, a) = (
-            (range.lowerBound * obsSize)..<(range.upperBound * obsSize),
-            (range.lowerBound * actSize)..<(range.upperBound * actSize)
-        )
+        let (o, a) = entries(of: range)
         observations.withUnsafeBufferPointer { ob in
             means.withUnsafeMutableBufferPointer { m in
                 logStds.withUnsafeMutableBufferPointer { l in
@@ -293,10 +298,7 @@ public final class ImaginedSampler {
     private func score(rows range: Range<Int>? = nil) {
         let range = range ?? 0..<rows
         guard !range.isEmpty else { return }
-        let (o, a) = (
-            (range.lowerBound * obsSize)..<(range.upperBound * obsSize),
-            (range.lowerBound * actSize)..<(range.upperBound * actSize)
-        )
+        let (o, a) = entries(of: range)
         observations.withUnsafeBufferPointer { ob in
             actions.withUnsafeBufferPointer { ab in
                 next.withUnsafeBufferPointer { nb in
