@@ -5,6 +5,10 @@ extension DynamicsEnsemble {
     /// thread count.
     public static let chunkRows = 128
 
+    /// Chunks a member's group of `rows` rows is cut into: near-equal, at most ``chunkRows`` each (chunk c is rows
+    /// c·rows/chunks ..< (c+1)·rows/chunks of the group).
+    static func chunkCount(rows: Int) -> Int { (rows + chunkRows - 1) / chunkRows }
+
     /// How rows of a batch are assigned to members.
     public enum Propagation: Equatable, Sendable {
         /// The batch is cut into K contiguous equal blocks; block k goes through member k (MB-MPO's imagined
@@ -33,7 +37,7 @@ extension DynamicsEnsemble {
         var boundaries = [0]
         for m in 0..<k {
             let (start, count) = (m * total / k, total / k)
-            let chunks = (count + Self.chunkRows - 1) / Self.chunkRows
+            let chunks = Self.chunkCount(rows: count)
             for c in 0..<chunks { boundaries.append(start + (c + 1) * count / chunks) }
         }
         return boundaries
@@ -91,13 +95,6 @@ extension DynamicsEnsemble {
                 ws.unitRows[ws.unitCount] = Int32(upper - lower)
                 ws.unitCount += 1
             }
-            run(
-                observations: o, actions: a, into: next, averaging: false, rows: rows, workspace: ws,
-                unitsBuilt: true)
-            if perturbsPredictions {
-                perturb(next, rows: rows, propagation: propagation, workspace: ws, using: &rng)
-            }
-            return
         case .member(let m):
             precondition(m >= 0 && m < k, "member \(m) out of 0..<\(k)")
             for r in 0..<rows { ws.rowOrder[r] = Int32(r) }
@@ -120,6 +117,8 @@ extension DynamicsEnsemble {
                 ws.groupFill[m] += 1
             }
         }
+        // a block range's units are the whole batch's chunks, cut above; the other modes cut their member groups
+        if case .blockRange = propagation {} else { ws.buildUnits() }
         run(observations: o, actions: a, into: next, averaging: propagation == .mean, rows: rows, workspace: ws)
         if perturbsPredictions {
             perturb(next, rows: rows, propagation: propagation, workspace: ws, using: &rng)
@@ -206,9 +205,8 @@ extension DynamicsEnsemble {
     private func run<T: GEMMScalar>(
         observations o: UnsafePointer<T>, actions a: UnsafePointer<T>,
         into next: UnsafeMutablePointer<T>, averaging: Bool, rows: Int,
-        workspace ws: EnsembleWorkspace<T>, unitsBuilt: Bool = false
+        workspace ws: EnsembleWorkspace<T>
     ) {
-        if !unitsBuilt { ws.buildUnits() }
         let work = ws.work
         (work.ensemble, work.workspace, work.averaging) = (self, ws, averaging)
         (work.observations, work.actions, work.next) = (o, a, next)

@@ -68,7 +68,7 @@ public final class EnsembleWorkspace<T: GEMMScalar>: @unchecked Sendable {
         unitCount = 0
         for k in groupStart.indices where groupCount[k] > 0 {
             let count = groupCount[k]
-            let chunks = (count + DynamicsEnsemble.chunkRows - 1) / DynamicsEnsemble.chunkRows
+            let chunks = DynamicsEnsemble.chunkCount(rows: count)
             for c in 0..<chunks {
                 let lower = c * count / chunks, upper = (c + 1) * count / chunks
                 unitMember[unitCount] = Int32(k)
