@@ -130,7 +130,24 @@ static void cmj_step_reusing_stages(const mjModel *m, mjData *d) {
     }
 }
 
-static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int mode, char *error, int error_size) {
+/* What the last physics step left in `d` before the trailing forward pass: the body frame positions (nbody × 3)
+ * and, after mj_rnePostConstraint, the external contact forces (nbody × 6); either may be null. */
+typedef struct {
+    double *xpos;
+    double *cfrc_ext;
+} cmj_lagging;
+
+static void cmj_capture_lagging(const mjModel *m, mjData *d, const cmj_lagging *out) {
+    if (!out) return;
+    if (out->xpos) memcpy(out->xpos, d->xpos, sizeof(mjtNum) * 3 * (size_t)m->nbody);
+    if (out->cfrc_ext) {
+        mj_rnePostConstraint(m, d);
+        memcpy(out->cfrc_ext, d->cfrc_ext, sizeof(mjtNum) * 6 * (size_t)m->nbody);
+    }
+}
+
+static int cmj_guarded_step_capturing(const mjModel *m, mjData *d, int nstep, int mode, const cmj_lagging *lagging,
+                                      char *error, int error_size) {
     cmj_install_handlers();
     jmp_buf target;
     if (setjmp(target) == 0) {
@@ -150,6 +167,7 @@ static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int mode, ch
             }
         }
         if (status == CMJ_OK && mode != CMJ_MODE_RAW) {
+            cmj_capture_lagging(m, d, lagging);
             mj_forward(m, d);
         }
         cmj_jump_target = (jmp_buf *)0;
@@ -166,6 +184,16 @@ static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int mode, ch
     cmj_jump_target = (jmp_buf *)0;
     cmj_copy_error(error, error_size, cmj_error_message);
     return CMJ_ERROR;
+}
+
+static int cmj_guarded_step(const mjModel *m, mjData *d, int nstep, int mode, char *error, int error_size) {
+    return cmj_guarded_step_capturing(m, d, nstep, mode, (const cmj_lagging *)0, error, error_size);
+}
+
+int cmj_step_lagging(const mjModel *m, mjData *d, int nstep, double *xpos, double *cfrc_ext, char *error,
+                     int error_size) {
+    const cmj_lagging lagging = {xpos, cfrc_ext};
+    return cmj_guarded_step_capturing(m, d, nstep, CMJ_MODE_FAST, &lagging, error, error_size);
 }
 
 int cmj_step(const mjModel *m, mjData *d, int nstep, char *error, int error_size) {

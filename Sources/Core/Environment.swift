@@ -43,24 +43,27 @@ public struct RewardTerms: Equatable, Sendable {
     public var alive: Double = 0
     /// Control cost, as a negative number.
     public var control: Double = 0
-    /// Distance penalty (PR2), as a negative number.
+    /// Distance penalty (PR2, Reacher-v5), as a negative number.
     public var distance: Double = 0
+    /// Contact-force cost (Ant-v5), as a negative number.
+    public var contact: Double = 0
     /// Symmetric clip applied to the sum, if the environment clips (±1000 for some).
     public var clipLimit: Double? = nil
 
     public init(
-        forward: Double = 0, alive: Double = 0, control: Double = 0, distance: Double = 0,
+        forward: Double = 0, alive: Double = 0, control: Double = 0, distance: Double = 0, contact: Double = 0,
         clipLimit: Double? = nil
     ) {
         self.forward = forward
         self.alive = alive
         self.control = control
         self.distance = distance
+        self.contact = contact
         self.clipLimit = clipLimit
     }
 
     /// The sum of the terms, before any clip.
-    public var sum: Double { forward + alive + control + distance }
+    public var sum: Double { forward + alive + control + distance + contact }
 
     /// The reward: the sum, clipped to ±clipLimit where the environment clips.
     public var total: Double {

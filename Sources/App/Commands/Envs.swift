@@ -9,11 +9,11 @@ struct Envs: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func run() throws {
-        print(pad("name", 14) + pad("obs", 5) + pad("act", 5) + pad("dt", 8) + "horizon")
+        print(pad("name", 16) + pad("obs", 5) + pad("act", 5) + pad("dt", 8) + "horizon")
         for id in EnvironmentID.allCases {
             let spec = try id.make(assets: assetOptions.assets).spec
             print(
-                pad(id.rawValue, 14) + pad("\(spec.observationSize)", 5) + pad("\(spec.actionSize)", 5)
+                pad(id.rawValue, 16) + pad("\(spec.observationSize)", 5) + pad("\(spec.actionSize)", 5)
                     + pad(format(spec.dt, decimals: 3), 8) + "\(spec.horizon)")
         }
     }

@@ -34,6 +34,10 @@ enum ConfigurationDocs {
             "Predicted observations are clipped to ±this in imagined rollouts (observation units; null: no clip).",
         "sampling.evaluate":
             "Whether to run the pre-/post-update evaluation rollouts in the real environment (logged only).",
+        "sampling.imaginedHorizon":
+            "Longest imagined path (model steps; null: `horizon`, as in the paper).",
+        "sampling.imaginedStart":
+            "Where imagined paths start: `reset` (a fresh reset of the real environment, the paper's) or `real` (a real observation drawn uniformly from the model's transition buffer).",
         "dynamics.members":
             "Number of independently initialized and trained networks K (count; 5).",
         "dynamics.hiddenSizes":

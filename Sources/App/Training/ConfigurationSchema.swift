@@ -18,6 +18,10 @@ extension MatrixPrecision: ConfigurationChoice {
     static var choiceNames: [String] { allCases.map(\.rawValue) }
 }
 
+extension ImaginedStart: ConfigurationChoice {
+    static var choiceNames: [String] { allCases.map(\.rawValue) }
+}
+
 extension BaselineOrder: ConfigurationChoice {
     static var choiceNames: [String] { [BaselineOrder.fitThenPredict, .predictThenFit].map(\.rawValue) }
 }

@@ -51,6 +51,14 @@ enum {
  * to cmj_step_reference (checked by the tests) at a lower cost. */
 int cmj_step(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
 
+/* cmj_step that also hands out what Gymnasium's environments read after mj_step, which runs no forward pass
+ * after integrating: the body frame positions as the last physics step computed them (one physics step behind
+ * qpos; `xpos`, nbody × 3) and the external contact forces after mj_rnePostConstraint on that same data
+ * (`cfrc_ext`, nbody × 6). Either pointer may be null; both are written only when the step succeeds. The trailing
+ * mj_forward follows, so the state and everything else are exactly as after cmj_step. */
+int cmj_step_lagging(const mjModel* m, mjData* d, int nstep, double* xpos, double* cfrc_ext, char* error,
+                     int error_size);
+
 /* The plain sequence: `nstep` full mj_step calls, then mj_forward. */
 int cmj_step_reference(const mjModel* m, mjData* d, int nstep, char* error, int error_size);
 

@@ -53,7 +53,8 @@ public typealias RowDistributions = (
 /// Imagined rollouts through the dynamics ensemble (docs/algorithm.md §1.4): many rows stepped in one batch.
 ///
 /// Rows are grouped contiguously by task (task i owns rows [i·P/M, (i+1)·P/M)). Every row starts from a fresh
-/// reset of the real environment; each step samples actions from the policy, predicts next observations with the
+/// reset of the real environment, or with ``ImaginedStart/real`` from a real observation drawn uniformly from the
+/// ensemble's transition buffer (one random draw); each step samples actions from the policy, predicts next observations with the
 /// ensemble (`propagation`), optionally clips them, and scores them with the environment's model reward and done
 /// functions on the raw actions. A row whose path ends (done, or `horizon` steps) records the path into its task
 /// and restarts from a fresh reset. Sampling stops once the completed paths hold at least `targetSteps` steps;
@@ -65,6 +66,8 @@ public final class ImaginedSampler {
     public let propagation: DynamicsEnsemble.Propagation
     /// Predicted observations are clipped elementwise to ±clip (MB-MPO: 1000), or not at all (nil).
     public let clip: Double?
+    /// Where rows start.
+    public let start: ImaginedStart
     let ensemble: DynamicsEnsemble
     let environment: any Environment
     let workspace: EnsembleWorkspace<Double>
@@ -88,7 +91,7 @@ public final class ImaginedSampler {
     /// - Parameters: rows must be divisible by `tasks` (and, for block propagation, by the ensemble size).
     public init(
         ensemble: DynamicsEnsemble, environment: any Environment, rows: Int, tasks: Int, horizon: Int,
-        propagation: DynamicsEnsemble.Propagation, clip: Double?
+        propagation: DynamicsEnsemble.Propagation, clip: Double?, start: ImaginedStart = .reset
     ) {
         precondition(rows % tasks == 0, "\(rows) imagined rows cannot be split into \(tasks) tasks")
         if propagation == .blocks {
@@ -97,6 +100,7 @@ public final class ImaginedSampler {
                 "\(rows) imagined rows cannot be split into \(ensemble.memberCount) member blocks")
         }
         (self.rows, self.tasks, self.horizon, self.propagation, self.clip) = (rows, tasks, horizon, propagation, clip)
+        self.start = start
         self.ensemble = ensemble
         self.environment = environment
         (obsSize, actSize) = (environment.spec.observationSize, environment.spec.actionSize)
@@ -131,12 +135,13 @@ public final class ImaginedSampler {
             guard boundaries.contains(owned.lowerBound * perTask), boundaries.contains(owned.upperBound * perTask)
             else { return false }
         }
-        // a reset's draws, measured twice from different states: the split skips other processes' resets by them
+        // a start's draws, measured twice from different states: the split skips other processes' starts by them
+        // (a real start takes one draw whatever the buffer holds)
         var draws: [UInt64] = []
         for seed: UInt64 in [1, 2] {
             var probe = SplitMix64(seed: seed)
             let before = probe
-            _ = environment.reset(using: &probe)
+            if start == .reset { _ = environment.reset(using: &probe) } else { _ = probe.nextUniform() }
             draws.append(probe.draws(since: before))
         }
         guard draws[0] == draws[1] else { return false }
@@ -362,16 +367,26 @@ public final class ImaginedSampler {
         task.lengths.append(length)
     }
 
-    /// Starts row r from a fresh reset of the real environment; its running path starts again at its first slot.
+    /// Starts row r from a fresh reset of the real environment, or a real observation of the buffer (``start``); its
+    /// running path starts again at its first slot.
     private func restart(row r: Int, using rng: inout SplitMix64) {
         let before = rng
-        let start = environment.reset(using: &rng)
-        // split over processes, the others skip this reset by its draws: they must be the measured count
+        switch start {
+        case .reset:
+            let state = environment.reset(using: &rng)
+            for j in 0..<obsSize { observations[r * obsSize + j] = state[j] }
+        case .real:
+            let buffer = ensemble.buffer
+            precondition(buffer.count > 0, "imagined rollouts from real states need real transitions first")
+            // one draw (the split skips starts by their draws), index ⌊u·count⌋
+            let index = min(Int(rng.nextUniform() * Double(buffer.count)), buffer.count - 1)
+            for j in 0..<obsSize { observations[r * obsSize + j] = Double(buffer.observations[index * obsSize + j]) }
+        }
+        // split over processes, the others skip this start by its draws: they must be the measured count
         precondition(
             !isSplit || rng.draws(since: before) == drawsPerReset,
             "a reset took \(rng.draws(since: before)) random draws, not \(drawsPerReset): this environment cannot "
                 + "have its imagined rollouts split over processes")
-        for j in 0..<obsSize { observations[r * obsSize + j] = start[j] }
         stepCounts[r] = 0
     }
 }

@@ -39,8 +39,8 @@ public final class MBMPOTrainer: Trainer {
         context = TrainingContext(config: config, real: real, environment: environment)
         imagination = ImaginedSampler(
             ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
-            tasks: config.meta.metaBatchSize, horizon: config.sampling.horizon,
-            propagation: .blocks, clip: config.sampling.clipObservations)
+            tasks: config.meta.metaBatchSize, horizon: config.sampling.imaginedPathLength,
+            propagation: .blocks, clip: config.sampling.clipObservations, start: config.sampling.imaginedStart)
         evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 

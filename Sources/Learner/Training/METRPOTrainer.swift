@@ -30,8 +30,8 @@ public final class METRPOTrainer: Trainer, KeepsLinearBaseline {
         context = TrainingContext(config: config, real: real, environment: environment)
         imagination = ImaginedSampler(
             ensemble: context.ensemble, environment: environment, rows: config.imaginedRows,
-            tasks: 1, horizon: config.sampling.horizon, propagation: .randomMember,
-            clip: config.sampling.clipObservations)
+            tasks: 1, horizon: config.sampling.imaginedPathLength, propagation: .randomMember,
+            clip: config.sampling.clipObservations, start: config.sampling.imaginedStart)
         evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: config.imaginedRows)
     }
 

@@ -65,7 +65,7 @@ public struct MemoryEstimate: Equatable, Sendable {
             // imagined rollouts: the step buffers and paths, then each sample's policy activations for the
             // gradient and curvature products (MB-MPO keeps a pre- and a post-adaptation batch)
             let rows = Double(config.imaginedRows)
-            let samples = max(rows * horizon, Double(config.sampling.imaginedSteps))
+            let samples = max(rows * Double(config.sampling.imaginedPathLength), Double(config.sampling.imaginedSteps))
             let batches = config.algorithm == .mbMPO ? 2.0 : 1.0
             let perSample = 8 * (3 * o + 5 * a + 6 + 6 * policyHidden)
             items.append(
@@ -73,7 +73,7 @@ public struct MemoryEstimate: Equatable, Sendable {
                     name: "imagined rollouts",
                     keys: [
                         "sampling.imaginedRolloutsPerTask", "meta.metaBatchSize", "sampling.horizon",
-                        "sampling.imaginedSteps",
+                        "sampling.imaginedHorizon", "sampling.imaginedSteps",
                     ],
                     bytes: batches * samples * perSample + rows * 4 * 3 * (modelHidden + 2 * o + a)))
         }
@@ -82,7 +82,7 @@ public struct MemoryEstimate: Equatable, Sendable {
         // the data, so it never holds more than the run collects (ME-TRPO's capacity of 10⁸ means "keep all")
         let collected =
             Double(config.sampling.initialRandomSteps) + environments * horizon
-            + Double(config.iterations) * Double(config.realStepsPerIteration)
+            + Double(config.plannedIterations) * Double(config.realStepsPerIteration)
         let capacity = min(Double(config.dynamics.bufferCapacity), collected)
         let members = Double(config.dynamics.members)
         items.append(

@@ -12,6 +12,15 @@ public enum Algorithm: String, Codable, CaseIterable, Sendable {
     case ppo
 }
 
+/// Where imagined paths start.
+public enum ImaginedStart: String, Codable, CaseIterable, Sendable {
+    /// A fresh reset of the real environment (the paper's).
+    case reset
+    /// A real observation drawn uniformly from the dynamics model's transition buffer, as the MB-MPO authors' and
+    /// MBBL's horizon-1000 runs started theirs.
+    case real
+}
+
 /// How much real and imagined data an iteration collects.
 public struct SamplingConfig: Codable, Equatable, Sendable {
     /// Steps per episode, real and imagined (environment steps; 200 in the paper).
@@ -29,9 +38,32 @@ public struct SamplingConfig: Codable, Equatable, Sendable {
     public var clipObservations: Double? = 1_000
     /// Whether to run the pre-/post-update evaluation rollouts in the real environment (logged only).
     public var evaluate: Bool = true
+    /// Longest imagined path (model steps; null: `horizon`, as in the paper).
+    public var imaginedHorizon: Int? = nil
+    /// Where imagined paths start: `reset` (a fresh reset of the real environment, the paper's) or `real` (a real
+    /// observation drawn uniformly from the model's transition buffer).
+    public var imaginedStart: ImaginedStart = .reset
 
     /// The paper's settings.
     public init() {}
+
+    /// Decodes every key; `imaginedHorizon` and `imaginedStart` may be missing (configurations written before they
+    /// existed read as the paper's: null and `reset`).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        horizon = try c.decode(Int.self, forKey: .horizon)
+        realRolloutsPerTask = try c.decode(Int.self, forKey: .realRolloutsPerTask)
+        imaginedRolloutsPerTask = try c.decode(Int.self, forKey: .imaginedRolloutsPerTask)
+        imaginedSteps = try c.decode(Int.self, forKey: .imaginedSteps)
+        initialRandomSteps = try c.decode(Int.self, forKey: .initialRandomSteps)
+        clipObservations = try c.decodeIfPresent(Double.self, forKey: .clipObservations)
+        evaluate = try c.decode(Bool.self, forKey: .evaluate)
+        imaginedHorizon = try c.decodeIfPresent(Int.self, forKey: .imaginedHorizon)
+        imaginedStart = try c.decodeIfPresent(ImaginedStart.self, forKey: .imaginedStart) ?? .reset
+    }
+
+    /// The longest imagined path: ``imaginedHorizon``, or ``horizon`` when that is null.
+    public var imaginedPathLength: Int { imaginedHorizon ?? horizon }
 }
 
 /// The meta-learning step (MB-MPO) and the policy steps of ME-TRPO.
@@ -149,12 +181,61 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     /// The paper's settings as the code submitted with the paper ran them: ``paper(_:environment:)`` with every task
     /// at its model file's timestep and its own frame skip (hopper and walker2d: 0.002 s × 4 = 0.008 s per step).
+    /// For a Gymnasium task, the paper's settings adapted to its episode length (``applyGymnasiumSettings(to:)``).
     public static func submission(_ algorithm: Algorithm, environment: String) -> TrainingConfig {
         var config = TrainingConfig()
         config.environment = environment
         config.algorithm = algorithm
         algorithm.trainerType.applyPaperSettings(to: &config)
+        config.applyGymnasiumSettings()
         return config
+    }
+
+    /// Gymnasium's MuJoCo v5 tasks and their episode lengths: the time limit `gymnasium.make` wraps them in (steps).
+    public static let gymnasiumHorizons: [String: Int] = [
+        "HalfCheetah-v5": 1_000, "Hopper-v5": 1_000, "Walker2d-v5": 1_000, "Ant-v5": 1_000, "Swimmer-v5": 1_000,
+        "Reacher-v5": 50,
+    ]
+
+    /// Real steps the model-based algorithms collect per iteration on a 1 000-step Gymnasium task (5 episodes).
+    public static let longHorizonRealSteps = 5_000
+    /// Longest imagined path on a long-horizon Gymnasium task (the paper's horizon, 200 model steps).
+    public static let longHorizonImaginedPath = 200
+
+    /// The paper's settings adapted to a Gymnasium task's episode length (nothing for the paper's own tasks), so
+    /// that the run is the benchmark's: real episodes of the task's length (1 000 steps; Reacher-v5 50), and a budget
+    /// of 200 000 real steps for the model-based algorithms and 10⁶ for the model-free ones (the points at which
+    /// published results compare). On a 1 000-step task (BENCHMARKS.md, "Gymnasium v5 tasks: settings"):
+    /// - MB-MPO: 5 tasks, one per model, one real episode each, so 5 000 real steps an iteration (40 iterations to
+    ///   200 000, against 10 at the paper's 20 tasks); 200 imagined rollouts per task (the paper's 1 000 rows) of
+    ///   at most 200 steps (the paper's imagined path length, so the paper's 200 000 imagined steps a phase) starting
+    ///   from real states of the buffer, as the MB-MPO authors' and MBBL's horizon-1000 runs did (their 500- and
+    ///   1 000-step paths compound model error over more steps; MBPO's are 1–25 steps long).
+    /// - ME-TRPO and MB-MPC: 5 real episodes an iteration; ME-TRPO's 100 imagined rows start at real states too.
+    /// - TRPO: 50 episodes (rllab's 50 000 steps a batch). PPO: ppo2's MuJoCo settings, 2 048 steps an update as 2
+    ///   episodes of 1 000 and 32 minibatches.
+    public mutating func applyGymnasiumSettings() {
+        guard let episode = Self.gymnasiumHorizons[environment] else { return }
+        sampling.horizon = episode
+        iterations = 1_000_000
+        switch algorithm {
+        case .trpo:
+            sampling.realRolloutsPerTask = max(1, 50_000 / episode)
+            totalSteps = 1_000_000
+        case .ppo:
+            sampling.realRolloutsPerTask = max(1, 2_048 / episode)
+            ppo.minibatches = 32
+            totalSteps = 1_000_000
+        case .mbMPO, .meTRPO, .mbMPC:
+            totalSteps = 200_000
+            guard episode > Self.longHorizonImaginedPath else { return }
+            meta.metaBatchSize = algorithm == .mbMPO ? dynamics.members : Self.longHorizonRealSteps / episode
+            sampling.realRolloutsPerTask = 1
+            guard algorithm != .mbMPC else { return }
+            sampling.imaginedRolloutsPerTask = (algorithm == .mbMPO ? 1_000 : 100) / meta.metaBatchSize
+            sampling.imaginedHorizon = Self.longHorizonImaginedPath
+            sampling.imaginedStart = .real
+        }
     }
 
     /// The timing the original repository's final code gives hopper and walker2d (0.004 s × 5 = 0.02 s per step,
@@ -204,7 +285,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     public var realStepsPerIteration: Int { realEnvironments * sampling.horizon }
     /// Imagined steps per sampling phase (200 000).
     public var imaginedStepsPerPhase: Int {
-        sampling.imaginedSteps > 0 ? sampling.imaginedSteps : imaginedRows * sampling.horizon
+        sampling.imaginedSteps > 0 ? sampling.imaginedSteps : imaginedRows * sampling.imaginedPathLength
     }
 }
 
@@ -249,6 +330,9 @@ extension TrainingConfig {
             try check.require(skip >= 1 && skip <= 1_000, "frameSkip", "must lie in 1…1000 or be null")
         }
         try check.count(sampling.horizon, "sampling.horizon", 2...100_000)
+        if let imagined = sampling.imaginedHorizon {
+            try check.count(imagined, "sampling.imaginedHorizon", 1...100_000)
+        }
         try check.count(sampling.realRolloutsPerTask, "sampling.realRolloutsPerTask", 1...10_000)
         try check.count(sampling.imaginedRolloutsPerTask, "sampling.imaginedRolloutsPerTask", 1...100_000)
         try check.count(sampling.imaginedSteps, "sampling.imaginedSteps", 0...1_000_000_000)

@@ -1,6 +1,7 @@
 import Core
 
-/// The six tasks of the paper, by command-line name.
+/// The six tasks of the paper (horizon 200, rllab-style rewards) and Gymnasium's MuJoCo v5 tasks (horizon 1000,
+/// Reacher 50), by command-line name.
 public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
     case halfCheetah = "half-cheetah"
     case ant
@@ -8,6 +9,22 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
     case hopper
     case swimmer
     case pr2
+    case halfCheetahV5 = "HalfCheetah-v5"
+    case hopperV5 = "Hopper-v5"
+    case walker2dV5 = "Walker2d-v5"
+    case antV5 = "Ant-v5"
+    case swimmerV5 = "Swimmer-v5"
+    case reacherV5 = "Reacher-v5"
+
+    /// The paper's six tasks.
+    public static let paperTasks: [EnvironmentID] = [.halfCheetah, .ant, .walker2d, .hopper, .swimmer, .pr2]
+    /// Gymnasium's v5 tasks.
+    public static let gymnasiumTasks: [EnvironmentID] = [
+        .halfCheetahV5, .hopperV5, .walker2dV5, .antV5, .swimmerV5, .reacherV5,
+    ]
+
+    /// Whether this is one of Gymnasium's tasks.
+    public var isGymnasium: Bool { Self.gymnasiumTasks.contains(self) }
 
     /// Parses a command-line name; the error lists the valid names.
     public init(parsing name: String) throws {
@@ -26,6 +43,12 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
         case .hopper: return Hopper.self
         case .swimmer: return Swimmer.self
         case .pr2: return PR2Reacher.self
+        case .halfCheetahV5: return HalfCheetahV5.self
+        case .hopperV5: return HopperV5.self
+        case .walker2dV5: return Walker2dV5.self
+        case .antV5: return AntV5.self
+        case .swimmerV5: return SwimmerV5.self
+        case .reacherV5: return ReacherV5.self
         }
     }
 
@@ -60,28 +83,27 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
 public enum EnvironmentLookupError: Error, Equatable, CustomStringConvertible {
     case unknown(name: String)
 
-    /// Our task closest to a Gymnasium name such as `HalfCheetah-v5` (Reacher and Pusher: the PR2 reach).
-    static func paperTask(forGymnasiumName name: String) -> EnvironmentID? {
+    /// Our task whose name equals `name` but for letter case (`hopper-v5` → `Hopper-v5`).
+    static func caseInsensitiveMatch(_ name: String) -> EnvironmentID? {
+        EnvironmentID.allCases.first { $0.rawValue.lowercased() == name.lowercased() }
+    }
+
+    /// Our v5 task for another version of a Gymnasium name (`Hopper-v4` → `Hopper-v5`).
+    static func gymnasiumVersion(of name: String) -> EnvironmentID? {
         let parts = name.split(separator: "-")
         guard parts.count == 2, parts[1].hasPrefix("v"), parts[1].dropFirst().allSatisfy(\.isNumber) else { return nil }
-        switch parts[0].lowercased() {
-        case "halfcheetah": return .halfCheetah
-        case "hopper": return .hopper
-        case "walker2d": return .walker2d
-        case "ant": return .ant
-        case "swimmer": return .swimmer
-        case "reacher", "pusher": return .pr2
-        default: return nil
+        return EnvironmentID.gymnasiumTasks.first {
+            $0.rawValue.split(separator: "-")[0].lowercased() == parts[0].lowercased()
         }
     }
 
-    /// Why the name was refused, without the name: the valid names, or for a Gymnasium name the closest of ours.
+    /// Why the name was refused, without the name: the valid names, or the one it was probably meant to be.
     public var reason: String {
         switch self {
         case .unknown(let given):
-            if let ours = Self.paperTask(forGymnasiumName: given) {
-                return "Gymnasium's MuJoCo tasks (horizon 1000) are not available; "
-                    + "the paper's version of this task (horizon 200, rllab-style rewards) is '\(ours.rawValue)'"
+            if let match = Self.caseInsensitiveMatch(given) { return "did you mean '\(match.rawValue)'?" }
+            if let v5 = Self.gymnasiumVersion(of: given) {
+                return "of Gymnasium's MuJoCo tasks only v5 is available: '\(v5.rawValue)'"
             }
             return "choose one of: " + EnvironmentID.allCases.map(\.rawValue).joined(separator: ", ")
         }
@@ -92,7 +114,7 @@ public enum EnvironmentLookupError: Error, Equatable, CustomStringConvertible {
         case .unknown(let given):
             // an input echoed back stays short
             let name = given.count <= 80 ? given : "\(given.prefix(60))… (\(given.count) characters)"
-            let separator = Self.paperTask(forGymnasiumName: given) == nil ? "; " : ": "
+            let separator = "; "
             return "unknown environment '\(name)'\(separator)\(reason)"
         }
     }

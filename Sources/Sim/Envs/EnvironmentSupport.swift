@@ -39,6 +39,17 @@ final class EnvironmentCore {
     let initialQpos: [Double]
     /// Last applied action (nu).
     private(set) var applied: [Double]
+    /// How an action becomes actuator controls.
+    let actionMapping: ActionMapping
+
+    /// How an action in [-1, 1]^nu becomes actuator controls.
+    enum ActionMapping {
+        /// lb + (a + 1)(ub − lb)/2, clipped to [lb, ub]: the paper's rllab environments.
+        case normalized
+        /// The action is the control itself, clipped to the control range [-1, 1] as MuJoCo clamps it: Gymnasium's
+        /// environments, which write the action into `ctrl` unchanged (the affine map above is not bit-exact there).
+        case controls
+    }
 
     /// Standard deviations of the Gaussian reset noise on qpos and qvel (docs/algorithm.md §5.1: 0.01 and 0.1).
     static let qposNoise = 0.01
@@ -48,7 +59,8 @@ final class EnvironmentCore {
     /// simulation, action bounds (the actuators' control ranges) and spec.
     init(
         model: MuJoCoModel, name: String, sizes: (nq: Int, nv: Int, nu: Int), observationSize: Int,
-        frameSkip: Int, terminatesEarly: Bool, initialQpos: [Double]? = nil
+        frameSkip: Int, terminatesEarly: Bool, initialQpos: [Double]? = nil, horizon: Int = 200,
+        actionMapping: ActionMapping = .normalized
     ) throws {
         guard model.nq == sizes.nq, model.nv == sizes.nv, model.nu == sizes.nu else {
             throw SimError.modelLoad(
@@ -56,24 +68,42 @@ final class EnvironmentCore {
                 message: "\(name) needs nq=\(sizes.nq), nv=\(sizes.nv), nu=\(sizes.nu); the model has "
                     + "nq=\(model.nq), nv=\(model.nv), nu=\(model.nu)")
         }
-        simulation = try Simulation(model: model, frameSkip: frameSkip)
         lower = (0..<model.nu).map { model.actuatorCtrlRange($0).lowerBound }
         upper = (0..<model.nu).map { model.actuatorCtrlRange($0).upperBound }
+        if actionMapping == .controls, !(lower.allSatisfy { $0 == -1 } && upper.allSatisfy { $0 == 1 }) {
+            throw SimError.modelLoad(
+                path: model.path,
+                message: "\(name) takes actions as actuator controls and needs every ctrlrange to be [-1, 1]")
+        }
+        self.actionMapping = actionMapping
+        simulation = try Simulation(model: model, frameSkip: frameSkip)
         self.initialQpos = initialQpos ?? model.qpos0
         applied = [Double](repeating: 0, count: model.nu)
         spec = EnvironmentSpec(
             name: name, observationSize: observationSize, actionSize: model.nu, actionLower: lower,
-            actionUpper: upper, dt: simulation.dt, horizon: 200, terminatesEarly: terminatesEarly)
+            actionUpper: upper, dt: simulation.dt, horizon: horizon, terminatesEarly: terminatesEarly)
     }
 
-    /// Checks `action`, maps it from [-1, 1] to lb + (a + 1)(ub − lb)/2, clips it to [lb, ub] and steps.
-    func step(_ action: [Double]) throws -> StepStatus {
+    /// Checks `action`, maps it to controls (``ActionMapping``), clips them to [lb, ub] and steps; `lagging` and
+    /// `contactForces` receive what Gymnasium reads after stepping (``Simulation/step(control:laggingXpos:contactForces:)``).
+    func step(
+        _ action: [Double], laggingXpos: UnsafeMutableBufferPointer<Double>? = nil,
+        contactForces: UnsafeMutableBufferPointer<Double>? = nil
+    ) throws -> StepStatus {
         try validateAction(action, size: lower.count)
         for i in 0..<action.count {
-            let scaled = lower[i] + (action[i] + 1) * 0.5 * (upper[i] - lower[i])
-            applied[i] = min(max(scaled, lower[i]), upper[i])
+            let control: Double
+            switch actionMapping {
+            case .normalized: control = lower[i] + (action[i] + 1) * 0.5 * (upper[i] - lower[i])
+            case .controls: control = action[i]
+            }
+            applied[i] = min(max(control, lower[i]), upper[i])
         }
-        return applied.withUnsafeBufferPointer { simulation.step(control: $0) }
+        return applied.withUnsafeBufferPointer {
+            laggingXpos == nil && contactForces == nil
+                ? simulation.step(control: $0)
+                : simulation.step(control: $0, laggingXpos: laggingXpos, contactForces: contactForces)
+        }
     }
 
     /// One environment step: applies `action`, observes, and scores it with `outcome`, which receives the new
@@ -100,10 +130,34 @@ final class EnvironmentCore {
         using rng: inout SplitMix64,
         adjust: (Simulation, inout SplitMix64) -> Void = { _, _ in }
     ) {
+        resetWithNoise(qpos: .gaussian(Self.qposNoise), qvel: .gaussian(Self.qvelNoise), using: &rng, adjust: adjust)
+    }
+
+    /// Noise added to one start coordinate.
+    enum ResetNoise {
+        /// σ·N(0, 1).
+        case gaussian(Double)
+        /// U(−scale, scale).
+        case uniform(Double)
+
+        func draw(_ rng: inout SplitMix64) -> Double {
+            switch self {
+            case .gaussian(let sigma): return sigma * rng.nextGaussian()
+            case .uniform(let scale): return rng.nextUniform(-scale, scale)
+            }
+        }
+    }
+
+    /// Resets to the initial pose plus `qpos` noise per coordinate, then zero velocity plus `qvel` noise, drawn in
+    /// that order; `adjust` may overwrite parts of the state before the forward pass.
+    func resetWithNoise(
+        qpos qposNoise: ResetNoise, qvel qvelNoise: ResetNoise, using rng: inout SplitMix64,
+        adjust: (Simulation, inout SplitMix64) -> Void = { _, _ in }
+    ) {
         simulation.resetState()
         let qpos = simulation.qpos, qvel = simulation.qvel
-        for i in 0..<qpos.count { qpos[i] = initialQpos[i] + Self.qposNoise * rng.nextGaussian() }
-        for i in 0..<qvel.count { qvel[i] = Self.qvelNoise * rng.nextGaussian() }
+        for i in 0..<qpos.count { qpos[i] = initialQpos[i] + qposNoise.draw(&rng) }
+        for i in 0..<qvel.count { qvel[i] = qvelNoise.draw(&rng) }
         adjust(simulation, &rng)
         do { try simulation.forward() } catch { preconditionFailure("\(error)") }
     }

@@ -116,6 +116,24 @@ public final class Simulation {
         return status == 0 ? .ok : .diverged(cString(errorBuffer))
     }
 
+    /// Like ``step(control:)``, and also copies what the last physics step left before the trailing forward pass, as
+    /// Gymnasium's environments (which run none) see it: the body frame positions, one physics step behind qpos,
+    /// into `xpos` (nbody × 3), and the external contact forces after `mj_rnePostConstraint` into `contactForces`
+    /// (nbody × 6). Either may be nil; both are written only when the step succeeds.
+    public func step(
+        control: UnsafeBufferPointer<Double>, laggingXpos xpos: UnsafeMutableBufferPointer<Double>?,
+        contactForces: UnsafeMutableBufferPointer<Double>?
+    ) -> StepStatus {
+        precondition(xpos.map { $0.count == 3 * model.nbody } ?? true, "xpos needs nbody × 3 entries")
+        precondition(contactForces.map { $0.count == 6 * model.nbody } ?? true, "contact forces need nbody × 6 entries")
+        let c = ctrl
+        for i in 0..<c.count { c[i] = control[i] }
+        let status = cmj_step_lagging(
+            m, d, Int32(frameSkip), xpos?.baseAddress, contactForces?.baseAddress, &errorBuffer,
+            Int32(errorBuffer.count))
+        return status == 0 ? .ok : .diverged(cString(errorBuffer))
+    }
+
     /// Runs `count` bare `mj_step` calls (no control change, no trailing forward): the engine's own rate.
     public func rawSteps(_ count: Int) -> StepStatus {
         let status = cmj_step_raw(m, d, Int32(count), &errorBuffer, Int32(errorBuffer.count))

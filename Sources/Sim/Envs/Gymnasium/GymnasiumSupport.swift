@@ -1,0 +1,49 @@
+import Core
+
+/// What Gymnasium's MuJoCo v5 tasks share: their episode length and NumPy's order of adding up a cost, so that our
+/// rewards equal Gymnasium's bit for bit where the state determines them (`scripts/gymnasium_parity.py`).
+enum GymnasiumV5 {
+    /// Steps before the time limit that `gymnasium.make` wraps the locomotion tasks in (Reacher-v5: 50).
+    static let horizon = 1_000
+
+    /// Σ value(i)² for i in 0..<count, added up as NumPy's `np.sum(np.square(x))` adds a contiguous float64 array:
+    /// from 0, in order for fewer than 8 entries, else in eight interleaved partial sums combined pairwise, the
+    /// remainder after the last full group of eight added in order (NumPy's pairwise sum, up to 128 entries).
+    @inline(__always)
+    static func squaredSum(count: Int, _ value: (Int) -> Double) -> Double {
+        precondition(count <= 128, "the NumPy-order sum covers at most 128 entries, got \(count)")
+        if count < 8 {
+            var sum = 0.0
+            for i in 0..<count { sum += value(i) * value(i) }
+            return sum
+        }
+        var partial = (0..<8).map { value($0) * value($0) }
+        var i = 8
+        while i < count - count % 8 {
+            for j in 0..<8 { partial[j] += value(i + j) * value(i + j) }
+            i += 8
+        }
+        var sum =
+            ((partial[0] + partial[1]) + (partial[2] + partial[3]))
+            + ((partial[4] + partial[5]) + (partial[6] + partial[7]))
+        while i < count {
+            sum += value(i) * value(i)
+            i += 1
+        }
+        return 0 + sum
+    }
+
+    /// ``squaredSum(count:_:)`` of an array.
+    static func squaredSum(_ values: [Double]) -> Double { squaredSum(count: values.count) { values[$0] } }
+
+    /// ``squaredSum(count:_:)`` of row `row` of a (rows × width) buffer.
+    static func squaredSum(_ values: UnsafeBufferPointer<Double>, row: Int, width: Int) -> Double {
+        squaredSum(count: width) { values[row * width + $0] }
+    }
+
+    /// Whether every entry of row `row` of a (rows × width) buffer is finite.
+    static func rowIsFinite(_ values: UnsafeBufferPointer<Double>, row: Int, width: Int) -> Bool {
+        for j in 0..<width where !values[row * width + j].isFinite { return false }
+        return true
+    }
+}
