@@ -139,6 +139,22 @@ def compare_task(env, task, episodes, dt_ours):
     return steps, worst
 
 
+def episode_lengths(binary, task, folder, episodes):
+    """Random-action episode lengths, ours (recorded) and Gymnasium's (its own resets and action sampling)."""
+    ours = [len(e["rewards"]) for e in record(binary, task, folder, episodes, seed=11)]
+    env = gymnasium.make(task)
+    env.action_space.seed(11)
+    theirs = []
+    for episode in range(episodes):
+        env.reset(seed=episode)
+        length, done = 0, False
+        while not done:
+            _, _, terminated, truncated, _ = env.step(env.action_space.sample())
+            length, done = length + 1, terminated or truncated
+        theirs.append(length)
+    return ours, theirs
+
+
 def compare_models(task, ours_folder):
     ours_file, theirs_file = MODELS[task]
     ours = mujoco.MjModel.from_xml_path(os.path.join(ours_folder, ours_file))
@@ -174,9 +190,13 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("work")
     parser.add_argument("--episodes", type=int, default=4)
+    parser.add_argument("--lengths", type=int, default=40, help="random episodes per task for the length comparison")
     parser.add_argument("--tasks", default=",".join(TASKS))
     parser.add_argument("--assets", default=os.path.join(os.path.dirname(__file__), "..", "Assets", "xml"))
     args = parser.parse_args()
+    binary, assets, work = (os.path.abspath(p) for p in (args.binary, args.assets, args.work))
+    os.makedirs(work, exist_ok=True)
+    os.chdir(work)  # pip's MuJoCo writes its warnings to MUJOCO_LOG.TXT in the working folder
     print(f"gymnasium {gymnasium.__version__}, mujoco {mujoco.__version__} (ours: 2.2.2), numpy {np.__version__}")
     print("one step of Gymnasium from our state and action against our next state (MuJoCo 2.2.2), largest over the")
     print("steps (|Δqvel|: median too); the lagging observation entries and the reward after that step")
@@ -184,10 +204,10 @@ def main():
     failed = False
     for task in args.tasks.split(","):
         try:
-            facts = compare_models(task, args.assets)
-            episodes = record(args.binary, task, os.path.join(args.work, task), args.episodes, seed=7)
+            facts = compare_models(task, assets)
+            episodes = record(binary, task, os.path.join(work, task), args.episodes, seed=7)
             env = gymnasium.make(task)
-            with h5py.File(os.path.join(args.work, task, "trajectories.h5"), "r") as f:
+            with h5py.File(os.path.join(work, task, "trajectories.h5"), "r") as f:
                 dt = float(f.attrs["dt"])
             steps, worst = compare_task(env, task, episodes, dt)
             lag = f"{worst['lagging obs']:.1e}" if task in LAGGING else "-"
@@ -196,6 +216,12 @@ def main():
         except Failure as error:
             failed = True
             print(f"{task:15} FAILED: {error}")
+    print(f"random-action episode lengths, {args.lengths} episodes (median, mean): ours (MuJoCo 2.2.2) | Gymnasium")
+    for task in args.tasks.split(","):
+        if task not in ("Hopper-v5", "Walker2d-v5", "Ant-v5"):
+            continue
+        ours, theirs = episode_lengths(binary, task, os.path.join(work, task + "-lengths"), args.lengths)
+        print(f"{task:15} {np.median(ours):6.0f} {np.mean(ours):6.1f} | {np.median(theirs):6.0f} {np.mean(theirs):6.1f}")
     sys.exit(1 if failed else 0)
 
 

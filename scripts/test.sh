@@ -35,10 +35,26 @@ python3 -c "import minari, PIL" 2>/dev/null || python3 -m pip install --quiet mi
   || python3 -m pip install --quiet --user --break-system-packages minari pillow \
   || echo "note: could not install minari; the Minari loading check is skipped"
 
+# Gymnasium itself checks our v5 tasks (scripts/gymnasium_parity.py); skipped only where PyPI cannot be reached
+gymnasium_ready=1
+python3 -c "import gymnasium, mujoco, h5py" 2>/dev/null || python3 -m pip install --quiet "gymnasium[mujoco]" h5py \
+  || python3 -m pip install --quiet --user --break-system-packages "gymnasium[mujoco]" h5py || gymnasium_ready=0
+if [ "$gymnasium_ready" = 0 ]; then
+  if python3 -c "import urllib.request; urllib.request.urlopen('https://pypi.org/simple/gymnasium/', timeout=20)" \
+    2>/dev/null; then
+    echo "error: PyPI is reachable but gymnasium[mujoco] did not install" >&2
+    exit 1
+  fi
+  echo "note: PyPI is unreachable; the Gymnasium parity check is skipped"
+fi
+
 swift build --build-tests
 swift test --skip-build --parallel --num-workers 2 2>&1 | tee .build/test.log
 scripts/cli-checks.sh .build/release/mbmpo
 # one run over 1, 2 and 3 MPI ranks gives the same bits; resume across rank counts; a killed rank ends the run
 scripts/mpi-checks.sh .build/release/mbmpo
+if [ "$gymnasium_ready" = 1 ]; then
+  python3 scripts/gymnasium_parity.py .build/release/mbmpo "$(mktemp -d)"
+fi
 # the hostile-input soak, short form: kill -9 and resume, damaged files, configuration fuzz, bad models
 python3 scripts/soak.py --short --binary .build/release/mbmpo

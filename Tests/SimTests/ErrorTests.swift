@@ -10,20 +10,22 @@ import Testing
         #expect(message.contains("half-cheetah") && message.contains("pr2") && !message.contains("\n"))
     }
 
-    @Test func gymnasiumNameGetsTheClosestPaperTask() {
+    @Test func gymnasiumNamesParseOrGetTheirV5Task() throws {
+        for id in EnvironmentID.gymnasiumTasks { #expect(try EnvironmentID(parsing: id.rawValue) == id) }
         let cases: [(String, String)] = [
-            ("HalfCheetah-v5", "'half-cheetah'"), ("Hopper-v4", "'hopper'"), ("Ant-v5", "'ant'"),
-            ("Reacher-v5", "'pr2'"), ("Pusher-v5", "'pr2'"),
+            ("hopper-v5", "did you mean 'Hopper-v5'?"), ("HALFCHEETAH-V5", "did you mean 'HalfCheetah-v5'?"),
+            ("Hopper-v4", "of Gymnasium's MuJoCo tasks only v5 is available: 'Hopper-v5'"),
+            ("Walker2d-v3", "of Gymnasium's MuJoCo tasks only v5 is available: 'Walker2d-v5'"),
         ]
-        for (given, ours) in cases {
+        for (given, reason) in cases {
             let error = EnvironmentLookupError.unknown(name: given)
-            #expect(error.reason.hasSuffix(ours) && error.reason.contains("Gymnasium"), "\(given): \(error.reason)")
-            #expect("\(error)" == "unknown environment '\(given)': \(error.reason)")
+            #expect(error.reason == reason, "\(given): \(error.reason)")
+            #expect("\(error)" == "unknown environment '\(given)'; \(reason)")
         }
-        // not a Gymnasium-style name: the list, without a hint
-        for given in ["HalfCheetah", "HalfCheetah-vX", "Humanoid-v5"] {
+        // neither ours nor another version of ours: the list
+        for given in ["HalfCheetah", "HalfCheetah-vX", "Humanoid-v5", "Pusher-v5"] {
             let reason = EnvironmentLookupError.unknown(name: given).reason
-            #expect(reason.hasPrefix("choose one of: half-cheetah") && !reason.contains("Gymnasium"), "\(given)")
+            #expect(reason.hasPrefix("choose one of: half-cheetah") && reason.hasSuffix("Reacher-v5"), "\(given)")
         }
     }
 

@@ -42,7 +42,7 @@ import Testing
 
     /// model − real = (v' − forward) + (real control − model control) + (model distance − real distance), exactly
     /// up to rounding: the two rewards differ only in the terms the specification says they differ in.
-    @Test(arguments: EnvironmentID.allCases)
+    @Test(arguments: EnvironmentID.paperTasks)
     func modelRewardDiffersOnlyByDocumentedTerms(_ id: EnvironmentID) throws {
         let env = try Models.environment(id)
         let data = try Self.transitions(id, steps: 600, seed: 21)
