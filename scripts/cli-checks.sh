@@ -186,6 +186,20 @@ else
   echo "FAIL: the timing override is missing from the header or config.json"; failures=$((failures + 1))
 fi
 expect_ok "$bin" export --run "$work/hop" --episodes 2 --out "$work/hop.hdf5"
+# a Gymnasium task with its own settings: 1000-step episodes, 5 tasks, imagined paths of 200 steps from real states
+expect_ok "$bin" train --env Hopper-v5 --set meta.stepsPerIteration=1 --set dynamics.maxEpochs=3 \
+  --set sampling.imaginedRolloutsPerTask=4 --set 'dynamics.hiddenSizes=[32,32]' --iterations 2 --out "$work/hop5"
+if grep -q "Hopper-v5, seed 0, 2 iterations (budget 200000 real steps)" <<<"$out" \
+  && python3 -c "import json,sys; c=json.load(open(sys.argv[1])); s=c['sampling']; \
+assert (s['horizon'], s['imaginedHorizon'], s['imaginedStart'], c['meta']['metaBatchSize']) == (1000, 200, 'real', 5)" \
+    "$work/hop5/config.json" && [ "$(wc -l < "$work/hop5/progress.csv")" -eq 3 ]; then
+  echo "ok: Hopper-v5 trains with its settings"
+else
+  echo "FAIL: Hopper-v5's run lacks its settings or its two progress rows"; failures=$((failures + 1))
+fi
+expect_ok "$bin" rollout --env Reacher-v5 --episodes 2 --record "$work/reacher-rec"
+expect_error "already holds a trajectories.h5" "$bin" rollout --env Reacher-v5 --episodes 2 --record "$work/reacher-rec"
+expect_error "did you mean 'Hopper-v5'" "$bin" rollout --env hopper-v5
 # Minari itself loads an exported dataset (scripts/test.sh installs it from PyPI)
 if python3 -c "import minari" 2>/dev/null; then
   mkdir -p "$work/minari"

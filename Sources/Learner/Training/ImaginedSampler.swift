@@ -99,6 +99,10 @@ public final class ImaginedSampler {
                 rows % ensemble.memberCount == 0,
                 "\(rows) imagined rows cannot be split into \(ensemble.memberCount) member blocks")
         }
+        precondition(
+            ensemble.observationSize == environment.spec.observationSize
+                && ensemble.actionSize == environment.spec.actionSize,
+            "the ensemble's sizes (\(ensemble.observationSize), \(ensemble.actionSize)) are not the environment's")
         (self.rows, self.tasks, self.horizon, self.propagation, self.clip) = (rows, tasks, horizon, propagation, clip)
         self.start = start
         self.ensemble = ensemble
