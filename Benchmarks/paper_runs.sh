@@ -18,6 +18,8 @@
 #                K tasks and (20, 4, 2, 1) real, (100, 40, 20, 10) imagined rollouts per task (study-modelsK).
 #   exploration  tailored exploration on and off: MB-MPO on half-cheetah, paper settings with a rolling-average
 #                persistence of 0.95, seeds 23, 54, 62, 25 iterations (variants explore-on, explore-off).
+#   gymnasium    Gymnasium's HalfCheetah-v5 and Hopper-v5 with their 1000-step settings: MB-MPO for seeds 22, 33 to
+#                200 000 real steps (40 iterations), TRPO and PPO for seed 22 to 10^6 (20 and 500 iterations).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
 # `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
@@ -27,7 +29,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MBMPO_BIN:-$root/.build/release/mbmpo}
-usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
+usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration|gymnasium] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
 jobs=1 threads= plan_name=results list=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -85,6 +87,11 @@ if [ ${#plan[@]} -eq 0 ]; then
         tailored=true; [ "$arm" = on ] || tailored=false
         plan+=("half-cheetah:mb-mpo:$seed:25:explore-$arm:dynamics.rollingAveragePersistence=0.95,meta.tailoredExploration=$tailored")
       done; done
+      ;;
+    gymnasium)
+      # 200 000 real steps for MB-MPO (5 000 an iteration), 10^6 for TRPO (50 000) and PPO (2 000)
+      for seed in 22 33; do for env in HalfCheetah-v5 Hopper-v5; do plan+=("$env:mb-mpo:$seed:40"); done; done
+      for env in HalfCheetah-v5 Hopper-v5; do plan+=("$env:trpo:22:20" "$env:ppo:22:500"); done
       ;;
     *) echo "unknown plan '$plan_name'; $usage" >&2; exit 1 ;;
   esac

@@ -30,9 +30,9 @@ if grep -q "'half-cheetah'.*'pr2'" <<<"$completion_bash" && grep -q "me-trpo" <<
 else
   echo "FAIL: shell completion lacks the environment or algorithm names"; failures=$((failures + 1))
 fi
-expect_error "the paper's version of this task (horizon 200, rllab-style rewards) is 'hopper'" "$bin" train --env Hopper-v5
+expect_error "of Gymnasium's MuJoCo tasks only v5 is available: 'Hopper-v5'" "$bin" train --env Hopper-v4
 completion=$("$bin" --generate-completion-script bash | sed "s/'\\$'\\\\n''/ /g")
-if grep -q "'half-cheetah ant walker2d hopper swimmer pr2'" <<<"$completion" \
+if grep -q "'half-cheetah ant walker2d hopper swimmer pr2 HalfCheetah-v5 Hopper-v5 Walker2d-v5 Ant-v5 Swimmer-v5 Reacher-v5'" <<<"$completion" \
   && grep -q "'mb-mpo me-trpo mb-mpc trpo ppo'" <<<"$completion"; then
   echo "ok: shell completion offers the environment and algorithm names"
 else
@@ -205,6 +205,13 @@ if python3 -c "import minari" 2>/dev/null; then
   mkdir -p "$work/minari"
   expect_ok "$bin" export --run "$work/hop" --episodes 4 --out "$work/minari/main_data.hdf5"
   expect_ok python3 "$(dirname "$0")/minari_check.py" "$work/minari" 4
+  if python3 -c "import gymnasium.envs.mujoco, mujoco" 2>/dev/null; then
+    mkdir -p "$work/minari5"
+    expect_ok "$bin" export --run "$work/hop5" --episodes 2 --out "$work/minari5/main_data.hdf5"
+    expect_ok python3 "$(dirname "$0")/minari_check.py" "$work/minari5" 2
+    grep -q "recovered Gymnasium's Hopper-v5" <<<"$out" \
+      || { echo "FAIL: the Hopper-v5 dataset did not recover Gymnasium's environment"; failures=$((failures + 1)); }
+  fi
 else
   echo "note: minari is not installed (PyPI unreachable?); the Minari loading check is skipped"
 fi

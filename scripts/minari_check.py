@@ -2,7 +2,8 @@
 """Loads a dataset folder written by `mbmpo export --format minari` with Minari itself and checks what a user relies
 on: the episode and step counts, the spaces' shapes against the data, the termination/truncation flags (exactly one
 episode end each), and a distinct reset seed on every episode. Prints one summary line; exit status 1 on a failed
-check. Usage: scripts/minari_check.py FOLDER EPISODES. Needs `python3 -m pip install minari`."""
+check. A dataset of a Gymnasium task must recover Gymnasium's environment with the same spaces. Usage:
+scripts/minari_check.py FOLDER EPISODES. Needs `python3 -m pip install minari`."""
 import sys
 
 import minari
@@ -23,6 +24,15 @@ def main(folder, episodes):
         seeds.append(metadata["seed"])
     assert steps == dataset.total_steps, f"{steps} steps, metadata says {dataset.total_steps}"
     assert len(set(seeds)) == episodes, "episodes need distinct reset seeds"
+    # a Gymnasium task's dataset names Gymnasium's environment: Minari makes it, with the dataset's spaces
+    if dataset.spec.env_spec is not None:
+        env = dataset.recover_environment()
+        assert env.spec.id == dataset.spec.env_spec.id, "recovered another environment"
+        assert env.observation_space.shape == dataset.observation_space.shape, "observation space differs from Gymnasium's"
+        assert env.action_space.shape == dataset.action_space.shape, "action space differs from Gymnasium's"
+        observation, _ = env.reset(seed=0)
+        assert dataset.observation_space.contains(observation), "Gymnasium's observation is outside the dataset's space"
+        print(f"recovered Gymnasium's {env.spec.id} (time limit {env.spec.max_episode_steps})")
     print(f"minari {minari.__version__} loaded {dataset.spec.dataset_id}: {episodes} episodes, {steps} steps, "
           f"dataset format {dataset.spec.minari_version}")
 

@@ -25,6 +25,9 @@ public struct ExportInfo: Equatable, Sendable {
     public var deterministic: Bool
     /// Widths: observation, action, qpos, qvel.
     public var observationSize: Int, actionSize: Int, nq: Int, nv: Int
+    /// Gymnasium's `EnvSpec` of the task as JSON (its `to_json()`), for a Gymnasium task: Minari's metadata carries
+    /// it, so that `dataset.recover_environment()` makes Gymnasium's own environment. Nil for the paper's tasks.
+    public var gymnasiumEnvSpec: String? = nil
 
     /// Info from its parts.
     public init(
@@ -170,7 +173,8 @@ public enum DatasetExport {
         let metadata = MinariMetadata(
             total_episodes: episodes.count, total_steps: episodes.reduce(0) { $0 + $1.length }, data_format: "hdf5",
             dataset_id: info.datasetID, minari_version: minariFormatVersion, observation_space: observationSpace(info),
-            action_space: actionSpace(info), author: "mbmpo", algorithm_name: info.algorithm)
+            action_space: actionSpace(info), author: "mbmpo", algorithm_name: info.algorithm,
+            env_spec: info.gymnasiumEnvSpec)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(metadata), as: UTF8.self) + "\n"
@@ -187,5 +191,7 @@ public enum DatasetExport {
         let action_space: String
         let author: String
         let algorithm_name: String
+        /// Left out when nil.
+        let env_spec: String?
     }
 }

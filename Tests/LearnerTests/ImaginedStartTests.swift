@@ -103,17 +103,20 @@ import _TestSupport
     /// are untouched.
     @Test(arguments: Algorithm.allCases)
     func gymnasiumTasksGetTheirSettings(_ algorithm: Algorithm) throws {
-        for (name, episode) in TrainingConfig.gymnasiumHorizons {
+        for (name, task) in TrainingConfig.gymnasiumTasks {
+            let episode = task.horizon
             let config = TrainingConfig.paper(algorithm, environment: name)
             try config.validate()
             #expect(config.sampling.horizon == episode)
             #expect(config.totalSteps == (algorithm.trainerType.learnsDynamics ? 200_000 : 1_000_000))
             #expect(config.plannedIterations < config.iterations)
-            let long = episode > TrainingConfig.longHorizonImaginedPath
+            let long = episode > task.imaginedHorizon
+            let imagines = algorithm == .mbMPO || algorithm == .meTRPO
+            #expect(config.sampling.imaginedPathLength == (long && imagines ? task.imaginedHorizon : episode))
             switch algorithm {
             case .mbMPO:
                 #expect(config.meta.metaBatchSize == (long ? config.dynamics.members : 20))
-                #expect(config.imaginedRows == 1_000)
+                #expect(config.imaginedRows == (long ? 200_000 / task.imaginedHorizon : 1_000))
                 #expect(config.sampling.imaginedStart == (long ? .real : .reset))
                 #expect(config.imaginedStepsPerPhase == (long ? 200_000 : 50_000))
                 #expect(config.realStepsPerIteration == (long ? 5_000 : 1_000))

@@ -79,12 +79,13 @@ struct Export: ParsableCommand {
                     act: PolicyEpisodes.policyController(acting, deterministic: deterministic)))
             tasks.append(task)
         }
-        let info = ExportInfo(
+        var info = ExportInfo(
             environment: id.rawValue, algorithm: state.config.algorithm.rawValue,
             policy: policy.rawValue, checkpointIteration: state.iteration, seed: seed,
             deterministic: deterministic, observationSize: environment.spec.observationSize,
             actionSize: environment.spec.actionSize, nq: environment.simulation.model.nq,
             nv: environment.simulation.model.nv)
+        info.gymnasiumEnvSpec = id.gymnasiumEnvSpec
         try DatasetExport.write(paths, tasks: tasks, info: info, format: datasetFormat, to: out)
         let steps = paths.reduce(0) { $0 + $1.length }
         let mean = paths.reduce(0) { $0 + $1.totalReward } / Double(paths.count)

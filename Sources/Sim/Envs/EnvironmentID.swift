@@ -26,6 +26,25 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
     /// Whether this is one of Gymnasium's tasks.
     public var isGymnasium: Bool { Self.gymnasiumTasks.contains(self) }
 
+    /// Gymnasium's registration of this task as its `EnvSpec.to_json()` writes it (Gymnasium 1.x: entry point,
+    /// reward threshold, time limit), for datasets that name the environment; nil for the paper's tasks.
+    public var gymnasiumEnvSpec: String? {
+        let registration: (entry: String, threshold: String, steps: Int)
+        switch self {
+        case .halfCheetahV5: registration = ("half_cheetah_v5:HalfCheetahEnv", "4800.0", 1000)
+        case .hopperV5: registration = ("hopper_v5:HopperEnv", "3800.0", 1000)
+        case .walker2dV5: registration = ("walker2d_v5:Walker2dEnv", "null", 1000)
+        case .antV5: registration = ("ant_v5:AntEnv", "6000.0", 1000)
+        case .swimmerV5: registration = ("swimmer_v5:SwimmerEnv", "360.0", 1000)
+        case .reacherV5: registration = ("reacher_v5:ReacherEnv", "-3.75", 50)
+        default: return nil
+        }
+        return "{\"id\": \"\(rawValue)\", \"entry_point\": \"gymnasium.envs.mujoco.\(registration.entry)\", "
+            + "\"reward_threshold\": \(registration.threshold), \"nondeterministic\": false, "
+            + "\"max_episode_steps\": \(registration.steps), \"order_enforce\": true, \"disable_env_checker\": false, "
+            + "\"kwargs\": {}, \"additional_wrappers\": [], \"vector_entry_point\": null}"
+    }
+
     /// Parses a command-line name; the error lists the valid names.
     public init(parsing name: String) throws {
         guard let id = EnvironmentID(rawValue: name) else {

@@ -47,3 +47,44 @@ enum GymnasiumV5 {
         return true
     }
 }
+
+/// A Gymnasium task's rules over an ``EnvironmentCore``: what ``RuledTask`` steps.
+protocol TaskRules: Sendable {
+    func makeCore(model: MuJoCoModel, frameSkip: Int) throws -> EnvironmentCore
+    func reset(_ core: EnvironmentCore, using rng: inout SplitMix64) -> [Double]
+    func step(_ core: EnvironmentCore, _ action: [Double]) throws -> StepResult
+    func modelRewards(
+        actions: UnsafeBufferPointer<Double>, nextObservations: UnsafeBufferPointer<Double>,
+        into rewards: UnsafeMutableBufferPointer<Double>)
+    func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+}
+
+/// An environment whose observation, reward, termination and reset are one ``TaskRules`` value: the common body of
+/// the Gymnasium tasks that differ only in their numbers (each subclass adds its model file and frame skip).
+public class RuledTask: MuJoCoEnvironment {
+    let core: EnvironmentCore
+    let rules: any TaskRules
+
+    init(model: MuJoCoModel, frameSkip: Int, rules: any TaskRules) throws {
+        core = try rules.makeCore(model: model, frameSkip: frameSkip)
+        self.rules = rules
+    }
+
+    public var spec: EnvironmentSpec { core.spec }
+    public var simulation: Simulation { core.simulation }
+    public var appliedAction: [Double] { core.applied }
+    public func reset(using rng: inout SplitMix64) -> [Double] { rules.reset(core, using: &rng) }
+    public func step(_ action: [Double]) throws -> StepResult { try rules.step(core, action) }
+
+    public func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
+        rules.modelRewards(actions: actions, nextObservations: nextObservations, into: rewards)
+    }
+
+    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
+    {
+        rules.modelDones(nextObservations: nextObservations, into: dones)
+    }
+}

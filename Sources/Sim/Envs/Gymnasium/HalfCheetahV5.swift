@@ -22,34 +22,14 @@ import Core
 ///
 /// Differences from Gymnasium: MuJoCo 2.2.2 instead of 3.x (the one-step difference is measured by
 /// `scripts/gymnasium_parity.py`); our random streams, not NumPy's.
-public final class HalfCheetahV5: MuJoCoTask {
+public final class HalfCheetahV5: RuledTask, MuJoCoTask {
     public static let modelFile = "half_cheetah.xml"
     public static let frameSkip = 5
     static let rules = RunnerV5Rules(
         name: "HalfCheetah-v5", nq: 9, nu: 6, skippedQpos: 1, controlCost: 0.1, qposNoise: .uniform(0.1),
         qvelNoise: .gaussian(0.1))
 
-    public var spec: EnvironmentSpec { core.spec }
-    let core: EnvironmentCore
-    public var simulation: Simulation { core.simulation }
-    public var appliedAction: [Double] { core.applied }
-
     public init(model: MuJoCoModel, frameSkip: Int = HalfCheetahV5.frameSkip) throws {
-        core = try Self.rules.makeCore(model: model, frameSkip: frameSkip)
-    }
-
-    public func reset(using rng: inout SplitMix64) -> [Double] { Self.rules.reset(core, using: &rng) }
-    public func step(_ action: [Double]) throws -> StepResult { try Self.rules.step(core, action) }
-
-    public func modelRewards(
-        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
-    ) {
-        Self.rules.modelRewards(actions: actions, nextObservations: nextObservations, into: rewards)
-    }
-
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
-    {
-        for row in 0..<dones.count { dones[row] = false }
+        try super.init(model: model, frameSkip: frameSkip, rules: Self.rules)
     }
 }

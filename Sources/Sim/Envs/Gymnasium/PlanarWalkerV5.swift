@@ -3,7 +3,8 @@ import Core
 /// The rules Gymnasium's `Hopper-v5` and `Walker2d-v5` share: observation [qpos[1…], clip(qvel, ±10)], forward
 /// reward from qpos[0], a healthy reward of 1 paid only while healthy, control cost 0.001 Σa² on the action as given,
 /// termination when unhealthy, start state qpos0 + U(±0.005), qvel U(±0.005). They differ in the healthy test.
-struct PlanarWalkerV5Rules {
+struct PlanarWalkerV5Rules: TaskRules {
+    let name: String
     /// Open intervals for the torso height qpos[1] and angle qpos[2].
     let height: (lower: Double, upper: Double)
     let angle: (lower: Double, upper: Double)
@@ -45,7 +46,7 @@ struct PlanarWalkerV5Rules {
         return true
     }
 
-    func makeCore(model: MuJoCoModel, name: String, frameSkip: Int) throws -> EnvironmentCore {
+    func makeCore(model: MuJoCoModel, frameSkip: Int) throws -> EnvironmentCore {
         try EnvironmentCore(
             model: model, name: name, sizes: (nq, nq, nu), observationSize: observationWidth, frameSkip: frameSkip,
             terminatesEarly: true, horizon: GymnasiumV5.horizon, actionMapping: .controls)
@@ -112,34 +113,14 @@ struct PlanarWalkerV5Rules {
 /// (the observation holds the velocities clipped at ±10).
 ///
 /// Differences from Gymnasium: MuJoCo 2.2.2 instead of 3.x; our random streams.
-public final class HopperV5: MuJoCoTask {
+public final class HopperV5: RuledTask, MuJoCoTask {
     public static let modelFile = "hopper.xml"
     public static let frameSkip = 4
     static let rules = PlanarWalkerV5Rules(
-        height: (0.7, .infinity), angle: (-0.2, 0.2), state: (-100, 100), nq: 6, nu: 3)
-
-    public var spec: EnvironmentSpec { core.spec }
-    let core: EnvironmentCore
-    public var simulation: Simulation { core.simulation }
-    public var appliedAction: [Double] { core.applied }
+        name: "Hopper-v5", height: (0.7, .infinity), angle: (-0.2, 0.2), state: (-100, 100), nq: 6, nu: 3)
 
     public init(model: MuJoCoModel, frameSkip: Int = HopperV5.frameSkip) throws {
-        core = try Self.rules.makeCore(model: model, name: "Hopper-v5", frameSkip: frameSkip)
-    }
-
-    public func reset(using rng: inout SplitMix64) -> [Double] { Self.rules.reset(core, using: &rng) }
-    public func step(_ action: [Double]) throws -> StepResult { try Self.rules.step(core, action) }
-
-    public func modelRewards(
-        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
-    ) {
-        Self.rules.modelRewards(actions: actions, nextObservations: nextObservations, into: rewards)
-    }
-
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
-    {
-        Self.rules.modelDones(nextObservations: nextObservations, into: dones)
+        try super.init(model: model, frameSkip: frameSkip, rules: Self.rules)
     }
 }
 
@@ -163,32 +144,13 @@ public final class HopperV5: MuJoCoTask {
 /// Model reward and done: the same on the predicted observation (exact but for the forward term, obs'[8]).
 ///
 /// Differences from Gymnasium: MuJoCo 2.2.2 instead of 3.x; our random streams.
-public final class Walker2dV5: MuJoCoTask {
+public final class Walker2dV5: RuledTask, MuJoCoTask {
     public static let modelFile = "walker2d_v5.xml"
     public static let frameSkip = 4
-    static let rules = PlanarWalkerV5Rules(height: (0.8, 2.0), angle: (-1, 1), state: nil, nq: 9, nu: 6)
-
-    public var spec: EnvironmentSpec { core.spec }
-    let core: EnvironmentCore
-    public var simulation: Simulation { core.simulation }
-    public var appliedAction: [Double] { core.applied }
+    static let rules = PlanarWalkerV5Rules(
+        name: "Walker2d-v5", height: (0.8, 2.0), angle: (-1, 1), state: nil, nq: 9, nu: 6)
 
     public init(model: MuJoCoModel, frameSkip: Int = Walker2dV5.frameSkip) throws {
-        core = try Self.rules.makeCore(model: model, name: "Walker2d-v5", frameSkip: frameSkip)
-    }
-
-    public func reset(using rng: inout SplitMix64) -> [Double] { Self.rules.reset(core, using: &rng) }
-    public func step(_ action: [Double]) throws -> StepResult { try Self.rules.step(core, action) }
-
-    public func modelRewards(
-        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
-    ) {
-        Self.rules.modelRewards(actions: actions, nextObservations: nextObservations, into: rewards)
-    }
-
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
-    {
-        Self.rules.modelDones(nextObservations: nextObservations, into: dones)
+        try super.init(model: model, frameSkip: frameSkip, rules: Self.rules)
     }
 }

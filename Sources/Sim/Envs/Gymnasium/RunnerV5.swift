@@ -4,7 +4,7 @@ import Core
 /// (x_after − x_before)/dt from qpos[0], control cost w·Σa² on the action as given (not clipped; MuJoCo clamps the
 /// control to [-1, 1]), no termination. Model reward: the observed vx at the end of the step (the observation does
 /// not hold the displacement) − w·Σa².
-struct RunnerV5Rules {
+struct RunnerV5Rules: TaskRules {
     let name: String
     let nq: Int, nu: Int
     /// Leading qpos entries left out of the observation (the root's position).
@@ -46,5 +46,9 @@ struct RunnerV5Rules {
             let forward = nextObservations[row * observationWidth + forwardVelocityIndex]
             rewards[row] = forward - controlCost * GymnasiumV5.squaredSum(actions, row: row, width: nu)
         }
+    }
+
+    func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+        for row in 0..<dones.count { dones[row] = false }
     }
 }

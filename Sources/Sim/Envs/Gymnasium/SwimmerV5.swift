@@ -19,34 +19,14 @@ import Core
 /// step, for the displacement velocity) − 0.0001 Σa².
 ///
 /// Differences from Gymnasium: MuJoCo 2.2.2 instead of 3.x; our random streams.
-public final class SwimmerV5: MuJoCoTask {
+public final class SwimmerV5: RuledTask, MuJoCoTask {
     public static let modelFile = "swimmer.xml"
     public static let frameSkip = 4
     static let rules = RunnerV5Rules(
         name: "Swimmer-v5", nq: 5, nu: 2, skippedQpos: 2, controlCost: 1e-4, qposNoise: .uniform(0.1),
         qvelNoise: .uniform(0.1))
 
-    public var spec: EnvironmentSpec { core.spec }
-    let core: EnvironmentCore
-    public var simulation: Simulation { core.simulation }
-    public var appliedAction: [Double] { core.applied }
-
     public init(model: MuJoCoModel, frameSkip: Int = SwimmerV5.frameSkip) throws {
-        core = try Self.rules.makeCore(model: model, frameSkip: frameSkip)
-    }
-
-    public func reset(using rng: inout SplitMix64) -> [Double] { Self.rules.reset(core, using: &rng) }
-    public func step(_ action: [Double]) throws -> StepResult { try Self.rules.step(core, action) }
-
-    public func modelRewards(
-        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
-    ) {
-        Self.rules.modelRewards(actions: actions, nextObservations: nextObservations, into: rewards)
-    }
-
-    public func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>)
-    {
-        for row in 0..<dones.count { dones[row] = false }
+        try super.init(model: model, frameSkip: frameSkip, rules: Self.rules)
     }
 }
