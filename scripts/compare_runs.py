@@ -28,8 +28,11 @@ def renamed(tree, parent=""):
 
 # settings added since, which older binaries do not write (their defaults change nothing the runs compute), as key
 # paths: the PPO group, the real-step budget (null: none), the deliberate model errors (none), tailored exploration
-# (on)
-ADDED = {"ppo", "totalSteps", "dynamics.imperfection", "meta.tailoredExploration"}
+# (on), the imagined path length and start (null: the horizon; reset)
+ADDED = {
+    "ppo", "totalSteps", "dynamics.imperfection", "meta.tailoredExploration", "sampling.imaginedHorizon",
+    "sampling.imaginedStart",
+}
 
 def without_added(tree, prefix=""):
     if not isinstance(tree, dict):

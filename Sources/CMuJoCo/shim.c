@@ -167,7 +167,7 @@ static int cmj_guarded_step_capturing(const mjModel *m, mjData *d, int nstep, in
             }
         }
         if (status == CMJ_OK && mode != CMJ_MODE_RAW) {
-            cmj_capture_lagging(m, d, lagging);
+            if (cmj_state_is_finite(m, d)) cmj_capture_lagging(m, d, lagging);
             mj_forward(m, d);
         }
         cmj_jump_target = (jmp_buf *)0;

@@ -62,8 +62,10 @@ public struct RewardTerms: Equatable, Sendable {
         self.clipLimit = clipLimit
     }
 
-    /// The sum of the terms, before any clip.
-    public var sum: Double { forward + alive + control + distance + contact }
+    /// The sum of the terms, before any clip: (forward + alive + distance) + (control + contact), Gymnasium's grouping
+    /// of rewards and costs (Ant-v5's (forward + healthy) − (control + contact)); with at most one cost term it is the
+    /// plain left-to-right sum bit for bit.
+    public var sum: Double { (forward + alive + distance) + (control + contact) }
 
     /// The reward: the sum, clipped to ±clipLimit where the environment clips.
     public var total: Double {

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Testing
 
 @testable import Sim
@@ -79,6 +80,61 @@ import Testing
         }
     }
 
+    /// Ant-v5's lagging terms from what its steps captured (``Simulation/step(control:laggingXpos:contactForces:)``,
+    /// checked against the plain physics step above): the forward term is the displacement of the torso's captured
+    /// body position (the start state's after a reset), the contact entries are the captured forces of bodies 1–13
+    /// clipped to ±1, the contact term 0.0005·Σ clip(cfrc_ext)², and the reward (forward + alive) − (control +
+    /// contact) exactly, Gymnasium's grouping.
+    @Test func antV5LaggingTermsAndItsRewardsGrouping() throws {
+        let env = try #require(try Models.environment(.antV5) as? AntV5)
+        var rng = SplitMix64(seed: 14)
+        var (episodes, touching) = (0, 0)
+        while episodes < 6 {
+            _ = env.reset(using: &rng)
+            var before = env.simulation.bodyPosition(1).x
+            episodes += 1
+            for _ in 0..<200 {
+                let result = try env.step(randomAction(8, &rng))
+                let terms = result.terms
+                #expect(terms.forward == (env.laggingXpos[3] - before) / env.spec.dt)
+                before = env.laggingXpos[3]
+                let clipped = env.contactForces.map { min(max($0, -1), 1) }
+                #expect(Array(result.observation[27...]) == Array(clipped[6...]))
+                #expect(clipped[0..<6].allSatisfy { $0 == 0 })
+                #expect(-terms.contact == 5e-4 * GymnasiumV5.squaredSum(clipped))
+                #expect(result.reward == (terms.forward + terms.alive) - (-terms.control + -terms.contact))
+                if clipped[6...].contains(where: { $0 != 0 }) { touching += 1 }
+                if result.end != .running { break }
+            }
+        }
+        #expect(touching > 50)
+    }
+
+    /// Reacher-v5's observation: cos and sin of the arm's angles, the target's position, the arm's velocities, and
+    /// fingertip − target of the body positions (after a reset, those of the current state).
+    @Test func reacherV5ObservationLayout() throws {
+        let env = try Models.environment(.reacherV5)
+        let model = try Models.model(.reacherV5)
+        let (tip, target) = (try #require(model.bodyID("fingertip")), try #require(model.bodyID("target")))
+        var rng = SplitMix64(seed: 6)
+        for _ in 0..<20 {
+            let o = env.reset(using: &rng)
+            let (q, v) = (env.simulation.qpos, env.simulation.qvel)
+            let offset = env.simulation.bodyPosition(tip) - env.simulation.bodyPosition(target)
+            let angles: [Double] = [cos(q[0]), cos(q[1]), sin(q[0]), sin(q[1])]
+            let expected: [Double] = angles + [q[2], q[3], v[0], v[1], offset.x, offset.y]
+            #expect(o == expected)
+            #expect(offset.z == 0)
+            for _ in 0..<10 {
+                let next = try env.step(randomAction(2, &rng)).observation
+                let (q, v) = (env.simulation.qpos, env.simulation.qvel)
+                let angles: [Double] = [cos(q[0]), cos(q[1]), sin(q[0]), sin(q[1])]
+                let expected: [Double] = angles + [q[2], q[3], v[0], v[1]]
+                #expect(Array(next[0..<8]) == expected)
+            }
+        }
+    }
+
     /// reward = terms.total; forward = Δx/dt from qpos[0]; control = −w·Σa² on the action as given (beyond ±1
     /// here, so the clip of the applied control does not reach the cost); alive = 1 exactly while not terminated.
     @Test(arguments: [EnvironmentID.halfCheetahV5, .hopperV5, .walker2dV5, .antV5, .swimmerV5, .reacherV5])
@@ -154,7 +210,10 @@ import Testing
             let qpos = env.simulation.qpos, qvel = env.simulation.qvel
             // Ant-v5's quaternion gets its noise too, and the forward pass then normalizes it
             let noisy = id == .reacherV5 ? [0, 1] : id == .antV5 ? [0, 1, 2] + Array(7..<15) : Array(0..<qpos.count)
-            if id == .antV5 { #expect(abs((3..<7).reduce(0) { $0 + qpos[$1] * qpos[$1] } - 1) < 1e-12) }
+            if id == .antV5 {
+                let norm: Double = (3..<7).reduce(0.0) { $0 + qpos[$1] * qpos[$1] }
+                #expect(abs(norm - 1) < 1e-12)
+            }
             for i in noisy {
                 #expect(abs(qpos[i] - qpos0[i]) <= scale.qpos)
                 largest = max(largest, abs(qpos[i] - qpos0[i]))

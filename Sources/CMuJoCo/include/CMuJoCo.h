@@ -55,7 +55,8 @@ int cmj_step(const mjModel* m, mjData* d, int nstep, char* error, int error_size
  * after integrating: the body frame positions as the last physics step computed them (one physics step behind
  * qpos; `xpos`, nbody × 3) and the external contact forces after mj_rnePostConstraint on that same data
  * (`cfrc_ext`, nbody × 6). Either pointer may be null; both are written only when the step succeeds. The trailing
- * mj_forward follows, so the state and everything else are exactly as after cmj_step. */
+ * mj_forward follows, so the state is exactly as after cmj_step (mj_rnePostConstraint also leaves cacc, cfrc_int and
+ * cfrc_ext filled in, which nothing in the dynamics reads). */
 int cmj_step_lagging(const mjModel* m, mjData* d, int nstep, double* xpos, double* cfrc_ext, char* error,
                      int error_size);
 

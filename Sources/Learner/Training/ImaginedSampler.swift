@@ -57,7 +57,7 @@ public typealias RowDistributions = (
 /// ensemble's transition buffer (one random draw); each step samples actions from the policy, predicts next observations with the
 /// ensemble (`propagation`), optionally clips them, and scores them with the environment's model reward and done
 /// functions on the raw actions. A row whose path ends (done, or `horizon` steps) records the path into its task
-/// and restarts from a fresh reset. Sampling stops once the completed paths hold at least `targetSteps` steps;
+/// and starts again the same way. Sampling stops once the completed paths hold at least `targetSteps` steps;
 /// unfinished paths are dropped. All buffers are allocated once.
 public final class ImaginedSampler {
     public let rows: Int

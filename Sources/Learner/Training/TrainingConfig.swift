@@ -181,7 +181,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
 
     /// The paper's settings as the code submitted with the paper ran them: ``paper(_:environment:)`` with every task
     /// at its model file's timestep and its own frame skip (hopper and walker2d: 0.002 s × 4 = 0.008 s per step).
-    /// For a Gymnasium task, the paper's settings adapted to its episode length (``applyGymnasiumSettings(to:)``).
+    /// For a Gymnasium task, the paper's settings adapted to its episode length (``applyGymnasiumSettings()``).
     public static func submission(_ algorithm: Algorithm, environment: String) -> TrainingConfig {
         var config = TrainingConfig()
         config.environment = environment
@@ -215,8 +215,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     ///   the model's errors (MBPO's are 1–25 steps long). Enough rows that a phase imagines the paper's 200 000 steps.
     /// - ME-TRPO and MB-MPC: 5 real episodes an iteration; ME-TRPO's 100 imagined rows start at real states too, with
     ///   the same path lengths.
-    /// - TRPO: 50 episodes (rllab's 50 000 steps a batch). PPO: ppo2's MuJoCo settings, 2 048 steps an update as 2
-    ///   episodes of 1 000 and 32 minibatches.
+    /// - TRPO: 50 episodes (rllab's 50 000 steps a batch). PPO: ppo2's MuJoCo settings, its 2 048 steps an update
+    ///   rounded down to whole episodes (2 000: 2 episodes of 1 000), 32 minibatches.
     public mutating func applyGymnasiumSettings() {
         guard let task = Self.gymnasiumTasks[environment] else { return }
         sampling.horizon = task.horizon

@@ -30,9 +30,9 @@ extension MuJoCoEnvironment {
 /// termination rules.
 final class EnvironmentCore {
     let simulation: Simulation
-    /// The environment's sizes and timing (horizon 200, as in the paper).
+    /// The environment's sizes and timing (horizon 200 as in the paper unless the task gives its own).
     let spec: EnvironmentSpec
-    /// Actuator bounds (nu); a normalized action of ±1 maps to these.
+    /// Actuator bounds (nu); a normalized action of ±1 maps to these (``ActionMapping/normalized``).
     let lower: [Double]
     let upper: [Double]
     /// Start pose around which resets draw their noise (nq).
@@ -84,7 +84,7 @@ final class EnvironmentCore {
             actionUpper: upper, dt: simulation.dt, horizon: horizon, terminatesEarly: terminatesEarly)
     }
 
-    /// Checks `action`, maps it to controls (``ActionMapping``), clips them to [lb, ub] and steps; `lagging` and
+    /// Checks `action`, maps it to controls (``ActionMapping``), clips them to [lb, ub] and steps; `laggingXpos` and
     /// `contactForces` receive what Gymnasium reads after stepping (``Simulation/step(control:laggingXpos:contactForces:)``).
     func step(
         _ action: [Double], laggingXpos: UnsafeMutableBufferPointer<Double>? = nil,

@@ -55,8 +55,8 @@ public final class AntV5: MuJoCoTask {
     public var simulation: Simulation { core.simulation }
     public var appliedAction: [Double] { core.applied }
     /// Body positions (nbody × 3) and contact forces (nbody × 6) as the last physics step left them.
-    private var laggingXpos: [Double]
-    private var contactForces: [Double]
+    private(set) var laggingXpos: [Double]
+    private(set) var contactForces: [Double]
     /// The torso's x as Gymnasium's next step will read it before stepping.
     private var torsoX = 0.0
 
