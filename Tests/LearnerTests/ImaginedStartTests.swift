@@ -69,34 +69,21 @@ import _TestSupport
         var config = TinyTraining.config(.mbMPO, seed: 5, iterations: 2)
         config.sampling.imaginedStart = .real
         config.sampling.imaginedHorizon = 4
-        let single = try Self.run(config, SingleProcess.shared)
+        let single = try DistributedTrainingTests.outcome(config, communicator: SingleProcess.shared)
         var paperStarts = config
         paperStarts.sampling.imaginedStart = .reset
-        #expect(try Self.run(paperStarts, SingleProcess.shared).rows != single.rows)
+        #expect(
+            try DistributedTrainingTests.outcome(paperStarts, communicator: SingleProcess.shared).rows != single.rows)
         let shared = config
-        let ranks = InProcessGroup(size: 2).run { communicator in Result { try Self.run(shared, communicator) } }
+        let ranks = InProcessGroup(size: 2).run { communicator in
+            Result { try DistributedTrainingTests.outcome(shared, communicator: communicator) }
+        }
         for outcome in ranks {
             let outcome = try outcome.get()
             #expect(outcome.split)
             #expect(outcome.rows == single.rows && outcome.parameters == single.parameters)
+            #expect(outcome.members == single.members)
         }
-    }
-
-    /// The progress rows without timings, θ, and whether the imagined rows were split.
-    static func run(
-        _ config: TrainingConfig, _ communicator: any Communicator
-    ) throws -> (
-        rows: [[Double]], parameters: [Double], split: Bool
-    ) {
-        let trainer = TinyTraining.trainer(config)
-        trainer.context.communicator = communicator
-        var rows: [[Double]] = []
-        for _ in 0..<config.iterations {
-            let log = try trainer.runCheckedIteration { _ in }.log
-            rows.append(zip(log.keys, log.values).filter { !$0.0.hasPrefix("Time") }.map(\.1))
-        }
-        let split = try #require(trainer as? MBMPOTrainer).imagination.isSplit
-        return (rows, trainer.context.policy.parameters, split)
     }
 
     /// Gymnasium's tasks get their episode length and the long-horizon settings, every one valid; the paper's tasks
