@@ -17,11 +17,12 @@ tables    computes the headline table (per task: the model-free asymptote, MB-MP
           committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
           (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
           BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
-          Also the tables of the paper's other experiments (robustness to bad models, the adaptation studies,
+          Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds,
+          TRPO and PPO at 200 000 and 10⁶), and the tables of the paper's other experiments (robustness to bad models, the adaptation studies,
           tailored exploration; `Benchmarks/paper_runs.sh --plan …`): per setting, the mean ± std over seeds of each
           finished run's mean return over its last 3 logged iterations (MB-MPO's pre-update return, ME-TRPO's
           exploration return).
-figures   draws docs/results-<env>.png for every task with `mbmpo plot` (all committed runs of the task), and
+figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mbmpo plot` (all committed runs of the task), and
           docs/experiment-<name>.png for each of those experiments that has runs (curves told apart by their
           settings, `mbmpo plot --label-by`).
 
@@ -40,6 +41,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "Benchmarks", "results")
 TASKS = ["half-cheetah", "ant", "walker2d", "hopper", "swimmer", "pr2"]
+GYMNASIUM_TASKS = ["HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Swimmer-v5", "Reacher-v5"]
 START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
 CURVES_START, CURVES_END = "<!-- model-free-curves:start -->", "<!-- model-free-curves:end -->"
 CURVE_POINTS = [1e6, 2.5e6, 5e6, 1e7, 2.5e7, 5e7, 1e8]
@@ -344,6 +346,37 @@ def exploration_table():
     return "\n".join(lines) + "\n"
 
 
+def gymnasium_table():
+    """Gymnasium's v5 tasks: MB-MPO at 100 000 and 200 000 real steps (mean ± std over seeds), TRPO and PPO at 200 000
+    and 10⁶ (the published numbers to set beside them are in BENCHMARKS.md's section, with their sources)."""
+    by_task = {}
+    for env, algo, seed, rows in runs():
+        if env in GYMNASIUM_TASKS and "-" not in seed:
+            by_task.setdefault(env, {}).setdefault(algo, []).append(curve(rows, algo))
+    lines = ["| task | MB-MPO at 100 000 (seeds) | MB-MPO at 200 000 (seeds) | TRPO at 200 000 / 10⁶ | "
+             "PPO at 200 000 / 10⁶ |", "|---|---|---|---|---|"]
+    for env in GYMNASIUM_TASKS:
+        algos = by_task.get(env, {})
+        if not algos:
+            continue
+        cells = [env]
+        for steps in (100_000, 200_000):
+            values = [v for v in (value_at(p, steps) for p in algos.get("mb-mpo", [])) if v is not None]
+            if values:
+                mean, std = mean_std(values)
+                cells.append(f"{mean:.1f} ± {std:.1f} ({len(values)})")
+            else:
+                cells.append("–")
+        for algo in ("trpo", "ppo"):
+            points = algos.get(algo, [[]])[0]
+            pair = [value_at(points, steps) if points else None for steps in (200_000, 1_000_000)]
+            cells.append(" / ".join("–" if v is None else f"{v:.1f}" for v in pair))
+        lines.append("| " + " | ".join(cells) + " |")
+    if len(lines) == 2:
+        lines.append("| (no finished run yet) | – | – | – | – |")
+    return "\n".join(lines) + "\n"
+
+
 EXPERIMENT_TABLES = {"robustness": robustness_table, "adaptation": adaptation_table,
                      "exploration": exploration_table}
 
@@ -374,12 +407,16 @@ def tables(args):
     for name in ("README.md", "BENCHMARKS.md"):
         failed |= replace_between(name, START, END, generated, args)
     failed |= replace_between("BENCHMARKS.md", CURVES_START, CURVES_END, curves, args)
+    gymnasium = gymnasium_table()
+    failed |= replace_between(
+        "BENCHMARKS.md", "<!-- gymnasium-table:start -->", "<!-- gymnasium-table:end -->", gymnasium, args)
     experiments = {name: make() for name, make in EXPERIMENT_TABLES.items()}
     for name, text in experiments.items():
         failed |= replace_between(
             "BENCHMARKS.md", f"<!-- experiment-{name}:start -->", f"<!-- experiment-{name}:end -->", text, args)
     if not args.check:
-        sys.stdout.write(generated + "\n" + curves + "".join("\n" + text for text in experiments.values()))
+        sys.stdout.write(generated + "\n" + curves + "\n" + gymnasium
+                         + "".join("\n" + text for text in experiments.values()))
     sys.exit(1 if failed else 0)
 
 
@@ -392,7 +429,7 @@ EXPERIMENT_LABELS = {
 
 
 def figures(args):
-    for env in TASKS:
+    for env in TASKS + GYMNASIUM_TASKS:
         folders = sorted({os.path.join(RESULTS, e, a, s) for e, a, s, _ in runs() if e == env and "-" not in s})
         if not folders:
             continue
