@@ -27,9 +27,9 @@ import Core
 /// −Σa² on the action as given (weight 1, as Gymnasium's code has it). Never terminates; 50 steps. Start state:
 /// qpos0 + U(±0.1) for all four coordinates, then the target's two replaced by a goal uniform in the disc of radius
 /// 0.2; qvel U(±0.005) with the target's two set to 0. Gymnasium draws the goal by rejection from the square; we
-/// draw the same distribution in polar form (radius 0.2·√u, angle 2πv), so that a reset takes a fixed number of
-/// random draws. Model reward: −‖obs'[8…9]‖ − Σa², which is the real reward exactly (the two bodies are at the same
-/// height).
+/// draw the same distribution in polar form (radius 0.2·min(√u, 1 − 10⁻¹²), angle 2πv), so that a reset takes a
+/// fixed number of random draws. Model reward: −‖obs'[8…9]‖ − Σa², which is the real reward exactly (the two
+/// bodies are at the same height).
 ///
 /// Differences from Gymnasium: MuJoCo 2.2.2 instead of 3.x; our random streams and goal draw.
 public final class ReacherV5: MuJoCoTask {
@@ -68,7 +68,8 @@ public final class ReacherV5: MuJoCoTask {
     public func reset(using rng: inout SplitMix64) -> [Double] {
         core.resetWithNoise(qpos: .uniform(Self.qposNoise), qvel: .uniform(Self.qvelNoise), using: &rng) {
             simulation, rng in
-            let radius = Self.goalRadius * rng.nextUniform().squareRoot()
+            // √u < 1 − 10⁻¹² keeps the goal strictly inside the disc, as Gymnasium's test is, whatever the rounding
+            let radius = Self.goalRadius * min(rng.nextUniform().squareRoot(), 1 - 1e-12)
             let angle = 2 * Double.pi * rng.nextUniform()
             simulation.qpos[2] = radius * cos(angle)
             simulation.qpos[3] = radius * sin(angle)
