@@ -85,7 +85,8 @@ final class EnvironmentCore {
     }
 
     /// Checks `action`, maps it to controls (``ActionMapping``), clips them to [lb, ub] and steps; `laggingXpos` and
-    /// `contactForces` receive what Gymnasium reads after stepping (``Simulation/step(control:laggingXpos:contactForces:)``).
+    /// `contactForces` receive what Gymnasium reads after stepping
+    /// (``Simulation/step(control:laggingXpos:contactForces:)``).
     func step(
         _ action: [Double], laggingXpos: UnsafeMutableBufferPointer<Double>? = nil,
         contactForces: UnsafeMutableBufferPointer<Double>? = nil
