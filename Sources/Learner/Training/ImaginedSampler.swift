@@ -55,8 +55,8 @@ public typealias RowDistributions = (
 /// Rows are grouped contiguously by task (task i owns rows [i·P/M, (i+1)·P/M)). Every row starts from a fresh
 /// reset of the real environment, or with ``ImaginedStart/real`` from a real observation drawn uniformly from the
 /// ensemble's transition buffer (one random draw); each step samples actions from the policy, predicts next
-/// observations with the ensemble (`propagation`), optionally clips them, and scores them with the environment's model reward and done
-/// functions on the raw actions. A row whose path ends (done, or `horizon` steps) records the path into its task
+/// observations with the ensemble (`propagation`), optionally clips them, and scores them with the environment's
+/// model reward and done functions on the raw actions. A row whose path ends (done, or `horizon` steps) records the path into its task
 /// and starts again the same way. Sampling stops once the completed paths hold at least `targetSteps` steps;
 /// unfinished paths are dropped. All buffers are allocated once.
 public final class ImaginedSampler {
