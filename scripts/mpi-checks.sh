@@ -36,11 +36,13 @@ for algo in mb-mpo me-trpo mb-mpc trpo ppo; do
   done
 done
 # MB-MPO's imagined rows split by task: hopper (imagined paths that end early, so ranks reset different numbers of
-# rows each step) and noisy, offset models (noise draws per row skipped for the other ranks' rows), 1 vs 2 and 5 ranks
-for variant in hopper noisy; do
+# rows each step), noisy, offset models (noise draws per row skipped for the other ranks' rows) and paths started from
+# real states of the buffer with their own length (Gymnasium's settings), 1 vs 2 and 5 ranks
+for variant in hopper noisy real; do
   case $variant in
     hopper) extra=(--env hopper) ;;
     noisy) extra=(--set dynamics.imperfection.noiseStd=0.1 --set dynamics.imperfection.biasHigh=0.5) ;;
+    real) extra=(--env hopper --set sampling.imaginedStart=real --set sampling.imaginedHorizon=7) ;;
   esac
   "$bin" train --algo mb-mpo "${tiny[@]}" "${extra[@]}" --iterations 2 --out "$work/$variant-1" >/dev/null 2>&1 \
     || { echo "FAIL: mb-mpo $variant on one process"; failures=$((failures + 1)); continue; }
