@@ -79,7 +79,7 @@ let package = Package(
             name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "AppTests", dependencies: ["App", "Learner", "Storage", "TensorBoard", "Plot"],
+            name: "AppTests", dependencies: ["App", "Learner", "Sim", "Storage", "TensorBoard", "Plot"],
             exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]

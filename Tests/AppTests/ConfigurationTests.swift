@@ -1,10 +1,22 @@
 import Foundation
 import Learner
+import Sim
 import Testing
 
 @testable import App
 
 /// Configuration resolution: every bad key, type or range fails with the key path; nothing is ignored.
+/// The Gymnasium settings (Learner, which knows no environment) against the tasks themselves (Sim): one entry per
+/// v5 task, its episode length the task's own, its imagined paths no longer than that.
+@Test func gymnasiumSettingsCoverEveryV5TaskWithItsHorizon() throws {
+    #expect(Set(TrainingConfig.gymnasiumTasks.keys) == Set(EnvironmentID.gymnasiumTasks.map(\.rawValue)))
+    for id in EnvironmentID.gymnasiumTasks {
+        let task = try #require(TrainingConfig.gymnasiumTasks[id.rawValue])
+        #expect(task.horizon == (try id.make()).spec.horizon, "\(id.rawValue)")
+        #expect(task.imaginedHorizon <= task.horizon)
+    }
+}
+
 @Suite struct ConfigurationTests {
     let base = TrainingConfig.paper(.mbMPO, environment: "half-cheetah")
 

@@ -23,9 +23,6 @@ public enum EnvironmentID: String, CaseIterable, Codable, Sendable {
         .halfCheetahV5, .hopperV5, .walker2dV5, .antV5, .swimmerV5, .reacherV5,
     ]
 
-    /// Whether this is one of Gymnasium's tasks.
-    public var isGymnasium: Bool { Self.gymnasiumTasks.contains(self) }
-
     /// Gymnasium's registration of this task as its `EnvSpec.to_json()` writes it (Gymnasium 1.x: entry point,
     /// reward threshold, time limit), for datasets that name the environment; nil for the paper's tasks.
     public var gymnasiumEnvSpec: String? {
@@ -133,8 +130,7 @@ public enum EnvironmentLookupError: Error, Equatable, CustomStringConvertible {
         case .unknown(let given):
             // an input echoed back stays short
             let name = given.count <= 80 ? given : "\(given.prefix(60))… (\(given.count) characters)"
-            let separator = "; "
-            return "unknown environment '\(name)'\(separator)\(reason)"
+            return "unknown environment '\(name)'; \(reason)"
         }
     }
 }

@@ -17,7 +17,9 @@ enum GymnasiumV5 {
             for i in 0..<count { sum += value(i) * value(i) }
             return sum
         }
-        var partial = (0..<8).map { value($0) * value($0) }
+        // lane-wise additions round as the scalar ones do; a SIMD value keeps the hot path free of allocations
+        var partial = SIMD8<Double>()
+        for j in 0..<8 { partial[j] = value(j) * value(j) }
         var i = 8
         while i < count - count % 8 {
             for j in 0..<8 { partial[j] += value(i + j) * value(i + j) }
