@@ -70,7 +70,7 @@ let package = Package(
         // tests
         .target(name: "_TestSupport", dependencies: ["Core", "Learner"], path: "Sources/_TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "SimTests", dependencies: ["Core", "Sim"]),
+        .testTarget(name: "SimTests", dependencies: ["Core", "Sim", "_TestSupport"]),
         .testTarget(name: "LearnerTests", dependencies: ["Core", "Learner", "_TestSupport"]),
         .testTarget(
             name: "StorageTests", dependencies: ["Core", "Sim", "Learner", "Storage", "_TestSupport"],

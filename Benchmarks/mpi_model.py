@@ -6,11 +6,12 @@ predict for ranks of `cores` cores each.
 
 The model: the ensemble fit's work units are (member, batch half) pairs, run in rounds of `threads` per rank, and a
 rank trains ⌈K/R⌉ members at most (contiguous ranges); the outer TRPO step's units are tasks, ⌈M/R⌉ per rank, in
-rounds of `threads`; imagined sampling, sample processing and the inner steps split by task (⌈M/R⌉ tasks per
-rank) where no rank boundary cuts a prediction chunk of the ensemble, and are computed whole on every rank where one
-does; real sampling and evaluation are computed whole on every rank; a phase computed on `threads` threads instead of
-the measured run's takes (measured threads / threads) times as long; communication is taken from the measured bytes
-and collectives at an assumed network (10 Gb/s, 50 µs per collective), ≈ 0 on one machine.
+rounds of `threads`; imagined sampling, sample processing and the inner steps split by task (⌈M/R⌉ tasks per rank)
+where no rank boundary cuts a prediction chunk of the ensemble, and are computed whole on every rank where one does;
+real sampling and evaluation split by environment (⌈N/R⌉ of the N real environments per rank); a phase computed on
+`threads` threads instead of the measured run's takes (measured threads / threads) times as long; communication is
+taken from the measured bytes and collectives at an assumed network (10 Gb/s, 50 µs per collective), ≈ 0 on one
+machine.
 
     --traffic LOG    take the bytes and collectives from this rank-0 log instead of OUT_DIR's
 """
@@ -69,8 +70,11 @@ def predict(base, config, base_threads, ranks, threads, traffic=None, bandwidth=
     thread_scale = base_threads / threads  # a phase run on `threads` threads of each rank
     task_share = max((r + 1) * tasks // ranks - r * tasks // ranks for r in range(ranks)) / tasks \
         if imagination_splits(config, ranks) else 1.0
+    environments = tasks * config["sampling"]["realRolloutsPerTask"]
+    environment_share = max((r + 1) * environments // ranks - r * environments // ranks for r in range(ranks)) \
+        / environments
     rest = (base["imagined sampling"] + base["sample processing + inner steps"]) * thread_scale * task_share \
-        + base["real sampling + evaluation"]
+        + base["real sampling + evaluation"] * thread_scale * environment_share
     comm = 0.0
     if traffic and ranks > 1:
         collectives, _, received = traffic

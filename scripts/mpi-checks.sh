@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# One training run over several MPI ranks gives the bits of one process: a tiny configuration of every algorithm
-# with 1 (no mpirun), 2 and 3 ranks, compared bit for bit (progress.csv, trajectories, last checkpoint); a run
-# checkpointed with 2 ranks and resumed with 3; SIGUSR1 to mpirun stops every rank at one safe point; a rank killed
-# mid-run ends the run with an error and no hang, and the folder resumes; a stopped rank makes the others give up
-# after MBMPO_MPI_TIMEOUT seconds.
+# One training run over several MPI ranks gives the bits of one process: a tiny configuration of every algorithm with 1
+# (no mpirun), 2 and 3 ranks (and PPO's real environments split unevenly over 4), compared bit for bit (progress.csv,
+# trajectories, last checkpoint); a run checkpointed with 2 ranks and resumed with 3; SIGUSR1 to mpirun stops every rank
+# at one safe point; a rank killed mid-run ends the run with an error and no hang, and the folder resumes; a stopped
+# rank makes the others give up after MBMPO_MPI_TIMEOUT seconds.
 #
 #   scripts/mpi-checks.sh [BINARY]     (default .build/release/mbmpo)
 set -uo pipefail
@@ -74,6 +74,20 @@ for rollouts in 100 50; do
     echo "FAIL: mb-mpo, $rollouts rollouts, on 4 ranks:"; tail -5 "$work/chunks$rollouts-4.log"; failures=$((failures + 1))
   fi
 done
+# real environments split unevenly (6 environments over 4 ranks: 2, 2, 1, 1), with hopper's early terminations, so
+# that ranks restart environments at different steps
+"$bin" train --algo ppo "${tiny[@]}" --env hopper --set meta.metaBatchSize=1 --set sampling.realRolloutsPerTask=6 \
+  --iterations 2 --out "$work/uneven-1" >/dev/null 2>&1 \
+  || { echo "FAIL: ppo on hopper on one process"; failures=$((failures + 1)); }
+if "${launcher[@]}" -n 4 "$bin" train --algo ppo "${tiny[@]/--quiet/--verbose}" --env hopper \
+     --set meta.metaBatchSize=1 --set sampling.realRolloutsPerTask=6 --iterations 2 --out "$work/uneven-4" \
+     >"$work/uneven-4.log" 2>&1; then
+  grep -q "4 ranks: the real environments split by environment" "$work/uneven-4.log" \
+    || { echo "FAIL: ppo on 4 ranks did not say that the real environments are split"; failures=$((failures + 1)); }
+  pairs+=("ppo      hopper 1 vs 4 ranks" "$work/uneven-1" "$work/uneven-4")
+else
+  echo "FAIL: ppo on hopper on 4 ranks:"; tail -5 "$work/uneven-4.log"; failures=$((failures + 1))
+fi
 # checkpointed after one iteration on 2 ranks, resumed on 3 to the second
 if "${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 1 --out "$work/resumed" >/dev/null 2>&1 \
    && "${launcher[@]}" -n 3 "$bin" train --resume "$work/resumed" --iterations 2 --quiet >/dev/null 2>&1; then

@@ -21,6 +21,8 @@ public protocol TrajectorySampler: AnyObject {
     var spec: EnvironmentSpec { get }
     /// Number of environments stepped together.
     var environmentCount: Int { get }
+    /// The processes the environments are split over: each steps its own, and every one returns every trajectory.
+    var communicator: any Communicator { get set }
     /// The environments' random-stream states (one per environment), saved and restored to resume sampling exactly.
     var generatorStates: [SplitMix64] { get set }
     /// Runs every environment from a fresh reset until `stop` holds; episodes are cut at `horizon` steps, and an

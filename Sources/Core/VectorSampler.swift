@@ -26,6 +26,8 @@ public final class VectorSampler: TrajectorySampler {
     }
 
     public var environmentCount: Int { environments.count }
+    /// The processes the environments are split over (``SingleProcess`` by default: all of them here).
+    public var communicator: any Communicator = SingleProcess.shared
     /// Environment steps the last `sample` call took, including those of unfinished episodes it discarded.
     public private(set) var stepsTaken = 0
 
@@ -39,15 +41,26 @@ public final class VectorSampler: TrajectorySampler {
     }
 
     /// Runs every environment from a fresh reset until `stop` is met; episodes are cut at `horizon` steps.
+    ///
+    /// Split over ranks (``communicator``), every rank runs the policy on every row, as one process does, and
+    /// resets and steps only the environments it owns (``Communicator/ownedUnits(of:)``); after every step, and
+    /// after every round of resets, the ranks exchange what their environments did (``StepExchange``). So every
+    /// rank returns every trajectory, and the generator states of all environments, with the bits of one process.
     public func sample(horizon: Int, stop: StopRule, policy: BatchPolicy) throws -> [Trajectory] {
         let count = environments.count
+        let owned = communicator.ownedUnits(of: count)
         let (obsSize, actSize) = (spec.observationSize, spec.actionSize)
+        let exchange =
+            communicator.size > 1
+            ? StepExchange(
+                communicator: communicator, owned: owned, count: count, observationSize: obsSize, actionSize: actSize)
+            : nil
         var observations = [Double](repeating: 0, count: count * obsSize)
         var actions = [Double](repeating: 0, count: count * actSize)
         var running = [Trajectory](repeating: Trajectory(), count: count)
         var errors = [Error?](repeating: nil, count: count)
         var ended = [Bool](repeating: false, count: count)
-        for j in 0..<count { startEpisode(j, into: &running[j], observations: &observations) }
+        startEpisodes(Array(0..<count), owned: owned, exchange: exchange, into: &running, observations: &observations)
 
         var completed: [Trajectory] = []
         var completedSteps = 0
@@ -56,13 +69,15 @@ public final class VectorSampler: TrajectorySampler {
             try observations.withUnsafeBufferPointer { o in
                 try actions.withUnsafeMutableBufferPointer { a in try policy(o, a) }
             }
-            // step every environment in parallel; each touches only its own slots
+            // step this rank's environments in parallel; each touches only its own slots
             running.withUnsafeMutableBufferPointer { paths in
                 observations.withUnsafeMutableBufferPointer { obs in
                     errors.withUnsafeMutableBufferPointer { errs in
                         ended.withUnsafeMutableBufferPointer { done in
-                            let action = actions, envs = environments
-                            WorkerPool.shared.run(units: count, threads: threads, partition: .contiguous) { j, _ in
+                            let action = actions, envs = environments, first = owned.lowerBound
+                            WorkerPool.shared.run(units: owned.count, threads: threads, partition: .contiguous) {
+                                unit, _ in
+                                let j = first + unit
                                 do {
                                     let a = Array(action[(j * actSize)..<((j + 1) * actSize)])
                                     done[j] = try Self.stepEnvironment(
@@ -76,22 +91,44 @@ public final class VectorSampler: TrajectorySampler {
                     }
                 }
             }
+            exchange?.shareSteps(
+                paths: &running, observations: &observations, actions: actions, ended: &ended, errors: &errors)
             if let error = errors.compactMap({ $0 }).first { throw error }
             stepsTaken += count
             // collect finished episodes in environment order, restart those environments
+            var restarted: [Int] = []
+            var done = false
             for j in 0..<count where ended[j] {
                 completed.append(running[j])
                 completedSteps += running[j].length
-                running[j] = Trajectory()
-                startEpisode(j, into: &running[j], observations: &observations)
+                restarted.append(j)
                 ended[j] = false
-                switch stop {
-                case .episodes(let n) where completed.count >= n: return completed
-                default: break
+                if case .episodes(let n) = stop, completed.count >= n {
+                    done = true
+                    break
                 }
             }
-            if case .completedSteps(let target) = stop, completedSteps >= target { return completed }
+            startEpisodes(restarted, owned: owned, exchange: exchange, into: &running, observations: &observations)
+            if case .completedSteps(let target) = stop, completedSteps >= target { done = true }
+            if done {
+                exchange?.shareGenerators(&generators)
+                return completed
+            }
         }
+    }
+
+    /// Resets environments `indices` (ascending) and starts their new paths: this rank's own by drawing from their
+    /// streams, the others' from what their ranks share.
+    private func startEpisodes(
+        _ indices: [Int], owned: Range<Int>, exchange: StepExchange?, into running: inout [Trajectory],
+        observations: inout [Double]
+    ) {
+        guard !indices.isEmpty else { return }
+        for j in indices {
+            running[j] = Trajectory()
+            if owned.contains(j) { startEpisode(j, into: &running[j], observations: &observations) }
+        }
+        exchange?.shareStarts(indices, paths: &running, observations: &observations)
     }
 
     private func startEpisode(_ j: Int, into path: inout Trajectory, observations: inout [Double]) {

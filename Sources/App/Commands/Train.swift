@@ -104,6 +104,31 @@ struct Train: ParsableCommand {
         ranks.finish()
     }
 
+    /// What rank 0 says a run over `communicator`'s ranks splits; every rank decides alike.
+    static func splitSummary(
+        _ trainer: any Trainer, config: TrainingConfig, over communicator: any Communicator
+    )
+        -> String
+    {
+        let ranks = "\(communicator.size) ranks: the real environments split by environment"
+        switch config.algorithm {
+        case .mbMPO:
+            guard let mbmpo = trainer as? MBMPOTrainer else { break }
+            let imagined =
+                mbmpo.imagination.split(over: communicator)
+                ? "by task"
+                : "computed whole on every rank (with \(communicator.size) ranks a rank's tasks would cut a "
+                    + "prediction chunk of the ensemble, or this environment does not allow it)"
+            return "\(ranks), the model fit by member, the meta-objective by task, the imagined rollouts \(imagined)\n"
+        case .meTRPO:
+            return
+                "\(ranks), the model fit by member; the imagined rollouts and policy steps computed whole on every rank\n"
+        case .mbMPC: return "\(ranks), the model fit by member; the controller's plans computed whole on every rank\n"
+        case .trpo, .ppo: break
+        }
+        return "\(ranks); the policy updates computed whole on every rank\n"
+    }
+
     /// The run, as rank `communicator.rank` of `communicator.size` (0 of 1 without MPI).
     func run(communicator: any Communicator) throws {
         let resumed = try checkpointOptions.resume.map {
@@ -113,21 +138,8 @@ struct Train: ParsableCommand {
         let setup = try TrainingSetup(config: config, assets: assetOptions.assets)
         let (model, trainer) = (setup.model, setup.trainer)
         trainer.context.communicator = communicator
-        if communicator.size > 1, let mbmpo = trainer as? MBMPOTrainer {
-            // every rank decides alike; rank 0 says what is split
-            let split = mbmpo.imagination.split(over: communicator)
-            if communicator.rank == 0 && !quiet {
-                FileHandle.standardError.write(
-                    Data(
-                        ("\(communicator.size) ranks: the model fit split by member, the meta-objective by task, the "
-                            + "imagined rollouts "
-                            + (split
-                                ? "by task\n"
-                                : "computed whole on every rank (with \(communicator.size) ranks a rank's tasks "
-                                    + "would cut a prediction chunk of the ensemble, or this algorithm or "
-                                    + "environment does not allow it)\n"))
-                            .utf8))
-            }
+        if communicator.size > 1 && communicator.rank == 0 && !quiet {
+            FileHandle.standardError.write(Data(Self.splitSummary(trainer, config: config, over: communicator).utf8))
         }
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
         if communicator.rank != 0 { return try follow(trainer, config: config, communicator: communicator) }

@@ -22,10 +22,13 @@ public final class TrainingContext {
     /// The stream the deliberate model errors' offsets are drawn from (``ModelImperfection``), per iteration.
     let modelErrorStream: SplitMix64
     /// The processes this run is split over (MPI ranks; ``SingleProcess`` alone). Whatever the count, every rank
-    /// computes the same numbers as one process. The meta-objective's tasks and the ensemble's members are split
-    /// over them.
+    /// computes the same numbers as one process. The meta-objective's tasks, the ensemble's members and the real
+    /// environments are split over them.
     public var communicator: any Communicator = SingleProcess.shared {
-        didSet { ensemble.communicator = communicator }
+        didSet {
+            ensemble.communicator = communicator
+            real.communicator = communicator
+        }
     }
     /// The real trajectories of the iteration under way, by kind, in the order they were collected.
     private var collected: [(kind: RealRolloutKind, paths: [Trajectory])] = []
