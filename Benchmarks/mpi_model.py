@@ -6,8 +6,8 @@ predict for ranks of `cores` cores each.
 
 The model: the ensemble fit's work units are (member, batch half) pairs, run in rounds of `threads` per rank, and a
 rank trains ⌈K/R⌉ members at most (contiguous ranges); the outer TRPO step's units are tasks, ⌈M/R⌉ per rank, in
-rounds of `threads`; imagined sampling, sample processing and the inner steps split by task (⌈M/R⌉ tasks per rank)
-where no rank boundary cuts a prediction chunk of the ensemble, and are computed whole on every rank where one does;
+rounds of `threads`; sample processing and the inner steps split by task (⌈M/R⌉ tasks per rank), and so does imagined
+sampling, where a rank also imagines the neighbouring tasks that share a prediction chunk of the ensemble with its own;
 real sampling and evaluation split by environment (⌈N/R⌉ of the N real environments per rank); a phase computed on
 `threads` threads instead of the measured run's takes (measured threads / threads) times as long; communication is
 taken from the measured bytes and collectives at an assumed network (10 Gb/s, 50 µs per collective), ≈ 0 on one
@@ -49,9 +49,9 @@ def rounds(units, ranks, threads):
 CHUNK_ROWS = 128  # DynamicsEnsemble.chunkRows
 
 
-def imagination_splits(config, ranks):
-    """Whether the imagined rows split by task over `ranks` (ImaginedSampler.split: no rank boundary inside one of
-    the prediction chunks that DynamicsEnsemble.chunkBoundaries cuts)."""
+def imagined_tasks(config, ranks):
+    """Most tasks a rank imagines (ImaginedSampler.chunkClosure): its own contiguous range, grown until both ends are
+    boundaries of the prediction chunks that DynamicsEnsemble.chunkBoundaries cuts."""
     members, tasks = config["dynamics"]["members"], config["meta"]["metaBatchSize"]
     per_task = config["sampling"]["imaginedRolloutsPerTask"]
     rows = tasks * per_task
@@ -60,7 +60,19 @@ def imagination_splits(config, ranks):
         start, count = m * rows // members, rows // members
         chunks = -(-count // CHUNK_ROWS)
         boundaries.update(start + (c + 1) * count // chunks for c in range(chunks))
-    return all(r * tasks // ranks * per_task in boundaries for r in range(ranks + 1))
+    boundaries = sorted(boundaries)
+    most = 0
+    for r in range(ranks):
+        lower, upper = r * tasks // ranks, (r + 1) * tasks // ranks
+        while lower < upper:
+            low = max(b for b in boundaries if b <= lower * per_task)
+            high = min(b for b in boundaries if b >= upper * per_task)
+            closed = (low // per_task, -(-high // per_task))
+            if closed == (lower, upper):
+                break
+            lower, upper = closed
+        most = max(most, upper - lower)
+    return most
 
 
 def predict(base, config, base_threads, ranks, threads, traffic=None, bandwidth=1.25e9, latency=50e-6):
@@ -68,12 +80,13 @@ def predict(base, config, base_threads, ranks, threads, traffic=None, bandwidth=
     fit = base["model fit"] * rounds_members(members, ranks, threads) / rounds_members(members, 1, base_threads)
     outer = base["outer TRPO steps"] * rounds(tasks, ranks, threads) / rounds(tasks, 1, base_threads)
     thread_scale = base_threads / threads  # a phase run on `threads` threads of each rank
-    task_share = max((r + 1) * tasks // ranks - r * tasks // ranks for r in range(ranks)) / tasks \
-        if imagination_splits(config, ranks) else 1.0
+    task_share = max((r + 1) * tasks // ranks - r * tasks // ranks for r in range(ranks)) / tasks
+    imagined_share = imagined_tasks(config, ranks) / tasks
     environments = tasks * config["sampling"]["realRolloutsPerTask"]
     environment_share = max((r + 1) * environments // ranks - r * environments // ranks for r in range(ranks)) \
         / environments
-    rest = (base["imagined sampling"] + base["sample processing + inner steps"]) * thread_scale * task_share \
+    rest = (base["imagined sampling"] * imagined_share + base["sample processing + inner steps"] * task_share) \
+        * thread_scale \
         + base["real sampling + evaluation"] * thread_scale * environment_share
     comm = 0.0
     if traffic and ranks > 1:
@@ -123,7 +136,9 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for r in [1, 2, 4, 5, 10, 20]:
         total, fit, outer, rest, comm = predict(base, config, cores, r, cores, traffic)
-        note = "" if r == 1 or imagination_splits(config, r) else " (imagination whole on every rank)"
+        imagined = imagined_tasks(config, r)
+        note = "" if imagined * r <= config["meta"]["metaBatchSize"] + r - 1 \
+            else f" (a rank imagines {imagined} tasks)"
         print(f"| {r}{note} | {fit:.1f} s | {outer:.1f} s | {rest:.1f} s | {comm:.2f} s | {total:.1f} s | "
               f"{base['iteration'] / total:.2f}× |")
 

@@ -8,13 +8,15 @@ import _TestSupport
 /// each iteration with the numbers of one process.
 @Suite struct DistributedTrainingTests {
     /// What a rank holds after the iterations: the progress rows without timings, θ, the adapted θ'_i, every member's
-    /// parameters, and whether its imagined rows were split.
+    /// parameters, whether its imagined rows were split and which tasks it imagined.
     struct Outcome: Equatable, Sendable {
         var rows: [[Double]]
         var parameters: [Double]
         var exploration: [[Double]]
         var members: [[Float]]
         var split: Bool
+        /// The tasks whose rollouts it imagined.
+        var imagined: Range<Int>
     }
 
     static func config(members: Int, tasks: Int, rollouts: Int) -> TrainingConfig {
@@ -37,28 +39,58 @@ import _TestSupport
         return Outcome(
             rows: rows, parameters: trainer.context.policy.parameters, exploration: mbmpo.explorationParameters,
             members: (0..<config.dynamics.members).map { trainer.context.ensemble.parameters(member: $0) },
-            split: mbmpo.imagination.isSplit)
+            split: mbmpo.imagination.isSplit, imagined: mbmpo.imagination.imaginedTasks)
     }
 
-    /// (members, tasks, rollouts per task, ranks, whether the rows split). With one prediction chunk per member (2
-    /// rollouts), the rows split where every rank boundary is a member boundary (a rank may own no task); with 100
-    /// rollouts a member's 200 rows are two chunks of one task each, so rank boundaries may fall inside a member's
-    /// block; with 50, a member's 100 rows are one chunk that 4 ranks would cut. Elsewhere every rank imagines every
-    /// row.
+    /// (members, tasks, rollouts per task, ranks, tasks imagined over all ranks). With one prediction chunk per
+    /// member (2 rollouts, 2 tasks per member), a rank whose tasks end inside a member's block imagines the
+    /// neighbouring task too; with 4 members every rank boundary is a chunk boundary (a rank may own no task); with
+    /// 100 rollouts a member's 200 rows are two chunks of one task each, so nothing is imagined twice; with 50, a
+    /// member's 100 rows are one chunk of 2 tasks, which each of 4 ranks imagines whole.
     @Test(arguments: [
-        (2, 4, 2, 2, true), (2, 4, 2, 3, false), (4, 4, 2, 3, true), (4, 4, 2, 4, true), (2, 4, 2, 5, false),
-        (4, 4, 2, 5, true), (2, 4, 100, 4, true), (2, 4, 50, 4, false),
+        (2, 4, 2, 2, 4), (2, 4, 2, 3, 6), (4, 4, 2, 3, 4), (4, 4, 2, 4, 4), (2, 4, 2, 5, 8),
+        (4, 4, 2, 5, 4), (2, 4, 100, 4, 4), (2, 4, 50, 4, 8),
     ])
-    func anyRankCountTrainsAsOneProcess(members: Int, tasks: Int, rollouts: Int, ranks: Int, splits: Bool) throws {
+    func anyRankCountTrainsAsOneProcess(members: Int, tasks: Int, rollouts: Int, ranks: Int, imagined: Int) throws {
         let config = Self.config(members: members, tasks: tasks, rollouts: rollouts)
         var single = try Self.outcome(config, communicator: SingleProcess.shared)
         #expect(!single.split && single.rows.count == 2 && single.exploration.count == tasks)
         let split = InProcessGroup(size: ranks).run { communicator in
             Result { try Self.outcome(config, communicator: communicator) }
         }
-        single.split = splits
+        single.split = true
+        var imaginedTasks: [Range<Int>] = []
         for (rank, outcome) in split.enumerated() {
-            #expect(try outcome.get() == single, "rank \(rank) of \(ranks)")
+            var result = try outcome.get()
+            imaginedTasks.append(result.imagined)
+            result.imagined = single.imagined
+            #expect(result == single, "rank \(rank) of \(ranks)")
         }
+        #expect(imaginedTasks.reduce(0) { $0 + $1.count } == imagined, "\(imaginedTasks)")
+    }
+}
+
+@Suite struct ChunkClosureTests {
+    /// Task ranges grow to the prediction chunks they touch, and again to the tasks those chunks hold, until both
+    /// ends are chunk boundaries and task boundaries at once.
+    @Test func taskRangesGrowToWholeChunks() {
+        // 4 tasks of 50 rows, chunks of 100 rows: a lone task takes its chunk partner along
+        let pairs = [0, 100, 200]
+        #expect(ImaginedSampler.chunkClosure(of: 0..<1, rowsPerTask: 50, boundaries: pairs) == 0..<2)
+        #expect(ImaginedSampler.chunkClosure(of: 1..<3, rowsPerTask: 50, boundaries: pairs) == 0..<4)
+        #expect(ImaginedSampler.chunkClosure(of: 2..<4, rowsPerTask: 50, boundaries: pairs) == 2..<4)
+        #expect(ImaginedSampler.chunkClosure(of: 3..<3, rowsPerTask: 50, boundaries: pairs) == 3..<3)
+        // tasks of 30 rows over chunks of 100: task 3 (rows 90..<120) straddles the first boundary and task 6 the
+        // second, so any range spreads chunk by chunk to all 10 tasks
+        let straddled = [0, 100, 200, 300]
+        #expect(ImaginedSampler.chunkClosure(of: 0..<1, rowsPerTask: 30, boundaries: straddled) == 0..<10)
+        #expect(ImaginedSampler.chunkClosure(of: 9..<10, rowsPerTask: 30, boundaries: straddled) == 0..<10)
+        // a boundary at a task boundary (row 90) stops the spread
+        let stopped = [0, 90, 300]
+        #expect(ImaginedSampler.chunkClosure(of: 0..<1, rowsPerTask: 30, boundaries: stopped) == 0..<3)
+        #expect(ImaginedSampler.chunkClosure(of: 4..<5, rowsPerTask: 30, boundaries: stopped) == 3..<10)
+        // chunks smaller than a task: the range is already closed
+        #expect(
+            ImaginedSampler.chunkClosure(of: 1..<2, rowsPerTask: 200, boundaries: [0, 100, 200, 300, 400]) == 1..<2)
     }
 }

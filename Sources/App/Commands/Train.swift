@@ -114,11 +114,14 @@ struct Train: ParsableCommand {
         switch config.algorithm {
         case .mbMPO:
             guard let mbmpo = trainer as? MBMPOTrainer else { break }
+            let imagination = mbmpo.imagination
             let imagined =
-                mbmpo.imagination.split(over: communicator)
-                ? "by task"
-                : "computed whole on every rank (with \(communicator.size) ranks a rank's tasks would cut a "
-                    + "prediction chunk of the ensemble, or this environment does not allow it)"
+                !imagination.split(over: communicator)
+                ? "computed whole on every rank (this environment's resets do not allow the split)"
+                : imagination.mostImaginedTasks == (imagination.tasks + communicator.size - 1) / communicator.size
+                    ? "by task"
+                    : "by task (a rank imagines up to \(imagination.mostImaginedTasks) of the \(imagination.tasks) "
+                        + "tasks: its own, and neighbours' whose rows share a prediction chunk with its own)"
             return "\(ranks), the model fit by member, the meta-objective by task, the imagined rollouts \(imagined)\n"
         case .meTRPO:
             return

@@ -80,9 +80,14 @@ public final class ImaginedSampler {
     var pathRewards: [Double]
     /// The processes the rows are split over (``split(over:)``); ``SingleProcess`` until then.
     public private(set) var communicator: any Communicator = SingleProcess.shared
-    /// The tasks, and their rows, this process imagines (all of them unless split).
+    /// The tasks, and their rows, this process owns: it returns their paths (all of them unless split).
     public private(set) var ownedTasks: Range<Int>
     public private(set) var ownedRows: Range<Int>
+    /// The tasks, and their rows, this process imagines: its own, and the neighbouring tasks whose rows share a
+    /// prediction chunk with its own (their rollouts computed again here, so that every chunk has the rows it has in
+    /// one process); all of them unless split.
+    public private(set) var imaginedTasks: Range<Int>
+    public private(set) var imaginedRows: Range<Int>
     /// Random draws one reset of the environment takes (measured by ``split(over:)``).
     var drawsPerReset: UInt64 = 0
     /// Whether the rows are split over processes.
@@ -123,22 +128,18 @@ public final class ImaginedSampler {
         pathLogStds = pathActions
         pathRewards = [Double](repeating: 0, count: rows * horizon)
         (ownedTasks, ownedRows) = (0..<tasks, 0..<rows)
+        (imaginedTasks, imaginedRows) = (ownedTasks, ownedRows)
     }
 
     /// Splits the rows over `communicator`'s processes by task (contiguous task ranges, as the meta-objective
-    /// splits them), if that gives every row the bits it gets in one process: block propagation, no process boundary
-    /// inside a prediction chunk (``DynamicsEnsemble/chunkBoundaries(total:)``), and resets that take a fixed number
-    /// of random draws. Returns whether it split; otherwise every process imagines every row, as before.
+    /// splits them), if that can give every row the bits it gets in one process: block propagation and resets that
+    /// take a fixed number of random draws. A process imagines its own tasks and, where a prediction chunk
+    /// (``DynamicsEnsemble/chunkBoundaries(total:)``) holds rows of its own and of a neighbour's tasks, those
+    /// neighbouring tasks too (``imaginedTasks``), so that every chunk it predicts is a chunk of the whole batch.
+    /// Returns whether it split; otherwise every process imagines every row, as before.
     @discardableResult
     public func split(over communicator: any Communicator) -> Bool {
         guard communicator.size > 1, propagation == .blocks else { return false }
-        let boundaries = Set(ensemble.chunkBoundaries(total: rows))
-        let perTask = rows / tasks
-        for rank in 0..<communicator.size {
-            let owned = communicator.ownedUnits(of: tasks, rank: rank)
-            guard boundaries.contains(owned.lowerBound * perTask), boundaries.contains(owned.upperBound * perTask)
-            else { return false }
-        }
         // a start's draws, measured twice from different states: the split skips other processes' starts by them
         // (a real start takes one draw whatever the buffer holds)
         var draws: [UInt64] = []
@@ -151,16 +152,45 @@ public final class ImaginedSampler {
         guard draws[0] == draws[1] else { return false }
         drawsPerReset = draws[0]
         self.communicator = communicator
+        let perTask = rows / tasks
         ownedTasks = communicator.ownedUnits(of: tasks)
         ownedRows = (ownedTasks.lowerBound * perTask)..<(ownedTasks.upperBound * perTask)
+        imaginedTasks = Self.chunkClosure(
+            of: ownedTasks, rowsPerTask: perTask, boundaries: ensemble.chunkBoundaries(total: rows))
+        imaginedRows = (imaginedTasks.lowerBound * perTask)..<(imaginedTasks.upperBound * perTask)
         return true
+    }
+
+    /// The most tasks any process imagines once split (``imaginedTasks`` of the busiest process).
+    public var mostImaginedTasks: Int {
+        guard isSplit else { return tasks }
+        let boundaries = ensemble.chunkBoundaries(total: rows)
+        return (0..<communicator.size).map {
+            Self.chunkClosure(
+                of: communicator.ownedUnits(of: tasks, rank: $0), rowsPerTask: rows / tasks, boundaries: boundaries
+            ).count
+        }.max()!
+    }
+
+    /// The smallest task range around `tasks` whose rows start and end at prediction-chunk `boundaries` (ascending,
+    /// 0 and the row count included); an empty range stays empty.
+    public static func chunkClosure(of tasks: Range<Int>, rowsPerTask: Int, boundaries: [Int]) -> Range<Int> {
+        guard !tasks.isEmpty else { return tasks }
+        var range = tasks
+        while true {
+            let lower = boundaries.last { $0 <= range.lowerBound * rowsPerTask }!
+            let upper = boundaries.first { $0 >= range.upperBound * rowsPerTask }!
+            let closed = (lower / rowsPerTask)..<((upper + rowsPerTask - 1) / rowsPerTask)
+            if closed == range { return range }
+            range = closed
+        }
     }
 
     /// The task that row `row` belongs to.
     public func task(ofRow row: Int) -> Int { row * tasks / rows }
 
     /// Runs the rows until the completed paths hold ≥ `targetSteps` steps; returns each task's completed paths.
-    /// Split over processes, `policy` is called for ``ownedRows`` only, the paths returned are ``ownedTasks``'
+    /// Split over processes, `policy` is called for ``imaginedRows`` only, the paths returned are ``ownedTasks``'
     /// (the other tasks' are empty), and `rng` ends where one process leaves it.
     public func sample(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths] {
         if isSplit { return sampleOwnedRows(targetSteps: targetSteps, policy: policy, using: &rng) }
@@ -190,16 +220,17 @@ public final class ImaginedSampler {
         return completed
     }
 
-    /// ``sample(targetSteps:policy:using:)`` for ``ownedRows``: the same steps as one process for those rows, the
-    /// other processes' random draws skipped (actions, prediction noise and resets take fixed numbers of draws per
-    /// row), and after every step the processes share how many of their rows finished and with how many steps, so
-    /// that all skip the same resets and stop at the same step.
+    /// ``sample(targetSteps:policy:using:)`` for ``imaginedRows``: the same steps as one process for those rows,
+    /// the other processes' random draws skipped (actions, prediction noise and resets take fixed numbers of draws
+    /// per row), and after every step the processes share how many of their own rows finished and with how many
+    /// steps, so that all skip the same resets and stop at the same step. Paths of rows imagined but not owned are
+    /// not kept.
     private func sampleOwnedRows(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths]
     {
-        let (first, end) = (ownedRows.lowerBound, ownedRows.upperBound)
+        let (first, end) = (imaginedRows.lowerBound, imaginedRows.upperBound)
         let (before, after) = (UInt64(first), UInt64(rows - end))
         rng.skip(before * drawsPerReset)
-        for r in ownedRows { restart(row: r, using: &rng) }
+        for r in imaginedRows { restart(row: r, using: &rng) }
         rng.skip(after * drawsPerReset)
         var completed = [TaskPaths](repeating: TaskPaths(), count: tasks)
         let expectedSteps = targetSteps / tasks + rows / tasks * horizon
@@ -210,41 +241,49 @@ public final class ImaginedSampler {
         var completedSteps = 0
         while completedSteps < targetSteps {
             rng.skip(before * actionDraws)
-            act(policy: policy, rows: ownedRows, using: &rng)
+            act(policy: policy, rows: imaginedRows, using: &rng)
             rng.skip(after * actionDraws)
             rng.skip(before * noiseDraws)
-            predictOwnedRows(using: &rng)
+            predictImaginedRows(using: &rng)
             rng.skip(after * noiseDraws)
-            score(rows: ownedRows)
-            recordSteps(rows: ownedRows)
+            score(rows: imaginedRows)
+            recordSteps(rows: imaginedRows)
             var finished: [Int] = []
-            var finishedSteps = 0
-            for r in ownedRows {
+            var (ownFinished, ownSteps, finishedBelow, finishedAbove) = (0, 0, 0, 0)
+            for r in imaginedRows {
                 stepCounts[r] += 1
                 if dones[r] || stepCounts[r] >= horizon {
                     finished.append(r)
-                    finishedSteps += stepCounts[r]
+                    if r < ownedRows.lowerBound {
+                        finishedBelow += 1
+                    } else if r >= ownedRows.upperBound {
+                        finishedAbove += 1
+                    } else {
+                        (ownFinished, ownSteps) = (ownFinished + 1, ownSteps + stepCounts[r])
+                    }
                 } else {
                     for j in 0..<obsSize { observations[r * obsSize + j] = next[r * obsSize + j] }
                 }
             }
-            let counts = communicator.allGather([Double(finished.count), Double(finishedSteps)])
-            let resetsBefore = counts[..<communicator.rank].reduce(0) { $0 + UInt64($1[0]) }
-            let resetsAfter = counts[(communicator.rank + 1)...].reduce(0) { $0 + UInt64($1[0]) }
+            // the processes before this one own the rows below its own, those after it the rows above
+            let counts = communicator.allGather([Double(ownFinished), Double(ownSteps)])
+            let resetsBefore = counts[..<communicator.rank].reduce(0) { $0 + Int($1[0]) } - finishedBelow
+            let resetsAfter = counts[(communicator.rank + 1)...].reduce(0) { $0 + Int($1[0]) } - finishedAbove
+            precondition(resetsBefore >= 0 && resetsAfter >= 0, "the processes disagree on finished imagined rows")
             completedSteps += counts.reduce(0) { $0 + Int($1[1]) }
-            rng.skip(resetsBefore * drawsPerReset)
+            rng.skip(UInt64(resetsBefore) * drawsPerReset)
             for r in finished {
-                finishPath(row: r, into: &completed[task(ofRow: r)])
+                if ownedRows.contains(r) { finishPath(row: r, into: &completed[task(ofRow: r)]) }
                 restart(row: r, using: &rng)
             }
-            rng.skip(resetsAfter * drawsPerReset)
+            rng.skip(UInt64(resetsAfter) * drawsPerReset)
         }
         return completed
     }
 
-    /// Next observations of ``ownedRows``, predicted as in the whole batch.
-    private func predictOwnedRows(using rng: inout SplitMix64) {
-        let (first, count) = (ownedRows.lowerBound, ownedRows.count)
+    /// Next observations of ``imaginedRows``, predicted as in the whole batch.
+    private func predictImaginedRows(using rng: inout SplitMix64) {
+        let (first, count) = (imaginedRows.lowerBound, imaginedRows.count)
         guard count > 0 else { return }
         observations.withUnsafeBufferPointer { o in
             actions.withUnsafeBufferPointer { a in
@@ -257,7 +296,9 @@ public final class ImaginedSampler {
             }
         }
         if let clip {
-            for i in (first * obsSize)..<(ownedRows.upperBound * obsSize) { next[i] = min(max(next[i], -clip), clip) }
+            for i in (first * obsSize)..<(imaginedRows.upperBound * obsSize) {
+                next[i] = min(max(next[i], -clip), clip)
+            }
         }
     }
 

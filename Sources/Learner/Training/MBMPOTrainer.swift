@@ -185,7 +185,8 @@ public final class MBMPOTrainer: Trainer {
         guard imaginationCommunicator !== context.communicator else { return }
         imaginationCommunicator = context.communicator
         if imagination.split(over: context.communicator) {
-            evaluator = PolicyBlockEvaluator(layout: context.policy.layout, rows: max(imagination.ownedRows.count, 1))
+            evaluator = PolicyBlockEvaluator(
+                layout: context.policy.layout, rows: max(imagination.imaginedRows.count, 1))
         }
     }
 
@@ -215,10 +216,11 @@ public final class MBMPOTrainer: Trainer {
         return imagination.communicator.allGather(own).flatMap { $0 }
     }
 
-    /// Imagined rollouts where task i acts with parameterSets[i] (only this process's tasks when split).
+    /// Imagined rollouts where task i acts with parameterSets[i] (only the tasks this process imagines when split;
+    /// the paths of its own).
     func imagine(parameterSets: [[Double]]) -> [TaskPaths] {
         let evaluator = self.evaluator
-        let sets = imagination.isSplit ? Array(parameterSets[imagination.ownedTasks]) : parameterSets
+        let sets = imagination.isSplit ? Array(parameterSets[imagination.imaginedTasks]) : parameterSets
         return imagination.sample(
             targetSteps: config.imaginedStepsPerPhase,
             policy: { observations, means, logStds in
