@@ -38,7 +38,7 @@ done
 # MB-MPO's imagined rows split by task: hopper (imagined paths that end early, so ranks reset different numbers of
 # rows each step), noisy, offset models (noise draws per row skipped for the other ranks' rows) and paths started from
 # real states of the buffer with their own length (Gymnasium's settings), and hopper with noise, 4 tasks and 2 members,
-# where on 5 ranks each rank imagines its task's chunk partner too, 1 vs 2 and 5 ranks
+# where on 5 ranks (rank 0 owning no task) each other rank imagines its task's chunk partner too, 1 vs 2 and 5 ranks
 for variant in hopper noisy real shared; do
   case $variant in
     hopper) extra=(--env hopper) ;;

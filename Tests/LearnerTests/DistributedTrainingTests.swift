@@ -27,8 +27,18 @@ import _TestSupport
         return config
     }
 
-    static func outcome(_ config: TrainingConfig, communicator: any Communicator) throws -> Outcome {
-        let trainer = TinyTraining.trainer(config)
+    static func outcome(
+        _ config: TrainingConfig, communicator: any Communicator, imaginedEnvironment: (any Environment)? = nil
+    ) throws -> Outcome {
+        let trainer =
+            imaginedEnvironment.map { environment in
+                var pointMass = PointMass.Config()
+                pointMass.horizon = config.sampling.horizon
+                let real = VectorSampler(
+                    environments: (0..<config.realEnvironments).map { _ in PointMass(config: pointMass) },
+                    seed: config.seed, threads: config.threads)
+                return config.makeTrainer(real: real, environment: environment)
+            } ?? TinyTraining.trainer(config)
         trainer.context.communicator = communicator
         var rows: [[Double]] = []
         for _ in 0..<config.iterations {
@@ -67,6 +77,58 @@ import _TestSupport
             #expect(result == single, "rank \(rank) of \(ranks)")
         }
         #expect(imaginedTasks.reduce(0) { $0 + $1.count } == imagined, "\(imaginedTasks)")
+    }
+}
+
+extension DistributedTrainingTests {
+    /// Imagined paths that end at different steps (a point mass whose model says "done" once it leaves a box) with
+    /// noisy, offset models, over ranks that imagine their neighbours' tasks: every rank skips exactly the others'
+    /// resets and noise draws, and ends with one process's numbers.
+    @Test(arguments: [3, 5])
+    func earlyEndsAndNoiseWithSharedChunks(ranks: Int) throws {
+        var config = Self.config(members: 2, tasks: 4, rollouts: 2)
+        config.dynamics.imperfection.noiseStd = 0.1
+        config.dynamics.imperfection.biasHigh = 0.3
+        let single = try Self.outcome(config, communicator: SingleProcess.shared, imaginedEnvironment: BoxedPointMass())
+        let plain = try Self.outcome(config, communicator: SingleProcess.shared)
+        #expect(single.rows != plain.rows)
+        let shared = config
+        let split = InProcessGroup(size: ranks).run { communicator in
+            Result { try Self.outcome(shared, communicator: communicator, imaginedEnvironment: BoxedPointMass()) }
+        }
+        var imagined = 0
+        for (rank, outcome) in split.enumerated() {
+            var result = try outcome.get()
+            imagined += result.imagined.count
+            result.imagined = single.imagined
+            result.split = single.split
+            #expect(result == single, "rank \(rank) of \(ranks)")
+        }
+        // 3 ranks own 1, 1, 2 tasks and imagine 2, 2, 2; 5 ranks own 0, 1, 1, 1, 1 and imagine 0, 2, 2, 2, 2
+        #expect(imagined == (ranks == 3 ? 6 : 8))
+    }
+}
+
+/// A point mass whose model ends a path once the mass leaves the box |x|, |y| < 0.9, so that imagined paths end
+/// at different steps.
+final class BoxedPointMass: Environment {
+    let inner = PointMass()
+    var spec: EnvironmentSpec { inner.spec }
+    var appliedAction: [Double] { inner.appliedAction }
+    func reset(using rng: inout SplitMix64) -> [Double] { inner.reset(using: &rng) }
+    func step(_ action: [Double]) throws -> StepResult { try inner.step(action) }
+    func modelRewards(
+        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
+        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
+    ) {
+        inner.modelRewards(
+            observations: observations, actions: actions, nextObservations: nextObservations, into: rewards)
+    }
+    func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
+        let width = spec.observationSize
+        for r in 0..<dones.count {
+            dones[r] = abs(nextObservations[r * width]) >= 0.9 || abs(nextObservations[r * width + 1]) >= 0.9
+        }
     }
 }
 

@@ -104,7 +104,7 @@ struct Train: ParsableCommand {
         ranks.finish()
     }
 
-    /// What rank 0 says a run over `communicator`'s ranks splits; every rank decides alike.
+    /// What a run over `communicator`'s ranks splits, as rank 0 says it (changes nothing).
     static func splitSummary(
         _ trainer: any Trainer, config: TrainingConfig, over communicator: any Communicator
     )
@@ -114,14 +114,20 @@ struct Train: ParsableCommand {
         switch config.algorithm {
         case .mbMPO:
             guard let mbmpo = trainer as? MBMPOTrainer else { break }
-            let imagination = mbmpo.imagination
-            let imagined =
-                !imagination.split(over: communicator)
-                ? "computed whole on every rank (this environment's resets do not allow the split)"
-                : imagination.mostImaginedTasks == (imagination.tasks + communicator.size - 1) / communicator.size
-                    ? "by task"
-                    : "by task (a rank imagines up to \(imagination.mostImaginedTasks) of the \(imagination.tasks) "
-                        + "tasks: its own, and neighbours' whose rows share a prediction chunk with its own)"
+            let tasks = mbmpo.imagination.tasks
+            let imagined: String
+            if let ranges = mbmpo.imagination.imaginedTaskRanges(over: communicator) {
+                let shared = ranges.indices.contains {
+                    ranges[$0].count > communicator.ownedUnits(of: tasks, rank: $0).count
+                }
+                imagined =
+                    shared
+                    ? "by task (a rank imagines up to \(ranges.map(\.count).max()!) of the \(tasks) tasks: its own, "
+                        + "and neighbours' whose rows share a prediction chunk with its own)"
+                    : "by task"
+            } else {
+                imagined = "computed whole on every rank (this environment's resets do not allow the split)"
+            }
             return "\(ranks), the model fit by member, the meta-objective by task, the imagined rollouts \(imagined)\n"
         case .meTRPO:
             return

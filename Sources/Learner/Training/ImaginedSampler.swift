@@ -132,16 +132,41 @@ public final class ImaginedSampler {
     }
 
     /// Splits the rows over `communicator`'s processes by task (contiguous task ranges, as the meta-objective
-    /// splits them), if that can give every row the bits it gets in one process: block propagation and resets that
-    /// take a fixed number of random draws. A process imagines its own tasks and, where a prediction chunk
-    /// (``DynamicsEnsemble/chunkBoundaries(total:)``) holds rows of its own and of a neighbour's tasks, those
-    /// neighbouring tasks too (``imaginedTasks``), so that every chunk it predicts is a chunk of the whole batch.
-    /// Returns whether it split; otherwise every process imagines every row, as before.
+    /// splits them) where ``imaginedTaskRanges(over:)`` allows it. A process imagines its own tasks and, where a
+    /// prediction chunk holds rows of its own and of a neighbour's tasks, those neighbouring tasks too
+    /// (``imaginedTasks``). Returns whether it split; otherwise every process imagines every row, as before.
     @discardableResult
     public func split(over communicator: any Communicator) -> Bool {
-        guard communicator.size > 1, propagation == .blocks else { return false }
-        // a start's draws, measured twice from different states: the split skips other processes' starts by them
-        // (a real start takes one draw whatever the buffer holds)
+        guard let ranges = imaginedTaskRanges(over: communicator), let draws = fixedDrawsPerReset() else {
+            return false
+        }
+        drawsPerReset = draws
+        self.communicator = communicator
+        let perTask = rows / tasks
+        ownedTasks = communicator.ownedUnits(of: tasks)
+        ownedRows = (ownedTasks.lowerBound * perTask)..<(ownedTasks.upperBound * perTask)
+        imaginedTasks = ranges[communicator.rank]
+        imaginedRows = (imaginedTasks.lowerBound * perTask)..<(imaginedTasks.upperBound * perTask)
+        return true
+    }
+
+    /// The tasks each of `communicator`'s processes would imagine once split (by rank), or nil where the rows cannot
+    /// be split with every row's bits of one process: one process, propagation other than blocks, or resets that
+    /// take varying numbers of random draws. Each range is the process's own tasks grown to whole prediction chunks
+    /// of the batch (``chunkClosure(of:rowsPerTask:boundaries:)``), so every chunk it predicts is one of the whole
+    /// batch's. Changes nothing.
+    public func imaginedTaskRanges(over communicator: any Communicator) -> [Range<Int>]? {
+        guard communicator.size > 1, propagation == .blocks, fixedDrawsPerReset() != nil else { return nil }
+        let boundaries = ensemble.chunkBoundaries(total: rows)
+        return (0..<communicator.size).map {
+            Self.chunkClosure(
+                of: communicator.ownedUnits(of: tasks, rank: $0), rowsPerTask: rows / tasks, boundaries: boundaries)
+        }
+    }
+
+    /// The random draws a start takes, measured twice from different states, or nil where they differ (the split
+    /// skips other processes' starts by them; a real start takes one draw whatever the buffer holds).
+    private func fixedDrawsPerReset() -> UInt64? {
         var draws: [UInt64] = []
         for seed: UInt64 in [1, 2] {
             var probe = SplitMix64(seed: seed)
@@ -149,27 +174,7 @@ public final class ImaginedSampler {
             if start == .reset { _ = environment.reset(using: &probe) } else { _ = probe.nextUniform() }
             draws.append(probe.draws(since: before))
         }
-        guard draws[0] == draws[1] else { return false }
-        drawsPerReset = draws[0]
-        self.communicator = communicator
-        let perTask = rows / tasks
-        ownedTasks = communicator.ownedUnits(of: tasks)
-        ownedRows = (ownedTasks.lowerBound * perTask)..<(ownedTasks.upperBound * perTask)
-        imaginedTasks = Self.chunkClosure(
-            of: ownedTasks, rowsPerTask: perTask, boundaries: ensemble.chunkBoundaries(total: rows))
-        imaginedRows = (imaginedTasks.lowerBound * perTask)..<(imaginedTasks.upperBound * perTask)
-        return true
-    }
-
-    /// The most tasks any process imagines once split (``imaginedTasks`` of the busiest process).
-    public var mostImaginedTasks: Int {
-        guard isSplit else { return tasks }
-        let boundaries = ensemble.chunkBoundaries(total: rows)
-        return (0..<communicator.size).map {
-            Self.chunkClosure(
-                of: communicator.ownedUnits(of: tasks, rank: $0), rowsPerTask: rows / tasks, boundaries: boundaries
-            ).count
-        }.max()!
+        return draws[0] == draws[1] ? draws[0] : nil
     }
 
     /// The smallest task range around `tasks` whose rows start and end at prediction-chunk `boundaries` (ascending,
@@ -193,7 +198,7 @@ public final class ImaginedSampler {
     /// Split over processes, `policy` is called for ``imaginedRows`` only, the paths returned are ``ownedTasks``'
     /// (the other tasks' are empty), and `rng` ends where one process leaves it.
     public func sample(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths] {
-        if isSplit { return sampleOwnedRows(targetSteps: targetSteps, policy: policy, using: &rng) }
+        if isSplit { return sampleImaginedRows(targetSteps: targetSteps, policy: policy, using: &rng) }
         for r in 0..<rows { restart(row: r, using: &rng) }
         var completed = [TaskPaths](repeating: TaskPaths(), count: tasks)
         let expectedSteps = targetSteps / tasks + rows / tasks * horizon
@@ -225,8 +230,9 @@ public final class ImaginedSampler {
     /// per row), and after every step the processes share how many of their own rows finished and with how many
     /// steps, so that all skip the same resets and stop at the same step. Paths of rows imagined but not owned are
     /// not kept.
-    private func sampleOwnedRows(targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64) -> [TaskPaths]
-    {
+    private func sampleImaginedRows(
+        targetSteps: Int, policy: RowDistributions, using rng: inout SplitMix64
+    ) -> [TaskPaths] {
         let (first, end) = (imaginedRows.lowerBound, imaginedRows.upperBound)
         let (before, after) = (UInt64(first), UInt64(rows - end))
         rng.skip(before * drawsPerReset)

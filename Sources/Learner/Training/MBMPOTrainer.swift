@@ -125,8 +125,9 @@ public final class MBMPOTrainer: Trainer {
     // MARK: meta-step
 
     /// Imagined pre-update rollouts, inner step per task, imagined post-update rollouts, TRPO meta-step.
-    /// Split over processes, each imagines and adapts its own tasks (``ImaginedSampler/ownedTasks``) and they share
-    /// the adapted parameters and the paths' returns; the objective splits the same tasks.
+    /// Split over processes, each adapts its own tasks (``ImaginedSampler/ownedTasks``) and imagines them, with the
+    /// neighbours' tasks that share their prediction chunks (``ImaginedSampler/imaginedTasks``); they share the
+    /// adapted parameters and the returns of their own tasks' paths; the objective splits the same tasks.
     func metaStep(index: Int, log: inout IterationLog, timing: inout MetaStepTiming) {
         let theta = context.policy.parameters
         setUpImagination()
