@@ -87,8 +87,13 @@ public struct LearningCurveChart {
         out.line(
             "<text x=\"\(n(box.left + box.width / 2))\" y=\"\(n(origin.y + 22))\" text-anchor=\"middle\" "
                 + "font-size=\"15\" font-weight=\"bold\">\(escape(environment))</text>")
-        axes(x: x, y: y, into: &out)
         let curves = series.filter { $0.environment == environment }
+        let horizons = Set(curves.map(\.horizon))
+        axes(
+            x: x, y: y,
+            returnLabel: horizons.count == 1
+                ? "average return (\(horizons.first!)-step episodes)"
+                : "average return per episode", into: &out)
         for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
         let marks = anchors.filter { $0.environment == environment }
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
@@ -99,7 +104,7 @@ public struct LearningCurveChart {
         out.line("</g>")
     }
 
-    private func axes(x: AxisScale, y: AxisScale, into out: inout SVGWriter) {
+    private func axes(x: AxisScale, y: AxisScale, returnLabel: String, into out: inout SVGWriter) {
         let (left, right, bottom, top) = (x.pixelLower, x.pixelUpper, y.pixelLower, y.pixelUpper)
         for tick in x.ticks {
             let px = n(x.pixel(tick))
@@ -126,7 +131,7 @@ public struct LearningCurveChart {
         let middle = n((top + bottom) / 2)
         out.line(
             "<text x=\"\(n(left - 52))\" y=\"\(middle)\" text-anchor=\"middle\" "
-                + "transform=\"rotate(-90 \(n(left - 52)) \(middle))\">average return (200-step episodes)</text>")
+                + "transform=\"rotate(-90 \(n(left - 52)) \(middle))\">\(escape(returnLabel))</text>")
     }
 
     private func draw(

@@ -39,6 +39,8 @@ public enum LearningCurves {
         public var runs: Int
         public var metric: String
         public var points: [Point]
+        /// Steps per episode of the runs (``RunRecord/horizon``; the first run's).
+        public var horizon: Int = 200
 
         /// The legend's name: the algorithm, the timing when it is not the paper preset's, and the labelled settings.
         public var label: String { [algorithm, timing, settings].filter { !$0.isEmpty }.joined(separator: ", ") }
@@ -92,7 +94,7 @@ public enum LearningCurves {
             return Series(
                 environment: first.environment, algorithm: first.algorithm, timing: first.timing,
                 settings: first.settings, runs: members.count,
-                metric: curves.first?.metric ?? "", points: points)
+                metric: curves.first?.metric ?? "", points: points, horizon: first.horizon)
         }
     }
 }

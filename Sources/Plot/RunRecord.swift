@@ -12,6 +12,9 @@ public struct RunRecord {
     public let timing: String
     /// The values of the settings a plot labels its series by ("biasHigh 0.5, noiseStd 0.1"), "" for none.
     public let settings: String
+    /// Steps per episode: `sampling.horizon` of `config.json`, or where it has none, the task's own (1 000 for
+    /// Gymnasium's tasks but Reacher-v5's 50, 200 for the paper's).
+    public let horizon: Int
     /// Column name → one value per row (nil for an empty or non-numeric field).
     public let columns: [String: [Double?]]
     /// Rows in `progress.csv`.
@@ -39,6 +42,7 @@ public struct RunRecord {
         timing =
             TrainingConfig.timingDifference(environment: environment, timestep: timestep, frameSkip: frameSkip) ?? ""
         settings = try Self.settings(labelKeys, in: configText, folder: folder)
+        horizon = header.horizon ?? TrainingConfig.gymnasiumTasks[environment]?.horizon ?? 200
         let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
         guard let header = table.first, table.count >= 2 else {
             throw Problem(message: "'\(folder)/progress.csv' has no rows yet")
@@ -59,8 +63,10 @@ public struct RunRecord {
         let algorithm: String
         let physicsTimestep: Double?
         let frameSkip: Int?
+        let horizon: Int?
 
-        enum CodingKeys: String, CodingKey { case environment, algorithm, physicsTimestep, frameSkip }
+        enum CodingKeys: String, CodingKey { case environment, algorithm, physicsTimestep, frameSkip, sampling }
+        enum SamplingKeys: String, CodingKey { case horizon }
 
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -68,6 +74,10 @@ public struct RunRecord {
             algorithm = try container.decode(String.self, forKey: .algorithm)
             physicsTimestep = try? container.decodeIfPresent(Double.self, forKey: .physicsTimestep)
             frameSkip = try? container.decodeIfPresent(Int.self, forKey: .frameSkip)
+            let sampling = try? container.nestedContainer(keyedBy: SamplingKeys.self, forKey: .sampling)
+            horizon = (try? sampling?.decodeIfPresent(Int.self, forKey: .horizon)).flatMap { $0 }.flatMap {
+                $0 > 0 ? $0 : nil
+            }
         }
     }
 

@@ -156,6 +156,33 @@ import Testing
         #expect(svg.contains("mb-mpo (3 runs, mean ± std)"))
     }
 
+    /// The return axis names the runs' episode length: `sampling.horizon` of `config.json`, else the task's own.
+    @Test func returnAxisNamesTheEpisodeLength() throws {
+        let root = try TestFiles.temporaryFolder("plot-horizon")
+        let header = "Iteration,n_timesteps,\"EnvTrajs-AverageReturn\""
+        try Self.writeRun(
+            root.appendingPathComponent("reacher"), environment: "Reacher-v5", algorithm: "ppo", header: header,
+            rows: ["0,5000,-40", "1,10000,-20"])
+        try Self.writeRun(
+            root.appendingPathComponent("hopper"), environment: "Hopper-v5", algorithm: "trpo", header: header,
+            rows: ["0,50000,12", "1,100000,30"])
+        // a configuration's own horizon wins over the task's
+        let short = root.appendingPathComponent("hopper-short")
+        try Self.writeRun(short, environment: "Hopper-v5", algorithm: "ppo", header: header, rows: ["0,2000,5"])
+        try "{\"environment\": \"Hopper-v5\", \"algorithm\": \"ppo\", \"sampling\": {\"horizon\": 300}}"
+            .write(to: short.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let records = try ["reacher", "hopper", "hopper-short"].map {
+            try RunRecord(folder: root.appendingPathComponent($0).path)
+        }
+        #expect(records.map(\.horizon) == [50, 1_000, 300])
+        let series = try LearningCurves.series(of: records)
+        let reacher = LearningCurveChart(series: series.filter { $0.environment == "Reacher-v5" }, anchors: []).svg()
+        #expect(reacher.contains(">average return (50-step episodes)</text>"))
+        let hopper = LearningCurveChart(series: Array(series.filter { $0.environment == "Hopper-v5" }), anchors: [])
+        #expect(LearningCurveChart(series: [hopper.series[0]], anchors: []).svg().contains("(1000-step episodes)"))
+        #expect(hopper.svg().contains(">average return per episode</text>") && !hopper.svg().contains("-step"))
+    }
+
     /// The legend goes to the corner its box leaves free: a curve rising through the top left moves it away.
     @Test func legendAvoidsTheCurves() {
         let box = (left: 100.0, top: 50.0, width: 400.0, height: 300.0), size = (width: 230.0, height: 42.0)
