@@ -18,8 +18,9 @@
 #                K tasks and (20, 4, 2, 1) real, (100, 40, 20, 10) imagined rollouts per task (study-modelsK).
 #   exploration  tailored exploration on and off: MB-MPO on half-cheetah, paper settings with a rolling-average
 #                persistence of 0.95, seeds 23, 54, 62, 25 iterations (variants explore-on, explore-off).
-#   gymnasium    Gymnasium's HalfCheetah-v5 and Hopper-v5 with their 1000-step settings: MB-MPO for seeds 22, 33 to
-#                200 000 real steps (40 iterations), TRPO and PPO for seed 22 to 10^6 (20 and 500 iterations).
+#   gymnasium    Gymnasium's v5 tasks with their long-horizon settings: MB-MPO on HalfCheetah-v5 and Hopper-v5 for
+#                seeds 22, 33 to 200 000 real steps (40 iterations), TRPO and PPO on all six for seed 22 to 10^6 (20
+#                and 500 iterations, the step budget ending PPO's sooner where its batches overrun).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
 # `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
@@ -91,7 +92,9 @@ if [ ${#plan[@]} -eq 0 ]; then
     gymnasium)
       # 200 000 real steps for MB-MPO (5 000 an iteration), 10^6 for TRPO (50 000) and PPO (2 000)
       for seed in 22 33; do for env in HalfCheetah-v5 Hopper-v5; do plan+=("$env:mb-mpo:$seed:40"); done; done
-      for env in HalfCheetah-v5 Hopper-v5; do plan+=("$env:trpo:22:20" "$env:ppo:22:500"); done
+      for env in HalfCheetah-v5 Hopper-v5 Walker2d-v5 Ant-v5 Swimmer-v5 Reacher-v5; do
+        plan+=("$env:trpo:22:20" "$env:ppo:22:500")
+      done
       ;;
     *) echo "unknown plan '$plan_name'; $usage" >&2; exit 1 ;;
   esac
