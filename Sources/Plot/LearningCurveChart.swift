@@ -187,8 +187,10 @@ public struct LearningCurveChart {
         var points: [(x: Double, y: Double)] = marks.map { (x.pixel($0.steps), y.pixel($0.averageReturn)) }
         for curve in curves {
             for (a, b) in zip(curve.points, curve.points.dropFirst()) {
+                // along the drawn segment, which is straight in pixels (on a logarithmic axis too)
+                let (ax, bx) = (x.pixel(a.x), x.pixel(b.x))
                 for step in 0...20 {
-                    let f = Double(step) / 20, px = x.pixel(a.x + f * (b.x - a.x))
+                    let f = Double(step) / 20, px = ax + f * (bx - ax)
                     let mean = a.mean + f * (b.mean - a.mean)
                     let spread = a.standardDeviation + f * (b.standardDeviation - a.standardDeviation)
                     points += [(px, y.pixel(mean)), (px, y.pixel(mean + spread)), (px, y.pixel(mean - spread))]

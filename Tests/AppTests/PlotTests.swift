@@ -328,6 +328,28 @@ import Testing
         #expect(!modelBased.scales("hopper", origin: (0, 0)).x.logarithmic)
     }
 
+    /// The points the legend avoids lie on the segments as drawn: straight in pixels, on a logarithmic axis too.
+    @Test func avoidedPointsFollowTheDrawnSegments() {
+        let curve = LearningCurves.Series(
+            environment: "hopper", algorithm: "trpo", runs: 1, metric: "EnvTrajs-AverageReturn",
+            points: [
+                .init(x: 1e3, mean: 0, standardDeviation: 0, runs: 1),
+                .init(x: 1e7, mean: 100, standardDeviation: 0, runs: 1),
+            ])
+        let chart = LearningCurveChart(series: [curve], anchors: [])
+        let (x, y) = chart.scales("hopper", origin: (0, 0))
+        #expect(x.logarithmic)
+        let points = LearningCurveChart.drawnPoints([curve], [], x: x, y: y)
+        let (start, end) = ((x.pixel(1e3), y.pixel(0)), (x.pixel(1e7), y.pixel(100)))
+        #expect(points.count == 63)
+        for point in points {
+            let f = (point.x - start.0) / (end.0 - start.0)
+            #expect(f >= -1e-9 && f <= 1 + 1e-9 && abs(point.y - (start.1 + f * (end.1 - start.1))) < 1e-6)
+        }
+        // the middle sample sits halfway across in pixels (10⁵ on this axis), not at the data's halfway (5·10⁶)
+        #expect(abs(points[30].x - x.pixel(1e5)) < 1e-6)
+    }
+
     @Test func csvQuotingAndTicks() {
         #expect(RunRecord.parseCSV("a,\"b,c\",\"d\"\"e\"\n1,,2\n") == [["a", "b,c", "d\"e"], ["1", "", "2"]])
         let scale = AxisScale(covering: -93, 211, pixels: (0, 100))
