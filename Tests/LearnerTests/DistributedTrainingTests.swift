@@ -111,20 +111,11 @@ extension DistributedTrainingTests {
 
 /// A point mass whose model ends a path once the mass leaves the box |x|, |y| < 0.9, so that imagined paths end
 /// at different steps.
-final class BoxedPointMass: Environment {
-    let inner = PointMass()
-    var spec: EnvironmentSpec { inner.spec }
-    var appliedAction: [Double] { inner.appliedAction }
-    func reset(using rng: inout SplitMix64) -> [Double] { inner.reset(using: &rng) }
-    func step(_ action: [Double]) throws -> StepResult { try inner.step(action) }
-    func modelRewards(
-        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
+final class BoxedPointMass: WrappedEnvironment {
+    init() { super.init(wrapping: PointMass()) }
+    override func modelDones(
+        nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>
     ) {
-        inner.modelRewards(
-            observations: observations, actions: actions, nextObservations: nextObservations, into: rewards)
-    }
-    func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
         let width = spec.observationSize
         for r in 0..<dones.count {
             dones[r] = abs(nextObservations[r * width]) >= 0.9 || abs(nextObservations[r * width + 1]) >= 0.9

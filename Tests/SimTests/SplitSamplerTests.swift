@@ -95,27 +95,6 @@ import _TestSupport
     }
 }
 
-/// Forwards to a real environment; what the tests above change of it is left to subclasses.
-class WrappedEnvironment: Environment {
-    let inner: any Environment
-    init(wrapping inner: any Environment) { self.inner = inner }
-    var spec: EnvironmentSpec { inner.spec }
-    var appliedAction: [Double] { inner.appliedAction }
-    func reset(using rng: inout SplitMix64) -> [Double] { inner.reset(using: &rng) }
-    func step(_ action: [Double]) throws -> StepResult { try inner.step(action) }
-    func appendState(qpos: inout [Double], qvel: inout [Double]) { inner.appendState(qpos: &qpos, qvel: &qvel) }
-    func modelRewards(
-        observations: UnsafeBufferPointer<Double>, actions: UnsafeBufferPointer<Double>,
-        nextObservations: UnsafeBufferPointer<Double>, into rewards: UnsafeMutableBufferPointer<Double>
-    ) {
-        inner.modelRewards(
-            observations: observations, actions: actions, nextObservations: nextObservations, into: rewards)
-    }
-    func modelDones(nextObservations: UnsafeBufferPointer<Double>, into dones: UnsafeMutableBufferPointer<Bool>) {
-        inner.modelDones(nextObservations: nextObservations, into: dones)
-    }
-}
-
 /// Steps with a NaN action at its `failAt`-th step, so that the real environment throws.
 final class FailingEnvironment: WrappedEnvironment {
     let failAt: Int
