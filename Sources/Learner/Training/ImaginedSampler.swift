@@ -137,9 +137,8 @@ public final class ImaginedSampler {
     /// (``imaginedTasks``). Returns whether it split; otherwise every process imagines every row, as before.
     @discardableResult
     public func split(over communicator: any Communicator) -> Bool {
-        guard let ranges = imaginedTaskRanges(over: communicator), let draws = fixedDrawsPerReset() else {
-            return false
-        }
+        guard communicator.size > 1, propagation == .blocks, let draws = fixedDrawsPerReset() else { return false }
+        let ranges = closedTaskRanges(over: communicator)
         drawsPerReset = draws
         self.communicator = communicator
         let perTask = rows / tasks
@@ -157,6 +156,11 @@ public final class ImaginedSampler {
     /// batch's. Changes nothing.
     public func imaginedTaskRanges(over communicator: any Communicator) -> [Range<Int>]? {
         guard communicator.size > 1, propagation == .blocks, fixedDrawsPerReset() != nil else { return nil }
+        return closedTaskRanges(over: communicator)
+    }
+
+    /// Every process's own tasks grown to whole prediction chunks, by rank.
+    private func closedTaskRanges(over communicator: any Communicator) -> [Range<Int>] {
         let boundaries = ensemble.chunkBoundaries(total: rows)
         return (0..<communicator.size).map {
             Self.chunkClosure(
