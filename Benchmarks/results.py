@@ -4,20 +4,22 @@
     python3 Benchmarks/results.py collect RUN_DIR... [--binary NAME] [--note TEXT]
     python3 Benchmarks/results.py tables [--write | --check]
     python3 Benchmarks/results.py figures [--mbmpo BINARY]
+    python3 Benchmarks/results.py selftest
 
 collect   copies a finished run's config.json and progress.csv to Benchmarks/results/<env>/<algo>/s<seed>/ (a
           variant, named as Benchmarks/paper_runs.sh names its folders ENV-VARIANT-ALGO-sSEED, goes to
           s<seed>-<variant>) and writes run-info.json beside them: the binary, this machine's CPU and the OpenBLAS
           kernels the run's log names, its wall-clock time (the sum of Time-Itr) and a note (e.g. that it shared the
           machine).
-tables    computes the headline table (per task: the model-free asymptote, MB-MPO at 100 000 steps over its seeds,
-          the real steps TRPO and PPO need to first reach that return — the first row where the mean of 5
-          consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps MB-MPO's
-          return was logged at, and the model-based baselines) from the
-          committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
+tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
+          or fell from a higher peak; MB-MPO at 100 000 steps over its seeds, each seed's mean over its last 3 logged
+          iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
+          the mean of 5 consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps
+          MB-MPO's return was logged at; the model-based baselines, likewise the mean of their last 3 iterations up to
+          52 000) from the committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
           (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
           BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
-          Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds,
+          Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds, read the same way,
           TRPO and PPO at 200 000 and 10⁶), and the tables of the paper's other experiments (robustness to bad models, the adaptation studies,
           tailored exploration; `Benchmarks/paper_runs.sh --plan …`): per setting, the mean ± std over seeds of each
           finished run's mean return over its last 3 logged iterations (MB-MPO's pre-update return, ME-TRPO's
@@ -25,6 +27,8 @@ tables    computes the headline table (per task: the model-free asymptote, MB-MP
 figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mbmpo plot` (all committed runs of the task), and
           docs/experiment-<name>.png for each of those experiments that has runs (curves told apart by their
           settings, `mbmpo plot --label-by`).
+selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
+          curves; the test suite runs it.
 
 Only the standard library.
 """
@@ -163,6 +167,42 @@ def value_at(points, steps):
     return before[-1] if before and points[-1][0] >= steps else None
 
 
+def settled_at(points, steps):
+    """The mean of the last FINAL_ROWS rows logged at or before `steps` real steps, if the run got there: a run's
+    return at a point of comparison, read like the model-free curves' crossings (one row is a 20-episode mean, and
+    the single row at a run's end is as likely to be a lucky batch as any other)."""
+    before = [v for s, v in points if s <= steps]
+    if not before or points[-1][0] < steps:
+        return None
+    tail = before[-FINAL_ROWS:]
+    return sum(tail) / len(tail)
+
+
+# how a model-free curve's last tenth is read: still rising if it is more than RISING above the tenth before it, and
+# off its peak if its best SMOOTHING-row mean lies more than OFF_PEAK above it (both relative to the magnitude)
+RISING, OFF_PEAK = 0.05, 0.10
+
+
+def asymptote(points):
+    """The mean of the last 10 % of a curve's rows, and a note where that is not an asymptote: the curve is still
+    rising, or it had come higher before."""
+    n = max(1, len(points) // 10)
+    last = sum(v for _, v in points[-n:]) / n
+    notes = []
+    before = points[-2 * n:-n]
+    if len(before) == n:
+        previous = sum(v for _, v in before) / n
+        if last - previous > RISING * abs(previous):
+            notes.append("still rising")
+    windows = [(sum(v for _, v in points[i - SMOOTHING + 1:i + 1]) / SMOOTHING, points[i][0])
+               for i in range(SMOOTHING - 1, len(points))]
+    if windows:
+        peak, at = max(windows)
+        if peak - last > OFF_PEAK * abs(last):
+            notes.append(f"peak {peak:.1f} at {steps_text(at)}")
+    return last, notes
+
+
 def mean_std(values):
     mean = sum(values) / len(values)
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
@@ -188,14 +228,16 @@ def table():
         for algo in ("trpo", "ppo"):
             curves = [p for p in algos.get(algo, []) if p]
             if curves:
-                tails = [p[-max(1, len(p) // 10):] for p in curves]
-                asymptotes[algo] = sum(sum(v for _, v in t) / len(t) for t in tails) / len(tails)
+                read = [asymptote(p) for p in curves]
+                asymptotes[algo] = sum(a for a, _ in read) / len(read)
                 reach = min(p[-1][0] for p in curves)
-                seeds = f", {len(curves)} seeds" if len(curves) > 1 else ""
-                cells.append(f"{asymptotes[algo]:.1f} ({steps_text(reach)}{seeds})")
+                notes = [f"{len(curves)} seeds"] if len(curves) > 1 else []
+                notes += sorted({n for _, ns in read for n in ns if not n.startswith("peak")})
+                notes += [n for _, ns in read for n in ns if n.startswith("peak")]
+                cells.append(f"{asymptotes[algo]:.1f} ({', '.join([steps_text(reach)] + notes)})")
             else:
                 cells.append("–")
-        finals = [v for v in (value_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
+        finals = [v for v in (settled_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
         if finals:
             mean, std = mean_std(finals)
             cells.append(f"{mean:.1f} ± {std:.1f} ({len(finals)})" if len(finals) > 1 else f"{mean:.1f} (1)")
@@ -215,7 +257,7 @@ def table():
                 ratio = steps / MBMPO_STEPS
                 cells.append(f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})")
         for algo in ("me-trpo", "mb-mpc"):
-            values = [v for v in (value_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
+            values = [v for v in (settled_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
             cells.append(f"{values[0]:.1f}" if len(values) == 1 else
                          f"{mean_std(values)[0]:.1f} ± {mean_std(values)[1]:.1f}" if values else "–")
         lines.append("| " + " | ".join(cells) + " |")
@@ -347,8 +389,8 @@ def exploration_table():
 
 
 def gymnasium_table():
-    """Gymnasium's v5 tasks: MB-MPO at 100 000 and 200 000 real steps (mean ± std over seeds), TRPO and PPO at 200 000
-    and 10⁶ (the published numbers to set beside them are in BENCHMARKS.md's section, with their sources)."""
+    """Gymnasium's v5 tasks: MB-MPO at 100 000 and 200 000 real steps (mean ± std over seeds of each seed's last 3
+    iterations up to the point), TRPO and PPO at 200 000 and 10⁶ (the published numbers to set beside them are in BENCHMARKS.md's section, with their sources)."""
     by_task = {}
     for env, algo, seed, rows in runs():
         if env in GYMNASIUM_TASKS and "-" not in seed:
@@ -361,7 +403,7 @@ def gymnasium_table():
             continue
         cells = [env]
         for steps in (100_000, 200_000):
-            values = [v for v in (value_at(p, steps) for p in algos.get("mb-mpo", [])) if v is not None]
+            values = [v for v in (settled_at(p, steps) for p in algos.get("mb-mpo", [])) if v is not None]
             if values:
                 mean, std = mean_std(values)
                 cells.append(f"{mean:.1f} ± {std:.1f} ({len(values)})")
@@ -445,6 +487,37 @@ def figures(args):
         subprocess.run([args.mbmpo, "plot", *folders, *labels, "--out", out], check=True)
 
 
+def selftest(_args):
+    """The reading rules on made-up curves: a failed check prints what it expected and exits 1."""
+    failures = []
+
+    def check(what, got, expected):
+        if got != expected:
+            failures.append(f"{what}: got {got!r}, expected {expected!r}")
+
+    run = [(5_000, 0.0), (89_000, 50.0), (93_000, 1.0), (97_000, 2.0), (101_000, 6.0)]
+    check("settled_at: the last 3 rows", settled_at(run, 101_000), 3.0)
+    check("settled_at: rows up to the point only", settled_at(run, 97_000), (50.0 + 1.0 + 2.0) / 3)
+    check("settled_at: a run that stopped short", settled_at(run[:-1], 101_000), None)
+    check("settled_at: fewer rows than 3", settled_at(run[:2], 89_000), 25.0)
+    check("value_at: the single row", value_at(run, 100_000), 2.0)
+    rising = [(i * 50_000, float(i)) for i in range(20)]
+    check("asymptote: a rising curve", asymptote(rising), (18.5, ["still rising"]))
+    flat = [(i * 50_000, 100.0 + (i % 2)) for i in range(20)]
+    check("asymptote: a flat curve", asymptote(flat), (100.5, []))
+    fell = [(i * 50_000, 300.0 if 8 <= i < 13 else 100.0) for i in range(20)]
+    check("asymptote: a curve off its peak", asymptote(fell), (100.0, ["peak 300.0 at 600·10³"]))
+    negative = [(i * 50_000, -10.0 + 0.5 * i) for i in range(20)]
+    check("asymptote: rising towards zero from below", asymptote(negative)[1], ["still rising"])
+    lucky = [(i * 50_000, 500.0 if i == 3 else 0.0) for i in range(10)]
+    check("first_reaching: one lucky row does not count", first_reaching(lucky, 200.0), None)
+    steady = [(i * 50_000, 10.0 * i) for i in range(10)]
+    check("first_reaching: the first 5-row mean that reaches", first_reaching(steady, 40.0), 300_000)
+    for line in failures:
+        print(line, file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -458,8 +531,9 @@ def main():
     mode.add_argument("--check", action="store_true")
     f = commands.add_parser("figures")
     f.add_argument("--mbmpo", default=os.path.join(ROOT, ".build", "release", "mbmpo"))
+    commands.add_parser("selftest")
     args = parser.parse_args()
-    {"collect": collect, "tables": tables, "figures": figures}[args.command](args)
+    {"collect": collect, "tables": tables, "figures": figures, "selftest": selftest}[args.command](args)
 
 
 if __name__ == "__main__":
