@@ -25,7 +25,8 @@
 # `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
-# safe point and starts no new one (rerun the script to continue). --list prints the plan's runs, one `mbmpo train`
+# safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
+# episodes into its eval.json (`mbmpo eval`). --list prints the plan's runs, one `mbmpo train`
 # command line each, and runs nothing. Tables: python3 Benchmarks/results.py tables.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,6 +141,14 @@ if [ "$list" -eq 1 ]; then
   exit 0
 fi
 
+# Scores a finished run's final policy on 20 fresh episodes (`mbmpo eval`: return, and for the planar robots how
+# much of them it spent upside down) into its eval.json, which `results.py collect` keeps with the logs.
+evaluate() {
+  [ -f "$1/eval.json" ] && return 0
+  "$bin" eval --run "$1" --episodes 20 --json "$1/eval.json" >>"$1.log" 2>&1 \
+    || echo "$1: eval failed (see $1.log)" >&2
+}
+
 # Runs (or resumes, or skips) one entry; returns train's exit status.
 run_entry() {
   local env algo seed iterations variant settings dir start rows=0 code
@@ -147,6 +156,7 @@ run_entry() {
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
   if [ "$rows" -ge "$iterations" ]; then
     echo "$dir: $rows iterations done"
+    evaluate "$dir"
     return 0
   fi
   if [ -e "$dir/checkpoints/latest" ]; then
@@ -157,7 +167,7 @@ run_entry() {
     "${start[@]}" >>"$dir.log" 2>&1
   fi
   code=$?
-  [ $code -eq 0 ] || echo "$dir: train exited with $code (see $dir.log)" >&2
+  if [ $code -eq 0 ]; then evaluate "$dir"; else echo "$dir: train exited with $code (see $dir.log)" >&2; fi
   return $code
 }
 

@@ -19,11 +19,12 @@ tables    computes the headline table (per task: the model-free asymptote, marke
           52 000) from the committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
           (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
           BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
-          Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds, read the same way,
-          TRPO and PPO at 200 000 and 10⁶), and the tables of the paper's other experiments (robustness to bad models, the adaptation studies,
-          tailored exploration; `Benchmarks/paper_runs.sh --plan …`): per setting, the mean ± std over seeds of each
-          finished run's mean return over its last 3 logged iterations (MB-MPO's pre-update return, ME-TRPO's
-          exploration return).
+          Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds, read
+          the same way, TRPO and PPO at 200 000 and 10⁶); the tables of the paper's other experiments (robustness to
+          bad models, the adaptation studies, tailored exploration; `Benchmarks/paper_runs.sh --plan …`): per setting,
+          the mean ± std over seeds of each finished run's mean return over its last 3 logged iterations (MB-MPO's
+          pre-update return, ME-TRPO's exploration return); and the list of half-cheetah runs scored by `mbmpo eval`
+          (their eval.json: how many episodes of the final policy run upside down, the flipped gait).
 figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mbmpo plot` (all committed runs of the task), and
           docs/experiment-<name>.png for each of those experiments that has runs (curves told apart by their
           settings, `mbmpo plot --label-by`).
@@ -107,7 +108,10 @@ def collect(args):
         variant = f"-{match.group(1)}" if match else ""
         target = os.path.join(RESULTS, env, algo, f"s{seed}{variant}")
         os.makedirs(target, exist_ok=True)
-        for file in ("config.json", "progress.csv"):
+        # eval.json: the final policy scored on fresh episodes (Benchmarks/paper_runs.sh writes it), where there is one
+        for file in ("config.json", "progress.csv", "eval.json"):
+            if file == "eval.json" and not os.path.exists(os.path.join(folder, file)):
+                continue
             with open(os.path.join(folder, file), "rb") as source, open(os.path.join(target, file), "wb") as out:
                 out.write(source.read())
         kernels = None
@@ -419,6 +423,33 @@ def gymnasium_table():
     return "\n".join(lines) + "\n"
 
 
+def posture_table():
+    """Every committed half-cheetah run whose final policy was scored with `mbmpo eval` (its eval.json): the return
+    on those episodes and how much of them the torso spent upside down (the flipped gait: upside down for more than
+    half of an episode's states)."""
+    lines = ["| task | algorithm | run | eval return | states upside down | episodes flipped |",
+             "|---|---|---|---|---|---|"]
+    flipped_runs = scored = 0
+    for env, algo, seed, _ in runs():
+        if env not in ("half-cheetah", "HalfCheetah-v5"):
+            continue
+        try:
+            with open(os.path.join(RESULTS, env, algo, seed, "eval.json")) as f:
+                scores = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if scores.get("upsideDownEpisodes") is None:
+            continue
+        scored += 1
+        flipped = scores["upsideDownEpisodes"]
+        flipped_runs += flipped * 2 > scores["episodes"]
+        lines.append(f"| {env} | {algo} | {seed} | {scores['returnMean']:.1f} ± {scores['returnStd']:.1f} "
+                     f"| {100 * scores['upsideDownFraction']:.1f} % | {flipped} of {scores['episodes']} |")
+    if not scored:
+        lines.append("| (no scored run yet) | – | – | – | – | – |")
+    return "\n".join(lines) + f"\n\nRuns whose final policy is flipped in most episodes: {flipped_runs} of {scored}.\n"
+
+
 EXPERIMENT_TABLES = {"robustness": robustness_table, "adaptation": adaptation_table,
                      "exploration": exploration_table}
 
@@ -452,12 +483,15 @@ def tables(args):
     gymnasium = gymnasium_table()
     failed |= replace_between(
         "BENCHMARKS.md", "<!-- gymnasium-table:start -->", "<!-- gymnasium-table:end -->", gymnasium, args)
+    posture = posture_table()
+    failed |= replace_between(
+        "BENCHMARKS.md", "<!-- half-cheetah-posture:start -->", "<!-- half-cheetah-posture:end -->", posture, args)
     experiments = {name: make() for name, make in EXPERIMENT_TABLES.items()}
     for name, text in experiments.items():
         failed |= replace_between(
             "BENCHMARKS.md", f"<!-- experiment-{name}:start -->", f"<!-- experiment-{name}:end -->", text, args)
     if not args.check:
-        sys.stdout.write(generated + "\n" + curves + "\n" + gymnasium
+        sys.stdout.write(generated + "\n" + curves + "\n" + gymnasium + "\n" + posture
                          + "".join("\n" + text for text in experiments.values()))
     sys.exit(1 if failed else 0)
 

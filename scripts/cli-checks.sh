@@ -323,8 +323,11 @@ expect_ok "$bin" train --algo me-trpo "${mb[@]}" --set meta.stepsPerIteration=1 
   --set sampling.imaginedRolloutsPerTask=2 --iterations 1 --out "$work/models/me-trpo"
 for algo in mb-mpc me-trpo; do
   expect_ok "$bin" eval --run "$work/models/$algo" --episodes 2 --json "$work/models/$algo-eval.json"
-  if grep -q "^half-cheetah, $algo, .*: return " <<<"$out" && finite_mean "$work/models/$algo-eval.json"; then
-    echo "ok: eval scores the $algo run: $(sed 's/.*: return \([^(]*\).*/\1/' <<<"$out")"
+  if grep -q "^half-cheetah, $algo, .*: return " <<<"$out" && finite_mean "$work/models/$algo-eval.json" \
+    && grep -q "^torso upside down (pitch past ±90°) in [0-9.]* % of the states; [0-2] of 2 episodes" <<<"$out" \
+    && python3 -c "import json, sys; d = json.load(open(sys.argv[1]))
+assert 0 <= d['upsideDownFraction'] <= 1 and d['upsideDownEpisodes'] in (0, 1, 2)" "$work/models/$algo-eval.json"; then
+    echo "ok: eval scores the $algo run: $(sed -n 's/.*: return \([^(]*\).*/\1/p' <<<"$out") ($(grep -o '[0-9.]* % of the states' <<<"$out") upside down)"
   else
     echo "FAIL: eval of the $algo run: $out"; failures=$((failures + 1))
   fi

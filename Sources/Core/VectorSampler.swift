@@ -93,7 +93,11 @@ public final class VectorSampler: TrajectorySampler {
             }
             exchange?.shareSteps(
                 paths: &running, observations: &observations, actions: actions, ended: &ended, errors: &errors)
-            if let error = errors.compactMap({ $0 }).first { throw error }
+            if let error = errors.compactMap({ $0 }).first {
+                // every rank throws at this step: leave each with every environment's generator, as one process has
+                exchange?.shareGenerators(&generators)
+                throw error
+            }
             stepsTaken += count
             // collect finished episodes in environment order, restart those environments
             var restarted: [Int] = []
@@ -149,6 +153,11 @@ public final class VectorSampler: TrajectorySampler {
         let before = UnsafeBufferPointer(rebasing: observations[(j * obsSize)..<((j + 1) * obsSize)])
         path.observations.append(contentsOf: before)
         let result = try env.step(action)
+        // the step exchange and the recorded paths rely on these widths (an environment's contract)
+        precondition(
+            result.observation.count == obsSize && env.appliedAction.count == action.count,
+            "\(type(of: env)) returned \(result.observation.count) observations and \(env.appliedAction.count) applied "
+                + "actions, not \(obsSize) and \(action.count)")
         path.actions.append(contentsOf: action)
         path.appliedActions.append(contentsOf: env.appliedAction)
         path.rewards.append(result.reward)

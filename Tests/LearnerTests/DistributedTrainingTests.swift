@@ -81,6 +81,37 @@ import _TestSupport
 }
 
 extension DistributedTrainingTests {
+    /// A trainer whose communicator goes back to one process after a split iteration undoes the split (its imagined
+    /// rows and its objective): the next iteration, on each former rank alone, gives one process's numbers.
+    @Test func backToOneProcessUndoesTheSplit() throws {
+        let config = Self.config(members: 2, tasks: 4, rollouts: 2)
+        let single = try Self.outcome(config, communicator: SingleProcess.shared)
+        let ranks = InProcessGroup(size: 3).run { communicator in
+            Result { () throws -> (split: Bool, rows: [[Double]], parameters: [Double], imagined: Range<Int>) in
+                let trainer = TinyTraining.trainer(config)
+                let mbmpo = try #require(trainer as? MBMPOTrainer)
+                trainer.context.communicator = communicator
+                var rows: [[Double]] = []
+                var split = false
+                for iteration in 0..<config.iterations {
+                    if iteration == 1 {
+                        split = mbmpo.imagination.isSplit
+                        trainer.context.communicator = SingleProcess.shared
+                    }
+                    let log = try trainer.runCheckedIteration { _ in }.log
+                    rows.append(zip(log.keys, log.values).filter { !$0.0.hasPrefix("Time") }.map(\.1))
+                }
+                return (split, rows, trainer.context.policy.parameters, mbmpo.imagination.imaginedTasks)
+            }
+        }
+        for (rank, outcome) in ranks.enumerated() {
+            let result = try outcome.get()
+            #expect(result.split, "rank \(rank) was not split in the first iteration")
+            #expect(result.imagined == 0..<4 && result.rows == single.rows, "rank \(rank)")
+            #expect(result.parameters == single.parameters, "rank \(rank)")
+        }
+    }
+
     /// Imagined paths that end at different steps (a point mass whose model says "done" once it leaves a box) with
     /// noisy, offset models, over ranks that imagine their neighbours' tasks: every rank skips exactly the others'
     /// resets and noise draws, and ends with one process's numbers.

@@ -18,10 +18,7 @@ import _TestSupport
         _ id: EnvironmentID, communicator: any Communicator, count: Int = 5, threads: Int = 1, stops: [StopRule],
         wrap: (Int, any Environment) -> any Environment = { $1 }
     ) throws -> Outcome {
-        let model = try Models.model(id)
-        let environments = try (0..<count).map { wrap($0, try id.make(model: model)) }
-        let sampler = VectorSampler(environments: environments, seed: 11, threads: threads)
-        sampler.communicator = communicator
+        let sampler = try Self.sampler(id, communicator: communicator, count: count, threads: threads, wrap: wrap)
         var rng = SplitMix64(seed: 99)
         var outcome = Outcome()
         for stop in stops {
@@ -33,6 +30,33 @@ import _TestSupport
         }
         outcome.generators = sampler.generatorStates
         return outcome
+    }
+
+    static func sampler(
+        _ id: EnvironmentID, communicator: any Communicator, count: Int = 5, threads: Int = 1,
+        wrap: (Int, any Environment) -> any Environment
+    ) throws -> VectorSampler {
+        let model = try Models.model(id)
+        let environments = try (0..<count).map { wrap($0, try id.make(model: model)) }
+        let sampler = VectorSampler(environments: environments, seed: 11, threads: threads)
+        sampler.communicator = communicator
+        return sampler
+    }
+
+    /// Hopper with environment 3 throwing at its 7th step: the error's text and the generator states left behind.
+    static func failure(communicator: any Communicator) throws -> (message: String, generators: [SplitMix64]) {
+        let sampler = try Self.sampler(.hopper, communicator: communicator) {
+            $0 == 3 ? FailingEnvironment(wrapping: $1, failAt: 7) : $1
+        }
+        var rng = SplitMix64(seed: 99)
+        do {
+            _ = try withUnsafeMutablePointer(to: &rng) { pointer in
+                try sampler.sample(horizon: 40, stop: .episodes(8), policy: uniformRandomPolicy(using: pointer))
+            }
+        } catch {
+            return ("\(error)", sampler.generatorStates)
+        }
+        return ("no error", sampler.generatorStates)
     }
 
     /// R = 6 over 5 environments leaves a rank without any; hopper's episodes end early at random steps, so
@@ -50,30 +74,21 @@ import _TestSupport
         }
     }
 
-    /// A step that throws on one rank throws on every rank, with the same message.
+    /// A step that throws on one rank throws on every rank, with the same message, and leaves every rank with the
+    /// generator states one process has (the environments that restarted during the batch drew from theirs).
     @Test(arguments: [2, 3])
     func anErrorOnOneRankStopsEveryRank(ranks: Int) throws {
-        let single = Result {
-            try Self.outcome(.hopper, communicator: SingleProcess.shared, stops: [.episodes(8)]) {
-                $0 == 3 ? FailingEnvironment(wrapping: $1, failAt: 7) : $1
-            }
-        }
-        let expected = "\(EnvironmentError.nonFiniteAction(index: 0, value: .nan))"
-        #expect(throws: EnvironmentError.self) { try single.get() }
+        let single = try Self.failure(communicator: SingleProcess.shared)
+        #expect(single.message == "\(EnvironmentError.nonFiniteAction(index: 0, value: .nan))")
+        #expect(
+            single.generators != (try Self.sampler(.hopper, communicator: SingleProcess.shared) { $1 }.generatorStates))
         let split = InProcessGroup(size: ranks).run { communicator in
-            Result {
-                try Self.outcome(.hopper, communicator: communicator, stops: [.episodes(8)]) {
-                    $0 == 3 ? FailingEnvironment(wrapping: $1, failAt: 7) : $1
-                }
-            }
+            Result { try Self.failure(communicator: communicator) }
         }
         for (rank, outcome) in split.enumerated() {
-            do {
-                _ = try outcome.get()
-                Issue.record("rank \(rank) of \(ranks) did not throw")
-            } catch {
-                #expect("\(error)" == expected, "rank \(rank) of \(ranks)")
-            }
+            let failure = try outcome.get()
+            #expect(failure.message == single.message, "rank \(rank) of \(ranks)")
+            #expect(failure.generators == single.generators, "rank \(rank) of \(ranks)")
         }
     }
 

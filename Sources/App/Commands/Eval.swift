@@ -91,13 +91,15 @@ struct Eval: ParsableCommand {
                 (policy == .adapted ? "adapted policies θ'_i" : "policy θ")
                 + (deterministic ? " (mean actions)" : " (sampled actions)")
         }
-        var returns: [Double] = [], lengths: [Double] = []
+        var returns: [Double] = [], lengths: [Double] = [], upsideDown: [Double] = []
+        let pitch = TorsoPitch(model: setup.model)
         for k in 0..<episodes {
             let path = try PolicyEpisodes.run(
                 environment, seed: seed, episode: k, horizon: state.config.sampling.horizon,
                 act: controllers[k % controllers.count])
             returns.append(path.totalReward)
             lengths.append(Double(path.length))
+            if let fraction = pitch?.upsideDownFraction(qpos: path.qpos) { upsideDown.append(fraction) }
         }
         let score = Score(returns: returns, lengths: lengths)
         let file = URL(fileURLWithPath: path).lastPathComponent
@@ -108,8 +110,10 @@ struct Eval: ParsableCommand {
                 + "(min \(format(score.returns.minimum, decimals: 2)), max \(format(score.returns.maximum, decimals: 2))) "
                 + "over \(episodes) episodes, length \(format(score.lengths.mean, decimals: 1)) ± "
                 + "\(format(score.lengths.standardDeviation, decimals: 1))")
+        let posture = pitch.map { _ in Posture(upsideDown) }
+        if let posture { print(posture.line) }
         if let json {
-            let document = JSONValue.object([
+            var fields: [String: JSONValue] = [
                 "checkpoint": .string(path), "environment": .string(state.config.environment),
                 "algorithm": .string(state.config.algorithm.rawValue), "iteration": .integer(Int64(state.iteration)),
                 "realSteps": .integer(Int64(state.loggedTimesteps)), "policy": .string(policy.rawValue),
@@ -118,8 +122,29 @@ struct Eval: ParsableCommand {
                 "returnMin": .number(score.returns.minimum), "returnMax": .number(score.returns.maximum),
                 "lengthMean": .number(score.lengths.mean), "lengthStd": .number(score.lengths.standardDeviation),
                 "returns": .array(returns.map { .number($0) }), "lengths": .array(lengths.map { .number($0) }),
-            ])
-            try AtomicFile.write(text: document.prettyText + "\n", to: json)
+            ]
+            fields["upsideDownFraction"] = posture.map { .number($0.fraction) } ?? .null
+            fields["upsideDownEpisodes"] = posture.map { .integer(Int64($0.episodes)) } ?? .null
+            try AtomicFile.write(text: JSONValue.object(fields).prettyText + "\n", to: json)
+        }
+    }
+
+    /// How much of the episodes a planar robot spent upside down (``TorsoPitch``): the mean fraction of states and
+    /// the episodes upside down for more than half of theirs (half-cheetah's flipped gait).
+    struct Posture {
+        let fraction: Double
+        let episodes: Int
+        let count: Int
+
+        init(_ fractions: [Double]) {
+            count = fractions.count
+            fraction = fractions.isEmpty ? 0 : fractions.reduce(0, +) / Double(fractions.count)
+            episodes = fractions.filter { $0 > 0.5 }.count
+        }
+
+        var line: String {
+            "torso upside down (pitch past ±90°) in \(format(100 * fraction, decimals: 1)) % of the states; "
+                + "\(episodes) of \(count) episodes upside down for more than half of theirs"
         }
     }
 

@@ -134,10 +134,17 @@ public final class ImaginedSampler {
     /// Splits the rows over `communicator`'s processes by task (contiguous task ranges, as the meta-objective
     /// splits them) where ``imaginedTaskRanges(over:)`` allows it. A process imagines its own tasks and, where a
     /// prediction chunk holds rows of its own and of a neighbour's tasks, those neighbouring tasks too
-    /// (``imaginedTasks``). Returns whether it split; otherwise every process imagines every row, as before.
+    /// (``imaginedTasks``). Returns whether it split; otherwise every process imagines every row (an earlier split
+    /// is undone).
     @discardableResult
     public func split(over communicator: any Communicator) -> Bool {
-        guard communicator.size > 1, propagation == .blocks, let draws = fixedDrawsPerReset() else { return false }
+        guard communicator.size > 1, propagation == .blocks, let draws = fixedDrawsPerReset() else {
+            // one process's rows again, so that an earlier split's group is not waited on any more
+            self.communicator = SingleProcess.shared
+            (ownedTasks, ownedRows) = (0..<tasks, 0..<rows)
+            (imaginedTasks, imaginedRows) = (ownedTasks, ownedRows)
+            return false
+        }
         let ranges = closedTaskRanges(over: communicator)
         drawsPerReset = draws
         self.communicator = communicator

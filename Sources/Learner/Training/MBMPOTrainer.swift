@@ -181,14 +181,14 @@ public final class MBMPOTrainer: Trainer {
     }
 
     /// Splits the imagined rows over the context's processes once it has them (a trainer is made before its
-    /// communicator is set).
+    /// communicator is set), and again, with a new objective, whenever the communicator changes.
     func setUpImagination() {
         guard imaginationCommunicator !== context.communicator else { return }
         imaginationCommunicator = context.communicator
-        if imagination.split(over: context.communicator) {
-            evaluator = PolicyBlockEvaluator(
-                layout: context.policy.layout, rows: max(imagination.imaginedRows.count, 1))
-        }
+        objective = nil
+        imagination.split(over: context.communicator)
+        evaluator = PolicyBlockEvaluator(
+            layout: context.policy.layout, rows: max(imagination.imaginedRows.count, 1))
     }
 
     /// Policy samples of the tasks this process owns (empty samples for the others).
