@@ -144,7 +144,11 @@ fi
 # Scores a finished run's final policy on 20 fresh episodes (`mbmpo eval`: return, and for the planar robots how
 # much of them it spent upside down) into its eval.json, which `results.py collect` keeps with the logs.
 evaluate() {
-  [ -f "$1/eval.json" ] && return 0
+  local rows=$(($(wc -l < "$1/progress.csv") - 1))
+  # kept only if it scores this many iterations and has the posture keys (an older binary's has not)
+  python3 -c "import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(0 if d.get('iteration') == int(sys.argv[2]) and 'upsideDownFraction' in d else 1)" \
+    "$1/eval.json" "$rows" 2>/dev/null && return 0
   "$bin" eval --run "$1" --episodes 20 --json "$1/eval.json" >>"$1.log" 2>&1 \
     || echo "$1: eval failed (see $1.log)" >&2
 }

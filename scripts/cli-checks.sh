@@ -186,6 +186,7 @@ else
   echo "FAIL: the timing override is missing from the header or config.json"; failures=$((failures + 1))
 fi
 expect_ok "$bin" export --run "$work/hop" --episodes 2 --out "$work/hop.hdf5"
+expect_error "cannot create its folder" "$bin" export --run "$work/hop" --episodes 1 --out "$work/hop.hdf5/data/main_data.hdf5"
 # a Gymnasium task with its own settings: 1000-step episodes, 5 tasks, imagined paths of 200 steps from real states
 expect_ok "$bin" train --env Hopper-v5 --set meta.stepsPerIteration=1 --set dynamics.maxEpochs=3 \
   --set sampling.imaginedRolloutsPerTask=4 --set 'dynamics.hiddenSizes=[32,32]' --iterations 2 --out "$work/hop5"
@@ -202,11 +203,9 @@ expect_error "already holds a trajectories.h5" "$bin" rollout --env Reacher-v5 -
 expect_error "did you mean 'Hopper-v5'" "$bin" rollout --env hopper-v5
 # Minari itself loads an exported dataset (scripts/test.sh installs it from PyPI)
 if python3 -c "import minari" 2>/dev/null; then
-  mkdir -p "$work/minari"
-  expect_ok "$bin" export --run "$work/hop" --episodes 4 --out "$work/minari/main_data.hdf5"
+  expect_ok "$bin" export --run "$work/hop" --episodes 4 --out "$work/minari/main_data.hdf5"  # makes the folder
   expect_ok python3 "$(dirname "$0")/minari_check.py" "$work/minari" 4
   if python3 -c "import gymnasium.envs.mujoco, mujoco" 2>/dev/null; then
-    mkdir -p "$work/minari5"
     expect_ok "$bin" export --run "$work/hop5" --episodes 2 --out "$work/minari5/main_data.hdf5"
     expect_ok python3 "$(dirname "$0")/minari_check.py" "$work/minari5" 2
     grep -q "recovered Gymnasium's Hopper-v5" <<<"$out" \

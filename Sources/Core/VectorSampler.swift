@@ -66,8 +66,14 @@ public final class VectorSampler: TrajectorySampler {
         var completedSteps = 0
         stepsTaken = 0
         while true {
-            try observations.withUnsafeBufferPointer { o in
-                try actions.withUnsafeMutableBufferPointer { a in try policy(o, a) }
+            do {
+                try observations.withUnsafeBufferPointer { o in
+                    try actions.withUnsafeMutableBufferPointer { a in try policy(o, a) }
+                }
+            } catch {
+                // the policy sees every row on every rank, so every rank throws here (see below)
+                exchange?.shareGenerators(&generators)
+                throw error
             }
             // step this rank's environments in parallel; each touches only its own slots
             running.withUnsafeMutableBufferPointer { paths in

@@ -43,15 +43,28 @@ import _TestSupport
         return sampler
     }
 
-    /// Hopper with environment 3 throwing at its 7th step: the error's text and the generator states left behind.
-    static func failure(communicator: any Communicator) throws -> (message: String, generators: [SplitMix64]) {
+    struct PolicyFailure: Error, CustomStringConvertible {
+        var description: String { "the policy failed" }
+    }
+
+    /// Hopper with environment 3 throwing at its 7th step (or, with `policyFailsAt`, the policy throwing at that
+    /// step): the error's text and the generator states left behind.
+    static func failure(
+        communicator: any Communicator, policyFailsAt: Int? = nil
+    ) throws -> (message: String, generators: [SplitMix64]) {
         let sampler = try Self.sampler(.hopper, communicator: communicator) {
-            $0 == 3 ? FailingEnvironment(wrapping: $1, failAt: 7) : $1
+            $0 == 3 && policyFailsAt == nil ? FailingEnvironment(wrapping: $1, failAt: 7) : $1
         }
         var rng = SplitMix64(seed: 99)
+        var calls = 0
         do {
             _ = try withUnsafeMutablePointer(to: &rng) { pointer in
-                try sampler.sample(horizon: 40, stop: .episodes(8), policy: uniformRandomPolicy(using: pointer))
+                let random = uniformRandomPolicy(using: pointer)
+                return try sampler.sample(horizon: 40, stop: .episodes(8)) { observations, actions in
+                    calls += 1
+                    if calls == policyFailsAt { throw PolicyFailure() }
+                    try random(observations, actions)
+                }
             }
         } catch {
             return ("\(error)", sampler.generatorStates)
@@ -89,6 +102,20 @@ import _TestSupport
             let failure = try outcome.get()
             #expect(failure.message == single.message, "rank \(rank) of \(ranks)")
             #expect(failure.generators == single.generators, "rank \(rank) of \(ranks)")
+        }
+    }
+
+    /// A policy that throws (on every rank, as it sees every row) leaves every rank one process's generators too;
+    /// each rank drew only its own environments' first resets, so without the exchange their generators differ.
+    @Test func aPolicyErrorLeavesOneProcesssGenerators() throws {
+        let single = try Self.failure(communicator: SingleProcess.shared, policyFailsAt: 20)
+        #expect(single.message == "the policy failed")
+        let split = InProcessGroup(size: 3).run { communicator in
+            Result { try Self.failure(communicator: communicator, policyFailsAt: 20) }
+        }
+        for (rank, outcome) in split.enumerated() {
+            let failure = try outcome.get()
+            #expect(failure.message == single.message && failure.generators == single.generators, "rank \(rank)")
         }
     }
 

@@ -91,7 +91,8 @@ struct Eval: ParsableCommand {
                 (policy == .adapted ? "adapted policies θ'_i" : "policy θ")
                 + (deterministic ? " (mean actions)" : " (sampled actions)")
         }
-        var returns: [Double] = [], lengths: [Double] = [], upsideDown: [Double] = []
+        var returns: [Double] = [], lengths: [Double] = []
+        var upsideDown: [(upsideDown: Int, states: Int)] = []
         let pitch = TorsoPitch(model: setup.model)
         for k in 0..<episodes {
             let path = try PolicyEpisodes.run(
@@ -99,7 +100,7 @@ struct Eval: ParsableCommand {
                 act: controllers[k % controllers.count])
             returns.append(path.totalReward)
             lengths.append(Double(path.length))
-            if let fraction = pitch?.upsideDownFraction(qpos: path.qpos) { upsideDown.append(fraction) }
+            if let counts = pitch?.upsideDownStates(qpos: path.qpos) { upsideDown.append(counts) }
         }
         let score = Score(returns: returns, lengths: lengths)
         let file = URL(fileURLWithPath: path).lastPathComponent
@@ -129,17 +130,18 @@ struct Eval: ParsableCommand {
         }
     }
 
-    /// How much of the episodes a planar robot spent upside down (``TorsoPitch``): the mean fraction of states and
-    /// the episodes upside down for more than half of theirs (half-cheetah's flipped gait).
+    /// How much of the episodes a planar robot spent upside down (``TorsoPitch``): the share of all their states,
+    /// and the episodes upside down for more than half of their own states (half-cheetah's flipped gait).
     struct Posture {
         let fraction: Double
         let episodes: Int
         let count: Int
 
-        init(_ fractions: [Double]) {
-            count = fractions.count
-            fraction = fractions.isEmpty ? 0 : fractions.reduce(0, +) / Double(fractions.count)
-            episodes = fractions.filter { $0 > 0.5 }.count
+        init(_ counts: [(upsideDown: Int, states: Int)]) {
+            count = counts.count
+            let states = counts.reduce(0) { $0 + $1.states }
+            fraction = states > 0 ? Double(counts.reduce(0) { $0 + $1.upsideDown }) / Double(states) : 0
+            episodes = counts.filter { 2 * $0.upsideDown > $0.states }.count
         }
 
         var line: String {

@@ -86,6 +86,13 @@ struct Export: ParsableCommand {
             actionSize: environment.spec.actionSize, nq: environment.simulation.model.nq,
             nv: environment.simulation.model.nv)
         info.gymnasiumEnvSpec = id.gymnasiumEnvSpec
+        // a Minari dataset is a folder (`exports/data/main_data.hdf5`): make the file's folder where it is missing
+        let folder = URL(fileURLWithPath: out).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StorageError.io(path: out, reason: "cannot create its folder \(folder.path)")
+        }
         try DatasetExport.write(paths, tasks: tasks, info: info, format: datasetFormat, to: out)
         let steps = paths.reduce(0) { $0 + $1.length }
         let mean = paths.reduce(0) { $0 + $1.totalReward } / Double(paths.count)

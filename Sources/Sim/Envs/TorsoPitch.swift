@@ -33,12 +33,17 @@ public struct TorsoPitch: Sendable, Equatable {
         abs(remainder(angle, 2 * Double.pi)) > Double.pi / 2
     }
 
-    /// The fraction of `qpos`'s states (rows of ``qposWidth`` values) that are upside down; nil for no states.
-    public func upsideDownFraction(qpos: [Double]) -> Double? {
+    /// How many of `qpos`'s states (rows of ``qposWidth`` values) are upside down, and how many states it holds.
+    public func upsideDownStates(qpos: [Double]) -> (upsideDown: Int, states: Int) {
         precondition(qpos.count % qposWidth == 0, "\(qpos.count) qpos values are not whole states of \(qposWidth)")
         let states = qpos.count / qposWidth
-        guard states > 0 else { return nil }
         let upsideDown = (0..<states).reduce(0) { $0 + (Self.isUpsideDown(qpos[$1 * qposWidth + qposIndex]) ? 1 : 0) }
-        return Double(upsideDown) / Double(states)
+        return (upsideDown, states)
+    }
+
+    /// The fraction of `qpos`'s states that are upside down; nil for no states.
+    public func upsideDownFraction(qpos: [Double]) -> Double? {
+        let (upsideDown, states) = upsideDownStates(qpos: qpos)
+        return states > 0 ? Double(upsideDown) / Double(states) : nil
     }
 }
