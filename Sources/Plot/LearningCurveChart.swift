@@ -99,7 +99,8 @@ public struct LearningCurveChart {
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
         let corner = Self.legendCorner(
             box: box, size: Self.legendSize(curves: curves, marks: marks),
-            points: Self.drawnPoints(curves, marks, x: x, y: y))
+            points: Self.drawnPoints(curves, [], x: x, y: y),
+            marks: marks.map { (x: x.pixel($0.steps), y: y.pixel($0.averageReturn)) })
         legend(curves: curves, marks: marks, left: corner.left, top: corner.top, into: &out)
         out.line("</g>")
     }
@@ -173,9 +174,11 @@ public struct LearningCurveChart {
         -> (width: Double, height: Double)
     {
         let sources = Set(marks.map(\.source))
-        // ≈ 6.5 px per character at the legend's font size, after the 36 px sample line
-        let longest = curves.map { legendText($0).count }.max() ?? 0
-        return (max(230, 36 + 6.5 * Double(longest) + 8), Double((curves.count + sources.count) * 17 + 8))
+        // ≈ 6.5 px per character at the legend's font size, after the 36 px sample line; no wider than its text, so
+        // that it fits where the curves leave room
+        let texts = curves.map { legendText($0).count } + sources.map { "MB-MPO, \($0) (published)".count }
+        let longest = texts.max() ?? 0
+        return (max(120, 36 + 6.5 * Double(longest) + 8), Double((curves.count + sources.count) * 17 + 8))
     }
 
     /// Pixels the curves (mean lines, sampled densely along each segment, and their ± std) and marks cover.
@@ -203,25 +206,37 @@ public struct LearningCurveChart {
         return points
     }
 
-    /// The top-left corner of the legend: the corner of the plot box (top left, bottom right, top right, bottom
-    /// left, in that order of preference) whose legend-sized area covers the fewest drawn points.
+    /// The top-left corner of the legend. Candidates: the corners of the plot box (top left, bottom right, top right,
+    /// bottom left, in that order of preference), then places a quarter, half and three quarters along its top,
+    /// bottom, left and right edges. The first whose legend-sized area covers the fewest drawn points wins, a
+    /// published mark counting as `markWeight` points: a legend may hide part of a curve where nothing else is free,
+    /// but not a published number another place leaves visible.
     static func legendCorner(
         box: (left: Double, top: Double, width: Double, height: Double),
-        size: (width: Double, height: Double), points: [(x: Double, y: Double)]
+        size: (width: Double, height: Double), points: [(x: Double, y: Double)],
+        marks: [(x: Double, y: Double)] = []
     )
         -> (left: Double, top: Double)
     {
+        let markWeight = 100
         let inset = (x: 10.0, y: 8.0)
         let left = box.left + inset.x, right = box.left + box.width - inset.x - size.width
         let top = box.top + inset.y, bottom = box.top + box.height - inset.y - size.height
-        let candidates = [(left, top), (right, bottom), (right, top), (left, bottom)]
-        func covered(_ corner: (Double, Double)) -> Int {
-            points.filter {
+        var candidates = [(left, top), (right, bottom), (right, top), (left, bottom)]
+        let fractions = [0.25, 0.5, 0.75]
+        if right > left {
+            for y in [top, bottom] { candidates += fractions.map { (left + $0 * (right - left), y) } }
+        }
+        if bottom > top {
+            for x in [left, right] { candidates += fractions.map { (x, top + $0 * (bottom - top)) } }
+        }
+        func covered(_ corner: (Double, Double), _ drawn: [(x: Double, y: Double)]) -> Int {
+            drawn.filter {
                 $0.x >= corner.0 - 4 && $0.x <= corner.0 + size.width + 4
                     && $0.y >= corner.1 - 4 && $0.y <= corner.1 + size.height + 4
             }.count
         }
-        let counts = candidates.map(covered)
+        let counts = candidates.map { covered($0, points) + markWeight * covered($0, marks) }
         let best = counts.indices.min { counts[$0] < counts[$1] } ?? 0
         return candidates[best]
     }

@@ -207,6 +207,27 @@ import Testing
         #expect(third.left == 260 && third.top == 58)
     }
 
+    /// A published mark is never hidden where another place is free of it: with a point in every other corner the
+    /// legend moves along the top edge, and with curves everywhere but around the mark it hides curve points instead.
+    @Test func legendKeepsPublishedMarksVisible() {
+        let box = (left: 100.0, top: 50.0, width: 400.0, height: 300.0), size = (width: 230.0, height: 42.0)
+        let mark = [(x: 120.0, y: 70.0)]
+        let corners = [(x: 480.0, y: 340.0), (x: 480.0, y: 60.0), (x: 120.0, y: 340.0)]
+        // with the four corners alone as candidates they tie at one covered point each, and the top left won
+        let alongTop = LearningCurveChart.legendCorner(box: box, size: size, points: corners, marks: mark)
+        #expect(alongTop.left == 147.5 && alongTop.top == 58, "got \(alongTop)")
+        let grid = stride(from: 100.0, through: 500, by: 20).flatMap { x in
+            stride(from: 50.0, through: 350, by: 20).map { y in (x: x, y: y) }
+        }.filter { $0.x > 350 || $0.y > 110 }
+        let chosen = LearningCurveChart.legendCorner(box: box, size: size, points: grid, marks: mark)
+        let hidesMark =
+            mark[0].x >= chosen.left - 4 && mark[0].x <= chosen.left + size.width + 4
+            && mark[0].y >= chosen.top - 4 && mark[0].y <= chosen.top + size.height + 4
+        #expect(!hidesMark, "the legend at \(chosen) hides the mark")
+        let free = LearningCurveChart.legendCorner(box: box, size: size, points: grid)
+        #expect(free.left == 110 && free.top == 58, "without the mark the free top left wins, got \(free)")
+    }
+
     /// The command writes SVG, and PNG through rsvg-convert when it is installed.
     @Test func commandWritesFiles() throws {
         let (root, _) = try Self.makeRuns()
@@ -273,6 +294,18 @@ import Testing
         #expect(names == ["mb-mpo, submission timing", "mb-mpo"])
         let legend = LearningCurveChart.legendSize(curves: series, marks: [])
         #expect(legend.width >= 36 + 6.5 * Double(LearningCurveChart.legendText(series[1]).count))
+        // the box is as wide as its longest line needs, the published marks' lines included
+        let marks = PublishedAnchor.all.filter { $0.environment == "hopper" }
+        let withMarks = LearningCurveChart.legendSize(curves: series, marks: marks)
+        let longest =
+            (series.map { LearningCurveChart.legendText($0).count }
+            + marks.map { "MB-MPO, \($0.source) (published)".count }).max() ?? 0
+        #expect(!marks.isEmpty && withMarks.width == 36 + 6.5 * Double(longest) + 8)
+        // beside a short curve label, the marks' line sets the width
+        let markText = marks.map { "MB-MPO, \($0.source) (published)".count }.max() ?? 0
+        let short = LearningCurveChart.legendSize(curves: [series[1]], marks: marks)
+        #expect(short.width == 36 + 6.5 * Double(markText) + 8)
+        #expect(withMarks.height == Double((series.count + Set(marks.map(\.source)).count) * 17 + 8))
     }
 
     /// `--label-by KEY`: runs that differ in a setting are separate series named by its value, in their own colours;
