@@ -100,7 +100,11 @@ public struct LearningCurveChart {
         let corner = Self.legendCorner(
             box: box, size: Self.legendSize(curves: curves, marks: marks),
             points: Self.drawnPoints(curves, [], x: x, y: y),
-            marks: marks.map { (x: x.pixel($0.steps), y: y.pixel($0.averageReturn)) })
+            marks: marks.flatMap { mark -> [(x: Double, y: Double)] in
+                // the mark, and its value written to its left (right-aligned 10 px before it)
+                let (px, py) = (x.pixel(mark.steps), y.pixel(mark.averageReturn))
+                return [(px, py), (px - 25, py)]
+            })
         legend(curves: curves, marks: marks, left: corner.left, top: corner.top, into: &out)
         out.line("</g>")
     }
@@ -209,8 +213,8 @@ public struct LearningCurveChart {
     /// The top-left corner of the legend. Candidates: the corners of the plot box (top left, bottom right, top right,
     /// bottom left, in that order of preference), then places a quarter, half and three quarters along its top,
     /// bottom, left and right edges. The first whose legend-sized area covers the fewest drawn points wins, a
-    /// published mark counting as `markWeight` points: a legend may hide part of a curve where nothing else is free,
-    /// but not a published number another place leaves visible.
+    /// published mark's point counting as 100: a legend may hide part of a curve where nothing else is free, but not
+    /// a published number another place leaves visible.
     static func legendCorner(
         box: (left: Double, top: Double, width: Double, height: Double),
         size: (width: Double, height: Double), points: [(x: Double, y: Double)],
