@@ -333,8 +333,7 @@ def experiment_runs(prefix):
         points = curve(rows, algo)
         if len(rows) < config.get("iterations", 0) or not points:
             continue  # unfinished
-        tail = points[-FINAL_ROWS:]
-        found.append((algo, config, sum(v for _, v in tail) / len(tail)))
+        found.append((algo, config, settled_at(points, points[-1][0])))
     return found
 
 

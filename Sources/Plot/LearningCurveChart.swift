@@ -99,12 +99,7 @@ public struct LearningCurveChart {
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
         let corner = Self.legendCorner(
             box: box, size: Self.legendSize(curves: curves, marks: marks),
-            points: Self.drawnPoints(curves, [], x: x, y: y),
-            marks: marks.flatMap { mark -> [(x: Double, y: Double)] in
-                // the mark, and its value written to its left (right-aligned 10 px before it)
-                let (px, py) = (x.pixel(mark.steps), y.pixel(mark.averageReturn))
-                return [(px, py), (px - 25, py)]
-            })
+            points: Self.drawnPoints(curves, x: x, y: y), marks: Self.markPoints(marks, x: x, y: y))
         legend(curves: curves, marks: marks, left: corner.left, top: corner.top, into: &out)
         out.line("</g>")
     }
@@ -185,13 +180,17 @@ public struct LearningCurveChart {
         return (max(120, 36 + 6.5 * Double(longest) + 8), Double((curves.count + sources.count) * 17 + 8))
     }
 
-    /// Pixels the curves (mean lines, sampled densely along each segment, and their ± std) and marks cover.
-    static func drawnPoints(
-        _ curves: [LearningCurves.Series], _ marks: [PublishedAnchor], x: AxisScale, y: AxisScale
-    )
-        -> [(x: Double, y: Double)]
-    {
-        var points: [(x: Double, y: Double)] = marks.map { (x.pixel($0.steps), y.pixel($0.averageReturn)) }
+    /// Pixels the published marks cover: each mark, and its value written to its left (right-aligned 10 px before it).
+    static func markPoints(_ marks: [PublishedAnchor], x: AxisScale, y: AxisScale) -> [(x: Double, y: Double)] {
+        marks.flatMap { mark -> [(x: Double, y: Double)] in
+            let (px, py) = (x.pixel(mark.steps), y.pixel(mark.averageReturn))
+            return [(px, py), (px - 25, py)]
+        }
+    }
+
+    /// Pixels the curves (mean lines, sampled densely along each segment, and their ± std) cover.
+    static func drawnPoints(_ curves: [LearningCurves.Series], x: AxisScale, y: AxisScale) -> [(x: Double, y: Double)] {
+        var points: [(x: Double, y: Double)] = []
         for curve in curves {
             for (a, b) in zip(curve.points, curve.points.dropFirst()) {
                 // along the drawn segment, which is straight in pixels (on a logarithmic axis too)

@@ -372,7 +372,7 @@ import Testing
         let chart = LearningCurveChart(series: [curve], anchors: [])
         let (x, y) = chart.scales("hopper", origin: (0, 0))
         #expect(x.logarithmic)
-        let points = LearningCurveChart.drawnPoints([curve], [], x: x, y: y)
+        let points = LearningCurveChart.drawnPoints([curve], x: x, y: y)
         let (start, end) = ((x.pixel(1e3), y.pixel(0)), (x.pixel(1e7), y.pixel(100)))
         #expect(points.count == 63)
         for point in points {

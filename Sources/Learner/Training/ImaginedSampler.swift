@@ -138,7 +138,7 @@ public final class ImaginedSampler {
     /// is undone).
     @discardableResult
     public func split(over communicator: any Communicator) -> Bool {
-        guard communicator.size > 1, propagation == .blocks, let draws = fixedDrawsPerReset() else {
+        guard let draws = splitDraws(over: communicator) else {
             // one process's rows again, so that an earlier split's group is not waited on any more
             self.communicator = SingleProcess.shared
             (ownedTasks, ownedRows) = (0..<tasks, 0..<rows)
@@ -162,8 +162,13 @@ public final class ImaginedSampler {
     /// of the batch (``chunkClosure(of:rowsPerTask:boundaries:)``), so every chunk it predicts is one of the whole
     /// batch's. Changes nothing.
     public func imaginedTaskRanges(over communicator: any Communicator) -> [Range<Int>]? {
-        guard communicator.size > 1, propagation == .blocks, fixedDrawsPerReset() != nil else { return nil }
-        return closedTaskRanges(over: communicator)
+        splitDraws(over: communicator) == nil ? nil : closedTaskRanges(over: communicator)
+    }
+
+    /// The random draws a reset takes where the rows can be split over `communicator` with every row's bits of one
+    /// process (several processes, block propagation, resets of fixed draws), else nil.
+    private func splitDraws(over communicator: any Communicator) -> UInt64? {
+        communicator.size > 1 && propagation == .blocks ? fixedDrawsPerReset() : nil
     }
 
     /// Every process's own tasks grown to whole prediction chunks, by rank.
