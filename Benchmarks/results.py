@@ -4,6 +4,7 @@
     python3 Benchmarks/results.py collect RUN_DIR... [--binary NAME] [--note TEXT]
     python3 Benchmarks/results.py tables [--write | --check]
     python3 Benchmarks/results.py figures [--mbmpo BINARY]
+    python3 Benchmarks/results.py status RUNS_DIR
     python3 Benchmarks/results.py selftest
 
 collect   copies a finished run's config.json and progress.csv to Benchmarks/results/<env>/<algo>/s<seed>/ (a
@@ -28,6 +29,11 @@ tables    computes the headline table (per task: the model-free asymptote, marke
 figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mbmpo plot` (all committed runs of the task), and
           docs/experiment-<name>.png for each of those experiments that has runs (curves told apart by their
           settings, `mbmpo plot --label-by`).
+status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per run its iterations against the planned
+          count, real steps, last return and the mean of its last 3, wall-clock so far (the sum of Time-Itr) and a rough
+          time left (the mean of its last 3 iterations times the iterations left), whether a process is training it
+          now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it (and as many
+          iterations). Exits 0; a folder that is not a run is skipped with a note.
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -93,6 +99,15 @@ def cpu_name():
             f"model {model.group(1) if model else '?'}, {vector}, {os.cpu_count()} logical CPUs)")
 
 
+def result_folder(name, config):
+    """Where `collect` puts the run folder `name` (a variant, ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>), and
+    the variant with its leading dash ('' for none)."""
+    env, algo, seed = config["environment"], config["algorithm"], config["seed"]
+    match = re.fullmatch(rf"{re.escape(env)}-(.+)-{re.escape(algo)}-s{seed}", name)
+    variant = f"-{match.group(1)}" if match else ""
+    return os.path.join(RESULTS, env, algo, f"s{seed}{variant}"), variant
+
+
 def collect(args):
     for folder in args.runs:
         folder = folder.rstrip("/")
@@ -104,9 +119,7 @@ def collect(args):
             sys.exit(f"{folder}: not a finished run folder ({error})")
         env, algo, seed = config["environment"], config["algorithm"], config["seed"]
         name = os.path.basename(folder)
-        match = re.fullmatch(rf"{re.escape(env)}-(.+)-{re.escape(algo)}-s{seed}", name)
-        variant = f"-{match.group(1)}" if match else ""
-        target = os.path.join(RESULTS, env, algo, f"s{seed}{variant}")
+        target, variant = result_folder(name, config)
         os.makedirs(target, exist_ok=True)
         # eval.json: the final policy scored on fresh episodes (Benchmarks/paper_runs.sh writes it), where there is one
         for file in ("config.json", "progress.csv", "eval.json"):
@@ -530,6 +543,73 @@ def figures(args):
         subprocess.run([args.mbmpo, "plot", *folders, *labels, "--out", out], check=True)
 
 
+def training_folders():
+    """The real paths of the folders that running processes were given as arguments (`mbmpo train --out DIR`,
+    `--resume DIR`), from /proc; empty where there is no /proc."""
+    found = set()
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            continue
+        if len(argv) > 1 and argv[1] == "train":
+            found.update(os.path.realpath(os.path.join(cwd, a)) for a in argv[2:])
+    return found
+
+
+def run_status(folder, config, rows, training, committed_rows):
+    """One row of `status`: the cells for a run folder (see the module's text)."""
+    planned = config.get("iterations") or 0
+    points = curve(rows, config.get("algorithm"))
+    steps = number(rows[-1], "n_timesteps") if rows else None
+    budget = config.get("totalSteps")
+    finished = len(rows) >= planned or (budget is not None and steps is not None and steps >= budget)
+    times = [t for t in (number(r, "Time-Itr") for r in rows) if t is not None]
+    left = max(0, planned - len(rows)) if not finished else 0
+    recent = times[-FINAL_ROWS:]
+    eta = f"≈ {left * sum(recent) / len(recent) / 3600:.1f} h" if left and recent else "–"
+    try:
+        with open(os.path.join(folder, "eval.json")) as f:
+            scored = json.load(f).get("iteration") == len(rows)
+    except (OSError, ValueError):
+        scored = False
+    state = "training" if training else "finished" if finished else "stopped"
+    kept = ("–" if committed_rows is None else "yes" if committed_rows == len(rows)
+            else f"{committed_rows} iterations")
+    return [os.path.basename(folder), state, f"{len(rows)}/{planned}",
+            "–" if steps is None else f"{steps:.0f}",
+            f"{points[-1][1]:.1f}" if points else "–",
+            f"{settled_at(points, points[-1][0]):.1f}" if points else "–",
+            f"{sum(times) / 3600:.2f} h", eta, "yes" if scored else "no", kept]
+
+
+def status(args):
+    training = training_folders()
+    lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored | in Benchmarks/results |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name in sorted(os.listdir(args.runs_dir)):
+        folder = os.path.join(args.runs_dir, name)
+        if not os.path.isfile(os.path.join(folder, "config.json")):
+            continue
+        try:
+            with open(os.path.join(folder, "config.json")) as f:
+                config = json.load(f)
+            rows = read_progress(os.path.join(folder, "progress.csv"))
+            target, _ = result_folder(name, config)
+        except (OSError, ValueError, KeyError) as error:
+            print(f"{folder}: skipped, not a readable run folder ({error})", file=sys.stderr)
+            continue
+        committed = os.path.join(target, "progress.csv")
+        committed_rows = len(read_progress(committed)) if os.path.isfile(committed) else None
+        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, committed_rows)
+        lines.append("| " + " | ".join(cells) + " |")
+    print("\n".join(lines))
+
+
 def selftest(_args):
     """The reading rules on made-up curves: a failed check prints what it expected and exits 1."""
     failures = []
@@ -556,6 +636,18 @@ def selftest(_args):
     check("first_reaching: one lucky row does not count", first_reaching(lucky, 200.0), None)
     steady = [(i * 50_000, 10.0 * i) for i in range(10)]
     check("first_reaching: the first 5-row mean that reaches", first_reaching(steady, 40.0), 300_000)
+    rows = [{"n_timesteps": str(4000 * (i + 1)), "EnvTrajs-AverageReturn": str(10.0 * i), "Time-Itr": "600"}
+            for i in range(4)]
+    config = {"algorithm": "me-trpo", "iterations": 13, "totalSteps": None}
+    check("status: a stopped run", run_status("/nonexistent/hopper-me-trpo-s22", config, rows, False, None),
+          ["hopper-me-trpo-s22", "stopped", "4/13", "16000", "30.0", "20.0", "0.67 h", "≈ 1.5 h", "no", "–"])
+    check("status: training, committed with fewer rows",
+          run_status("/nonexistent/r", config, rows, True, 3)[1::8], ["training", "3 iterations"])
+    check("status: finished by its iterations",
+          [run_status("/nonexistent/r", dict(config, iterations=4), rows, False, 4)[i] for i in (1, 7, 9)],
+          ["finished", "–", "yes"])
+    check("status: finished by its step budget",
+          run_status("/nonexistent/r", dict(config, totalSteps=16000), rows, False, None)[1], "finished")
     for line in failures:
         print(line, file=sys.stderr)
     sys.exit(1 if failures else 0)
@@ -574,9 +666,12 @@ def main():
     mode.add_argument("--check", action="store_true")
     f = commands.add_parser("figures")
     f.add_argument("--mbmpo", default=os.path.join(ROOT, ".build", "release", "mbmpo"))
+    st = commands.add_parser("status")
+    st.add_argument("runs_dir")
     commands.add_parser("selftest")
     args = parser.parse_args()
-    {"collect": collect, "tables": tables, "figures": figures, "selftest": selftest}[args.command](args)
+    {"collect": collect, "tables": tables, "figures": figures, "status": status,
+     "selftest": selftest}[args.command](args)
 
 
 if __name__ == "__main__":
