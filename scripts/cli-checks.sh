@@ -331,6 +331,25 @@ assert 0 <= d['upsideDownFraction'] <= 1 and d['upsideDownEpisodes'] in (0, 1, 2
     echo "FAIL: eval of the $algo run: $out"; failures=$((failures + 1))
   fi
 done
+# eval --recorded: the MB-MPO run's recorded real episodes per iteration and kind, every episode counted once
+expect_ok "$bin" eval --run "$work/hc" --recorded --json "$work/models/recorded.json"
+if python3 - "$work/models/recorded.json" "$work/hc/trajectories.h5" "$out" <<'EOF'
+import json, sys, h5py
+d, f = json.load(open(sys.argv[1])), h5py.File(sys.argv[2], "r")
+recorded = [(int(i[5:]), k, len(f[i][k])) for i in f if i.startswith("iter-") for k in f[i]]
+groups = [(g["iteration"], g["kind"], g["episodes"]) for g in d["groups"]]
+assert sorted(groups) == sorted(recorded) and groups[0][1] == "random", (groups, recorded)
+assert {"pre-update", "post-update", "exploration"} <= {k for _, k, _ in groups}, groups
+assert all(0 <= g["upsideDownFraction"] <= 1 and 0 <= g["upsideDownEpisodes"] <= g["episodes"] for g in d["groups"])
+assert f"{sum(n for *_, n in recorded)} recorded real episodes" in sys.argv[3]
+EOF
+then
+  echo "ok: eval --recorded groups the run's recorded episodes by iteration and kind"
+else
+  echo "FAIL: eval --recorded: $out"; failures=$((failures + 1))
+fi
+expect_error "applies only to new episodes" "$bin" eval --run "$work/hc" --recorded --episodes 2
+expect_error "has no trajectories.h5" "$bin" eval --run "$work/models" --recorded
 rm -rf "$work/models"  # a one-iteration MB-MPC run logs no return to plot
 # a real-step budget: the run stops after the iteration that reaches it (hc logged 9 000 in 2 iterations)
 cp -r "$work/hc" "$work/budget"

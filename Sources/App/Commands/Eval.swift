@@ -13,7 +13,9 @@ struct Eval: ParsableCommand {
             Episode k starts from reset stream k of --seed and lasts at most the run's horizon, so a score is \
             reproducible from the seed alone and does not depend on --threads. The checkpoint is checked the way \
             `train --resume` checks it. With --policy adapted (MB-MPO), episode k acts with the checkpoint's \
-            adapted parameters θ'_i of task k mod M.
+            adapted parameters θ'_i of task k mod M. With --recorded it rolls nothing out and reads the run's \
+            recorded real episodes (trajectories.h5) instead: per iteration and kind, their return and, for a planar \
+            robot, how much of them the torso spent upside down, so that one sees when a flipped gait began.
             """)
 
     @Option(name: .customLong("run"), help: "Training run folder (its latest checkpoint, or --iteration's).")
@@ -25,11 +27,11 @@ struct Eval: ParsableCommand {
     @Option(help: "With --run: the checkpoint after this many iterations (default: the latest).")
     var iteration: Int?
 
-    @Option(help: "Number of episodes.")
-    var episodes: Int = 10
+    @Option(help: "Number of episodes (default: 10).")
+    var episodes: Int?
 
-    @Option(help: "Seed of the start states and action noise.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the start states and action noise (default: 0).")
+    var seed: UInt64?
 
     @Option(help: "Parameters that act: pre (θ) or adapted (θ'_i of task episode mod M; MB-MPO only).")
     var policy: ExportPolicy = .pre
@@ -40,14 +42,31 @@ struct Eval: ParsableCommand {
     @Option(help: "Also write the scores as JSON to this file.")
     var json: String?
 
+    @Flag(help: "Score the run's recorded real episodes per iteration instead of new ones (needs --run).")
+    var recorded = false
+
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard (runFolder == nil) != (checkpoint == nil) else {
             throw ValidationError("pass exactly one of --run DIR and --checkpoint FILE")
         }
-        guard episodes >= 1 && episodes <= 1_000_000 else {
+        if let episodes, episodes < 1 || episodes > 1_000_000 {
             throw ValidationError("--episodes must lie in 1…1000000, got \(episodes)")
+        }
+        if recorded {
+            guard runFolder != nil else {
+                throw ValidationError("--recorded reads a run folder's episodes: pass --run DIR")
+            }
+            let conflicts = [
+                iteration.map { _ in "--iteration" }, episodes.map { _ in "--episodes" }, seed.map { _ in "--seed" },
+                policy == .adapted ? "--policy" : nil, deterministic ? "--deterministic" : nil,
+            ].compactMap { $0 }
+            guard conflicts.isEmpty else {
+                throw ValidationError(
+                    "--recorded reads the episodes the run recorded; \(conflicts.joined(separator: ", ")) "
+                        + (conflicts.count == 1 ? "applies" : "apply") + " only to new episodes")
+            }
         }
         if let iteration, iteration < 1 || checkpoint != nil {
             throw ValidationError(
@@ -58,6 +77,8 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
+        if recorded, let runFolder { return try scoreRecorded(run: runFolder) }
+        let (episodes, seed) = (self.episodes ?? 10, self.seed ?? 0)
         let run = runFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let path: String
         if let checkpoint {
