@@ -26,8 +26,9 @@
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
 # safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
-# episodes into its eval.json (`mbmpo eval`). --list prints the plan's runs, one `mbmpo train`
-# command line each, and runs nothing. Tables: python3 Benchmarks/results.py tables.
+# episodes into its eval.json (`mbmpo eval`), its recorded episodes per iteration into recorded.json (`mbmpo eval
+# --recorded`). --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
+# python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MBMPO_BIN:-$root/.build/release/mbmpo}
@@ -153,6 +154,16 @@ sys.exit(0 if d.get('iteration') == int(sys.argv[2]) and 'upsideDownFraction' in
     || echo "$1: eval failed (see $1.log)" >&2
 }
 
+# Scores the run's own recorded real episodes per iteration (`mbmpo eval --recorded`: return, and when a flipped gait
+# began) into its recorded.json, also kept with the logs; rewritten when the run's progress.csv is newer.
+score_recorded() {
+  [ -f "$1/trajectories.h5" ] || return 0
+  [ "$1/recorded.json" -nt "$1/progress.csv" ] && return 0
+  "$bin" eval --help 2>/dev/null | grep -q -- --recorded || return 0  # a binary from before --recorded
+  "$bin" eval --run "$1" --recorded --json "$1/recorded.json" >>"$1.log" 2>&1 \
+    || echo "$1: eval --recorded failed (see $1.log)" >&2
+}
+
 # Runs (or resumes, or skips) one entry; returns train's exit status.
 run_entry() {
   local env algo seed iterations variant settings dir start rows=0 code
@@ -161,6 +172,7 @@ run_entry() {
   if [ "$rows" -ge "$iterations" ]; then
     echo "$dir: $rows iterations done"
     evaluate "$dir"
+    score_recorded "$dir"
     return 0
   fi
   if [ -e "$dir/checkpoints/latest" ]; then
@@ -171,7 +183,12 @@ run_entry() {
     "${start[@]}" >>"$dir.log" 2>&1
   fi
   code=$?
-  if [ $code -eq 0 ]; then evaluate "$dir"; else echo "$dir: train exited with $code (see $dir.log)" >&2; fi
+  if [ $code -eq 0 ]; then
+    evaluate "$dir"
+    score_recorded "$dir"
+  else
+    echo "$dir: train exited with $code (see $dir.log)" >&2
+  fi
   return $code
 }
 

@@ -7,9 +7,9 @@
     python3 Benchmarks/results.py status RUNS_DIR
     python3 Benchmarks/results.py selftest
 
-collect   copies a finished run's config.json and progress.csv to Benchmarks/results/<env>/<algo>/s<seed>/ (a
-          variant, named as Benchmarks/paper_runs.sh names its folders ENV-VARIANT-ALGO-sSEED, goes to
-          s<seed>-<variant>) and writes run-info.json beside them: the binary, this machine's CPU and the OpenBLAS
+collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
+          them) to Benchmarks/results/<env>/<algo>/s<seed>/ (a variant, named as Benchmarks/paper_runs.sh names its
+          folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>) and writes run-info.json beside them: the binary, this machine's CPU and the OpenBLAS
           kernels the run's log names, its wall-clock time (the sum of Time-Itr) and a note (e.g. that it shared the
           machine).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
@@ -25,7 +25,8 @@ tables    computes the headline table (per task: the model-free asymptote, marke
           bad models, the adaptation studies, tailored exploration; `Benchmarks/paper_runs.sh --plan …`): per setting,
           the mean ± std over seeds of each finished run's mean return over its last 3 logged iterations (MB-MPO's
           pre-update return, ME-TRPO's exploration return); and the list of half-cheetah runs scored by `mbmpo eval`
-          (their eval.json: how many episodes of the final policy run upside down, the flipped gait).
+          (their eval.json: how many episodes of the final policy run upside down, the flipped gait; their
+          recorded.json, `mbmpo eval --recorded`: the first iteration whose own real episodes mostly were).
 figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mbmpo plot` (all committed runs of the task), and
           docs/experiment-<name>.png for each of those experiments that has runs (curves told apart by their
           settings, `mbmpo plot --label-by`).
@@ -48,6 +49,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "Benchmarks", "results")
@@ -121,9 +123,10 @@ def collect(args):
         name = os.path.basename(folder)
         target, variant = result_folder(name, config)
         os.makedirs(target, exist_ok=True)
-        # eval.json: the final policy scored on fresh episodes (Benchmarks/paper_runs.sh writes it), where there is one
-        for file in ("config.json", "progress.csv", "eval.json"):
-            if file == "eval.json" and not os.path.exists(os.path.join(folder, file)):
+        # eval.json: the final policy scored on fresh episodes; recorded.json: the run's own real episodes per
+        # iteration (Benchmarks/paper_runs.sh writes both), where there are
+        for file in ("config.json", "progress.csv", "eval.json", "recorded.json"):
+            if file in ("eval.json", "recorded.json") and not os.path.exists(os.path.join(folder, file)):
                 continue
             with open(os.path.join(folder, file), "rb") as source, open(os.path.join(target, file), "wb") as out:
                 out.write(source.read())
@@ -449,10 +452,10 @@ def posture_table():
     """Every committed half-cheetah run whose final policy was scored with `mbmpo eval` (its eval.json): the return
     on those episodes and how much of them the torso spent upside down (the flipped gait: upside down for more than
     half of an episode's states)."""
-    lines = ["| task | algorithm | run | eval return | states upside down | episodes flipped |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| task | algorithm | run | eval return | states upside down | episodes flipped | flipped gait began |",
+             "|---|---|---|---|---|---|---|"]
     flipped_runs = scored = 0
-    for env, algo, seed, _ in runs():
+    for env, algo, seed, rows in runs():
         if env not in ("half-cheetah", "HalfCheetah-v5"):
             continue
         try:
@@ -466,10 +469,26 @@ def posture_table():
         flipped = scores["upsideDownEpisodes"]
         flipped_runs += flipped * 2 > scores["episodes"]
         lines.append(f"| {env} | {algo} | {seed} | {scores['returnMean']:.1f} ± {scores['returnStd']:.1f} "
-                     f"| {100 * scores['upsideDownFraction']:.1f} % | {flipped} of {scores['episodes']} |")
+                     f"| {100 * scores['upsideDownFraction']:.1f} % | {flipped} of {scores['episodes']} "
+                     f"| {flip_onset(os.path.join(RESULTS, env, algo, seed, 'recorded.json'), rows)} |")
     if not scored:
-        lines.append("| (no scored run yet) | – | – | – | – | – |")
+        lines.append("| (no scored run yet) | – | – | – | – | – | – |")
     return "\n".join(lines) + f"\n\nRuns whose final policy is flipped in most episodes: {flipped_runs} of {scored}.\n"
+
+
+def flip_onset(path, rows):
+    """When a run's own real episodes were first mostly upside down (its recorded.json, `mbmpo eval --recorded`):
+    "iteration k (S steps)", with S the real steps logged at that iteration; "never" if no iteration was; "–" without
+    the file."""
+    try:
+        with open(path) as f:
+            first = json.load(f).get("firstFlippedIteration")
+    except (OSError, ValueError):
+        return "–"
+    if first is None:
+        return "never"
+    steps = number(rows[first], "n_timesteps") if 0 <= first < len(rows) else None
+    return f"iteration {first}" + (f" ({steps:,.0f} steps)".replace(",", " ") if steps is not None else "")
 
 
 EXPERIMENT_TABLES = {"robustness": robustness_table, "adaptation": adaptation_table,
@@ -648,6 +667,14 @@ def selftest(_args):
           ["finished", "–", "yes"])
     check("status: finished by its step budget",
           run_status("/nonexistent/r", dict(config, totalSteps=16000), rows, False, None)[1], "finished")
+    with tempfile.TemporaryDirectory() as scratch:
+        recorded = os.path.join(scratch, "recorded.json")
+        logged = [{"n_timesteps": str(4000 * (i + 1))} for i in range(5)]
+        check("flip_onset: no file", flip_onset(recorded, logged), "–")
+        for first, expected in ((2, "iteration 2 (12 000 steps)"), (None, "never"), (9, "iteration 9")):
+            with open(recorded, "w") as f:
+                json.dump({"firstFlippedIteration": first}, f)
+            check(f"flip_onset: first flipped {first}", flip_onset(recorded, logged), expected)
     for line in failures:
         print(line, file=sys.stderr)
     sys.exit(1 if failures else 0)
