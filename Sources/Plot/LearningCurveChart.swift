@@ -15,8 +15,12 @@ public struct LearningCurveChart {
     /// Panel size and margins, in pixels.
     static let panelWidth = 480.0, panelHeight = 360.0
     static let margin = (left: 72.0, right: 20.0, top: 36.0, bottom: 52.0)
-    static let colors = ["mb-mpo": "#1f77b4", "me-trpo": "#d62728", "mb-mpc": "#2ca02c"]
-    static let fallbackColors = ["#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+    /// Each algorithm's colour, the same in every panel and figure.
+    static let colors = [
+        "mb-mpo": "#1f77b4", "me-trpo": "#d62728", "mb-mpc": "#2ca02c", "trpo": "#7f7f7f", "ppo": "#e377c2",
+    ]
+    /// Colours by position for series that are not one algorithm's default run (other timing, other settings).
+    static let fallbackColors = ["#9467bd", "#8c564b", "#ff7f0e", "#17becf", "#bcbd22"]
 
     /// The environments in panel order: the paper's task order, then any other name.
     var environments: [String] {
@@ -28,10 +32,17 @@ public struct LearningCurveChart {
     /// Panels per row.
     var columns: Int { min(3, max(1, environments.count)) }
 
-    /// The whole SVG document.
+    /// The whole SVG document. A panel whose legend would hide part of a curve wherever it stood inside the plot
+    /// box has it below the box instead, and its row grows by the legend's height.
     public func svg() -> String {
         let rows = (environments.count + columns - 1) / columns
-        let width = Double(columns) * Self.panelWidth, height = Double(max(rows, 1)) * Self.panelHeight
+        let below = environments.map { legendPlacement($0, origin: (0, 0)).below }
+        let extra = environments.indices.map { below[$0] ? legendSize($0).height + Self.legendGap : 0 }
+        let rowHeights = (0..<max(rows, 1)).map { row in
+            Self.panelHeight + (extra.indices.filter { $0 / columns == row }.map { extra[$0] }.max() ?? 0)
+        }
+        let rowTops = rowHeights.indices.map { row in rowHeights.prefix(row).reduce(0, +) }
+        let width = Double(columns) * Self.panelWidth, height = rowHeights.reduce(0, +)
         var out = SVGWriter()
         out.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         out.line(
@@ -40,7 +51,7 @@ public struct LearningCurveChart {
                 + "font-size=\"12\">")
         out.line("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>")
         for (index, environment) in environments.enumerated() {
-            let origin = (x: Double(index % columns) * Self.panelWidth, y: Double(index / columns) * Self.panelHeight)
+            let origin = (x: Double(index % columns) * Self.panelWidth, y: rowTops[index / columns])
             panel(environment, origin: origin, into: &out)
         }
         out.line("</svg>")
@@ -97,11 +108,42 @@ public struct LearningCurveChart {
         for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
         let marks = anchors.filter { $0.environment == environment }
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
+        let place = legendPlacement(environment, origin: origin)
+        legend(curves: curves, marks: marks, left: place.left, top: place.top, below: place.below, into: &out)
+        out.line("</g>")
+    }
+
+    /// Pixels between the panel's x-axis title and a legend placed below it.
+    static let legendGap = 6.0
+
+    /// The legend box of the panel of `environments[index]`.
+    private func legendSize(_ index: Int) -> (width: Double, height: Double) {
+        let environment = environments[index]
+        return Self.legendSize(
+            curves: series.filter { $0.environment == environment },
+            marks: anchors.filter { $0.environment == environment })
+    }
+
+    /// Where a panel's legend goes: the place inside the plot box that ``legendCorner`` picks, or, where that still
+    /// covers part of a curve or a published mark, below the panel (left-aligned with the box, under the x-axis
+    /// title).
+    func legendPlacement(
+        _ environment: String, origin: (x: Double, y: Double)
+    )
+        -> (left: Double, top: Double, below: Bool)
+    {
+        let (x, y) = scales(environment, origin: origin)
+        let box = (
+            left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower,
+            height: y.pixelLower - y.pixelUpper
+        )
+        let curves = series.filter { $0.environment == environment }
+        let marks = anchors.filter { $0.environment == environment }
         let corner = Self.legendCorner(
             box: box, size: Self.legendSize(curves: curves, marks: marks),
             points: Self.drawnPoints(curves, x: x, y: y), marks: Self.markPoints(marks, x: x, y: y))
-        legend(curves: curves, marks: marks, left: corner.left, top: corner.top, into: &out)
-        out.line("</g>")
+        if corner.covered == 0 { return (corner.left, corner.top, false) }
+        return (box.left, origin.y + Self.panelHeight + Self.legendGap / 2, true)
     }
 
     private func axes(x: AxisScale, y: AxisScale, returnLabel: String, into out: inout SVGWriter) {
@@ -213,13 +255,13 @@ public struct LearningCurveChart {
     /// bottom left, in that order of preference), then places a quarter, half and three quarters along its top,
     /// bottom, left and right edges. The first whose legend-sized area covers the fewest drawn points wins, a
     /// published mark's point counting as 100: a legend may hide part of a curve where nothing else is free, but not
-    /// a published number another place leaves visible.
+    /// a published number another place leaves visible. `covered` is the winner's count (0: it hides nothing).
     static func legendCorner(
         box: (left: Double, top: Double, width: Double, height: Double),
         size: (width: Double, height: Double), points: [(x: Double, y: Double)],
         marks: [(x: Double, y: Double)] = []
     )
-        -> (left: Double, top: Double)
+        -> (left: Double, top: Double, covered: Int)
     {
         let markWeight = 100
         let inset = (x: 10.0, y: 8.0)
@@ -241,17 +283,17 @@ public struct LearningCurveChart {
         }
         let counts = candidates.map { covered($0, points) + markWeight * covered($0, marks) }
         let best = counts.indices.min { counts[$0] < counts[$1] } ?? 0
-        return candidates[best]
+        return (candidates[best].0, candidates[best].1, counts[best])
     }
 
     private func legend(
-        curves: [LearningCurves.Series], marks: [PublishedAnchor], left: Double, top: Double,
+        curves: [LearningCurves.Series], marks: [PublishedAnchor], left: Double, top: Double, below: Bool,
         into out: inout SVGWriter
     ) {
         let sources = marks.map(\.source).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let size = Self.legendSize(curves: curves, marks: marks)
         out.line(
-            "<rect class=\"legend\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
+            "<rect class=\"legend\" data-placement=\"\(below ? "below" : "inside")\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
                 + "height=\"\(n(size.height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
         for (index, curve) in curves.enumerated() {
             let rowY = top + 14 + Double(index) * 17

@@ -383,6 +383,63 @@ import Testing
         #expect(abs(points[30].x - x.pixel(1e5)) < 1e-6)
     }
 
+    /// Where every place inside the plot box would hide part of a curve, the legend goes below the panel and the
+    /// figure grows by its height (for that row only); where a corner is free, it stays inside at the usual size.
+    /// An algorithm keeps its colour whatever the other series of its panel.
+    @Test func aLegendWithNowhereFreeGoesBelowThePanel() throws {
+        func zigzag(_ environment: String, _ algorithm: String, teeth: Int) -> LearningCurves.Series {
+            // a curve that sweeps the whole box, bottom to top, many times: it crosses every candidate place
+            LearningCurves.Series(
+                environment: environment, algorithm: algorithm, runs: 1, metric: "EnvTrajs-AverageReturn",
+                points: (0...teeth).map {
+                    .init(x: Double($0) * 1000, mean: $0 % 2 == 0 ? 0 : 100, standardDeviation: 0, runs: 1)
+                })
+        }
+        func legends(_ svg: String) throws -> [[String: String]] {
+            try Self.parse(svg).filter { $0.attributes["class"] == "legend" }.map(\.attributes)
+        }
+        func height(_ svg: String) throws -> Double {
+            let text = try Self.parse(svg).first { $0.name == "svg" }?.attributes["height"]
+            return Double(text ?? "") ?? -1
+        }
+        let rising = LearningCurves.Series(
+            environment: "hopper", algorithm: "trpo", runs: 1, metric: "EnvTrajs-AverageReturn",
+            points: [
+                .init(x: 0, mean: 0, standardDeviation: 0, runs: 1),
+                .init(x: 1000, mean: 100, standardDeviation: 0, runs: 1),
+            ])
+        let free = LearningCurveChart(series: [rising], anchors: []).svg()
+        #expect(try legends(free).map { $0["data-placement"] } == ["inside"])
+        #expect(try height(free) == LearningCurveChart.panelHeight)
+
+        let crowded = [zigzag("hopper", "trpo", teeth: 40), zigzag("hopper", "ppo", teeth: 41)]
+        let chart = LearningCurveChart(series: crowded, anchors: [])
+        let svg = chart.svg()
+        let legend = try #require(try legends(svg).first)
+        #expect(legend["data-placement"] == "below")
+        let size = LearningCurveChart.legendSize(curves: crowded, marks: [])
+        #expect(try height(svg) == LearningCurveChart.panelHeight + size.height + LearningCurveChart.legendGap)
+        // below the panel: under its x-axis title, inside the figure, and clear of every curve point
+        let top = Double(legend["y"] ?? "") ?? -1
+        let total = try height(svg)
+        #expect(top >= LearningCurveChart.panelHeight && top + size.height <= total)
+        let (x, y) = chart.scales("hopper", origin: (0, 0))
+        #expect(LearningCurveChart.drawnPoints(crowded, x: x, y: y).allSatisfy { $0.y < top })
+
+        // a second panel in the same row with a free corner: the row still grows once, the other legend stays inside
+        let both = LearningCurveChart(
+            series: crowded
+                + [rising].map {
+                    var s = $0
+                    s.environment = "walker2d"
+                    return s
+                }, anchors: [])
+        let placements = try legends(both.svg()).map { $0["data-placement"] }
+        #expect(placements == ["inside", "below"] || placements == ["below", "inside"])
+        #expect(try height(both.svg()) == LearningCurveChart.panelHeight + size.height + LearningCurveChart.legendGap)
+        #expect(LearningCurveChart.color(crowded[0], index: 1) == LearningCurveChart.color(rising, index: 0))
+    }
+
     @Test func csvQuotingAndTicks() {
         #expect(RunRecord.parseCSV("a,\"b,c\",\"d\"\"e\"\n1,,2\n") == [["a", "b,c", "d\"e"], ["1", "", "2"]])
         let scale = AxisScale(covering: -93, 211, pixels: (0, 100))
