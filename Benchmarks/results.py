@@ -9,9 +9,9 @@
 
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
           them) to Benchmarks/results/<env>/<algo>/s<seed>/ (a variant, named as Benchmarks/paper_runs.sh names its
-          folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>) and writes run-info.json beside them: the binary, this machine's CPU and the OpenBLAS
-          kernels the run's log names, its wall-clock time (the sum of Time-Itr) and a note (e.g. that it shared the
-          machine).
+          folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>) and writes run-info.json beside them: the
+          binary, this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time (the sum of
+          Time-Itr) and a note (e.g. that it shared the machine).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
           or fell from a higher peak; MB-MPO at 100 000 steps over its seeds, each seed's mean over its last 3 logged
           iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
@@ -145,6 +145,11 @@ def collect(args):
                       "Benchmarks/paper_runs.sh (or mbmpo eval) to score the final policy", file=sys.stderr)
         except (OSError, ValueError):
             pass
+        recorded = os.path.join(folder, "recorded.json")
+        progress = os.path.join(folder, "progress.csv")
+        if os.path.exists(recorded) and os.path.getmtime(recorded) < os.path.getmtime(progress):
+            print(f"{folder}: recorded.json is older than progress.csv; rerun Benchmarks/paper_runs.sh (or mbmpo eval "
+                  "--recorded) to read the whole run", file=sys.stderr)
         last = rows[-1] if rows else {}
         info = {
             "run": name, "environment": env, "algorithm": algo, "seed": seed, "variant": variant[1:] or None,
@@ -608,8 +613,8 @@ def run_status(folder, config, rows, training, committed_rows):
 
 def status(args):
     training = training_folders()
-    lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored | in Benchmarks/results |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored "
+             "| in Benchmarks/results |", "|---|---|---|---|---|---|---|---|---|---|"]
     for name in sorted(os.listdir(args.runs_dir)):
         folder = os.path.join(args.runs_dir, name)
         if not os.path.isfile(os.path.join(folder, "config.json")):
