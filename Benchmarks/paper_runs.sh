@@ -159,7 +159,7 @@ sys.exit(0 if d.get('iteration') == int(sys.argv[2]) and 'upsideDownFraction' in
 score_recorded() {
   [ -f "$1/trajectories.h5" ] || return 0
   [ "$1/recorded.json" -nt "$1/progress.csv" ] && return 0
-  "$bin" eval --help 2>/dev/null | grep -q -- --recorded || return 0  # a binary from before --recorded
+  "$bin" eval --help 2>/dev/null | grep -- --recorded >/dev/null || return 0  # a binary from before --recorded
   "$bin" eval --run "$1" --recorded --json "$1/recorded.json" >>"$1.log" 2>&1 \
     || echo "$1: eval --recorded failed (see $1.log)" >&2
 }

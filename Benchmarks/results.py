@@ -34,7 +34,8 @@ status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per ru
           count, real steps, last return and the mean of its last 3, wall-clock so far (the sum of Time-Itr) and a rough
           time left (the mean of its last 3 iterations times the iterations left), whether a process is training it
           now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it (and as many
-          iterations). Exits 0; a folder that is not a run is skipped with a note.
+          iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
+          read is skipped with a note. Exits 1 only if RUNS_DIR cannot be listed.
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -587,24 +588,26 @@ def training_folders():
 
 def run_status(folder, config, rows, training, committed_rows):
     """One row of `status`: the cells for a run folder (see the module's text)."""
-    planned = config.get("iterations") or 0
+    planned = config.get("iterations")
     points = curve(rows, config.get("algorithm"))
     steps = number(rows[-1], "n_timesteps") if rows else None
     budget = config.get("totalSteps")
-    finished = len(rows) >= planned or (budget is not None and steps is not None and steps >= budget)
+    finished = (isinstance(planned, int) and len(rows) >= planned) or (
+        isinstance(budget, (int, float)) and steps is not None and steps >= budget)
     times = [t for t in (number(r, "Time-Itr") for r in rows) if t is not None]
-    left = max(0, planned - len(rows)) if not finished else 0
+    left = max(0, planned - len(rows)) if isinstance(planned, int) and not finished else 0
     recent = times[-FINAL_ROWS:]
     eta = f"≈ {left * sum(recent) / len(recent) / 3600:.1f} h" if left and recent else "–"
     try:
         with open(os.path.join(folder, "eval.json")) as f:
-            scored = json.load(f).get("iteration") == len(rows)
+            scores = json.load(f)
+        scored = isinstance(scores, dict) and scores.get("iteration") == len(rows) > 0
     except (OSError, ValueError):
         scored = False
     state = "training" if training else "finished" if finished else "stopped"
     kept = ("–" if committed_rows is None else "yes" if committed_rows == len(rows)
             else f"{committed_rows} iterations")
-    return [os.path.basename(folder), state, f"{len(rows)}/{planned}",
+    return [os.path.basename(folder), state, f"{len(rows)}/{planned if isinstance(planned, int) else '?'}",
             "–" if steps is None else f"{steps:.0f}",
             f"{points[-1][1]:.1f}" if points else "–",
             f"{settled_at(points, points[-1][0]):.1f}" if points else "–",
@@ -613,16 +616,24 @@ def run_status(folder, config, rows, training, committed_rows):
 
 def status(args):
     training = training_folders()
+    try:
+        names = sorted(os.listdir(args.runs_dir))
+    except OSError as error:
+        sys.exit(f"{args.runs_dir}: cannot list the run folders ({error.strerror})")
     lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored "
              "| in Benchmarks/results |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for name in sorted(os.listdir(args.runs_dir)):
+    for name in names:
         folder = os.path.join(args.runs_dir, name)
         if not os.path.isfile(os.path.join(folder, "config.json")):
             continue
         try:
             with open(os.path.join(folder, "config.json")) as f:
                 config = json.load(f)
-            rows = read_progress(os.path.join(folder, "progress.csv"))
+            if not isinstance(config, dict):
+                raise ValueError("config.json is not an object")
+            # a run that has just started has no progress.csv yet
+            progress = os.path.join(folder, "progress.csv")
+            rows = read_progress(progress) if os.path.exists(progress) else []
             target, _ = result_folder(name, config)
         except (OSError, ValueError, KeyError) as error:
             print(f"{folder}: skipped, not a readable run folder ({error})", file=sys.stderr)
@@ -670,6 +681,10 @@ def selftest(_args):
     check("status: finished by its iterations",
           [run_status("/nonexistent/r", dict(config, iterations=4), rows, False, 4)[i] for i in (1, 7, 9)],
           ["finished", "–", "yes"])
+    check("status: no planned count, not finished",
+          run_status("/nonexistent/r", {"algorithm": "trpo"}, rows, False, None)[1:3], ["stopped", "4/?"])
+    check("status: just started, no rows", run_status("/nonexistent/r", config, [], True, None)[1:7],
+          ["training", "0/13", "–", "–", "–", "0.00 h"])
     check("status: finished by its step budget",
           run_status("/nonexistent/r", dict(config, totalSteps=16000), rows, False, None)[1], "finished")
     with tempfile.TemporaryDirectory() as scratch:

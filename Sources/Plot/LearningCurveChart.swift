@@ -52,7 +52,7 @@ public struct LearningCurveChart {
         out.line("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>")
         for (index, environment) in environments.enumerated() {
             let origin = (x: Double(index % columns) * Self.panelWidth, y: rowTops[index / columns])
-            panel(environment, origin: origin, into: &out)
+            panel(environment, origin: origin, legendBelow: below[index], into: &out)
         }
         out.line("</svg>")
         return out.text
@@ -85,12 +85,16 @@ public struct LearningCurveChart {
         return (x, y)
     }
 
-    private func panel(_ environment: String, origin: (x: Double, y: Double), into out: inout SVGWriter) {
+    /// The plot box of a panel with scales `x` and `y`, in pixels.
+    static func plotBox(x: AxisScale, y: AxisScale) -> (left: Double, top: Double, width: Double, height: Double) {
+        (left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower, height: y.pixelLower - y.pixelUpper)
+    }
+
+    private func panel(
+        _ environment: String, origin: (x: Double, y: Double), legendBelow: Bool, into out: inout SVGWriter
+    ) {
         let (x, y) = scales(environment, origin: origin)
-        let box = (
-            left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower,
-            height: y.pixelLower - y.pixelUpper
-        )
+        let box = Self.plotBox(x: x, y: y)
         out.line(
             "<g class=\"panel\" data-environment=\"\(escape(environment))\" "
                 + "data-x-domain=\"\(x.lower) \(x.upper)\" data-y-domain=\"\(y.lower) \(y.upper)\" "
@@ -108,12 +112,12 @@ public struct LearningCurveChart {
         for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
         let marks = anchors.filter { $0.environment == environment }
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
-        let place = legendPlacement(environment, origin: origin)
+        let place = legendPlacement(environment, origin: origin, below: legendBelow)
         legend(curves: curves, marks: marks, left: place.left, top: place.top, below: place.below, into: &out)
         out.line("</g>")
     }
 
-    /// Pixels between the panel's x-axis title and a legend placed below it.
+    /// Pixels a legend placed below a panel adds to its row beyond its own height (half above it, half below).
     static let legendGap = 6.0
 
     /// The legend box of the panel of `environments[index]`.
@@ -125,24 +129,19 @@ public struct LearningCurveChart {
     }
 
     /// Where a panel's legend goes: the place inside the plot box that ``legendCorner`` picks, or, where that still
-    /// covers part of a curve or a published mark, below the panel (left-aligned with the box, under the x-axis
-    /// title).
+    /// covers part of a curve or a published mark (or `below` says so: the choice ``svg()`` sized the rows by),
+    /// below the panel, left-aligned with the box, under its x-axis title.
     func legendPlacement(
-        _ environment: String, origin: (x: Double, y: Double)
-    )
-        -> (left: Double, top: Double, below: Bool)
-    {
+        _ environment: String, origin: (x: Double, y: Double), below: Bool? = nil
+    ) -> (left: Double, top: Double, below: Bool) {
         let (x, y) = scales(environment, origin: origin)
-        let box = (
-            left: x.pixelLower, top: y.pixelUpper, width: x.pixelUpper - x.pixelLower,
-            height: y.pixelLower - y.pixelUpper
-        )
+        let box = Self.plotBox(x: x, y: y)
         let curves = series.filter { $0.environment == environment }
         let marks = anchors.filter { $0.environment == environment }
         let corner = Self.legendCorner(
             box: box, size: Self.legendSize(curves: curves, marks: marks),
             points: Self.drawnPoints(curves, x: x, y: y), marks: Self.markPoints(marks, x: x, y: y))
-        if corner.covered == 0 { return (corner.left, corner.top, false) }
+        if !(below ?? (corner.covered > 0)) { return (corner.left, corner.top, false) }
         return (box.left, origin.y + Self.panelHeight + Self.legendGap / 2, true)
     }
 
@@ -293,7 +292,8 @@ public struct LearningCurveChart {
         let sources = marks.map(\.source).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let size = Self.legendSize(curves: curves, marks: marks)
         out.line(
-            "<rect class=\"legend\" data-placement=\"\(below ? "below" : "inside")\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
+            "<rect class=\"legend\" data-placement=\"\(below ? "below" : "inside")\" "
+                + "x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(size.width))\" "
                 + "height=\"\(n(size.height))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>")
         for (index, curve) in curves.enumerated() {
             let rowY = top + 14 + Double(index) * 17

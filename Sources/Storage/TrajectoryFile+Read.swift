@@ -97,10 +97,13 @@ extension TrajectoryFile {
 }
 
 /// Kind groups in collection order (random, exploration, pre-update, post-update), unknown names last.
-enum RealRolloutKindOrder {
-    static let order = ["random", "exploration", "pre-update", "post-update"]
+public enum RealRolloutKindOrder {
+    public static let order = ["random", "exploration", "pre-update", "post-update"]
 
-    static func sorted(_ names: [String]) -> [String] {
-        names.sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+    /// A kind's place in collection order; unknown names after every known one.
+    public static func rank(_ name: String) -> Int { order.firstIndex(of: name) ?? order.count }
+
+    public static func sorted(_ names: [String]) -> [String] {
+        names.sorted { (rank($0), $0) < (rank($1), $1) }
     }
 }

@@ -49,18 +49,22 @@ import Testing
         #expect(Eval.RecordedGroup.firstFlipped(groups) == nil)
     }
 
-    /// Two kinds within one iteration (MB-MPO records pre- and post-update episodes) stay two groups, and a kind
-    /// that recurs after another starts a new group rather than merging with the earlier one.
-    @Test func kindsWithinAnIterationAreSeparateGroups() {
+    /// Two kinds within one iteration (MB-MPO records pre- and post-update episodes) are two groups, in collection
+    /// order; episodes that come in any order are grouped by (iteration, kind) all the same, and the first flipped
+    /// iteration is the lowest one, not the first one read.
+    @Test func groupsDoNotDependOnTheEpisodesOrder() {
         let episodes = [
-            Self.episode(3, "pre-update", rewards: [1], pitches: [0, 0]),
+            Self.episode(12, "exploration", rewards: [9], pitches: [3, 3]),
             Self.episode(3, "post-update", rewards: [2], pitches: [3, 3]),
-            Self.episode(3, "post-update", rewards: [3], pitches: [3, 3]),
+            Self.episode(3, "pre-update", rewards: [1], pitches: [0, 0]),
             Self.episode(4, "pre-update", rewards: [4], pitches: [0, 0]),
+            Self.episode(3, "post-update", rewards: [3], pitches: [3, 3]),
         ]
         let groups = Eval.RecordedGroup.groups(episodes, pitch: TorsoPitch(qposIndex: 2, qposWidth: 3))
-        #expect(groups.map(\.kind) == ["pre-update", "post-update", "pre-update"])
-        #expect(groups.map(\.returns) == [[1], [2, 3], [4]])
+        #expect(groups.map(\.iteration) == [3, 3, 4, 12])
+        #expect(groups.map(\.kind) == ["pre-update", "post-update", "pre-update", "exploration"])
+        #expect(groups.map(\.returns) == [[1], [2, 3], [4], [9]])
         #expect(Eval.RecordedGroup.firstFlipped(groups) == 3)
+        #expect(Eval.RecordedGroup.firstFlipped(Array(groups.reversed())) == 3)
     }
 }

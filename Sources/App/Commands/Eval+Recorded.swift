@@ -20,33 +20,31 @@ extension Eval {
 
         var posture: Posture? { upsideDown.map { Posture($0) } }
 
-        /// The groups of `episodes` in their recorded order (iteration, then kind in collection order).
+        /// The groups of `episodes`, one per (iteration, kind), by iteration and then kind in collection order
+        /// (random, exploration, pre-update, post-update), whatever order the episodes come in.
         static func groups(_ episodes: [RecordedEpisode], pitch: TorsoPitch?) -> [RecordedGroup] {
-            var groups: [RecordedGroup] = []
-            var start = 0
-            while start < episodes.count {
-                let (iteration, kind) = (episodes[start].metadata.iteration, episodes[start].metadata.kind)
-                var end = start
-                while end < episodes.count && episodes[end].metadata.iteration == iteration
-                    && episodes[end].metadata.kind == kind
-                {
-                    end += 1
-                }
-                let members = episodes[start..<end]
-                groups.append(
-                    RecordedGroup(
-                        iteration: iteration, kind: kind, returns: members.map(\.trajectory.totalReward),
-                        upsideDown: pitch.map { pitch in
-                            members.map { pitch.upsideDownStates(qpos: $0.trajectory.qpos) }
-                        }))
-                start = end
+            var members: [String: [RecordedEpisode]] = [:]
+            var keys: [(iteration: Int, kind: String)] = []
+            for episode in episodes {
+                let key = "\(episode.metadata.iteration)/\(episode.metadata.kind)"
+                if members[key] == nil { keys.append((episode.metadata.iteration, episode.metadata.kind)) }
+                members[key, default: []].append(episode)
             }
-            return groups
+            keys.sort {
+                ($0.iteration, RealRolloutKindOrder.rank($0.kind), $0.kind)
+                    < ($1.iteration, RealRolloutKindOrder.rank($1.kind), $1.kind)
+            }
+            return keys.map { key in
+                let group = members["\(key.iteration)/\(key.kind)"] ?? []
+                return RecordedGroup(
+                    iteration: key.iteration, kind: key.kind, returns: group.map(\.trajectory.totalReward),
+                    upsideDown: pitch.map { pitch in group.map { pitch.upsideDownStates(qpos: $0.trajectory.qpos) } })
+            }
         }
 
         /// The first iteration with a group whose episodes were mostly upside down (the flipped gait), if any.
         static func firstFlipped(_ groups: [RecordedGroup]) -> Int? {
-            groups.first { group in group.posture.map { 2 * $0.episodes > $0.count } ?? false }?.iteration
+            groups.filter { group in group.posture.map { 2 * $0.episodes > $0.count } ?? false }.map(\.iteration).min()
         }
 
         var json: JSONValue {
@@ -84,12 +82,13 @@ extension Eval {
             let statistics = ReturnStatistics(group.returns)
             let posture = group.posture
             print(
-                pad(String(group.iteration), 9) + "  " + pad(group.kind, 11, left: true) + "  "
-                    + pad(String(group.returns.count), 8) + "  "
-                    + pad(
-                        "\(format(statistics.mean, decimals: 1)) ± \(format(statistics.standardDeviation, decimals: 1))",
+                rightAligned(String(group.iteration), 9) + "  " + pad(group.kind, 13)
+                    + rightAligned(String(group.returns.count), 8) + "  "
+                    + rightAligned(
+                        format(statistics.mean, decimals: 1) + " ± "
+                            + format(statistics.standardDeviation, decimals: 1),
                         19) + "  "
-                    + pad(posture.map { "\(format(100 * $0.fraction, decimals: 1)) %" } ?? "–", 11) + "  "
+                    + rightAligned(posture.map { "\(format(100 * $0.fraction, decimals: 1)) %" } ?? "–", 11) + "  "
                     + (posture.map { "\($0.episodes) of \($0.count)" } ?? "–"))
         }
         let first = RecordedGroup.firstFlipped(groups)
@@ -109,8 +108,8 @@ extension Eval {
         }
     }
 
-    private func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
-        let fill = String(repeating: " ", count: max(0, width - text.count))
-        return left ? text + fill : fill + text
+    /// Right-aligns `text` in a column of `width` characters.
+    private func rightAligned(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 }
