@@ -4,7 +4,7 @@
     python3 Benchmarks/results.py collect RUN_DIR... [--binary NAME] [--note TEXT]
     python3 Benchmarks/results.py tables [--write | --check]
     python3 Benchmarks/results.py figures [--mbmpo BINARY]
-    python3 Benchmarks/results.py status RUNS_DIR
+    python3 Benchmarks/results.py status RUNS_DIR [--plan NAME]
     python3 Benchmarks/results.py selftest
 
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
@@ -35,7 +35,9 @@ status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per ru
           time left (the mean of its last 3 iterations times the iterations left), whether a process is training it
           now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it (and as many
           iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
-          read is skipped with a note. Exits 1 only if RUNS_DIR cannot be listed.
+          read is skipped with a note. With --plan NAME (one of Benchmarks/paper_runs.sh's plans) it also lists the
+          plan's runs that have no folder yet, as committed (Benchmarks/results holds them) or not started, and
+          ends with a count of the plan's runs per state. Exits 1 only if RUNS_DIR cannot be listed.
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -622,6 +624,7 @@ def status(args):
         sys.exit(f"{args.runs_dir}: cannot list the run folders ({error.strerror})")
     lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored "
              "| in Benchmarks/results |", "|---|---|---|---|---|---|---|---|---|---|"]
+    states = {}
     for name in names:
         folder = os.path.join(args.runs_dir, name)
         if not os.path.isfile(os.path.join(folder, "config.json")):
@@ -642,7 +645,41 @@ def status(args):
         committed_rows = len(read_progress(committed)) if os.path.isfile(committed) else None
         cells = run_status(folder, config, rows, os.path.realpath(folder) in training, committed_rows)
         lines.append("| " + " | ".join(cells) + " |")
+        states[name] = cells[1]
+    if args.plan:
+        counts = {}
+        for name, config, iterations in planned_runs(args.plan, args.runs_dir):
+            if name not in states:
+                target, _ = result_folder(name, config)
+                committed = os.path.join(target, "progress.csv")
+                rows = len(read_progress(committed)) if os.path.isfile(committed) else None
+                states[name] = "committed" if rows is not None and rows >= iterations else "not started"
+                lines.append(f"| {name} | {states[name]} | {rows or 0}/{iterations} | – | – | – | – | – | – "
+                             f"| {'yes' if rows is not None else '–'} |")
+            counts[states[name]] = counts.get(states[name], 0) + 1
+        lines.append("")
+        lines.append(f"plan {args.plan}: {sum(counts.values())} runs; "
+                     + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
     print("\n".join(lines))
+
+
+def planned_runs(plan, runs_dir):
+    """The runs of a Benchmarks/paper_runs.sh plan: (folder name, the config keys collect needs, iterations), read
+    from its --list."""
+    script = os.path.join(ROOT, "Benchmarks", "paper_runs.sh")
+    listed = subprocess.run([script, "--plan", plan, "--list", runs_dir], capture_output=True, text=True)
+    if listed.returncode != 0:
+        sys.exit(listed.stderr.strip() or f"paper_runs.sh --plan {plan} --list failed")
+    found = []
+    for line in listed.stdout.splitlines():
+        words = line.split()
+        value = {words[i]: words[i + 1] for i in range(len(words) - 1) if words[i].startswith("--")}
+        try:
+            config = {"environment": value["--env"], "algorithm": value["--algo"], "seed": int(value["--seed"])}
+            found.append((os.path.basename(value["--out"]), config, int(value["--iterations"])))
+        except (KeyError, ValueError):
+            continue
+    return found
 
 
 def selftest(_args):
@@ -715,6 +752,7 @@ def main():
     f.add_argument("--mbmpo", default=os.path.join(ROOT, ".build", "release", "mbmpo"))
     st = commands.add_parser("status")
     st.add_argument("runs_dir")
+    st.add_argument("--plan", default=None, help="also list this paper_runs.sh plan's runs that have no folder")
     commands.add_parser("selftest")
     args = parser.parse_args()
     {"collect": collect, "tables": tables, "figures": figures, "status": status,
