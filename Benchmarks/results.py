@@ -732,6 +732,13 @@ def selftest(_args):
             with open(recorded, "w") as f:
                 json.dump({"firstFlippedIteration": first}, f)
             check(f"flip_onset: first flipped {first}", flip_onset(recorded, logged), expected)
+    planned = planned_runs("results", "/nonexistent-runs")
+    check("planned_runs: the first run", planned[0] if planned else None,
+          ("half-cheetah-mb-mpo-s22", {"environment": "half-cheetah", "algorithm": "mb-mpo", "seed": 22}, 25))
+    variants = {name: os.path.relpath(result_folder(name, config)[0], RESULTS) for name, config, _ in planned
+                if "bf16" in name}
+    check("planned_runs: a variant's committed folder", variants.get("half-cheetah-bf16-mb-mpo-s12"),
+          os.path.join("half-cheetah", "mb-mpo", "s12-bf16"))
     for line in failures:
         print(line, file=sys.stderr)
     sys.exit(1 if failures else 0)
