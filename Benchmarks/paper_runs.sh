@@ -101,8 +101,6 @@ if [ ${#plan[@]} -eq 0 ]; then
     *) echo "unknown plan '$plan_name'; $usage" >&2; exit 1 ;;
   esac
 fi
-[ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
-mkdir -p "$runs" || exit 1
 thread_args=()
 [ -z "$threads" ] || thread_args=(--threads "$threads")
 
@@ -141,6 +139,8 @@ if [ "$list" -eq 1 ]; then
   for entry in "${plan[@]}"; do entry_command "$entry" && echo "${start[*]}"; done
   exit 0
 fi
+[ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
+mkdir -p "$runs" || exit 1
 
 # Scores a finished run's final policy on 20 fresh episodes (`mbmpo eval`: return, and for the planar robots how
 # much of them it spent upside down) into its eval.json, which `results.py collect` keeps with the logs.

@@ -732,7 +732,9 @@ def selftest(_args):
             with open(recorded, "w") as f:
                 json.dump({"firstFlippedIteration": first}, f)
             check(f"flip_onset: first flipped {first}", flip_onset(recorded, logged), expected)
-    planned = planned_runs("results", "/nonexistent-runs")
+    with tempfile.TemporaryDirectory() as scratch:
+        planned = planned_runs("results", os.path.join(scratch, "runs"))
+        check("planned_runs: --list makes no folder", os.path.exists(os.path.join(scratch, "runs")), False)
     check("planned_runs: the first run", planned[0] if planned else None,
           ("half-cheetah-mb-mpo-s22", {"environment": "half-cheetah", "algorithm": "mb-mpo", "seed": 22}, 25))
     variants = {name: os.path.relpath(result_folder(name, config)[0], RESULTS) for name, config, _ in planned
