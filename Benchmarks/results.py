@@ -32,7 +32,8 @@ figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mb
           settings, `mbmpo plot --label-by`).
 status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per run its iterations against the planned
           count, real steps, last return and the mean of its last 3, wall-clock so far (the sum of Time-Itr) and a rough
-          time left (the mean of its last 3 iterations times the iterations left), whether a process is training it
+          time left (train's own ETA from the run's log, RUNS_DIR/NAME.log, where it is for the last logged
+          iteration; otherwise the mean of its last 3 iterations times the iterations left), whether a process is training it
           now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it (and as many
           iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
           read is skipped with a note. With --plan NAME (one of Benchmarks/paper_runs.sh's plans) it also lists the
@@ -588,8 +589,24 @@ def training_folders():
     return found
 
 
-def run_status(folder, config, rows, training, committed_rows):
-    """One row of `status`: the cells for a run folder (see the module's text)."""
+def logged_eta(log, rows):
+    """`train`'s own time left (its ETA, which extends the trend of the iteration times) from the last iteration
+    line of a run's log, in hours, if that line is for the run's last logged iteration."""
+    try:
+        with open(log, errors="replace") as f:
+            lines = [line for line in f if line.startswith("itr ")]
+    except OSError:
+        return None
+    found = re.match(r"itr (\d+)/\d+ .*\| ETA (?:(\d+)h )?(?:(\d+)m )?(?:(\d+)s)?\s*$", lines[-1]) if lines else None
+    if not found or int(found.group(1)) != rows:
+        return None
+    hours, minutes, seconds = (int(found.group(i) or 0) for i in (2, 3, 4))
+    return hours + minutes / 60 + seconds / 3600
+
+
+def run_status(folder, config, rows, training, committed_rows, eta_hours=None):
+    """One row of `status`: the cells for a run folder (see the module's text); `eta_hours` is `train`'s own
+    estimate where its log has one for the last iteration."""
     planned = config.get("iterations")
     points = curve(rows, config.get("algorithm"))
     steps = number(rows[-1], "n_timesteps") if rows else None
@@ -599,7 +616,10 @@ def run_status(folder, config, rows, training, committed_rows):
     times = [t for t in (number(r, "Time-Itr") for r in rows) if t is not None]
     left = max(0, planned - len(rows)) if isinstance(planned, int) and not finished else 0
     recent = times[-FINAL_ROWS:]
-    eta = f"≈ {left * sum(recent) / len(recent) / 3600:.1f} h" if left and recent else "–"
+    if left and eta_hours is not None:
+        eta = f"≈ {eta_hours:.1f} h"
+    else:
+        eta = f"≈ {left * sum(recent) / len(recent) / 3600:.1f} h" if left and recent else "–"
     try:
         with open(os.path.join(folder, "eval.json")) as f:
             scores = json.load(f)
@@ -643,7 +663,8 @@ def status(args):
             continue
         committed = os.path.join(target, "progress.csv")
         committed_rows = len(read_progress(committed)) if os.path.isfile(committed) else None
-        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, committed_rows)
+        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, committed_rows,
+                           logged_eta(folder + ".log", len(rows)))
         lines.append("| " + " | ".join(cells) + " |")
         states[name] = cells[1]
     if args.plan:
@@ -722,6 +743,16 @@ def selftest(_args):
           run_status("/nonexistent/r", {"algorithm": "trpo"}, rows, False, None)[1:3], ["stopped", "4/?"])
     check("status: just started, no rows", run_status("/nonexistent/r", config, [], True, None)[1:7],
           ["training", "0/13", "–", "–", "–", "0.00 h"])
+    check("status: train's ETA where the log has one", run_status("/nonexistent/r", config, rows, False, None, 1.5)[7],
+          "≈ 1.5 h")
+    with tempfile.TemporaryDirectory() as scratch:
+        log = os.path.join(scratch, "r.log")
+        with open(log, "w") as f:
+            f.write("me-trpo on hopper\nitr 3/13 | steps 12000 | explore 91.5 | 505.2 s | ETA 4h 22m\n"
+                    "itr 4/13 | steps 16000 | explore 123.8 | fit 497 ep | 450.0 s | ETA 58m 42s\n\nCtrl-C\n")
+        check("logged_eta: the last iteration's", logged_eta(log, 4), 58 / 60 + 42 / 3600)
+        check("logged_eta: not for the last logged iteration", logged_eta(log, 5), None)
+        check("logged_eta: no log", logged_eta(log + ".missing", 4), None)
     check("status: finished by its step budget",
           run_status("/nonexistent/r", dict(config, totalSteps=16000), rows, False, None)[1], "finished")
     with tempfile.TemporaryDirectory() as scratch:
