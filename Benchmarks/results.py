@@ -33,9 +33,9 @@ figures   draws docs/results-<env>.png for every task (Gymnasium's too) with `mb
 status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per run its iterations against the planned
           count, real steps, last return and the mean of its last 3, wall-clock so far (the sum of Time-Itr) and a rough
           time left (train's own ETA from the run's log, RUNS_DIR/NAME.log, where it is for the last logged
-          iteration; otherwise the mean of its last 3 iterations times the iterations left), whether a process is training it
-          now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it (and as many
-          iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
+          iteration; otherwise the mean of its last 3 iterations times the iterations left), whether a process is
+          training it now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it
+          (and as many iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
           read is skipped with a note. With --plan NAME (one of Benchmarks/paper_runs.sh's plans) it also lists the
           plan's runs that have no folder yet, as committed (Benchmarks/results holds them) or not started, and
           ends with a count of the plan's runs per state. Exits 1 only if RUNS_DIR cannot be listed.
