@@ -36,8 +36,8 @@ public struct LearningCurveChart {
     /// box has it below the box instead, and its row grows by the legend's height.
     public func svg() -> String {
         let rows = (environments.count + columns - 1) / columns
-        let below = environments.map { legendPlacement($0, origin: (0, 0)).below }
-        let extra = environments.indices.map { below[$0] ? legendSize($0).height + Self.legendGap : 0 }
+        let legends = environments.map { legendPlacement($0) }
+        let extra = legends.map { $0.below ? $0.height + Self.legendGap : 0 }
         let rowHeights = (0..<max(rows, 1)).map { row in
             Self.panelHeight + (extra.indices.filter { $0 / columns == row }.map { extra[$0] }.max() ?? 0)
         }
@@ -52,7 +52,7 @@ public struct LearningCurveChart {
         out.line("<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" fill=\"white\"/>")
         for (index, environment) in environments.enumerated() {
             let origin = (x: Double(index % columns) * Self.panelWidth, y: rowTops[index / columns])
-            panel(environment, origin: origin, legendBelow: below[index], into: &out)
+            panel(environment, origin: origin, legend: legends[index], into: &out)
         }
         out.line("</svg>")
         return out.text
@@ -91,7 +91,8 @@ public struct LearningCurveChart {
     }
 
     private func panel(
-        _ environment: String, origin: (x: Double, y: Double), legendBelow: Bool, into out: inout SVGWriter
+        _ environment: String, origin: (x: Double, y: Double),
+        legend place: (left: Double, top: Double, below: Bool, height: Double), into out: inout SVGWriter
     ) {
         let (x, y) = scales(environment, origin: origin)
         let box = Self.plotBox(x: x, y: y)
@@ -112,37 +113,30 @@ public struct LearningCurveChart {
         for (index, curve) in curves.enumerated() { draw(curve, index: index, x: x, y: y, into: &out) }
         let marks = anchors.filter { $0.environment == environment }
         for mark in marks { draw(mark, x: x, y: y, into: &out) }
-        let place = legendPlacement(environment, origin: origin, below: legendBelow)
-        legend(curves: curves, marks: marks, left: place.left, top: place.top, below: place.below, into: &out)
+        legend(
+            curves: curves, marks: marks, left: origin.x + place.left, top: origin.y + place.top, below: place.below,
+            into: &out)
         out.line("</g>")
     }
 
     /// Pixels a legend placed below a panel adds to its row beyond its own height (half above it, half below).
     static let legendGap = 6.0
 
-    /// The legend box of the panel of `environments[index]`.
-    private func legendSize(_ index: Int) -> (width: Double, height: Double) {
-        let environment = environments[index]
-        return Self.legendSize(
-            curves: series.filter { $0.environment == environment },
-            marks: anchors.filter { $0.environment == environment })
-    }
-
-    /// Where a panel's legend goes: the place inside the plot box that ``legendCorner`` picks, or, where that still
-    /// covers part of a curve or a published mark (or `below` says so: the choice ``svg()`` sized the rows by),
-    /// below the panel, left-aligned with the box, under its x-axis title.
-    func legendPlacement(
-        _ environment: String, origin: (x: Double, y: Double), below: Bool? = nil
-    ) -> (left: Double, top: Double, below: Bool) {
-        let (x, y) = scales(environment, origin: origin)
+    /// Where a panel's legend goes, relative to the panel's top-left corner, and its height: the place inside the
+    /// plot box that ``legendCorner`` picks, or, where that still covers part of a curve or a published mark, below
+    /// the panel, left-aligned with the box, under its x-axis title. The same for a panel anywhere in the figure.
+    func legendPlacement(_ environment: String) -> (left: Double, top: Double, below: Bool, height: Double) {
+        let (x, y) = scales(environment, origin: (0, 0))
         let box = Self.plotBox(x: x, y: y)
         let curves = series.filter { $0.environment == environment }
         let marks = anchors.filter { $0.environment == environment }
+        let size = Self.legendSize(curves: curves, marks: marks)
         let corner = Self.legendCorner(
-            box: box, size: Self.legendSize(curves: curves, marks: marks),
-            points: Self.drawnPoints(curves, x: x, y: y), marks: Self.markPoints(marks, x: x, y: y))
-        if !(below ?? (corner.covered > 0)) { return (corner.left, corner.top, false) }
-        return (box.left, origin.y + Self.panelHeight + Self.legendGap / 2, true)
+            box: box, size: size, points: Self.drawnPoints(curves, x: x, y: y),
+            marks: Self.markPoints(marks, x: x, y: y))
+        return corner.covered == 0
+            ? (corner.left, corner.top, false, size.height)
+            : (box.left, Self.panelHeight + Self.legendGap / 2, true, size.height)
     }
 
     private func axes(x: AxisScale, y: AxisScale, returnLabel: String, into out: inout SVGWriter) {
