@@ -604,7 +604,13 @@ def logged_eta(log, rows):
     return hours + minutes / 60 + seconds / 3600
 
 
-def run_status(folder, config, rows, training, committed_rows, eta_hours=None):
+def committed_rows(name, config):
+    """How many iterations Benchmarks/results holds of the run folder `name`, or None where it holds none."""
+    committed = os.path.join(result_folder(name, config)[0], "progress.csv")
+    return len(read_progress(committed)) if os.path.isfile(committed) else None
+
+
+def run_status(folder, config, rows, training, kept_rows, eta_hours=None):
     """One row of `status`: the cells for a run folder (see the module's text); `eta_hours` is `train`'s own
     estimate where its log has one for the last iteration."""
     planned = config.get("iterations")
@@ -627,8 +633,7 @@ def run_status(folder, config, rows, training, committed_rows, eta_hours=None):
     except (OSError, ValueError):
         scored = False
     state = "training" if training else "finished" if finished else "stopped"
-    kept = ("–" if committed_rows is None else "yes" if committed_rows == len(rows)
-            else f"{committed_rows} iterations")
+    kept = "–" if kept_rows is None else "yes" if kept_rows == len(rows) else f"{kept_rows} iterations"
     return [os.path.basename(folder), state, f"{len(rows)}/{planned if isinstance(planned, int) else '?'}",
             "–" if steps is None else f"{steps:.0f}",
             f"{points[-1][1]:.1f}" if points else "–",
@@ -657,13 +662,11 @@ def status(args):
             # a run that has just started has no progress.csv yet
             progress = os.path.join(folder, "progress.csv")
             rows = read_progress(progress) if os.path.exists(progress) else []
-            target, _ = result_folder(name, config)
+            kept = committed_rows(name, config)
         except (OSError, ValueError, KeyError) as error:
             print(f"{folder}: skipped, not a readable run folder ({error})", file=sys.stderr)
             continue
-        committed = os.path.join(target, "progress.csv")
-        committed_rows = len(read_progress(committed)) if os.path.isfile(committed) else None
-        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, committed_rows,
+        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, kept,
                            logged_eta(folder + ".log", len(rows)))
         lines.append("| " + " | ".join(cells) + " |")
         states[name] = cells[1]
@@ -671,9 +674,7 @@ def status(args):
         counts = {}
         for name, config, iterations in planned_runs(args.plan, args.runs_dir):
             if name not in states:
-                target, _ = result_folder(name, config)
-                committed = os.path.join(target, "progress.csv")
-                rows = len(read_progress(committed)) if os.path.isfile(committed) else None
+                rows = committed_rows(name, config)
                 states[name] = "committed" if rows is not None and rows >= iterations else "not started"
                 lines.append(f"| {name} | {states[name]} | {rows or 0}/{iterations} | – | – | – | – | – | – "
                              f"| {'yes' if rows is not None else '–'} |")
