@@ -483,6 +483,24 @@ fi
 expect_ok "$bin" train --resume "$work/hup" --iterations "$((rows + 1))"
 [ "$(($(wc -l < "$work/hup/progress.csv") - 1))" -eq "$((rows + 1))" ] && echo "ok: the run stopped by SIGHUP resumed" \
   || { echo "FAIL: the resume after SIGHUP did not add a row"; failures=$((failures + 1)); }
+# --time-limit: the run stops at the first safe point whose next iteration would end past the limit (exit 75, says
+# why and how to continue) and, resumed, ends as the uninterrupted run did; a malformed duration is refused
+"$bin" train "${tiny[@]}" --iterations 2 --time-limit 1s --out "$work/limit" >/dev/null 2>"$work/limit.err"; code=$?
+rows=$(($(wc -l < "$work/limit/progress.csv") - 1))
+if [ $code -eq 75 ] && [ "$rows" -eq 1 ] \
+  && grep -q "^time limit (.* of 1s used; the next iteration could take .*): stopped after iteration 1 of 2" \
+    "$work/limit.err" && grep -q "mbmpo train --resume $work/limit" "$work/limit.err"; then
+  echo "ok: --time-limit 1s stopped the run after iteration 1 of 2 (exit 75) and said why"
+else
+  echo "FAIL: --time-limit: exit $code, $rows rows, message: $(cat "$work/limit.err")"; failures=$((failures + 1))
+fi
+expect_ok "$bin" train --resume "$work/limit" --time-limit 2h
+if [ "$(strip_time "$work/limit/progress.csv")" = "$(strip_time "$work/hc/progress.csv")" ]; then
+  echo "ok: the run stopped by its time limit resumed to the uninterrupted run's results"
+else
+  echo "FAIL: the run stopped by its time limit resumed to other results"; failures=$((failures + 1))
+fi
+expect_error "expected a positive duration such as 3h30m" "$bin" train "${tiny[@]}" --time-limit 1h30 --out "$work/no"
 rm -rf "$work"
 expect_ok "$bin" --version
 for cmd in "" envs rollout bench "bench env" "bench render" replay render train export eval config "config show" "config reference" plot; do

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One training run over several MPI ranks gives the bits of one process: a tiny configuration of every algorithm with 1
 # (no mpirun), 2 and 3 ranks (and PPO's real environments split unevenly over 4), compared bit for bit (progress.csv,
-# trajectories, last checkpoint); a run checkpointed with 2 ranks and resumed with 3; SIGUSR1 to mpirun stops every rank
-# at one safe point; a rank killed mid-run ends the run with an error and no hang, and the folder resumes; a stopped
-# rank makes the others give up after MBMPO_MPI_TIMEOUT seconds.
+# trajectories, last checkpoint); a run checkpointed with 2 ranks and resumed with 3; SIGUSR1 to mpirun and --time-limit
+# stop every rank at one safe point; a rank killed mid-run ends the run with an error and no hang, and the folder
+# resumes; a stopped rank makes the others give up after MBMPO_MPI_TIMEOUT seconds.
 #
 #   scripts/mpi-checks.sh [BINARY]     (default .build/release/mbmpo)
 set -uo pipefail
@@ -119,6 +119,21 @@ if [ $status -ne 0 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 4 ] && [ "$stops" -eq
 else
   echo "FAIL: SIGUSR1 to mpirun: exit $status, $rows rows, $stops stop messages, or the folder did not resume"
   tail -5 "$work/stopped.log"; failures=$((failures + 1))
+fi
+# --time-limit over 2 ranks: the ranks agree to stop at the same safe point (exit 75, rank 0's one message), and the
+# folder resumes on one process to the bits of the uninterrupted run
+"${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 2 --time-limit 1s --out "$work/limited" \
+  >"$work/limited.log" 2>&1
+status=$?
+rows=$(($(wc -l <"$work/limited/progress.csv") - 1))
+stops=$(grep -c "^time limit (.*): stopped after iteration 1 of 2" "$work/limited.log")
+if [ $status -eq 75 ] && [ "$rows" -eq 1 ] && [ "$stops" -eq 1 ] \
+   && "$bin" train --resume "$work/limited" --quiet >/dev/null 2>&1; then
+  echo "ok: --time-limit stopped both ranks after iteration 1 of 2 (exit 75), one message; resumed on one process"
+  pairs+=("mb-mpo   time-limited on 2 ranks, resumed on 1" "$work/mb-mpo-1" "$work/limited")
+else
+  echo "FAIL: --time-limit on 2 ranks: exit $status, $rows rows, $stops stop messages, or the folder did not resume"
+  tail -5 "$work/limited.log"; failures=$((failures + 1))
 fi
 if [ ${#pairs[@]} -gt 0 ]; then
   python3 scripts/compare_runs.py "${pairs[@]}" || failures=$((failures + 1))

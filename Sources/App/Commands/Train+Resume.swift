@@ -48,8 +48,8 @@ extension Train {
         if !changed.isEmpty {
             throw ResumeError(
                 description: "--resume continues with the saved configuration; "
-                    + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations, --threads "
-                    + "and --total-steps)")
+                    + "\(changed.joined(separator: ", ")) cannot be combined with it (only --iterations, --threads, "
+                    + "--total-steps and --time-limit)")
         }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {

@@ -41,6 +41,14 @@ struct Train: ParsableCommand {
                 + "budget.", valueName: "N"))
     var totalSteps: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Stop at the end of an iteration when the next one would end more than this long after train started "
+                + "(3h30m, 90m, 5400, 4:00:00, 1-12:00:00; exit status 75); continue with --resume. At least one "
+                + "iteration runs.", valueName: "duration"),
+        transform: TimeLimit.argument)
+    var timeLimit: TimeLimit?
+
     @Option(help: "A JSON configuration file applied on top of the preset (unknown keys are rejected).")
     var config: String?
 
@@ -67,7 +75,10 @@ struct Train: ParsableCommand {
     @OptionGroup var checkpointOptions: CheckpointOptions
 
     func run() throws {
-        guard MPICommunicator.isLaunchedByMPI else { return try run(communicator: SingleProcess.shared) }
+        let started = monotonicSeconds()  // what --time-limit counts from
+        guard MPICommunicator.isLaunchedByMPI else {
+            return try run(communicator: SingleProcess.shared, started: started)
+        }
         // from the start: SIGUSR1, what mpirun passes on, must never kill a rank (rank 0 speaks once it trains)
         Interruption.install(quiet: true)
         // one run over the ranks of mpirun: rank 0 writes the run folder, the others compute alongside it
@@ -83,7 +94,7 @@ struct Train: ParsableCommand {
             throw error
         }
         do {
-            try run(communicator: ranks)
+            try run(communicator: ranks, started: started)
         } catch let code as ExitCode {
             ranks.finish()
             throw code
@@ -138,8 +149,9 @@ struct Train: ParsableCommand {
         return "\(ranks); the policy updates computed whole on every rank\n"
     }
 
-    /// The run, as rank `communicator.rank` of `communicator.size` (0 of 1 without MPI).
-    func run(communicator: any Communicator) throws {
+    /// The run, as rank `communicator.rank` of `communicator.size` (0 of 1 without MPI), in a process that started
+    /// at `started` (``monotonicSeconds()``).
+    func run(communicator: any Communicator, started: Double) throws {
         let resumed = try checkpointOptions.resume.map {
             try resumePoint($0, iterations: iterations, threads: threads, totalSteps: totalSteps)
         }
@@ -151,7 +163,8 @@ struct Train: ParsableCommand {
             FileHandle.standardError.write(Data(Self.splitSummary(trainer, config: config, over: communicator).utf8))
         }
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
-        if communicator.rank != 0 { return try follow(trainer, config: config, communicator: communicator) }
+        let safePoint = SafePoint(communicator: communicator, timeLimit: timeLimit, started: started)
+        if communicator.rank != 0 { return try follow(trainer, config: config, safePoint: safePoint) }
         let folder =
             resumed?.folder ?? out
             ?? RunDirectory.unusedName("runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)")
@@ -177,7 +190,7 @@ struct Train: ParsableCommand {
         }
         let run = try RunDirectory(path: folder, creating: resumed == nil)
         do {
-            try train(trainer, config: config, model: model, run: run, resumed: resumed, communicator: communicator)
+            try train(trainer, config: config, model: model, run: run, resumed: resumed, safePoint: safePoint)
         } catch {
             // a new run that recorded no iteration leaves nothing behind (a resumed one keeps what it had)
             if resumed == nil && trainer.context.iteration == 0 { run.removeNewRun() }
@@ -192,7 +205,7 @@ struct Train: ParsableCommand {
     /// `run-info.json` and trains to the end, writing every iteration.
     func train(
         _ trainer: any Trainer, config: TrainingConfig, model: MuJoCoModel, run: RunDirectory, resumed: ResumePoint?,
-        communicator: any Communicator
+        safePoint: SafePoint
     ) throws {
         run.removeLeftoverTemporaryFiles()
         // config.json comes first in a new folder, so that any folder holding a run can be resumed
@@ -212,33 +225,36 @@ struct Train: ParsableCommand {
         {
             let result: IterationResult
             let completed = trainer.context.iteration
+            let iterationStarted = monotonicSeconds()
             do {
                 result = try trainer.runCheckedIteration { phase in output.phase(phase) }
             } catch let failure as TrainingFailure {
                 throw StoppedRun(failure: failure, completed: completed, folder: run.url.path)
             }
             try writer.record(result, trainer: trainer, output: output)
-            // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C stops the run here
-            // (on every rank: they agree, whichever of them the signal reached)
-            try output.stopIfInterrupted(
+            // safe point: this iteration's rows, trajectories and checkpoint are written; a Ctrl-C or the time limit
+            // stops the run here (on every rank: they agree, whichever of them the signal reached)
+            try output.stopIfRequested(
                 folder: run.url, completed: trainer.context.iteration,
                 finished: config.isFinished(
                     completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps),
-                requested: communicator.anyRank(Interruption.isRequested))
+                stop: safePoint.reached(iterationStarted: iterationStarted))
         }
         output.done(folder: run.url)
     }
 
     /// A rank other than 0: the same iterations, nothing written, the same safe points as rank 0.
-    func follow(_ trainer: any Trainer, config: TrainingConfig, communicator: any Communicator) throws {
+    func follow(_ trainer: any Trainer, config: TrainingConfig, safePoint: SafePoint) throws {
         Interruption.install(quiet: true)
         defer { Interruption.uninstall() }
         while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
         {
+            let iterationStarted = monotonicSeconds()
             _ = try trainer.runCheckedIteration { _ in }
             let finished = config.isFinished(
                 completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
-            if communicator.anyRank(Interruption.isRequested) && !finished { throw ExitCode(Interruption.exitCode) }
+            let stop = safePoint.reached(iterationStarted: iterationStarted)
+            if let code = stop.exitCode, !finished { throw ExitCode(code) }
         }
     }
 

@@ -4,10 +4,10 @@ import Learner
 import TensorBoard
 
 /// What a training run shows and records besides `progress.csv`: the live display, the TensorBoard event file,
-/// and the Ctrl-C stop.
+/// and the stop at a safe point (Ctrl-C, a signal, the time limit).
 ///
 /// The loop calls, per iteration: ``phase(_:)`` as phases start, ``finished(_:)`` once the row is written, and
-/// ``stopIfInterrupted(folder:)`` last, at the safe point where every file of the iteration is complete.
+/// ``stopIfRequested(folder:completed:finished:stop:)`` last, at the safe point where every file of the iteration is complete.
 final class TrainingOutput {
     let display: ProgressDisplay
     let events: TensorBoardWriter
@@ -36,21 +36,18 @@ final class TrainingOutput {
         display.finished(log)
     }
 
-    /// The safe point: after a Ctrl-C, stops the run here with exit status 130 and says how to continue.
+    /// The safe point: after a Ctrl-C, or when the time limit leaves no room for another iteration, stops the run
+    /// here with the exit status of the signal (130 for Ctrl-C) or of the time limit (75) and says how to continue.
     /// Call it last in the loop body, after every per-iteration file (rows, events, checkpoint) is written.
-    func stopIfInterrupted(
-        folder: URL, completed: Int, finished: Bool, requested: Bool = Interruption.isRequested
-    )
-        throws
-    {
+    func stopIfRequested(folder: URL, completed: Int, finished: Bool, stop: StopRequest) throws {
         // a Ctrl-C during the last iteration changes nothing: the run is complete
-        guard requested, !finished else { return }
+        guard let code = stop.exitCode, !finished else { return }
         display.close()
         let message =
-            "interrupted: stopped after iteration \(completed) of \(iterations); its results are in "
+            "\(stop.reason): stopped after iteration \(completed) of \(iterations); its results are in "
             + "\(folder.path). Continue with: mbmpo train --resume \(folder.path)\n"
         FileHandle.standardError.write(Data(message.utf8))
-        throw ExitCode(Interruption.exitCode)
+        throw ExitCode(code)
     }
 
     /// The final line; restores the default Ctrl-C behaviour.

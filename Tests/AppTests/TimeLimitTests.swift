@@ -1,0 +1,77 @@
+import Core
+import Testing
+
+@testable import App
+
+/// `train --time-limit`: the durations it reads and when it stops a run.
+struct TimeLimitTests {
+    @Test(arguments: [
+        ("5400", 5_400.0), ("5400s", 5_400), ("90m", 5_400), ("3h30m", 12_600), ("1h30m20s", 5_420), ("2d", 172_800),
+        ("1d12h", 129_600), ("45s", 45), (" 2h ", 7_200), ("4:00:00", 14_400), ("30:00", 1_800), ("30", 30),
+        ("90", 90), ("1-12:00:00", 129_600), ("1-12", 129_600), ("1-12:30", 131_400), ("0-00:05:00", 300),
+        ("7", 7), ("0:30", 30), ("12:00", 720),
+    ])
+    func durationsParse(text: String, seconds: Double) throws {
+        let limit = try #require(TimeLimit(argument: text))
+        #expect(limit.seconds == seconds)
+    }
+
+    /// A bare number is seconds; with a colon, Slurm's reading: a lone field before a colon is minutes.
+    @Test func bareNumberIsSecondsButClockFormIsSlurms() {
+        #expect(TimeLimit.seconds(in: "30") == 30)
+        #expect(TimeLimit.seconds(in: "30:00") == 1_800)
+        #expect(TimeLimit.seconds(in: "1:00:00") == 3_600)
+    }
+
+    @Test(arguments: [
+        "", "0", "0s", "0:00", "h", "1h30", "30m1h", "1h1h", "1.5h", "-5", "1:60:00", "1:2:3:4", "abc", "1-", "m30",
+        "1-2-3", "1h 30m", "99999999999h", ":30", "1:", "+5",
+    ])
+    func malformedDurationsAreRefused(text: String) {
+        #expect(TimeLimit(argument: text) == nil)
+    }
+
+    /// The message of a refused value names the forms.
+    @Test func refusalNamesTheForms() {
+        #expect(throws: ArgumentReason.self) { try TimeLimit.argument("90x") }
+        #expect((try? TimeLimit.argument("90m")) == TimeLimit(seconds: 5_400))
+    }
+
+    /// The next iteration is expected to take the longest so far, or the trend's next value where that is longer.
+    @Test func nextIterationIsTheLongestOrTheTrend() {
+        #expect(TimeLimit.nextIterationSeconds(after: []) == 0)
+        #expect(TimeLimit.nextIterationSeconds(after: [50, 10]) == 50)
+        // the first (random-data) iteration left out, 20, 30, 40 extend to 50
+        #expect(TimeLimit.nextIterationSeconds(after: [10, 20, 30, 40]) == 50)
+        #expect(TimeLimit.nextIterationSeconds(after: [90, 20, 30, 40]) == 90)
+    }
+
+    /// It stops exactly when the elapsed time plus the expected next iteration passes the limit.
+    @Test func stopsWhenTheNextIterationWouldEndPastTheLimit() {
+        let limit = TimeLimit(seconds: 130)
+        #expect(!limit.stops(elapsed: 100, durations: [30]))
+        #expect(limit.stops(elapsed: 100.5, durations: [30]))
+        #expect(limit.stops(elapsed: 100, durations: [40, 20]))
+    }
+
+    /// The safe point times each iteration from its start to the safe point and stops the run when the limit is
+    /// near, with exit status 75 and a message that says what was used and what the next iteration would need.
+    @Test func safePointStopsAtTheLimit() {
+        let point = SafePoint(communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 100), started: 0)
+        let first = point.reached(iterationStarted: 1, now: 41)
+        #expect(first.exitCode == nil && !first.timeLimit)
+        let second = point.reached(iterationStarted: 41, now: 91)
+        #expect(point.durations == [40, 50])
+        #expect(second.timeLimit && !second.signal && second.exitCode == TimeLimit.exitCode)
+        #expect(second.reason == "time limit (1m 31s of 1m 40s used; the next iteration could take 50s)")
+        let unlimited = SafePoint(communicator: SingleProcess.shared, timeLimit: nil, started: 0)
+        #expect(unlimited.reached(iterationStarted: 0, now: 1e9).exitCode == nil)
+    }
+
+    /// A signal comes before the time limit: its exit status and the plain "interrupted".
+    @Test func signalComesBeforeTheTimeLimit() {
+        let both = StopRequest(signal: true, timeLimit: true, limit: 60, elapsed: 59, nextIteration: 5)
+        #expect(both.exitCode == Interruption.exitCode && both.exitCode != TimeLimit.exitCode)
+        #expect(both.reason == "interrupted")
+    }
+}
