@@ -114,6 +114,18 @@ def result_folder(name, config):
     return os.path.join(RESULTS, env, algo, f"s{seed}{variant}"), variant
 
 
+def run_relative(content, folder):
+    """A JSON file's bytes with the paths into the run `folder` (eval.json's checkpoint, recorded.json's trajectories,
+    as `mbmpo eval` was given the folder) made relative to it, so that no committed file names this machine's
+    folders; nothing else changes."""
+    for prefix in sorted({folder, os.path.abspath(folder), os.path.realpath(folder)}, key=len, reverse=True):
+        quoted = json.dumps(prefix.rstrip("/") + "/")[:-1].encode()  # '"' + the prefix, JSON-escaped
+        # the same with the slashes escaped, as some JSON writers do
+        for form in (quoted, quoted.replace(b"/", b"\\/")):
+            content = content.replace(form, b'"')
+    return content
+
+
 def collect(args):
     for folder in args.runs:
         folder = folder.rstrip("/")
@@ -132,8 +144,12 @@ def collect(args):
         for file in ("config.json", "progress.csv", "eval.json", "recorded.json"):
             if file in ("eval.json", "recorded.json") and not os.path.exists(os.path.join(folder, file)):
                 continue
-            with open(os.path.join(folder, file), "rb") as source, open(os.path.join(target, file), "wb") as out:
-                out.write(source.read())
+            with open(os.path.join(folder, file), "rb") as source:
+                content = source.read()
+            if file.endswith(".json"):
+                content = run_relative(content, folder)
+            with open(os.path.join(target, file), "wb") as out:
+                out.write(content)
         kernels = None
         try:
             with open(folder + ".log") as log:
@@ -712,6 +728,10 @@ def selftest(_args):
         if got != expected:
             failures.append(f"{what}: got {got!r}, expected {expected!r}")
 
+    check("run_relative: the paths into the run, plain and with escaped slashes",
+          run_relative(b'{"checkpoint" : "/r/a-s1/checkpoints/i.h5", "t": "\\/r\\/a-s1\\/t.h5", '
+                       b'"other" : "/r/a-s10/x", "name" : "/r/a-s1"}', "/r/a-s1"),
+          b'{"checkpoint" : "checkpoints/i.h5", "t": "t.h5", "other" : "/r/a-s10/x", "name" : "/r/a-s1"}')
     run = [(5_000, 0.0), (89_000, 50.0), (93_000, 1.0), (97_000, 2.0), (101_000, 6.0)]
     check("settled_at: the last 3 rows", settled_at(run, 101_000), 3.0)
     check("settled_at: rows up to the point only", settled_at(run, 97_000), (50.0 + 1.0 + 2.0) / 3)
