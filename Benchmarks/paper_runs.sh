@@ -2,7 +2,7 @@
 # The paper-setting learning runs, resumable: a finished run is skipped, a stopped one is continued from its latest
 # checkpoint (`mbmpo train --resume`), a missing one is started.
 #
-#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan NAME] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
+#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan NAME] [--until TIME] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
 #
 # Without a list it runs the plan NAME (default `results`), with the seeds BENCHMARKS.md names:
 #   results      MB-MPO on all six tasks for seeds 22, 33, 12 to 101 000 real steps (25 iterations), ME-TRPO and
@@ -27,18 +27,22 @@
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
 # safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
 # episodes into its eval.json (`mbmpo eval`), its recorded episodes per iteration into recorded.json (`mbmpo eval
-# --recorded`). --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
+# --recorded`). --until TIME (anything `date -d` reads: "06:10", "2026-12-07 06:10", "now + 170 minutes", a batch
+# job's end time) gives every run the time left as its `train --time-limit`: a run stops at the end of its last
+# iteration that ends by then, no run starts after it, and the script exits with 75 (rerun it to continue). --list
+# prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MBMPO_BIN:-$root/.build/release/mbmpo}
-usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration|gymnasium] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
-jobs=1 threads= plan_name=results list=0
+usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration|gymnasium] [--until TIME] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
+jobs=1 threads= plan_name=results list=0 until=
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --threads) threads=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --plan) plan_name=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --until) until=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --list) list=1; shift ;;
     --) shift; break ;;
     -*) echo "unknown option '$1'; $usage" >&2; exit 1 ;;
@@ -48,6 +52,11 @@ done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "--jobs needs a positive integer, got '$jobs'" >&2; exit 1; }
 [ -z "$threads" ] || [[ "$threads" =~ ^[1-9][0-9]*$ ]] \
   || { echo "--threads needs a positive integer, got '$threads'" >&2; exit 1; }
+deadline=
+if [ -n "$until" ]; then
+  deadline=$(date -d "$until" +%s 2>/dev/null) || { echo "--until: cannot read '$until' as a time (date -d)" >&2; exit 1; }
+  [ "$deadline" -gt "$(date +%s)" ] || { echo "--until: $(date -d "@$deadline") has passed" >&2; exit 1; }
+fi
 if [ -z "$threads" ] && [ "$jobs" -gt 1 ]; then
   threads=$(( $(nproc) / jobs ))
   [ "$threads" -ge 1 ] || threads=1
@@ -164,9 +173,9 @@ score_recorded() {
     || echo "$1: eval --recorded failed (see $1.log)" >&2
 }
 
-# Runs (or resumes, or skips) one entry; returns train's exit status.
+# Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
 run_entry() {
-  local env algo seed iterations variant settings dir start rows=0 code
+  local env algo seed iterations variant settings dir start rows=0 code limit=()
   entry_command "$1" || return 1
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
   if [ "$rows" -ge "$iterations" ]; then
@@ -175,17 +184,24 @@ run_entry() {
     score_recorded "$dir"
     return 0
   fi
+  if [ -n "$deadline" ]; then
+    local left=$((deadline - $(date +%s)))
+    if [ "$left" -le 0 ]; then echo "$dir: not started, the --until time has passed"; return 75; fi
+    limit=(--time-limit "$left")
+  fi
   if [ -e "$dir/checkpoints/latest" ]; then
     echo "$dir: resuming after $rows iterations"
-    "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" >>"$dir.log" 2>&1
+    "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" "${limit[@]}" >>"$dir.log" 2>&1
   else
     echo "$dir: starting"
-    "${start[@]}" >>"$dir.log" 2>&1
+    "${start[@]}" "${limit[@]}" >>"$dir.log" 2>&1
   fi
   code=$?
   if [ $code -eq 0 ]; then
     evaluate "$dir"
     score_recorded "$dir"
+  elif [ $code -eq 75 ]; then
+    echo "$dir: stopped for --until after $(($(wc -l < "$dir/progress.csv") - 1)) iterations"
   else
     echo "$dir: train exited with $code (see $dir.log)" >&2
   fi
@@ -194,16 +210,16 @@ run_entry() {
 
 if [ "$jobs" -eq 1 ]; then
   for entry in "${plan[@]}"; do
-    run_entry "$entry" || exit $?
+    run_entry "$entry" || { code=$?; [ $code -ne 75 ] || echo "--until: stopped; rerun to continue" >&2; exit $code; }
   done
   echo "all runs done"
   exit 0
 fi
 
-# Several at once: a new run starts whenever one ends, until the plan is done, a run fails, or Ctrl-C (or TERM),
-# which is passed on once to every running train (each stops at its next safe point and exits with 130). Job
-# control gives each run its own process group, so the terminal's Ctrl-C reaches only this script.
-stopping=0 failed=0
+# Several at once: a new run starts whenever one ends, until the plan is done, a run fails, a run stops for --until,
+# or Ctrl-C (or TERM), which is passed on once to every running train (each stops at its next safe point and exits
+# with 130). Job control gives each run its own process group, so the terminal's Ctrl-C reaches only this script.
+stopping=0 failed=0 stop_code=130
 declare -A running=()
 set -m
 stop_all() {
@@ -218,6 +234,7 @@ reap_one() {
   [ -n "${pid:-}" ] || return 0  # interrupted by the trap: the run is still going
   unset "running[$pid]"
   if [ $code -eq 130 ]; then stopping=1
+  elif [ $code -eq 75 ]; then stopping=1 stop_code=75
   elif [ $code -ne 0 ]; then failed=$code; stopping=1
   fi
 }
@@ -229,5 +246,5 @@ for entry in "${plan[@]}"; do
 done
 while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi
-if [ $stopping -ne 0 ]; then echo "stopped; rerun to continue" >&2; exit 130; fi
+if [ $stopping -ne 0 ]; then echo "stopped; rerun to continue" >&2; exit $stop_code; fi
 echo "all runs done"

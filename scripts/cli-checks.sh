@@ -119,6 +119,18 @@ else
 fi
 work=$(mktemp -d)
 expect_error "unknown plan 'nope'" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan nope "$work/plans"
+expect_error "--until: cannot read 'soonish' as a time" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh \
+  --until soonish "$work/plans"
+# --until: each run gets the time left as its --time-limit; the first stops after one iteration, none starts after it
+out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --until "now + 2 seconds" "$work/until" \
+  "half-cheetah:mb-mpo:0:2:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" \
+  "hopper:mb-mpo:0:2:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" 2>&1); code=$?
+if [ $code -eq 75 ] && [ "$(($(wc -l < "$work/until/half-cheetah-tiny-mb-mpo-s0/progress.csv") - 1))" -eq 1 ] \
+  && [ ! -e "$work/until/hopper-tiny-mb-mpo-s0" ] && grep -q "stopped for --until after 1 iterations" <<<"$out"; then
+  echo "ok: paper_runs.sh --until stopped the first run after one iteration and started no other (exit 75)"
+else
+  echo "FAIL: paper_runs.sh --until: exit $code: $out"; failures=$((failures + 1))
+fi
 if [ "$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan robustness --list "$work/plans" | wc -l)" -eq 24 ] \
   && MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan adaptation --list "$work/plans" \
     | sed 's/ train / config show /; s/ --out .*//' | while read -r line; do $line >/dev/null || exit 1; done; then
@@ -493,6 +505,17 @@ if [ $code -eq 75 ] && [ "$rows" -eq 1 ] \
   echo "ok: --time-limit 1s stopped the run after iteration 1 of 2 (exit 75) and said why"
 else
   echo "FAIL: --time-limit: exit $code, $rows rows, message: $(cat "$work/limit.err")"; failures=$((failures + 1))
+fi
+# resumed with a limit shorter than its last iteration (Time-Itr), it starts nothing
+"$bin" train --resume "$work/limit" --time-limit 1s >/dev/null 2>"$work/limit.err"; code=$?
+rows=$(($(wc -l < "$work/limit/progress.csv") - 1))
+if [ $code -eq 75 ] && [ "$rows" -eq 1 ] && grep -q "^time limit (.*): stopped after iteration 1 of 2" "$work/limit.err" \
+  && python3 -c "import json, sys; sys.exit(len(json.load(open(sys.argv[1]))['entries']) != 1)" \
+    "$work/limit/run-info.json"; then
+  echo "ok: resumed with --time-limit 1s, shorter than its last iteration, it started nothing (exit 75)"
+else
+  echo "FAIL: --resume --time-limit 1s: exit $code, $rows rows, message: $(cat "$work/limit.err")"
+  failures=$((failures + 1))
 fi
 expect_ok "$bin" train --resume "$work/limit" --time-limit 2h
 if [ "$(strip_time "$work/limit/progress.csv")" = "$(strip_time "$work/hc/progress.csv")" ]; then

@@ -48,10 +48,32 @@ struct TimeLimitTests {
 
     /// It stops exactly when the elapsed time plus the expected next iteration passes the limit.
     @Test func stopsWhenTheNextIterationWouldEndPastTheLimit() {
-        let limit = TimeLimit(seconds: 130)
-        #expect(!limit.stops(elapsed: 100, durations: [30]))
-        #expect(limit.stops(elapsed: 100.5, durations: [30]))
-        #expect(limit.stops(elapsed: 100, durations: [40, 20]))
+        func stops(at now: Double, after durations: [Double]) -> Bool {
+            let point = SafePoint(communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 130), started: 0)
+            var start = now - durations.reduce(0, +)
+            return durations.map { duration in
+                start += duration
+                return point.reached(iterationStarted: start - duration, now: start).timeLimit
+            }.last!
+        }
+        #expect(!stops(at: 100, after: [30]))
+        #expect(stops(at: 100.5, after: [30]))
+        #expect(stops(at: 100, after: [40, 20]))
+        #expect(!stops(at: 100, after: [30, 20]))
+    }
+
+    /// Before a resumed run's first iteration: its last logged iteration is the estimate; without a time limit or a
+    /// logged iteration there is no check at all.
+    @Test func openingReadsTheLastLoggedIteration() throws {
+        let point = SafePoint(communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 600), started: 0)
+        #expect(point.opening(lastLogged: nil, now: 10) == nil)
+        #expect(try #require(point.opening(lastLogged: 590, now: 10)).exitCode == nil)
+        let refused = try #require(point.opening(lastLogged: 591, now: 10))
+        #expect(refused.exitCode == TimeLimit.exitCode)
+        #expect(refused.reason == "time limit (10s of 10m 00s used; the next iteration could take 9m 51s)")
+        #expect(point.durations.isEmpty)
+        let unlimited = SafePoint(communicator: SingleProcess.shared, timeLimit: nil, started: 0)
+        #expect(unlimited.opening(lastLogged: 1e9, now: 10) == nil)
     }
 
     /// The safe point times each iteration from its start to the safe point and stops the run when the limit is

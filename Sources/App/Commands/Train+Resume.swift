@@ -29,6 +29,9 @@ struct ResumePoint {
     let folder: String
     let saved: (path: String, checkpoint: Checkpoint)?
     let config: TrainingConfig
+
+    /// How long the run's last logged iteration took (its `Time-Itr`), nil without a checkpoint.
+    var lastIterationSeconds: Double? { saved?.checkpoint.progress.last?["Time-Itr"] }
 }
 
 /// A run that cannot be resumed, or flags that a resumed run cannot change.

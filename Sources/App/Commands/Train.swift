@@ -44,8 +44,9 @@ struct Train: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Stop at the end of an iteration when the next one would end more than this long after train started "
-                + "(3h30m, 90m, 5400, 4:00:00, 1-12:00:00; exit status 75); continue with --resume. At least one "
-                + "iteration runs.", valueName: "duration"),
+                + "(3h30m, 90m, 5400, 4:00:00, 1-12:00:00; exit status 75); continue with --resume. A new run "
+                + "runs at least one iteration; a resumed one whose last iteration would not fit, none.",
+            valueName: "duration"),
         transform: TimeLimit.argument)
     var timeLimit: TimeLimit?
 
@@ -164,7 +165,10 @@ struct Train: ParsableCommand {
         }
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
         let safePoint = SafePoint(communicator: communicator, timeLimit: timeLimit, started: started)
-        if communicator.rank != 0 { return try follow(trainer, config: config, safePoint: safePoint) }
+        if communicator.rank != 0 {
+            return try follow(
+                trainer, config: config, safePoint: safePoint, lastLogged: resumed?.lastIterationSeconds)
+        }
         let folder =
             resumed?.folder ?? out
             ?? RunDirectory.unusedName("runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)")
@@ -218,6 +222,11 @@ struct Train: ParsableCommand {
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
+        // a resumed run whose last iteration would not fit in the time limit starts nothing
+        if let opening = safePoint.opening(lastLogged: resumed?.lastIterationSeconds) {
+            try output.stopIfRequested(
+                folder: run.url, completed: trainer.context.iteration, finished: false, stop: opening)
+        }
         try RunInfo.append(
             to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
             fromIteration: trainer.context.iteration, threads: config.threads)
@@ -244,9 +253,10 @@ struct Train: ParsableCommand {
     }
 
     /// A rank other than 0: the same iterations, nothing written, the same safe points as rank 0.
-    func follow(_ trainer: any Trainer, config: TrainingConfig, safePoint: SafePoint) throws {
+    func follow(_ trainer: any Trainer, config: TrainingConfig, safePoint: SafePoint, lastLogged: Double?) throws {
         Interruption.install(quiet: true)
         defer { Interruption.uninstall() }
+        if let code = safePoint.opening(lastLogged: lastLogged)?.exitCode { throw ExitCode(code) }
         while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
         {
             let iterationStarted = monotonicSeconds()

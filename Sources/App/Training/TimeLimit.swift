@@ -101,10 +101,6 @@ struct TimeLimit: Equatable, ExpressibleByArgument {
         max(durations.max() ?? 0, ProgressDisplay.projectedSeconds(of: durations, count: 1))
     }
 
-    /// Whether to stop at a safe point `elapsed` seconds into the process, after iterations that took `durations`.
-    func stops(elapsed: Double, durations: [Double]) -> Bool {
-        elapsed + Self.nextIterationSeconds(after: durations) > seconds
-    }
 }
 
 /// What the ranks agreed at a safe point: whether a stop signal reached any of them, and whether the time limit
@@ -148,11 +144,25 @@ final class SafePoint {
     /// Records the iteration that began at `iterationStarted` and returns what the ranks agree.
     func reached(iterationStarted: Double, now: Double = monotonicSeconds()) -> StopRequest {
         durations.append(now - iterationStarted)
+        return agreed(now: now, nextIteration: TimeLimit.nextIterationSeconds(after: durations))
+    }
+
+    /// Before a resumed run's first iteration, with a time limit: whether the run's last logged iteration
+    /// (`lastLogged`, its `Time-Itr`) would already end past the limit, so that nothing should start; nil without
+    /// a time limit or a logged iteration (no exchange then: a new run always runs one iteration).
+    func opening(lastLogged: Double?, now: Double = monotonicSeconds()) -> StopRequest? {
+        guard timeLimit != nil, let lastLogged, lastLogged.isFinite, lastLogged >= 0 else { return nil }
+        return agreed(now: now, nextIteration: lastLogged)
+    }
+
+    /// One exchange: a stop signal on any rank, or the time limit passed on any rank if an iteration of
+    /// `nextIteration` seconds started now.
+    private func agreed(now: Double, nextIteration: Double) -> StopRequest {
         let elapsed = now - started
-        let outOfTime = timeLimit?.stops(elapsed: elapsed, durations: durations) ?? false
+        let outOfTime = timeLimit.map { elapsed + nextIteration > $0.seconds } ?? false
         let agreed = communicator.anyRank([Interruption.isRequested, outOfTime])
         return StopRequest(
             signal: agreed[0], timeLimit: agreed[1], limit: timeLimit?.seconds, elapsed: elapsed,
-            nextIteration: TimeLimit.nextIterationSeconds(after: durations))
+            nextIteration: nextIteration)
     }
 }
