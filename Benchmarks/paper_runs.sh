@@ -28,9 +28,11 @@
 # safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
 # episodes into its eval.json (`mbmpo eval`), its recorded episodes per iteration into recorded.json (`mbmpo eval
 # --recorded`). --until TIME (anything `date -d` reads: "06:10", "2026-12-07 06:10", "now + 170 minutes", a batch
-# job's end time) gives every run the time left as its `train --time-limit`: a run stops at the end of its last
-# iteration that ends by then, no run starts after it, and the script exits with 75 (rerun it to continue). --list
-# prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
+# job's end time) gives every run the time left as its `train --time-limit`, so that it stops at the end of its
+# last iteration that ends by then. A run is not resumed when its last iteration (Time-Itr) would not end by then,
+# and not started when the longest first iteration of its algorithm among RUNS_DIR's runs would not; a finished
+# run is scored only before TIME (else on the next call). The script then exits with 75: rerun it to continue.
+# --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,8 +56,9 @@ done
   || { echo "--threads needs a positive integer, got '$threads'" >&2; exit 1; }
 deadline=
 if [ -n "$until" ]; then
-  deadline=$(date -d "$until" +%s 2>/dev/null) || { echo "--until: cannot read '$until' as a time (date -d)" >&2; exit 1; }
-  [ "$deadline" -gt "$(date +%s)" ] || { echo "--until: $(date -d "@$deadline") has passed" >&2; exit 1; }
+  deadline=$(date -d "$until" +%s.%N 2>/dev/null) \
+    || { echo "--until: cannot read '$until' as a time (date -d)" >&2; exit 1; }
+  [ "${deadline%.*}" -gt "$(date +%s)" ] || { echo "--until: $(date -d "@${deadline%.*}") has passed" >&2; exit 1; }
 fi
 if [ -z "$threads" ] && [ "$jobs" -gt 1 ]; then
   threads=$(( $(nproc) / jobs ))
@@ -173,11 +176,43 @@ score_recorded() {
     || echo "$1: eval --recorded failed (see $1.log)" >&2
 }
 
+# Seconds (with decimals) left before --until; negative once it has passed.
+seconds_left() {
+  awk -v deadline="$deadline" -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", deadline - now }'
+}
+
+# The seconds an iteration is expected to take, from Time-Itr: `last DIR` reads the last row of DIR/progress.csv,
+# `first ALGO` the longest first row among RUNS_DIR's runs of ALGO; prints nothing without such a row.
+iteration_seconds() {
+  python3 - "$1" "$2" "$runs" <<'EOF' 2>/dev/null
+import csv, glob, json, os, sys
+which, what, runs = sys.argv[1:4]
+if which == "last":
+    folders = [what]
+else:
+    folders = [os.path.dirname(path) for path in glob.glob(os.path.join(runs, "*", "config.json"))
+               if json.load(open(path)).get("algorithm") == what]
+times = []
+for folder in folders:
+    try:
+        rows = list(csv.DictReader(open(os.path.join(folder, "progress.csv"))))
+        times.append(float(rows[-1 if which == "last" else 0]["Time-Itr"]))
+    except (OSError, IndexError, KeyError, ValueError):
+        pass
+if times:
+    print(max(times))
+EOF
+}
+
 # Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
 run_entry() {
   local env algo seed iterations variant settings dir start rows=0 code limit=()
   entry_command "$1" || return 1
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
+  if [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
+    echo "$dir: not touched, the --until time has passed"
+    return 75
+  fi
   if [ "$rows" -ge "$iterations" ]; then
     echo "$dir: $rows iterations done"
     evaluate "$dir"
@@ -185,8 +220,17 @@ run_entry() {
     return 0
   fi
   if [ -n "$deadline" ]; then
-    local left=$((deadline - $(date +%s)))
-    if [ "$left" -le 0 ]; then echo "$dir: not started, the --until time has passed"; return 75; fi
+    local left estimate what=started
+    if [ -e "$dir/checkpoints/latest" ]; then
+      what=resumed estimate=$(iteration_seconds last "$dir")
+    else
+      estimate=$(iteration_seconds first "$algo")
+    fi
+    left=$(seconds_left)
+    if ! awk -v left="$left" -v estimate="${estimate:-0}" 'BEGIN { exit !(left > estimate) }'; then
+      echo "$dir: not $what: ${left%.*} s left before --until, and an iteration takes ≈ ${estimate%.*} s"
+      return 75
+    fi
     limit=(--time-limit "$left")
   fi
   if [ -e "$dir/checkpoints/latest" ]; then
@@ -197,7 +241,9 @@ run_entry() {
     "${start[@]}" "${limit[@]}" >>"$dir.log" 2>&1
   fi
   code=$?
-  if [ $code -eq 0 ]; then
+  if [ $code -eq 0 ] && [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
+    echo "$dir: finished; scored on the next call (the --until time has passed)"
+  elif [ $code -eq 0 ]; then
     evaluate "$dir"
     score_recorded "$dir"
   elif [ $code -eq 75 ]; then
@@ -219,11 +265,11 @@ fi
 # Several at once: a new run starts whenever one ends, until the plan is done, a run fails, a run stops for --until,
 # or Ctrl-C (or TERM), which is passed on once to every running train (each stops at its next safe point and exits
 # with 130). Job control gives each run its own process group, so the terminal's Ctrl-C reaches only this script.
-stopping=0 failed=0 stop_code=130
+stopping=0 failed=0 stop_code=130 interrupted=0
 declare -A running=()
 set -m
 stop_all() {
-  stopping=1
+  stopping=1 interrupted=1
   local pid
   for pid in "${!running[@]}"; do kill -INT -- "-$pid" 2>/dev/null; done
 }
@@ -246,5 +292,6 @@ for entry in "${plan[@]}"; do
 done
 while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi
+[ $interrupted -eq 0 ] || stop_code=130  # a Ctrl-C's status, also where a run stopped for --until meanwhile
 if [ $stopping -ne 0 ]; then echo "stopped; rerun to continue" >&2; exit $stop_code; fi
 echo "all runs done"

@@ -116,8 +116,8 @@ def result_folder(name, config):
 
 def run_relative(content, folder):
     """A JSON file's bytes with the paths into the run `folder` (eval.json's checkpoint, recorded.json's trajectories,
-    as `mbmpo eval` was given the folder) made relative to it, so that no committed file names this machine's
-    folders; nothing else changes."""
+    as `mbmpo eval` was given the folder; `collect` passes every JSON file it copies) made relative to it, so that no
+    committed file names this machine's folders; nothing else changes."""
     for prefix in sorted({folder, os.path.abspath(folder), os.path.realpath(folder)}, key=len, reverse=True):
         quoted = json.dumps(prefix.rstrip("/") + "/")[:-1].encode()  # '"' + the prefix, JSON-escaped
         # the same with the slashes escaped, as some JSON writers do

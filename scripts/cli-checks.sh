@@ -121,22 +121,17 @@ work=$(mktemp -d)
 expect_error "unknown plan 'nope'" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan nope "$work/plans"
 expect_error "--until: cannot read 'soonish' as a time" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh \
   --until soonish "$work/plans"
-# --until: each run gets the time left as its --time-limit; the first stops after one iteration, none starts after it
+# --until: each run gets the time left as its --time-limit; the first stops before its last iteration (after one
+# or two, by the machine's speed), and the next is not started, as its algorithm's first iteration would not fit
 out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --until "now + 2 seconds" "$work/until" \
-  "half-cheetah:mb-mpo:0:2:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" \
+  "half-cheetah:mb-mpo:0:3:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" \
   "hopper:mb-mpo:0:2:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" 2>&1); code=$?
-if [ $code -eq 75 ] && [ "$(($(wc -l < "$work/until/half-cheetah-tiny-mb-mpo-s0/progress.csv") - 1))" -eq 1 ] \
-  && [ ! -e "$work/until/hopper-tiny-mb-mpo-s0" ] && grep -q "stopped for --until after 1 iterations" <<<"$out"; then
-  echo "ok: paper_runs.sh --until stopped the first run after one iteration and started no other (exit 75)"
+rows=$(($(wc -l < "$work/until/half-cheetah-tiny-mb-mpo-s0/progress.csv") - 1))
+if [ $code -eq 75 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 3 ] && [ ! -e "$work/until/hopper-tiny-mb-mpo-s0" ] \
+  && grep -q "stopped for --until after $rows iterations" <<<"$out"; then
+  echo "ok: paper_runs.sh --until stopped the first run after $rows of 3 iterations and started no other (exit 75)"
 else
   echo "FAIL: paper_runs.sh --until: exit $code: $out"; failures=$((failures + 1))
-fi
-if [ "$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan robustness --list "$work/plans" | wc -l)" -eq 24 ] \
-  && MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --plan adaptation --list "$work/plans" \
-    | sed 's/ train / config show /; s/ --out .*//' | while read -r line; do $line >/dev/null || exit 1; done; then
-  echo "ok: paper_runs.sh lists the robustness plan's 24 runs; every adaptation run's configuration is valid"
-else
-  echo "FAIL: paper_runs.sh --list"; failures=$((failures + 1))
 fi
 echo '{"dynamics": {"rolling_average_persitency": 0.9}}' > "$work/typo.json"
 expect_error "unknown key 'dynamics.rolling_average_persitency'" "$bin" config show --config "$work/typo.json"
@@ -497,26 +492,23 @@ expect_ok "$bin" train --resume "$work/hup" --iterations "$((rows + 1))"
   || { echo "FAIL: the resume after SIGHUP did not add a row"; failures=$((failures + 1)); }
 # --time-limit: the run stops at the first safe point whose next iteration would end past the limit (exit 75, says
 # why and how to continue) and, resumed, ends as the uninterrupted run did; a malformed duration is refused
-"$bin" train "${tiny[@]}" --iterations 2 --time-limit 1s --out "$work/limit" >/dev/null 2>"$work/limit.err"; code=$?
+"$bin" train "${tiny[@]}" --iterations 2 --time-limit 0.1s --out "$work/limit" >/dev/null 2>"$work/limit.err"; code=$?
 rows=$(($(wc -l < "$work/limit/progress.csv") - 1))
 if [ $code -eq 75 ] && [ "$rows" -eq 1 ] \
-  && grep -q "^time limit (.* of 1s used; the next iteration could take .*): stopped after iteration 1 of 2" \
+  && grep -q "^time limit (.* used; the next iteration could take .*): stopped after iteration 1 of 2" \
     "$work/limit.err" && grep -q "mbmpo train --resume $work/limit" "$work/limit.err"; then
-  echo "ok: --time-limit 1s stopped the run after iteration 1 of 2 (exit 75) and said why"
+  echo "ok: --time-limit 0.1s stopped the run after iteration 1 of 2 (exit 75) and said why"
 else
   echo "FAIL: --time-limit: exit $code, $rows rows, message: $(cat "$work/limit.err")"; failures=$((failures + 1))
 fi
-# resumed with a limit shorter than its last iteration (Time-Itr), it starts nothing
-"$bin" train --resume "$work/limit" --time-limit 1s >/dev/null 2>"$work/limit.err"; code=$?
-rows=$(($(wc -l < "$work/limit/progress.csv") - 1))
-if [ $code -eq 75 ] && [ "$rows" -eq 1 ] && grep -q "^time limit (.*): stopped after iteration 1 of 2" "$work/limit.err" \
-  && python3 -c "import json, sys; sys.exit(len(json.load(open(sys.argv[1]))['entries']) != 1)" \
-    "$work/limit/run-info.json"; then
-  echo "ok: resumed with --time-limit 1s, shorter than its last iteration, it started nothing (exit 75)"
-else
-  echo "FAIL: --resume --time-limit 1s: exit $code, $rows rows, message: $(cat "$work/limit.err")"
-  failures=$((failures + 1))
-fi
+# resumed with a limit no longer than its last iteration (Time-Itr), no process could add one: one line, and nothing
+# in the folder changes
+before=$(ls -l --time-style=+%s.%N "$work/limit" "$work/limit/checkpoints" | sha256sum)
+expect_error "--time-limit 0.1s is no longer than the run's last iteration" "$bin" train --resume "$work/limit" \
+  --time-limit 0.1s
+[ "$(ls -l --time-style=+%s.%N "$work/limit" "$work/limit/checkpoints" | sha256sum)" = "$before" ] \
+  && echo "ok: the refused resume left the run folder as it was" \
+  || { echo "FAIL: the refused resume changed the run folder"; failures=$((failures + 1)); }
 expect_ok "$bin" train --resume "$work/limit" --time-limit 2h
 if [ "$(strip_time "$work/limit/progress.csv")" = "$(strip_time "$work/hc/progress.csv")" ]; then
   echo "ok: the run stopped by its time limit resumed to the uninterrupted run's results"

@@ -99,6 +99,23 @@ else
   echo "FAIL: mb-mpo checkpointed on 2 ranks and resumed on 3"; failures=$((failures + 1))
 fi
 
+# A run that $1 (its label) stopped on 2 ranks with exit status $2 in folder $3: status $4 ("non-zero" for any), at
+# least one and fewer than $5 rows, one stop message matching $6, and the folder resumes on one process; it is then
+# compared with the uninterrupted run $7.
+check_stopped() {
+  local label=$1 status=$2 folder=$3 expected=$4 planned=$5 pattern=$6 straight=$7 rows stops
+  rows=$(($(wc -l <"$folder/progress.csv") - 1))
+  stops=$(grep -c "$pattern" "$folder.log")
+  if { [ "$expected" = non-zero ] && [ "$status" -ne 0 ] || [ "$status" = "$expected" ]; } \
+     && [ "$rows" -ge 1 ] && [ "$rows" -lt "$planned" ] && [ "$stops" -eq 1 ] \
+     && "$bin" train --resume "$folder" --quiet >/dev/null 2>&1; then
+    echo "ok: $label stopped both ranks after iteration $rows of $planned (exit $status), one message; resumed on one process"
+    pairs+=("mb-mpo   $label on 2 ranks, resumed on 1" "$straight" "$folder")
+  else
+    echo "FAIL: $label: exit $status, $rows rows, $stops stop messages, or the folder did not resume"
+    tail -5 "$folder.log"; failures=$((failures + 1))
+  fi
+}
 # SIGUSR1 to mpirun (which passes it on to every rank) stops all ranks at the same safe point; the folder resumes on
 # one process to the same bits as an uninterrupted run
 long=("${tiny[@]}" --set dynamics.maxEpochs=200 --iterations 4)
@@ -109,31 +126,30 @@ launcher_pid=$!
 for _ in $(seq 1 100); do [ -e "$work/stopped/checkpoints/latest" ] && break; sleep 0.1; done
 kill -USR1 $launcher_pid
 wait $launcher_pid
-status=$?
-rows=$(($(wc -l <"$work/stopped/progress.csv") - 1))
-stops=$(grep -c "^interrupted: stopped after iteration" "$work/stopped.log")
-if [ $status -ne 0 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 4 ] && [ "$stops" -eq 1 ] \
-   && "$bin" train --resume "$work/stopped" --quiet >/dev/null 2>&1; then
-  echo "ok: SIGUSR1 stopped both ranks after iteration $rows of 4 (exit $status), one message; resumed on one process"
-  pairs+=("mb-mpo   stopped on 2 ranks, resumed on 1" "$work/straight" "$work/stopped")
-else
-  echo "FAIL: SIGUSR1 to mpirun: exit $status, $rows rows, $stops stop messages, or the folder did not resume"
-  tail -5 "$work/stopped.log"; failures=$((failures + 1))
-fi
+check_stopped "SIGUSR1 to mpirun" $? "$work/stopped" non-zero 4 "^interrupted: stopped after iteration" \
+  "$work/straight"
 # --time-limit over 2 ranks: the ranks agree to stop at the same safe point (exit 75, rank 0's one message), and the
 # folder resumes on one process to the bits of the uninterrupted run
-"${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 2 --time-limit 1s --out "$work/limited" \
-  >"$work/limited.log" 2>&1
-status=$?
-rows=$(($(wc -l <"$work/limited/progress.csv") - 1))
-stops=$(grep -c "^time limit (.*): stopped after iteration 1 of 2" "$work/limited.log")
-if [ $status -eq 75 ] && [ "$rows" -eq 1 ] && [ "$stops" -eq 1 ] \
-   && "$bin" train --resume "$work/limited" --quiet >/dev/null 2>&1; then
-  echo "ok: --time-limit stopped both ranks after iteration 1 of 2 (exit 75), one message; resumed on one process"
-  pairs+=("mb-mpo   time-limited on 2 ranks, resumed on 1" "$work/mb-mpo-1" "$work/limited")
+"${launcher[@]}" -n 2 "$bin" train --algo mb-mpo "${tiny[@]}" --iterations 2 --time-limit 0.1s \
+  --out "$work/limited" >"$work/limited.log" 2>&1
+check_stopped "--time-limit" $? "$work/limited" 75 2 "^time limit (.*): stopped after iteration 1 of 2" \
+  "$work/mb-mpo-1"
+# resumed over 2 ranks with a time limit: a complete run ends at once (exit 0, nothing to agree on); a limit no longer
+# than the run's last iteration is refused with rank 0's one line and no rank left waiting
+if timeout 120 "${launcher[@]}" -n 2 "$bin" train --resume "$work/limited" --time-limit 1h >"$work/complete.log" 2>&1 \
+   && grep -q "is complete" "$work/complete.log"; then
+  echo "ok: a complete run resumed on 2 ranks with --time-limit ended at once"
 else
-  echo "FAIL: --time-limit on 2 ranks: exit $status, $rows rows, $stops stop messages, or the folder did not resume"
-  tail -5 "$work/limited.log"; failures=$((failures + 1))
+  echo "FAIL: a complete run resumed on 2 ranks with --time-limit: $(head -3 "$work/complete.log")"
+  failures=$((failures + 1))
+fi
+out=$(timeout 120 "${launcher[@]}" -n 2 "$bin" train --resume "$work/limited" --iterations 3 --time-limit 0.001s 2>&1)
+status=$?
+if [ $status -ne 0 ] && [ $status -ne 124 ] \
+   && [ "$(grep -c "time-limit 0.001s is no longer than the run's last iteration" <<<"$out")" -eq 1 ]; then
+  echo "ok: a limit shorter than the run's last iteration, on 2 ranks: one line (exit $status)"
+else
+  echo "FAIL: a too-short limit on 2 ranks: exit $status: $out"; failures=$((failures + 1))
 fi
 if [ ${#pairs[@]} -gt 0 ]; then
   python3 scripts/compare_runs.py "${pairs[@]}" || failures=$((failures + 1))

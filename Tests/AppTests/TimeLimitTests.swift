@@ -9,14 +9,14 @@ struct TimeLimitTests {
         ("5400", 5_400.0), ("5400s", 5_400), ("90m", 5_400), ("3h30m", 12_600), ("1h30m20s", 5_420), ("2d", 172_800),
         ("1d12h", 129_600), ("45s", 45), (" 2h ", 7_200), ("4:00:00", 14_400), ("30:00", 1_800), ("30", 30),
         ("90", 90), ("1-12:00:00", 129_600), ("1-12", 129_600), ("1-12:30", 131_400), ("0-00:05:00", 300),
-        ("7", 7), ("0:30", 30), ("12:00", 720),
+        ("7", 7), ("0:30", 30), ("12:00", 720), ("1.5h", 5_400), ("0.5s", 0.5), ("0.25", 0.25), ("1h0.5m", 3_630),
     ])
     func durationsParse(text: String, seconds: Double) throws {
         let limit = try #require(TimeLimit(argument: text))
         #expect(limit.seconds == seconds)
     }
 
-    /// A bare number is seconds; with a colon, Slurm's reading: a lone field before a colon is minutes.
+    /// A bare number is seconds (not Slurm's minutes); with a colon, Slurm's reading: two fields are minutes:seconds.
     @Test func bareNumberIsSecondsButClockFormIsSlurms() {
         #expect(TimeLimit.seconds(in: "30") == 30)
         #expect(TimeLimit.seconds(in: "30:00") == 1_800)
@@ -24,7 +24,8 @@ struct TimeLimitTests {
     }
 
     @Test(arguments: [
-        "", "0", "0s", "0:00", "h", "1h30", "30m1h", "1h1h", "1.5h", "-5", "1:60:00", "1:2:3:4", "abc", "1-", "m30",
+        "", "0", "0s", "0:00", "h", "1h30", "30m1h", "1h1h", "1.5.3h", ".5h", "5.h", "1e3", "1:30.5", "-5", "1:60:00",
+        "1:2:3:4", "abc", "1-", "m30",
         "1-2-3", "1h 30m", "99999999999h", ":30", "1:", "+5",
     ])
     func malformedDurationsAreRefused(text: String) {
@@ -49,7 +50,9 @@ struct TimeLimitTests {
     /// It stops exactly when the elapsed time plus the expected next iteration passes the limit.
     @Test func stopsWhenTheNextIterationWouldEndPastTheLimit() {
         func stops(at now: Double, after durations: [Double]) -> Bool {
-            let point = SafePoint(communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 130), started: 0)
+            let point = SafePoint(
+                communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 130), started: 0,
+                signalled: { false })
             var start = now - durations.reduce(0, +)
             return durations.map { duration in
                 start += duration
@@ -65,35 +68,45 @@ struct TimeLimitTests {
     /// Before a resumed run's first iteration: its last logged iteration is the estimate; without a time limit or a
     /// logged iteration there is no check at all.
     @Test func openingReadsTheLastLoggedIteration() throws {
-        let point = SafePoint(communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 600), started: 0)
+        let point = SafePoint(
+            communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 600), started: 0, signalled: { false })
         #expect(point.opening(lastLogged: nil, now: 10) == nil)
         #expect(try #require(point.opening(lastLogged: 590, now: 10)).exitCode == nil)
         let refused = try #require(point.opening(lastLogged: 591, now: 10))
         #expect(refused.exitCode == TimeLimit.exitCode)
         #expect(refused.reason == "time limit (10s of 10m 00s used; the next iteration could take 9m 51s)")
         #expect(point.durations.isEmpty)
-        let unlimited = SafePoint(communicator: SingleProcess.shared, timeLimit: nil, started: 0)
+        let unlimited = SafePoint(
+            communicator: SingleProcess.shared, timeLimit: nil, started: 0, signalled: { false })
         #expect(unlimited.opening(lastLogged: 1e9, now: 10) == nil)
     }
 
     /// The safe point times each iteration from its start to the safe point and stops the run when the limit is
     /// near, with exit status 75 and a message that says what was used and what the next iteration would need.
     @Test func safePointStopsAtTheLimit() {
-        let point = SafePoint(communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 100), started: 0)
+        let point = SafePoint(
+            communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 100), started: 0, signalled: { false })
         let first = point.reached(iterationStarted: 1, now: 41)
         #expect(first.exitCode == nil && !first.timeLimit)
         let second = point.reached(iterationStarted: 41, now: 91)
         #expect(point.durations == [40, 50])
         #expect(second.timeLimit && !second.signal && second.exitCode == TimeLimit.exitCode)
         #expect(second.reason == "time limit (1m 31s of 1m 40s used; the next iteration could take 50s)")
-        let unlimited = SafePoint(communicator: SingleProcess.shared, timeLimit: nil, started: 0)
+        let unlimited = SafePoint(
+            communicator: SingleProcess.shared, timeLimit: nil, started: 0, signalled: { false })
         #expect(unlimited.reached(iterationStarted: 0, now: 1e9).exitCode == nil)
     }
 
-    /// A signal comes before the time limit: its exit status and the plain "interrupted".
+    /// Short times read in tenths; a signal comes before the time limit: its exit status and the plain "interrupted".
     @Test func signalComesBeforeTheTimeLimit() {
+        let short = StopRequest(signal: false, timeLimit: true, limit: 0.1, elapsed: 0.84, nextIteration: 0.31)
+        #expect(short.reason == "time limit (0.8s of 0.1s used; the next iteration could take 0.3s)")
         let both = StopRequest(signal: true, timeLimit: true, limit: 60, elapsed: 59, nextIteration: 5)
         #expect(both.exitCode == Interruption.exitCode && both.exitCode != TimeLimit.exitCode)
         #expect(both.reason == "interrupted")
+        let signalled = SafePoint(
+            communicator: SingleProcess.shared, timeLimit: TimeLimit(seconds: 1e6), started: 0, signalled: { true })
+        let stop = signalled.reached(iterationStarted: 0, now: 1)
+        #expect(stop.signal && !stop.timeLimit && stop.exitCode == Interruption.exitCode)
     }
 }

@@ -44,8 +44,8 @@ struct Train: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Stop at the end of an iteration when the next one would end more than this long after train started "
-                + "(3h30m, 90m, 5400, 4:00:00, 1-12:00:00; exit status 75); continue with --resume. A new run "
-                + "runs at least one iteration; a resumed one whose last iteration would not fit, none.",
+                + "(3h30m, 1.5h, 90m, 5400 seconds, 4:00:00, 1-12:00:00; exit status 75); continue with --resume. "
+                + "A new run runs at least one iteration; a resumed one whose last iteration would not fit, none.",
             valueName: "duration"),
         transform: TimeLimit.argument)
     var timeLimit: TimeLimit?
@@ -102,8 +102,13 @@ struct Train: ParsableCommand {
         } catch {
             // every rank computes the same, so most failures happen on all of them: rank 0 reports it and ends the
             // others; a failure on another rank alone (a file only it cannot read) ends all of them a moment later,
-            // so that none waits forever
-            if ranks.rank != 0 { sleep(3) }
+            // so that none waits forever. The signal mpirun sends when rank 0 ends the job cuts this wait short:
+            // rank 0 has spoken, so this rank leaves without a second copy of the line.
+            if ranks.rank != 0 {
+                let signals = interruptionCount.load(ordering: .relaxed)
+                sleep(3)
+                if interruptionCount.load(ordering: .relaxed) > signals { Foundation.exit(1) }
+            }
             ranks.abort("\(error)")
         }
         if ranks.rank == 0 && !quiet {
@@ -165,10 +170,12 @@ struct Train: ParsableCommand {
         }
         if let saved = resumed?.saved { try setup.restore(saved.checkpoint.state, from: saved.path) }
         let safePoint = SafePoint(communicator: communicator, timeLimit: timeLimit, started: started)
-        if communicator.rank != 0 {
-            return try follow(
-                trainer, config: config, safePoint: safePoint, lastLogged: resumed?.lastIterationSeconds)
+        if let resumed,
+            !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
+        {
+            try checkTimeLimit(before: resumed, safePoint: safePoint, config: config, rank: communicator.rank)
         }
+        if communicator.rank != 0 { return try follow(trainer, config: config, safePoint: safePoint) }
         let folder =
             resumed?.folder ?? out
             ?? RunDirectory.unusedName("runs/\(config.environment)-\(config.algorithm.rawValue)-s\(config.seed)")
@@ -222,11 +229,6 @@ struct Train: ParsableCommand {
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
-        // a resumed run whose last iteration would not fit in the time limit starts nothing
-        if let opening = safePoint.opening(lastLogged: resumed?.lastIterationSeconds) {
-            try output.stopIfRequested(
-                folder: run.url, completed: trainer.context.iteration, finished: false, stop: opening)
-        }
         try RunInfo.append(
             to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
             fromIteration: trainer.context.iteration, threads: config.threads)
@@ -252,11 +254,32 @@ struct Train: ParsableCommand {
         output.done(folder: run.url)
     }
 
+    /// Before a resumed, unfinished run writes anything, on every rank alike: refuses a time limit no longer than the
+    /// run's last iteration (its `Time-Itr`: no process with that limit could add one), and stops the run (exit 75,
+    /// rank 0 says why) when that iteration would not end within the limit now. Nothing to do without a time limit
+    /// or a logged iteration.
+    func checkTimeLimit(before resumed: ResumePoint, safePoint: SafePoint, config: TrainingConfig, rank: Int) throws {
+        guard let timeLimit, let last = resumed.lastIterationSeconds else { return }
+        if last >= timeLimit.seconds {
+            throw ResumeError(
+                description: "--time-limit \(StopRequest.text(timeLimit.seconds)) is no longer than the run's last "
+                    + "iteration (\(StopRequest.text(last)) by its Time-Itr): no process with this limit can add one")
+        }
+        guard let opening = safePoint.opening(lastLogged: last), let code = opening.exitCode else { return }
+        if rank == 0 {
+            let message =
+                "\(opening.reason): nothing started; \(resumed.folder) stands at iteration "
+                + "\(resumed.saved?.checkpoint.state.iteration ?? 0) of \(config.plannedIterations). Continue with: "
+                + "mbmpo train --resume \(resumed.folder)\n"
+            FileHandle.standardError.write(Data(message.utf8))
+        }
+        throw ExitCode(code)
+    }
+
     /// A rank other than 0: the same iterations, nothing written, the same safe points as rank 0.
-    func follow(_ trainer: any Trainer, config: TrainingConfig, safePoint: SafePoint, lastLogged: Double?) throws {
+    func follow(_ trainer: any Trainer, config: TrainingConfig, safePoint: SafePoint) throws {
         Interruption.install(quiet: true)
         defer { Interruption.uninstall() }
-        if let code = safePoint.opening(lastLogged: lastLogged)?.exitCode { throw ExitCode(code) }
         while !config.isFinished(completed: trainer.context.iteration, loggedTimesteps: trainer.context.loggedTimesteps)
         {
             let iterationStarted = monotonicSeconds()

@@ -18,9 +18,9 @@ struct TimeLimit: Equatable, ExpressibleByArgument {
         self.seconds = seconds
     }
 
-    /// `5400` or `5400s`, `90m`, `3h30m`, `1h30m20s`, `2d`, or a batch scheduler's clock form (Slurm's `--time`:
-    /// `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`; PBS's `walltime`); nil for anything else, zero
-    /// included.
+    /// `5400` or `5400s`, `90m`, `3h30m`, `1h30m20s`, `2d`, `1.5h`, or a batch scheduler's clock form (Slurm's
+    /// `--time`: `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS`; PBS's `walltime`); nil for anything else,
+    /// zero included. A bare number is seconds (Slurm reads one as minutes).
     init?(argument: String) {
         guard let seconds = Self.seconds(in: argument.trimmingCharacters(in: .whitespaces)), seconds > 0 else {
             return nil
@@ -43,28 +43,36 @@ struct TimeLimit: Equatable, ExpressibleByArgument {
         return unitSeconds(text)
     }
 
-    /// `3h30m`, `90m`, `45s`, `2d`, `5400`: whole numbers with units d, h, m, s in that order, each at most once;
-    /// a bare number is seconds.
+    /// `3h30m`, `90m`, `45s`, `2d`, `5400`, `1.5h`, `0.5s`: numbers (a decimal part allowed) with units d, h, m, s
+    /// in that order, each at most once; a bare number is seconds.
     private static func unitSeconds(_ text: String) -> Double? {
-        if let whole = number(Substring(text)) { return Double(whole) }
+        if let bare = decimal(Substring(text)) { return bare }
         let units: [(Character, Double)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
         var total = 0.0, digits = "", next = 0
         for character in text {
-            if character.isASCII && character.isNumber {
+            if character.isASCII && (character.isNumber || character == ".") {
                 digits.append(character)
                 continue
             }
             guard let index = units[next...].firstIndex(where: { $0.0 == character }),
-                let value = number(Substring(digits))
+                let value = decimal(Substring(digits))
             else { return nil }
-            total += Double(value) * units[index].1
+            total += value * units[index].1
             digits = ""
             next = index + 1
         }
         return digits.isEmpty && !text.isEmpty ? total : nil
     }
 
-    /// Slurm's forms: `MM`, `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS` (fields after the first below 60).
+    /// A number written as 1 to 9 ASCII digits, optionally with a point and 1 to 9 more (no sign, no exponent).
+    private static func decimal(_ text: Substring) -> Double? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard number(parts[0]) != nil, parts.count == 1 || number(parts[1]) != nil else { return nil }
+        return Double(text)
+    }
+
+    /// Slurm's forms with a colon or a dash: `MM:SS`, `HH:MM:SS`, `D-HH`, `D-HH:MM`, `D-HH:MM:SS` (fields after
+    /// the first below 60).
     private static func clockSeconds(_ text: String) -> Double? {
         var days = 0
         var rest = Substring(text)
@@ -77,12 +85,11 @@ struct TimeLimit: Equatable, ExpressibleByArgument {
         guard fields.count <= 3, fields.allSatisfy({ $0 != nil }) else { return nil }
         let numbers = fields.map { $0! }
         guard numbers.dropFirst().allSatisfy({ $0 < 60 }) else { return nil }
-        // with a day field the first is hours; without, a lone field is minutes and two are minutes:seconds
+        // after a day field the first is hours; without one (so with a colon) two fields are minutes:seconds
         let weights: [Double]
         switch (text.contains("-"), numbers.count) {
         case (true, 1): weights = [3_600]
         case (true, 2): weights = [3_600, 60]
-        case (false, 1): weights = [60]
         case (false, 2): weights = [60, 1]
         default: weights = [3_600, 60, 1]
         }
@@ -120,8 +127,16 @@ struct StopRequest {
     /// Why the run stops, for its last line.
     var reason: String {
         guard !signal, let limit else { return "interrupted" }
-        return "time limit (\(duration(elapsed)) of \(duration(limit)) used; the next iteration could take "
-            + "\(duration(nextIteration)))"
+        return "time limit (\(Self.text(elapsed)) of \(Self.text(limit)) used; the next iteration could take "
+            + "\(Self.text(nextIteration)))"
+    }
+
+    /// A time as ``duration(_:)`` writes it, with tenths below 10 s and thousandths below 0.1 s (where whole
+    /// seconds would round a short limit to nothing).
+    static func text(_ seconds: Double) -> String {
+        seconds < 0.0995
+            ? "\(format(seconds, decimals: 3))s"
+            : seconds < 9.95 ? "\(format(seconds, decimals: 1))s" : duration(seconds)
     }
 }
 
@@ -135,10 +150,17 @@ final class SafePoint {
     /// This process's iterations, in seconds (the last from its start to its safe point).
     private(set) var durations: [Double] = []
 
-    init(communicator: any Communicator, timeLimit: TimeLimit?, started: Double) {
+    /// Whether a stop signal arrived (``Interruption/isRequested``; tests give their own).
+    let signalled: () -> Bool
+
+    init(
+        communicator: any Communicator, timeLimit: TimeLimit?, started: Double,
+        signalled: @escaping () -> Bool = { Interruption.isRequested }
+    ) {
         self.communicator = communicator
         self.timeLimit = timeLimit
         self.started = started
+        self.signalled = signalled
     }
 
     /// Records the iteration that began at `iterationStarted` and returns what the ranks agree.
@@ -160,7 +182,7 @@ final class SafePoint {
     private func agreed(now: Double, nextIteration: Double) -> StopRequest {
         let elapsed = now - started
         let outOfTime = timeLimit.map { elapsed + nextIteration > $0.seconds } ?? false
-        let agreed = communicator.anyRank([Interruption.isRequested, outOfTime])
+        let agreed = communicator.anyRank([signalled(), outOfTime])
         return StopRequest(
             signal: agreed[0], timeLimit: agreed[1], limit: timeLimit?.seconds, elapsed: elapsed,
             nextIteration: nextIteration)
