@@ -38,7 +38,10 @@ status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per ru
           (and as many iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
           read is skipped with a note. With --plan NAME (one of Benchmarks/paper_runs.sh's plans) it also lists the
           plan's runs that have no folder yet, as committed (Benchmarks/results holds them) or not started, and
-          ends with a count of the plan's runs per state. Exits 1 only if RUNS_DIR cannot be listed.
+          ends with a count of the plan's runs per state and the hours of training left: each listed run's time left,
+          and for each run not started the mean wall clock of the complete runs of its algorithm and length among
+          RUNS_DIR's folders, or else the committed ones (measured on other machines). Exits 1 only if RUNS_DIR cannot
+          be listed.
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -46,6 +49,7 @@ Only the standard library.
 """
 import argparse
 import csv
+import glob
 import json
 import math
 import os
@@ -626,6 +630,45 @@ def committed_rows(name, config):
     return len(read_progress(committed)) if os.path.isfile(committed) else None
 
 
+def hours_left(planned, rows, finished, eta_hours=None):
+    """The hours of training a run still needs: 0 when finished; `train`'s own ETA where its log has one; else the
+    iterations left at the mean of its last iteration times; None when nothing tells."""
+    left = max(0, planned - len(rows)) if isinstance(planned, int) and not finished else 0
+    if not left:
+        return 0
+    if eta_hours is not None:
+        return eta_hours
+    recent = [t for t in (number(r, "Time-Itr") for r in rows) if t is not None][-FINAL_ROWS:]
+    return left * sum(recent) / len(recent) / 3600 if recent else None
+
+
+def typical_hours(measured, algorithm, iterations):
+    """The hours a run of `algorithm` with `iterations` iterations takes: the mean over `measured`, a list of
+    (algorithm, iterations, hours) of complete runs; None without one alike."""
+    alike = [hours for algo, count, hours in measured if algo == algorithm and count == iterations]
+    return sum(alike) / len(alike) if alike else None
+
+
+def measured_runs(runs_dir):
+    """(algorithm, iterations, hours) of every complete run, from RUNS_DIR's folders, or, for an algorithm and length
+    that none of them has, from Benchmarks/results (whose wall clocks come from the machines that ran them)."""
+    def complete(folder):
+        try:
+            with open(os.path.join(folder, "config.json")) as f:
+                config = json.load(f)
+            rows = read_progress(os.path.join(folder, "progress.csv"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(config, dict) or not rows or config.get("iterations") != len(rows):
+            return None
+        return config.get("algorithm"), len(rows), sum(number(r, "Time-Itr") or 0 for r in rows) / 3600
+
+    here = [run for run in map(complete, glob.glob(os.path.join(runs_dir, "*"))) if run]
+    kinds = {(algo, count) for algo, count, _ in here}
+    committed = [run for run in map(complete, glob.glob(os.path.join(RESULTS, "*", "*", "*"))) if run]
+    return here + [run for run in committed if run[:2] not in kinds]
+
+
 def run_status(folder, config, rows, training, kept_rows, eta_hours=None):
     """One row of `status`: the cells for a run folder (see the module's text); `eta_hours` is `train`'s own
     estimate where its log has one for the last iteration."""
@@ -636,12 +679,8 @@ def run_status(folder, config, rows, training, kept_rows, eta_hours=None):
     finished = (isinstance(planned, int) and len(rows) >= planned) or (
         isinstance(budget, (int, float)) and steps is not None and steps >= budget)
     times = [t for t in (number(r, "Time-Itr") for r in rows) if t is not None]
-    left = max(0, planned - len(rows)) if isinstance(planned, int) and not finished else 0
-    recent = times[-FINAL_ROWS:]
-    if left and eta_hours is not None:
-        eta = f"≈ {eta_hours:.1f} h"
-    else:
-        eta = f"≈ {left * sum(recent) / len(recent) / 3600:.1f} h" if left and recent else "–"
+    left = hours_left(planned, rows, finished, eta_hours)
+    eta = f"≈ {left:.1f} h" if left else "–"
     try:
         with open(os.path.join(folder, "eval.json")) as f:
             scores = json.load(f)
@@ -666,6 +705,7 @@ def status(args):
     lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored "
              "| in Benchmarks/results |", "|---|---|---|---|---|---|---|---|---|---|"]
     states = {}
+    left, unknown = 0.0, 0
     for name in names:
         folder = os.path.join(args.runs_dir, name)
         if not os.path.isfile(os.path.join(folder, "config.json")):
@@ -682,22 +722,31 @@ def status(args):
         except (OSError, ValueError, KeyError) as error:
             print(f"{folder}: skipped, not a readable run folder ({error})", file=sys.stderr)
             continue
-        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, kept,
-                           logged_eta(folder + ".log", len(rows)))
+        eta = logged_eta(folder + ".log", len(rows))
+        cells = run_status(folder, config, rows, os.path.realpath(folder) in training, kept, eta)
         lines.append("| " + " | ".join(cells) + " |")
         states[name] = cells[1]
+        hours = hours_left(config.get("iterations"), rows, cells[1] == "finished", eta)
+        left, unknown = (left + hours, unknown) if hours is not None else (left, unknown + 1)
     if args.plan:
         counts = {}
+        measured = measured_runs(args.runs_dir)
         for name, config, iterations in planned_runs(args.plan, args.runs_dir):
             if name not in states:
                 rows = committed_rows(name, config)
                 states[name] = "committed" if rows is not None and rows >= iterations else "not started"
                 lines.append(f"| {name} | {states[name]} | {rows or 0}/{iterations} | – | – | – | – | – | – "
                              f"| {'yes' if rows is not None else '–'} |")
+                if states[name] == "not started":
+                    hours = typical_hours(measured, config["algorithm"], iterations)
+                    left, unknown = (left + hours, unknown) if hours is not None else (left, unknown + 1)
             counts[states[name]] = counts.get(states[name], 0) + 1
         lines.append("")
         lines.append(f"plan {args.plan}: {sum(counts.values())} runs; "
                      + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
+        lines.append(f"training left: ≈ {left:.0f} h (each run's own pace; for the runs not started, the complete "
+                     "runs of the same algorithm and length: RUNS_DIR's, else the committed ones, from other machines)"
+                     + (f"; {unknown} runs without a measure not counted" if unknown else ""))
     print("\n".join(lines))
 
 
@@ -764,6 +813,12 @@ def selftest(_args):
           run_status("/nonexistent/r", {"algorithm": "trpo"}, rows, False, None)[1:3], ["stopped", "4/?"])
     check("status: just started, no rows", run_status("/nonexistent/r", config, [], True, None)[1:7],
           ["training", "0/13", "–", "–", "–", "0.00 h"])
+    check("hours_left: finished, train's ETA, the last iterations' mean, nothing to tell",
+          [hours_left(4, rows, True), hours_left(13, rows, False, 2.5), hours_left(13, rows, False),
+           hours_left(13, [{"n_timesteps": "1"}], False)], [0, 2.5, 9 * 600 / 3600, None])
+    measured = [("mb-mpo", 25, 3.0), ("mb-mpo", 25, 4.0), ("mb-mpo", 13, 1.0), ("me-trpo", 25, 9.0)]
+    check("typical_hours: the mean of the runs alike, none alike",
+          [typical_hours(measured, "mb-mpo", 25), typical_hours(measured, "mb-mpc", 13)], [3.5, None])
     check("status: train's ETA where the log has one", run_status("/nonexistent/r", config, rows, False, None, 1.5)[7],
           "≈ 1.5 h")
     with tempfile.TemporaryDirectory() as scratch:
