@@ -107,7 +107,6 @@ struct TimeLimit: Equatable, ExpressibleByArgument {
     static func nextIterationSeconds(after durations: [Double]) -> Double {
         max(durations.max() ?? 0, ProgressDisplay.projectedSeconds(of: durations, count: 1))
     }
-
 }
 
 /// What the ranks agreed at a safe point: whether a stop signal reached any of them, and whether the time limit
