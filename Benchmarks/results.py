@@ -17,7 +17,8 @@ tables    computes the headline table (per task: the model-free asymptote, marke
           iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
           the mean of 5 consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps
           MB-MPO's return was logged at; the model-based baselines, likewise the mean of their last 3 iterations up to
-          52 000) from the committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
+          52 000, beside MB-MPO's read the same way; an asymptote whose run stopped before its planned iterations
+          says so) from the committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
           (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
           BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
           Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds, read
@@ -263,6 +264,7 @@ def asymptote(points):
 
 
 def mean_std(values):
+    """The mean and the population standard deviation (ddof 0: with n seeds, √((n−1)/n) of the sample one)."""
     mean = sum(values) / len(values)
     return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
 
@@ -271,15 +273,42 @@ def steps_text(steps):
     return f"{steps / 1e6:.1f}·10⁶" if steps >= 1e6 else f"{steps / 1e3:.0f}·10³"
 
 
+def seeds_cell(values):
+    """A table cell for one value per seed: `mean ± std (seeds)`, `value (1)`, or a dash for none."""
+    if not values:
+        return "–"
+    mean, std = mean_std(values)
+    return f"{mean:.1f} ± {std:.1f} ({len(values)})" if len(values) > 1 else f"{mean:.1f} (1)"
+
+
+def shortfall(env, algo, seed, rows):
+    """'N of M iterations' for a committed run that stopped before its planned iterations and step budget (its
+    config.json), else None."""
+    try:
+        with open(os.path.join(RESULTS, env, algo, seed, "config.json")) as f:
+            config = json.load(f)
+    except (OSError, ValueError):
+        return None
+    planned, budget = config.get("iterations"), config.get("totalSteps")
+    steps = number(rows[-1], "n_timesteps") if rows else None
+    if not isinstance(planned, int) or len(rows) >= planned or (
+            isinstance(budget, (int, float)) and steps is not None and steps >= budget):
+        return None
+    return f"{len(rows)} of {planned} iterations"
+
+
 def table():
-    by_task = {}
+    by_task, short = {}, {}
     for env, algo, seed, rows in runs():
         if "-" in seed:  # variants (bfloat16 products, the submission timing) are reported on their own
             continue
         by_task.setdefault(env, {}).setdefault(algo, []).append(curve(rows, algo))
+        note = shortfall(env, algo, seed, rows)
+        if note:
+            short.setdefault((env, algo), []).append(note)
     lines = ["| task | TRPO asymptote (steps) | PPO asymptote (steps) | MB-MPO at 100 000 steps (seeds) "
              "| TRPO steps to MB-MPO's return (ratio) | PPO steps to MB-MPO's return (ratio) "
-             "| ME-TRPO at 52 000 | MB-MPC at 52 000 |", "|---|---|---|---|---|---|---|---|"]
+             "| MB-MPO at 52 000 | ME-TRPO at 52 000 | MB-MPC at 52 000 |", "|---|---|---|---|---|---|---|---|---|"]
     for env in TASKS:
         algos = by_task.get(env, {})
         cells = [env]
@@ -293,15 +322,12 @@ def table():
                 notes = [f"{len(curves)} seeds"] if len(curves) > 1 else []
                 notes += sorted({n for _, ns in read for n in ns if not n.startswith("peak")})
                 notes += [n for _, ns in read for n in ns if n.startswith("peak")]
+                notes += [f"stopped at {n}" for n in short.get((env, algo), [])]
                 cells.append(f"{asymptotes[algo]:.1f} ({', '.join([steps_text(reach)] + notes)})")
             else:
                 cells.append("–")
         finals = [v for v in (settled_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
-        if finals:
-            mean, std = mean_std(finals)
-            cells.append(f"{mean:.1f} ± {std:.1f} ({len(finals)})" if len(finals) > 1 else f"{mean:.1f} (1)")
-        else:
-            cells.append("–")
+        cells.append(seeds_cell(finals))
         for algo in ("trpo", "ppo"):
             curves = [p for p in algos.get(algo, []) if p]
             if not finals or not curves:
@@ -315,10 +341,10 @@ def table():
                 steps = sum(reached) / len(reached)
                 ratio = steps / MBMPO_STEPS
                 cells.append(f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})")
-        for algo in ("me-trpo", "mb-mpc"):
+        # MB-MPO and the model-based baselines at the same real steps
+        for algo in ("mb-mpo", "me-trpo", "mb-mpc"):
             values = [v for v in (settled_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
-            cells.append(f"{values[0]:.1f}" if len(values) == 1 else
-                         f"{mean_std(values)[0]:.1f} ± {mean_std(values)[1]:.1f}" if values else "–")
+            cells.append(seeds_cell(values))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -817,6 +843,8 @@ def selftest(_args):
           [hours_left(4, rows, True), hours_left(13, rows, False, 2.5), hours_left(13, rows, False),
            hours_left(13, [{"n_timesteps": "1"}], False)], [0, 2.5, 9 * 600 / 3600, None])
     measured = [("mb-mpo", 25, 3.0), ("mb-mpo", 25, 4.0), ("mb-mpo", 13, 1.0), ("me-trpo", 25, 9.0)]
+    check("seeds_cell: none, one, two (population std)", [seeds_cell([]), seeds_cell([5.0]), seeds_cell([1.0, 3.0])],
+          ["–", "5.0 (1)", "2.0 ± 1.0 (2)"])
     check("typical_hours: the mean of the runs alike, none alike",
           [typical_hours(measured, "mb-mpo", 25), typical_hours(measured, "mb-mpc", 13)], [3.5, None])
     check("status: train's ETA where the log has one", run_status("/nonexistent/r", config, rows, False, None, 1.5)[7],
