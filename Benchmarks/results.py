@@ -9,7 +9,8 @@
 
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
           them) to Benchmarks/results/<env>/<algo>/s<seed>/ (a variant, named as Benchmarks/paper_runs.sh names its
-          folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>) and writes run-info.json beside them: the
+          folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>; a folder named otherwise is refused, lest a run
+          of other settings join the default seeds) and writes run-info.json beside them: the
           binary, this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time (the sum of
           Time-Itr) and a note (e.g. that it shared the machine).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
@@ -142,6 +143,11 @@ def collect(args):
             sys.exit(f"{folder}: not a finished run folder ({error})")
         env, algo, seed = config["environment"], config["algorithm"], config["seed"]
         name = os.path.basename(folder)
+        if not re.fullmatch(rf"{re.escape(env)}(-.+)?-{re.escape(algo)}-s{seed}", name):
+            # the name says whether the run is a variant: a run of other settings must not join the default seeds
+            sys.exit(f"{folder}: name the folder {env}-{algo}-s{seed}, or {env}-VARIANT-{algo}-s{seed} for a run of "
+                     "other settings than the defaults (as Benchmarks/paper_runs.sh does), so that collect knows "
+                     "where it belongs")
         target, variant = result_folder(name, config)
         os.makedirs(target, exist_ok=True)
         # eval.json: the final policy scored on fresh episodes; recorded.json: the run's own real episodes per
