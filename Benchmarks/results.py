@@ -480,13 +480,14 @@ def exploration_table():
 
 def gymnasium_table():
     """Gymnasium's v5 tasks: MB-MPO at 100 000 and 200 000 real steps (mean ± std over seeds of each seed's last 3
-    iterations up to the point), TRPO and PPO at 200 000 and 10⁶ (the published numbers to set beside them are in BENCHMARKS.md's section, with their sources)."""
+    iterations up to the point), TRPO and PPO at 200 000 and 10⁶ (mean ± std over seeds; the published numbers to
+    set beside them are in BENCHMARKS.md's section, with their sources)."""
     by_task = {}
     for env, algo, seed, rows in runs():
         if env in GYMNASIUM_TASKS and "-" not in seed:
             by_task.setdefault(env, {}).setdefault(algo, []).append(curve(rows, algo))
-    lines = ["| task | MB-MPO at 100 000 (seeds) | MB-MPO at 200 000 (seeds) | TRPO at 200 000 / 10⁶ | "
-             "PPO at 200 000 / 10⁶ |", "|---|---|---|---|---|"]
+    lines = ["| task | MB-MPO at 100 000 (seeds) | MB-MPO at 200 000 (seeds) | TRPO at 200 000 / 10⁶ (seeds) | "
+             "PPO at 200 000 / 10⁶ (seeds) |", "|---|---|---|---|---|"]
     for env in GYMNASIUM_TASKS:
         algos = by_task.get(env, {})
         if not algos:
@@ -500,13 +501,26 @@ def gymnasium_table():
             else:
                 cells.append("–")
         for algo in ("trpo", "ppo"):
-            points = algos.get(algo, [[]])[0]
-            pair = [value_at(points, steps) if points else None for steps in (200_000, 1_000_000)]
-            cells.append(" / ".join("–" if v is None else f"{v:.1f}" for v in pair))
+            cells.append(model_free_cell(algos.get(algo, []), (200_000, 1_000_000)))
         lines.append("| " + " | ".join(cells) + " |")
     if len(lines) == 2:
         lines.append("| (no finished run yet) | – | – | – | – |")
     return "\n".join(lines) + "\n"
+
+
+def model_free_cell(curves, points):
+    """`a / b (seeds)`: each seed's return at each of `points` real steps, as mean ± std over the seeds that got
+    there (a dash where none did), and how many seeds there are."""
+    pair = []
+    for steps in points:
+        values = [v for v in (value_at(p, steps) for p in curves if p) if v is not None]
+        if not values:
+            pair.append("–")
+            continue
+        mean, std = mean_std(values)
+        pair.append(f"{mean:.1f} ± {std:.1f}" if len(values) > 1 else f"{mean:.1f}")
+    seeds = sum(1 for p in curves if p)
+    return " / ".join(pair) + (f" ({seeds})" if seeds else "")
 
 
 def posture_table():
@@ -848,6 +862,11 @@ def selftest(_args):
     check("hours_left: finished, train's ETA, the last iterations' mean, nothing to tell",
           [hours_left(4, rows, True), hours_left(13, rows, False, 2.5), hours_left(13, rows, False),
            hours_left(13, [{"n_timesteps": "1"}], False)], [0, 2.5, 9 * 600 / 3600, None])
+    short, long = [(100_000, 5.0), (200_000, 7.0)], [(200_000, 1.0), (1_000_000, 3.0)]
+    check("model_free_cell: one seed, two seeds, one seed short of 10⁶, none",
+          [model_free_cell([short], (200_000, 1_000_000)), model_free_cell([long, long], (200_000, 1_000_000)),
+           model_free_cell([short, long], (200_000, 1_000_000)), model_free_cell([], (200_000, 1_000_000))],
+          ["7.0 / – (1)", "1.0 ± 0.0 / 3.0 ± 0.0 (2)", "4.0 ± 3.0 / 3.0 (2)", "– / –"])
     measured = [("mb-mpo", 25, 3.0), ("mb-mpo", 25, 4.0), ("mb-mpo", 13, 1.0), ("me-trpo", 25, 9.0)]
     check("seeds_cell: none, one, two (population std)", [seeds_cell([]), seeds_cell([5.0]), seeds_cell([1.0, 3.0])],
           ["–", "5.0 (1)", "2.0 ± 1.0 (2)"])
