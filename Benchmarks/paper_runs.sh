@@ -2,7 +2,8 @@
 # The paper-setting learning runs, resumable: a finished run is skipped, a stopped one is continued from its latest
 # checkpoint (`mbmpo train --resume`), a missing one is started.
 #
-#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan NAME] [--until TIME] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
+#   Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan NAME] [--until TIME] [--collect REPO [--note TEXT]]
+#                            [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...] ...]
 #
 # Without a list it runs the plan NAME (default `results`), with the seeds BENCHMARKS.md names:
 #   results      MB-MPO on all six tasks for seeds 22, 33, 12 to 101 000 real steps (25 iterations), ME-TRPO and
@@ -32,19 +33,24 @@
 # last iteration that ends by then. A run is not resumed when its last iteration (Time-Itr) would not end by then,
 # and not started when the longest first iteration of its algorithm among RUNS_DIR's runs would not; a finished
 # run is scored only before TIME (else on the next call). The script then exits with 75: rerun it to continue.
+# --collect REPO copies each finished and scored run's logs into that checkout's Benchmarks/results at once
+# (`REPO/Benchmarks/results.py collect --changed-only`, with --note TEXT as the note, e.g. what shared the machine), so
+# that they are in the working tree to commit even if RUNS_DIR does not outlive the machine.
 # --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${MBMPO_BIN:-$root/.build/release/mbmpo}
-usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration|gymnasium] [--until TIME] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
-jobs=1 threads= plan_name=results list=0 until=
+usage="usage: Benchmarks/paper_runs.sh [--jobs N] [--threads T] [--plan results|robustness|adaptation|exploration|gymnasium] [--until TIME] [--collect REPO [--note TEXT]] [--list] RUNS_DIR [ENV:ALGO:SEED:ITERATIONS ...]"
+jobs=1 threads= plan_name=results list=0 until= collect= note=
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --threads) threads=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --plan) plan_name=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --until) until=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --collect) collect=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
+    --note) note=${2:-}; shift 2 || { echo "$usage" >&2; exit 1; } ;;
     --list) list=1; shift ;;
     --) shift; break ;;
     -*) echo "unknown option '$1'; $usage" >&2; exit 1 ;;
@@ -54,6 +60,12 @@ done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "--jobs needs a positive integer, got '$jobs'" >&2; exit 1; }
 [ -z "$threads" ] || [[ "$threads" =~ ^[1-9][0-9]*$ ]] \
   || { echo "--threads needs a positive integer, got '$threads'" >&2; exit 1; }
+if [ -n "$collect" ]; then
+  [ -f "$collect/Benchmarks/results.py" ] \
+    || { echo "--collect: '$collect' is not an mbmpo checkout (no Benchmarks/results.py in it)" >&2; exit 1; }
+elif [ -n "$note" ]; then
+  echo "--note goes with --collect" >&2; exit 1
+fi
 deadline=
 if [ -n "$until" ]; then
   deadline=$(date -d "$until" +%s.%N 2>/dev/null) \
@@ -176,6 +188,16 @@ score_recorded() {
     || echo "$1: eval --recorded failed (see $1.log)" >&2
 }
 
+# A finished run: scored (eval.json, recorded.json), then with --collect its logs copied into REPO's Benchmarks/results.
+finish() {
+  evaluate "$1"
+  score_recorded "$1"
+  [ -n "$collect" ] || return 0
+  [ -f "$1/eval.json" ] || { echo "$1: not collected, its final policy is not scored" >&2; return 0; }
+  python3 "$collect/Benchmarks/results.py" collect "$1" --changed-only ${note:+--note "$note"} \
+    || echo "$1: collect failed" >&2
+}
+
 # Seconds (with decimals) left before --until; negative once it has passed.
 seconds_left() {
   awk -v deadline="$deadline" -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", deadline - now }'
@@ -215,8 +237,7 @@ run_entry() {
   fi
   if [ "$rows" -ge "$iterations" ]; then
     echo "$dir: $rows iterations done"
-    evaluate "$dir"
-    score_recorded "$dir"
+    finish "$dir"
     return 0
   fi
   if [ -n "$deadline" ]; then
@@ -244,8 +265,7 @@ run_entry() {
   if [ $code -eq 0 ] && [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
     echo "$dir: finished; scored on the next call (the --until time has passed)"
   elif [ $code -eq 0 ]; then
-    evaluate "$dir"
-    score_recorded "$dir"
+    finish "$dir"
   elif [ $code -eq 75 ]; then
     echo "$dir: stopped for --until after $(($(wc -l < "$dir/progress.csv") - 1)) iterations"
   else

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The committed learning logs (Benchmarks/results) and what README.md and BENCHMARKS.md report from them.
 
-    python3 Benchmarks/results.py collect RUN_DIR... [--binary NAME] [--note TEXT]
+    python3 Benchmarks/results.py collect RUN_DIR... [--binary NAME] [--note TEXT] [--changed-only]
     python3 Benchmarks/results.py tables [--write | --check]
     python3 Benchmarks/results.py figures [--mbmpo BINARY]
     python3 Benchmarks/results.py status RUNS_DIR [--plan NAME]
@@ -11,8 +11,10 @@ collect   copies a finished run's config.json and progress.csv (and eval.json, r
           them) to Benchmarks/results/<env>/<algo>/s<seed>/ (a variant, named as Benchmarks/paper_runs.sh names its
           folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>; a folder named otherwise is refused, lest a run
           of other settings join the default seeds) and writes run-info.json beside them: the
-          binary, this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time (the sum of
-          Time-Itr) and a note (e.g. that it shared the machine).
+          binary (--binary, or else read from the run's own run-info.json, which names the build of every start and
+          resume: 'a0880b7 (iterations 0–12)'), this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time (the sum of
+          Time-Itr) and a note (e.g. that it shared the machine). --changed-only leaves a run alone whose logs
+          the folder already holds byte for byte (its run-info.json, with this machine's CPU, is not rewritten).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
           or fell from a higher peak; MB-MPO at 100 000 steps over its seeds, each seed's mean over its last 3 logged
           iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
@@ -149,6 +151,9 @@ def collect(args):
                      "other settings than the defaults (as Benchmarks/paper_runs.sh does), so that collect knows "
                      "where it belongs")
         target, variant = result_folder(name, config)
+        if args.changed_only and same_logs(folder, target):
+            print(f"{folder}: {os.path.relpath(target, ROOT)} already holds its logs")
+            continue
         os.makedirs(target, exist_ok=True)
         # eval.json: the final policy scored on fresh episodes; recorded.json: the run's own real episodes per
         # iteration (Benchmarks/paper_runs.sh writes both), where there are
@@ -182,16 +187,72 @@ def collect(args):
             print(f"{folder}: recorded.json is older than progress.csv; rerun Benchmarks/paper_runs.sh (or mbmpo eval "
                   "--recorded) to read the whole run", file=sys.stderr)
         last = rows[-1] if rows else {}
+        binary = args.binary if args.binary is not None else binaries(folder, len(rows))
         info = {
             "run": name, "environment": env, "algorithm": algo, "seed": seed, "variant": variant[1:] or None,
             "iterations": len(rows), "n_timesteps": number(last, "n_timesteps"),
             "wall_clock_seconds": round(sum(number(r, "Time-Itr") or 0 for r in rows), 1),
-            "binary": args.binary, "cpu": cpu_name(), "openblas_kernels": kernels, "note": args.note,
+            "binary": binary, "cpu": cpu_name(), "openblas_kernels": kernels, "note": args.note,
         }
         with open(os.path.join(target, "run-info.json"), "w") as out:
             json.dump(info, out, indent=2, sort_keys=True)
             out.write("\n")
         print(f"{folder} → {os.path.relpath(target, ROOT)}: {len(rows)} iterations")
+
+
+def same_logs(folder, target):
+    """Whether the committed copy `target` holds the run `folder`'s logs as collect would write them."""
+    for file in ("config.json", "progress.csv", "eval.json", "recorded.json"):
+        source, copy = os.path.join(folder, file), os.path.join(target, file)
+        if file in ("eval.json", "recorded.json") and not os.path.exists(source):
+            continue
+        try:
+            with open(source, "rb") as a, open(copy, "rb") as b:
+                content = a.read()
+                if (run_relative(content, folder) if file.endswith(".json") else content) != b.read():
+                    return False
+        except OSError:
+            return False
+    return True
+
+
+def binaries(folder, iterations):
+    """Which builds trained the run `folder`, read from its run-info.json (`mbmpo train` adds an entry, with the
+    build's commit and the first iteration it ran, at every start, restart and resume): 'a0880b7 (iterations
+    0–12)', or one range per build in order ('2deadb2 (iterations 0–20), 8e4796c (21–24)'); None where the file is
+    missing or unreadable."""
+    try:
+        with open(os.path.join(folder, "run-info.json")) as f:
+            entries = json.load(f)["entries"]
+        starts = [(int(e["fromIteration"]), e["mbmpo"]["commit"][:7]) for e in entries
+                  if e.get("event") in ("start", "restart", "resume")]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return binary_ranges(starts, iterations)
+
+
+def binary_ranges(starts, iterations):
+    """(first iteration, commit) per start or resume, in order → 'C1 (iterations a–b), C2 (c–d)'; a later entry
+    that went back (a restart, or a resume from an earlier checkpoint) replaces what it overlaps, and one that ran
+    no iteration is left out."""
+    kept = []
+    for first, commit in starts:
+        kept = [(f, c) for f, c in kept if f < first]
+        kept.append((first, commit))
+    ranges = []
+    for i, (first, commit) in enumerate(kept):
+        last = (kept[i + 1][0] if i + 1 < len(kept) else iterations) - 1
+        if last < first:
+            continue
+        if ranges and ranges[-1][2] == commit:
+            ranges[-1][1] = last
+        else:
+            ranges.append([first, last, commit])
+    if not ranges:
+        return None
+    parts = [f"{c} ({a}–{b})" if a < b else f"{c} ({a})" for a, b, c in ranges]
+    parts[0] = parts[0].replace(" (", " (iterations " if ranges[0][0] < ranges[0][1] else " (iteration ", 1)
+    return ", ".join(parts)
 
 
 def runs():
@@ -867,6 +928,12 @@ def selftest(_args):
           [model_free_cell([short], (200_000, 1_000_000)), model_free_cell([long, long], (200_000, 1_000_000)),
            model_free_cell([short, long], (200_000, 1_000_000)), model_free_cell([], (200_000, 1_000_000))],
           ["7.0 / – (1)", "1.0 ± 0.0 / 3.0 ± 0.0 (2)", "4.0 ± 3.0 / 3.0 (2)", "– / –"])
+    check("binary_ranges: one build, a change of build, a resume that went back, the same build twice, nothing run",
+          [binary_ranges([(0, "a")], 13), binary_ranges([(0, "a"), (3, "b")], 13),
+           binary_ranges([(0, "a"), (5, "b"), (3, "c")], 13), binary_ranges([(0, "a"), (3, "a"), (9, "b")], 13),
+           binary_ranges([(0, "a"), (13, "b")], 13), binary_ranges([], 13), binary_ranges([(0, "a"), (1, "b")], 2)],
+          ["a (iterations 0–12)", "a (iterations 0–2), b (3–12)", "a (iterations 0–2), c (3–12)",
+           "a (iterations 0–8), b (9–12)", "a (iterations 0–12)", None, "a (iteration 0), b (1)"])
     measured = [("mb-mpo", 25, 3.0), ("mb-mpo", 25, 4.0), ("mb-mpo", 13, 1.0), ("me-trpo", 25, 9.0)]
     check("seeds_cell: none, one, two (population std)", [seeds_cell([]), seeds_cell([5.0]), seeds_cell([1.0, 3.0])],
           ["–", "5.0 (1)", "2.0 ± 1.0 (2)"])
@@ -911,8 +978,11 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     c = commands.add_parser("collect")
     c.add_argument("runs", nargs="+")
-    c.add_argument("--binary", default=None, help="the binary that ran it (e.g. its commit)")
+    c.add_argument("--binary", default=None,
+                   help="the binary that ran it (e.g. its commit); by default the builds the run's run-info.json names")
     c.add_argument("--note", default=None, help="e.g. that the run shared the machine")
+    c.add_argument("--changed-only", action="store_true",
+                   help="leave a run alone whose logs Benchmarks/results already holds, as they are")
     t = commands.add_parser("tables")
     mode = t.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true")

@@ -133,6 +133,26 @@ if [ $code -eq 75 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 3 ] && [ ! -e "$work/u
 else
   echo "FAIL: paper_runs.sh --until: exit $code: $out"; failures=$((failures + 1))
 fi
+expect_error "--collect: '$work/nowhere' is not an mbmpo checkout" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh \
+  --collect "$work/nowhere" "$work/plans"
+expect_error "--note goes with --collect" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --note x "$work/plans"
+# --collect: a finished run's logs go into the named checkout's Benchmarks/results as soon as it is scored, with the
+# build that ran it read from the run's run-info.json; a second call finds them there and rewrites nothing
+mkdir -p "$work/repo/Benchmarks" && cp Benchmarks/results.py "$work/repo/Benchmarks/"
+tiny_entry="half-cheetah:mb-mpo:0:2:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5"
+out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --collect "$work/repo" --note "a check" "$work/collect" \
+  "$tiny_entry" 2>&1); code=$?
+kept="$work/repo/Benchmarks/results/half-cheetah/mb-mpo/s0-tiny"
+commit=$("$bin" --version | sed -n 's/.*(commit \([^,]*\),.*/\1/p'); commit=${commit:0:7}
+again=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --collect "$work/repo" "$work/collect" "$tiny_entry" 2>&1)
+if [ $code -eq 0 ] && cmp -s "$work/collect/half-cheetah-tiny-mb-mpo-s0/progress.csv" "$kept/progress.csv" \
+  && [ -f "$kept/eval.json" ] && python3 -c "import json, sys; d = json.load(open(sys.argv[1]))
+sys.exit(0 if d['binary'] == sys.argv[2] + ' (iterations 0–1)' and d['note'] == 'a check' else 1)" \
+    "$kept/run-info.json" "$commit" && grep -q "already holds its logs" <<<"$again"; then
+  echo "ok: paper_runs.sh --collect copied the finished run's logs ($commit, iterations 0–1) and left them alone after"
+else
+  echo "FAIL: paper_runs.sh --collect: exit $code: $out / $again"; failures=$((failures + 1))
+fi
 echo '{"dynamics": {"rolling_average_persitency": 0.9}}' > "$work/typo.json"
 expect_error "unknown key 'dynamics.rolling_average_persitency'" "$bin" config show --config "$work/typo.json"
 expect_error "unknown key 'meta.trpo.maxkl'" "$bin" train --env hopper --set meta.trpo.maxkl=0.02 --out "$work/no"
