@@ -39,13 +39,14 @@ status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per ru
           time left (train's own ETA from the run's log, RUNS_DIR/NAME.log, where it is for the last logged
           iteration; otherwise the mean of its last 3 iterations times the iterations left), whether a process is
           training it now, whether its eval.json scores its final policy, and whether Benchmarks/results holds it
-          (and as many iterations). Folders without a config.json are not runs and are passed over; one whose files cannot be
-          read is skipped with a note. With --plan NAME (one of Benchmarks/paper_runs.sh's plans) it also lists the
-          plan's runs that have no folder yet, as committed (Benchmarks/results holds them) or not started, and
-          ends with a count of the plan's runs per state and the hours of training left: each listed run's time left,
-          and for each run not started the mean wall clock of the complete runs of its algorithm and length among
-          RUNS_DIR's folders, or else the committed ones (measured on other machines). Exits 1 only if RUNS_DIR cannot
-          be listed.
+          (and as many iterations). Folders without a config.json are not runs and are passed over; one whose files
+          cannot be read is skipped with a note. With --plan NAME (one of Benchmarks/paper_runs.sh's plans) it also
+          lists the plan's runs that have no folder yet, as committed (Benchmarks/results holds them) or not started,
+          and ends with a count of the plan's runs per state and the hours of training left: each listed run's time
+          left, and for each run not started the mean wall clock of the complete runs of its algorithm and length
+          among RUNS_DIR's folders, or else the committed ones (measured on other machines). Last comes the collect
+          command for the finished runs that Benchmarks/results does not hold (or holds with fewer iterations), as
+          a run folder may not outlive its machine. Exits 1 only if RUNS_DIR cannot be listed.
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -813,6 +814,7 @@ def status(args):
              "| in Benchmarks/results |", "|---|---|---|---|---|---|---|---|---|---|"]
     states = {}
     left, unknown = 0.0, 0
+    uncollected = []
     for name in names:
         folder = os.path.join(args.runs_dir, name)
         if not os.path.isfile(os.path.join(folder, "config.json")):
@@ -833,6 +835,8 @@ def status(args):
         cells = run_status(folder, config, rows, os.path.realpath(folder) in training, kept, eta)
         lines.append("| " + " | ".join(cells) + " |")
         states[name] = cells[1]
+        if cells[1] == "finished" and (kept is None or kept < len(rows)):
+            uncollected.append(folder)
         hours = hours_left(config.get("iterations"), rows, cells[1] == "finished", eta)
         left, unknown = (left + hours, unknown) if hours is not None else (left, unknown + 1)
     if args.plan:
@@ -854,6 +858,11 @@ def status(args):
         lines.append(f"training left: ≈ {left:.0f} h (each run's own pace; for the runs not started, the complete "
                      "runs of the same algorithm and length: RUNS_DIR's, else the committed ones, from other machines)"
                      + (f"; {unknown} runs without a measure not counted" if unknown else ""))
+    if uncollected:
+        # a run folder may not outlive its machine: its logs are safe only once committed
+        lines.append("")
+        lines.append(f"finished, but not (or not all) in Benchmarks/results: {len(uncollected)}; before the run "
+                     "folders go, run: python3 Benchmarks/results.py collect " + " ".join(uncollected))
     print("\n".join(lines))
 
 

@@ -153,6 +153,16 @@ sys.exit(0 if d['binary'] == sys.argv[2] + ' (iterations 0–1)' and d['note'] =
 else
   echo "FAIL: paper_runs.sh --collect: exit $code: $out / $again"; failures=$((failures + 1))
 fi
+# status names the finished runs that Benchmarks/results does not hold, with the command that collects them
+held=$(python3 "$work/repo/Benchmarks/results.py" status "$work/collect")
+rm -r "$kept"
+missing=$(python3 "$work/repo/Benchmarks/results.py" status "$work/collect")
+if ! grep -q "not (or not all) in Benchmarks/results" <<<"$held" \
+  && grep -q "in Benchmarks/results: 1; .* collect $work/collect/half-cheetah-tiny-mb-mpo-s0$" <<<"$missing"; then
+  echo "ok: results.py status names the finished run that Benchmarks/results does not hold, and only then"
+else
+  echo "FAIL: results.py status: $held / $missing"; failures=$((failures + 1))
+fi
 echo '{"dynamics": {"rolling_average_persitency": 0.9}}' > "$work/typo.json"
 expect_error "unknown key 'dynamics.rolling_average_persitency'" "$bin" config show --config "$work/typo.json"
 expect_error "unknown key 'meta.trpo.maxkl'" "$bin" train --env hopper --set meta.trpo.maxkl=0.02 --out "$work/no"
