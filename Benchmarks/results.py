@@ -10,11 +10,11 @@
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
           them) to Benchmarks/results/<env>/<algo>/s<seed>/ (a variant, named as Benchmarks/paper_runs.sh names its
           folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>; a folder named otherwise is refused, lest a run
-          of other settings join the default seeds) and writes run-info.json beside them: the
-          binary (--binary, or else read from the run's own run-info.json, which names the build of every start and
-          resume: 'a0880b7 (iterations 0–12)'), this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time (the sum of
-          Time-Itr) and a note (e.g. that it shared the machine). --changed-only leaves a run alone whose logs
-          the folder already holds byte for byte (its run-info.json, with this machine's CPU, is not rewritten).
+          of other settings join the default seeds) and writes run-info.json beside them: the binary (--binary, or
+          else read from the run's own run-info.json, which names the build of every start and resume: 'a0880b7
+          (iterations 0–12)'), this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time
+          (the sum of Time-Itr) and a note (e.g. that it shared the machine). --changed-only leaves a run alone whose
+          logs the folder already holds byte for byte (its run-info.json, with this machine's CPU, is not rewritten).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
           or fell from a higher peak; MB-MPO at 100 000 steps over its seeds, each seed's mean over its last 3 logged
           iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
