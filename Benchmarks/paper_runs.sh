@@ -23,7 +23,9 @@
 #                seeds 22, 33 to 200 000 real steps (40 iterations), TRPO and PPO on all six for seed 22 to 10^6 (20
 #                and 500 iterations, the step budget ending PPO's sooner where its batches overrun).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
-# `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log.
+# `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log. A run
+# with no folder there whose logs, all its iterations, Benchmarks/results already holds (the checkout's of --collect,
+# else the script's own; a run finished on another machine) is not run again.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
 # safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
@@ -231,6 +233,12 @@ run_entry() {
   local env algo seed iterations variant settings dir start rows=0 code limit=()
   entry_command "$1" || return 1
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
+  # a run whose folder is gone (another machine) but whose complete logs are committed is not run again
+  local kept="${collect:-$root}/Benchmarks/results/$env/$algo/s$seed${variant:+-$variant}/progress.csv"
+  if [ ! -d "$dir" ] && [ -f "$kept" ] && [ $(($(wc -l < "$kept") - 1)) -ge "$iterations" ]; then
+    echo "$dir: committed ($kept holds its $iterations iterations); not run again"
+    return 0
+  fi
   if [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
     echo "$dir: not touched, the --until time has passed"
     return 75

@@ -153,6 +153,14 @@ sys.exit(0 if d['binary'] == sys.argv[2] + ' (iterations 0–1)' and d['note'] =
 else
   echo "FAIL: paper_runs.sh --collect: exit $code: $out / $again"; failures=$((failures + 1))
 fi
+# a run whose folder is not there but whose logs are committed (finished on another machine) is not run again
+out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --collect "$work/repo" "$work/elsewhere" "$tiny_entry" 2>&1)
+if grep -q "committed (.*holds its 2 iterations); not run again" <<<"$out" \
+  && [ ! -e "$work/elsewhere/half-cheetah-tiny-mb-mpo-s0" ]; then
+  echo "ok: paper_runs.sh does not run again a run whose logs Benchmarks/results holds"
+else
+  echo "FAIL: paper_runs.sh on a committed run: $out"; failures=$((failures + 1))
+fi
 # status names the finished runs that Benchmarks/results does not hold, with the command that collects them
 held=$(python3 "$work/repo/Benchmarks/results.py" status "$work/collect")
 rm -r "$kept"
