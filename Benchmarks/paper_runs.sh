@@ -65,6 +65,7 @@ done
 if [ -n "$collect" ]; then
   [ -f "$collect/Benchmarks/results.py" ] \
     || { echo "--collect: '$collect' is not an mbmpo checkout (no Benchmarks/results.py in it)" >&2; exit 1; }
+  collect=$(cd "$collect" && pwd) || exit 1
 elif [ -n "$note" ]; then
   echo "--note goes with --collect" >&2; exit 1
 fi
