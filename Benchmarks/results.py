@@ -152,19 +152,15 @@ def collect(args):
                      "other settings than the defaults (as Benchmarks/paper_runs.sh does), so that collect knows "
                      "where it belongs")
         target, variant = result_folder(name, config)
-        if args.changed_only and same_logs(folder, target):
+        try:
+            logs = log_files(folder)
+        except OSError as error:
+            sys.exit(f"{folder}: cannot read its logs ({error})")
+        if args.changed_only and holds(target, logs):
             print(f"{folder}: {os.path.relpath(target, ROOT)} already holds its logs")
             continue
         os.makedirs(target, exist_ok=True)
-        # eval.json: the final policy scored on fresh episodes; recorded.json: the run's own real episodes per
-        # iteration (Benchmarks/paper_runs.sh writes both), where there are
-        for file in ("config.json", "progress.csv", "eval.json", "recorded.json"):
-            if file in ("eval.json", "recorded.json") and not os.path.exists(os.path.join(folder, file)):
-                continue
-            with open(os.path.join(folder, file), "rb") as source:
-                content = source.read()
-            if file.endswith(".json"):
-                content = run_relative(content, folder)
+        for file, content in logs.items():
             with open(os.path.join(target, file), "wb") as out:
                 out.write(content)
         kernels = None
@@ -201,16 +197,27 @@ def collect(args):
         print(f"{folder} → {os.path.relpath(target, ROOT)}: {len(rows)} iterations")
 
 
-def same_logs(folder, target):
-    """Whether the committed copy `target` holds the run `folder`'s logs as collect would write them."""
+def log_files(folder):
+    """The run `folder`'s logs as collect commits them, file name → bytes: config.json and progress.csv, and where
+    the run has them (Benchmarks/paper_runs.sh writes both) eval.json, the final policy scored on fresh episodes, and
+    recorded.json, the run's own real episodes per iteration; the JSON files' paths into the run made relative."""
+    logs = {}
     for file in ("config.json", "progress.csv", "eval.json", "recorded.json"):
-        source, copy = os.path.join(folder, file), os.path.join(target, file)
-        if file in ("eval.json", "recorded.json") and not os.path.exists(source):
+        path = os.path.join(folder, file)
+        if file in ("eval.json", "recorded.json") and not os.path.exists(path):
             continue
+        with open(path, "rb") as source:
+            content = source.read()
+        logs[file] = run_relative(content, folder) if file.endswith(".json") else content
+    return logs
+
+
+def holds(target, logs):
+    """Whether the folder `target` already holds every one of `logs` (log_files), byte for byte."""
+    for file, content in logs.items():
         try:
-            with open(source, "rb") as a, open(copy, "rb") as b:
-                content = a.read()
-                if (run_relative(content, folder) if file.endswith(".json") else content) != b.read():
+            with open(os.path.join(target, file), "rb") as copy:
+                if copy.read() != content:
                     return False
         except OSError:
             return False
