@@ -21,8 +21,12 @@ tables    computes the headline table (per task: the model-free asymptote, marke
           the mean of 5 consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps
           MB-MPO's return was logged at; the model-based baselines, likewise the mean of their last 3 iterations up to
           52 000, beside MB-MPO's read the same way; an asymptote whose run stopped before its planned iterations
-          says so) from the committed logs; prints it, writes it between the results-table markers of README.md and BENCHMARKS.md
-          (--write), or exits 1 unless both already hold exactly it (--check, what the test suite runs); likewise
+          says so) from the committed logs, and the same numbers in words, per task (whether the paper's claim holds
+          against TRPO and PPO: MB-MPO's return within REACHES of the method's asymptote, and the method needing at
+          least SAMPLE_RATIO times MB-MPO's steps to first reach it, or never doing so; the model-based methods'
+          order at 52 000 steps) and counted over the tasks; prints both, writes them between the results-table
+          and results-verdict markers of README.md and BENCHMARKS.md (--write), or exits 1 unless both files
+          already hold exactly them (--check, what the test suite runs); likewise
           BENCHMARKS.md's table of every TRPO and PPO curve (its return at 10⁶ … 10⁸ steps, wall-clock time).
           Also BENCHMARKS.md's table of Gymnasium's v5 tasks (MB-MPO at 100 000 and 200 000 steps over its seeds, read
           the same way, TRPO and PPO at 200 000 and 10⁶); the tables of the paper's other experiments (robustness to
@@ -69,6 +73,7 @@ RESULTS = os.path.join(ROOT, "Benchmarks", "results")
 TASKS = ["half-cheetah", "ant", "walker2d", "hopper", "swimmer", "pr2"]
 GYMNASIUM_TASKS = ["HalfCheetah-v5", "Hopper-v5", "Walker2d-v5", "Ant-v5", "Swimmer-v5", "Reacher-v5"]
 START, END = "<!-- results-table:start -->", "<!-- results-table:end -->"
+VERDICT_START, VERDICT_END = "<!-- results-verdict:start -->", "<!-- results-verdict:end -->"
 CURVES_START, CURVES_END = "<!-- model-free-curves:start -->", "<!-- model-free-curves:end -->"
 CURVE_POINTS = [1e6, 2.5e6, 5e6, 1e7, 2.5e7, 5e7, 1e8]
 CURVE_LABELS = ["10⁶", "2.5·10⁶", "5·10⁶", "10⁷", "2.5·10⁷", "5·10⁷", "10⁸"]
@@ -372,7 +377,12 @@ def shortfall(env, algo, seed, rows):
     return f"{len(rows)} of {planned} iterations"
 
 
-def table():
+def headline():
+    """Per task (in TASKS' order), what the headline table and the verdict read from the committed default-setting
+    runs: each model-free method's asymptote (mean over its seeds), the steps its shortest curve reached and the
+    curves' notes; MB-MPO's settled return at 100 000 steps per seed; the steps each model-free method took to first
+    reach that return's mean (None where a curve never did); and the settled returns at 52 000 steps of MB-MPO and
+    the model-based baselines per seed."""
     by_task, short = {}, {}
     for env, algo, seed, rows in runs():
         if "-" in seed:  # variants (bfloat16 products, the submission timing) are reported on their own
@@ -381,46 +391,144 @@ def table():
         note = shortfall(env, algo, seed, rows)
         if note:
             short.setdefault((env, algo), []).append(note)
+    tasks = []
+    for env in TASKS:
+        algos = by_task.get(env, {})
+        task = {"env": env, "model_free": {}, "crossing": {}}
+        for algo in ("trpo", "ppo"):
+            curves = [p for p in algos.get(algo, []) if p]
+            if not curves:
+                continue
+            read = [asymptote(p) for p in curves]
+            notes = [f"{len(curves)} seeds"] if len(curves) > 1 else []
+            notes += sorted({n for _, ns in read for n in ns if not n.startswith("peak")})
+            notes += [n for _, ns in read for n in ns if n.startswith("peak")]
+            notes += [f"stopped at {n}" for n in short.get((env, algo), [])]
+            task["model_free"][algo] = {
+                "asymptote": sum(a for a, _ in read) / len(read), "reach": min(p[-1][0] for p in curves),
+                "notes": notes, "curves": curves}
+        task["finals"] = [v for v in (settled_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
+        if task["finals"]:
+            target = sum(task["finals"]) / len(task["finals"])
+            for algo, read in task["model_free"].items():
+                reached = [first_reaching(p, target) for p in read["curves"]]
+                task["crossing"][algo] = None if any(r is None for r in reached) else sum(reached) / len(reached)
+        task["baselines"] = {
+            algo: [v for v in (settled_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
+            for algo in ("mb-mpo", "me-trpo", "mb-mpc")}
+        tasks.append(task)
+    return tasks
+
+
+def ratio_text(steps):
+    """The steps and their ratio to MB-MPO's 101 000: '46.0·10⁶ (×456)'."""
+    ratio = steps / MBMPO_STEPS
+    return f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})"
+
+
+def table(tasks):
     lines = ["| task | TRPO asymptote (steps) | PPO asymptote (steps) | MB-MPO at 100 000 steps (seeds) "
              "| TRPO steps to MB-MPO's return (ratio) | PPO steps to MB-MPO's return (ratio) "
              "| MB-MPO at 52 000 | ME-TRPO at 52 000 | MB-MPC at 52 000 |", "|---|---|---|---|---|---|---|---|---|"]
-    for env in TASKS:
-        algos = by_task.get(env, {})
-        cells = [env]
-        asymptotes = {}
+    for task in tasks:
+        cells = [task["env"]]
         for algo in ("trpo", "ppo"):
-            curves = [p for p in algos.get(algo, []) if p]
-            if curves:
-                read = [asymptote(p) for p in curves]
-                asymptotes[algo] = sum(a for a, _ in read) / len(read)
-                reach = min(p[-1][0] for p in curves)
-                notes = [f"{len(curves)} seeds"] if len(curves) > 1 else []
-                notes += sorted({n for _, ns in read for n in ns if not n.startswith("peak")})
-                notes += [n for _, ns in read for n in ns if n.startswith("peak")]
-                notes += [f"stopped at {n}" for n in short.get((env, algo), [])]
-                cells.append(f"{asymptotes[algo]:.1f} ({', '.join([steps_text(reach)] + notes)})")
-            else:
-                cells.append("–")
-        finals = [v for v in (settled_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
-        cells.append(seeds_cell(finals))
+            read = task["model_free"].get(algo)
+            cells.append(f"{read['asymptote']:.1f} ({', '.join([steps_text(read['reach'])] + read['notes'])})"
+                         if read else "–")
+        cells.append(seeds_cell(task["finals"]))
         for algo in ("trpo", "ppo"):
-            curves = [p for p in algos.get(algo, []) if p]
-            if not finals or not curves:
+            read = task["model_free"].get(algo)
+            if not task["finals"] or not read:
                 cells.append("–")
-                continue
-            target = sum(finals) / len(finals)
-            reached = [first_reaching(p, target) for p in curves]
-            if any(r is None for r in reached):
-                cells.append(f"not within {steps_text(min(p[-1][0] for p in curves))}")
+            elif task["crossing"][algo] is None:
+                cells.append(f"not within {steps_text(read['reach'])}")
             else:
-                steps = sum(reached) / len(reached)
-                ratio = steps / MBMPO_STEPS
-                cells.append(f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})")
+                cells.append(ratio_text(task["crossing"][algo]))
         # MB-MPO and the model-based baselines at the same real steps
-        for algo in ("mb-mpo", "me-trpo", "mb-mpc"):
-            values = [v for v in (settled_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
-            cells.append(seeds_cell(values))
+        cells += [seeds_cell(task["baselines"][algo]) for algo in ("mb-mpo", "me-trpo", "mb-mpc")]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+# the verdict's reading of the paper's claim against one model-free method: MB-MPO's return at 100 000 steps reaches
+# the method's asymptote if it is at most REACHES below it (relative to the asymptote's magnitude), and the method
+# takes "about two orders of magnitude" more real steps if its first crossing of that return comes at least
+# SAMPLE_RATIO times 101 000 steps in (or never, within its run)
+REACHES, SAMPLE_RATIO = 0.05, 50
+NAMES = {"trpo": "TRPO", "ppo": "PPO", "mb-mpo": "MB-MPO", "me-trpo": "ME-TRPO", "mb-mpc": "MB-MPC"}
+
+
+def claim_against(final, read, crossing):
+    """One model-free method's verdict for a task, MB-MPO's return at 100 000 steps being `final`: (whether the claim
+    holds, the words)."""
+    name, level = NAMES[read["algo"]], read["asymptote"]
+    rising = (f" (its curve was still rising at {steps_text(read['reach'])}, so its asymptote may lie higher)"
+              if "still rising" in read["notes"] else "")
+    if level - final > REACHES * abs(level):
+        share = f" ({final / level:.0%} of it)" if level > 0 and final > 0 else ""
+        where = (f"{name} gets there in {ratio_text(crossing)}" if crossing is not None
+                 else f"{name} does not get there within {steps_text(read['reach'])}")
+        return False, f"does not hold against {name}: below its asymptote {level:.1f}{share}; {where}"
+    if crossing is None:
+        return True, (f"holds against {name}: its asymptote {level:.1f} reached{rising}, and {name} does not reach "
+                      f"MB-MPO's return within {steps_text(read['reach'])}")
+    if crossing / MBMPO_STEPS >= SAMPLE_RATIO:
+        return True, (f"holds against {name}: its asymptote {level:.1f} reached{rising}, and {name} needs "
+                      f"{ratio_text(crossing)} to reach MB-MPO's return")
+    return False, (f"holds in return but not in samples against {name}: its asymptote {level:.1f} reached{rising}, "
+                   f"but {name} needs only {ratio_text(crossing)}")
+
+
+def ordering(baselines):
+    """The model-based methods at 52 000 steps, best first ('MB-MPO 446.9 > ME-TRPO 112.3'), those without a
+    finished run, and whether MB-MPO comes first (None until all three have one)."""
+    means = {algo: sum(v) / len(v) for algo, v in baselines.items() if v}
+    ranked = sorted(means, key=lambda algo: -means[algo])
+    text = " > ".join(f"{NAMES[a]} {means[a]:.1f}" for a in ranked)
+    missing = [NAMES[a] for a in baselines if a not in means]
+    first = None if missing else ranked[0] == "mb-mpo"
+    return text, missing, first
+
+
+def verdict(tasks):
+    """The headline claim and the paper's ordering, per task, in words, from the same numbers as the table."""
+    lines, holds, measured, firsts, ranked = [], {"trpo": 0, "ppo": 0}, {"trpo": 0, "ppo": 0}, 0, 0
+    for task in tasks:
+        parts = []
+        if task["finals"]:
+            final = sum(task["finals"]) / len(task["finals"])
+            seeds = len(task["finals"])
+            parts.append(f"MB-MPO {final:.1f} at 100 000 steps ({seeds} seed{'s' if seeds > 1 else ''})")
+            for algo in ("trpo", "ppo"):
+                read = task["model_free"].get(algo)
+                if read is None:
+                    parts.append(f"no {NAMES[algo]} run")
+                    continue
+                ok, words = claim_against(final, dict(read, algo=algo), task["crossing"][algo])
+                measured[algo] += 1
+                holds[algo] += ok
+                parts.append(words)
+        else:
+            parts.append("no MB-MPO seed at 100 000 steps yet, so the claim is not measured")
+        text, missing, first = ordering(task["baselines"])
+        if text:
+            parts.append(f"at 52 000 steps {text}"
+                         + (f" (no finished run yet for {' and '.join(missing)})" if missing else ""))
+        else:
+            parts.append("no model-based run at 52 000 steps yet")
+        if first is not None:
+            ranked += 1
+            firsts += first
+            parts[-1] += ": MB-MPO first, the paper's ordering" if first else ": not the paper's ordering"
+        lines.append(f"- **{task['env']}**: " + "; ".join(parts) + ".")
+    lines.append("")
+    against = " and ".join(f"against {NAMES[a]} on {holds[a]} of the {measured[a]} "
+                           f"task{'s' if measured[a] != 1 else ''} measured" for a in ("trpo", "ppo"))
+    order = (f"MB-MPO comes first among the model-based methods on {firsts} of the {ranked} task"
+             f"{'s' if ranked != 1 else ''} where all three have a finished run" if ranked
+             else "no task has a finished run of all three model-based methods yet")
+    lines.append(f"Of the {len(tasks)} tasks, the claim holds {against}; {order}.")
     return "\n".join(lines) + "\n"
 
 
@@ -660,10 +768,12 @@ def replace_between(name, start_marker, end_marker, generated, args):
 
 
 def tables(args):
-    generated, curves = table(), model_free_curves()
+    tasks = headline()
+    generated, words, curves = table(tasks), verdict(tasks), model_free_curves()
     failed = False
     for name in ("README.md", "BENCHMARKS.md"):
         failed |= replace_between(name, START, END, generated, args)
+        failed |= replace_between(name, VERDICT_START, VERDICT_END, words, args)
     failed |= replace_between("BENCHMARKS.md", CURVES_START, CURVES_END, curves, args)
     gymnasium = gymnasium_table()
     failed |= replace_between(
@@ -676,7 +786,7 @@ def tables(args):
         failed |= replace_between(
             "BENCHMARKS.md", f"<!-- experiment-{name}:start -->", f"<!-- experiment-{name}:end -->", text, args)
     if not args.check:
-        sys.stdout.write(generated + "\n" + curves + "\n" + gymnasium + "\n" + posture
+        sys.stdout.write(generated + "\n" + words + "\n" + curves + "\n" + gymnasium + "\n" + posture
                          + "".join("\n" + text for text in experiments.values()))
     sys.exit(1 if failed else 0)
 
@@ -984,6 +1094,32 @@ def selftest(_args):
                 if "bf16" in name}
     check("planned_runs: a variant's committed folder", variants.get("half-cheetah-bf16-mb-mpo-s12"),
           os.path.join("half-cheetah", "mb-mpo", "s12-bf16"))
+    level = {"algo": "trpo", "asymptote": 100.0, "reach": 10_000_000, "notes": []}
+    check("claim_against: reached, crossed at ×60; at ×20; never crossed; below the asymptote",
+          [claim_against(98.0, level, 60 * MBMPO_STEPS)[0], claim_against(98.0, level, 20 * MBMPO_STEPS)[0],
+           claim_against(120.0, level, None)[0], claim_against(94.0, level, 2 * MBMPO_STEPS)[0]],
+          [True, False, True, False])
+    check("claim_against: the words for a return below the asymptote",
+          claim_against(80.0, level, 2 * MBMPO_STEPS)[1],
+          "does not hold against TRPO: below its asymptote 100.0 (80% of it); TRPO gets there in 202·10³ (×2.0)")
+    check("claim_against: negative returns, 5 % of the magnitude below and just inside it",
+          [claim_against(-4.3, dict(level, asymptote=-4.0), None)[0],
+           claim_against(-4.19, dict(level, asymptote=-4.0), None)[0]], [False, True])
+    check("claim_against: a still-rising curve says so",
+          "still rising at 10.0·10⁶" in claim_against(120.0, dict(level, notes=["still rising"]), None)[1], True)
+    check("ordering: best first, a missing method, MB-MPO first, MB-MPO second",
+          [ordering({"mb-mpo": [1.0, 3.0], "me-trpo": [5.0], "mb-mpc": []}),
+           ordering({"mb-mpo": [6.0], "me-trpo": [5.0], "mb-mpc": [-1.0]})[2],
+           ordering({"mb-mpo": [4.0], "me-trpo": [5.0], "mb-mpc": [-1.0]})[2]],
+          [("ME-TRPO 5.0 > MB-MPO 2.0", ["MB-MPC"], None), True, False])
+    made_up = [{"env": "a", "model_free": {"trpo": level}, "crossing": {"trpo": None}, "finals": [110.0],
+                "baselines": {"mb-mpo": [9.0], "me-trpo": [5.0], "mb-mpc": [1.0]}},
+               {"env": "b", "model_free": {}, "crossing": {}, "finals": [],
+                "baselines": {"mb-mpo": [], "me-trpo": [], "mb-mpc": []}}]
+    check("verdict: the closing count", verdict(made_up).splitlines()[-1],
+          "Of the 2 tasks, the claim holds against TRPO on 1 of the 1 task measured and against PPO on 0 of the 0 "
+          "tasks measured; MB-MPO comes first among the model-based methods on 1 of the 1 task where all three "
+          "have a finished run.")
     for line in failures:
         print(line, file=sys.stderr)
     sys.exit(1 if failures else 0)

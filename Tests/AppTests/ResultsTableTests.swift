@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// The results table in README.md and BENCHMARKS.md is what `Benchmarks/results.py` computes from the committed
-/// logs in `Benchmarks/results` (its `--check` mode), so no number there can drift from the logs.
+/// The results table and its verdict in words in README.md and BENCHMARKS.md are what `Benchmarks/results.py`
+/// computes from the committed logs in `Benchmarks/results` (its `--check` mode), so no number there can drift from
+/// the logs.
 @Suite struct ResultsTableTests {
     /// Why the check cannot run here, or nil when python3 is available.
     static let unavailable: String? = {
@@ -23,7 +24,8 @@ import Testing
     }
 
     /// The rules the tables read the logs by (a seed's settled return, the asymptote's "still rising" and peak
-    /// notes, the first smoothed crossing), on made-up curves with known answers.
+    /// notes, the first smoothed crossing, the verdict's thresholds and the model-based methods' order), on made-up
+    /// curves with known answers.
     @Test(.enabled(if: unavailable == nil, "\(unavailable ?? "")"))
     func readingRulesGiveTheKnownAnswers() throws {
         let (status, message) = try Self.results("selftest")
