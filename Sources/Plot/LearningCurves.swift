@@ -55,20 +55,41 @@ public enum LearningCurves {
         return preferred.first { name in run.columns[name]?.contains { $0 != nil } ?? false }
     }
 
-    /// The run's curve: rows with both `n_timesteps` and the metric.
+    /// The run's curve: rows with both `n_timesteps` and the metric. A run with no such row (only its random-data
+    /// iteration logged, which has no return) is a problem marked ``RunRecord/Problem/nothingLoggedYet``.
     static func curve(of run: RunRecord) throws -> Curve {
+        let problem = RunRecord.Problem(
+            message: "'\(run.folder)/progress.csv' has no n_timesteps with "
+                + "PrePolicy-AverageReturn or EnvTrajs-AverageReturn yet", nothingLoggedYet: true)
         guard let metric = metric(for: run), let steps = run.columns["n_timesteps"], let values = run.columns[metric]
-        else {
-            throw RunRecord.Problem(
-                message: "'\(run.folder)/progress.csv' has no n_timesteps with "
-                    + "PrePolicy-AverageReturn or EnvTrajs-AverageReturn")
-        }
+        else { throw problem }
         let known = steps.compactMap { $0 }
         let shift = run.algorithm == "mb-mpo" && known.count >= 2 ? (known[1] - known[0]) / 2 : 0
         let points = zip(steps, values).compactMap { step, value in
             step.flatMap { x in value.map { (x: x - shift, y: $0) } }
         }
+        guard !points.isEmpty else { throw problem }
         return Curve(metric: metric, shift: shift, points: points)
+    }
+
+    /// The runs of `folders` that have a curve to draw, and the problems of those passed over because they have
+    /// logged no return yet (a run just started, or a folder of runs that includes one); any other problem is
+    /// thrown, and so is the first passed-over one when no run is left.
+    public static func drawable(_ folders: [String], labelKeys: [String] = []) throws -> (
+        runs: [RunRecord], passedOver: [RunRecord.Problem]
+    ) {
+        var runs: [RunRecord] = [], passedOver: [RunRecord.Problem] = []
+        for folder in folders {
+            do {
+                let run = try RunRecord(folder: folder, labelKeys: labelKeys)
+                _ = try curve(of: run)
+                runs.append(run)
+            } catch let problem as RunRecord.Problem where problem.nothingLoggedYet {
+                passedOver.append(problem)
+            }
+        }
+        if runs.isEmpty, let first = passedOver.first { throw first }
+        return (runs, passedOver)
     }
 
     /// Groups runs by (environment, algorithm, timing, labelled settings) and averages their curves at every x any

@@ -23,8 +23,14 @@ public struct RunRecord {
     /// A problem with a run folder, as one line.
     public struct Problem: Error, CustomStringConvertible {
         public let message: String
+        /// Whether the run has simply logged no return yet (no rows, or only its random-data iteration), which a
+        /// plot of several runs passes over, rather than being unreadable.
+        public let nothingLoggedYet: Bool
         public var description: String { message }
-        public init(message: String) { self.message = message }
+        public init(message: String, nothingLoggedYet: Bool = false) {
+            self.message = message
+            self.nothingLoggedYet = nothingLoggedYet
+        }
     }
 
     /// Loads `folder/config.json` and `folder/progress.csv`; `labelKeys` are dotted key paths of `config.json`
@@ -45,7 +51,7 @@ public struct RunRecord {
         horizon = header.horizon ?? TrainingConfig.gymnasiumTasks[environment]?.horizon ?? 200
         let table = Self.parseCSV(try Self.read(url.appendingPathComponent("progress.csv"), folder: folder))
         guard let header = table.first, table.count >= 2 else {
-            throw Problem(message: "'\(folder)/progress.csv' has no rows yet")
+            throw Problem(message: "'\(folder)/progress.csv' has no rows yet", nothingLoggedYet: true)
         }
         var columns: [String: [Double?]] = [:]
         for (index, name) in header.enumerated() {

@@ -265,6 +265,42 @@ import Testing
         #expect(throws: RunRecord.Problem.self) { try command.run() }
     }
 
+    /// A folder of runs where some have logged no return yet (one just started, one after only its random-data
+    /// iteration) plots the others and names those it passed over; a run that cannot be read is still an error,
+    /// and so is a plot with nothing left to draw.
+    @Test func runsWithNothingLoggedYetArePassedOver() throws {
+        let (root, _) = try Self.makeRuns()
+        try Self.writeRun(
+            root.appendingPathComponent("started"), environment: "hopper", algorithm: "mb-mpo",
+            header: "Iteration,n_timesteps", rows: [])
+        try Self.writeRun(
+            root.appendingPathComponent("random-only"), environment: "hopper", algorithm: "mb-mpc",
+            header: "Iteration,n_timesteps,\"EnvTrajs-AverageReturn\"", rows: ["0,4000,"])
+        let folders = try RunRecord.runFolders(in: root.path)
+        let (runs, passedOver) = try LearningCurves.drawable(folders)
+        #expect(runs.map { URL(fileURLWithPath: $0.folder).lastPathComponent }.sorted()
+            == ["hc-0", "hc-1", "hc-2", "hopper-0"])
+        #expect(passedOver.count == 2 && passedOver.allSatisfy(\.nothingLoggedYet))
+        #expect(passedOver.contains { $0.message.contains("started/progress.csv' has no rows yet") })
+        #expect(passedOver.contains { $0.message.contains("random-only/progress.csv' has no n_timesteps with") })
+        let svgURL = root.appendingPathComponent("curves.svg")
+        try Plot.parse([root.path, "--out", svgURL.path]).run()
+        #expect(try Self.parse(TestFiles.text(svgURL)).first?.name == "svg")
+
+        // only runs with nothing to draw: the first one's problem
+        let onlyNew = [root.appendingPathComponent("started").path, root.appendingPathComponent("random-only").path]
+        #expect(throws: RunRecord.Problem.self) { try LearningCurves.drawable(onlyNew) }
+        do {
+            _ = try LearningCurves.drawable(onlyNew)
+        } catch let problem as RunRecord.Problem {
+            #expect(problem.message.hasSuffix("started/progress.csv' has no rows yet"))
+        }
+        // an unreadable run among drawable ones is not passed over
+        try "{\"algorithm\": \"mb-mpo\"}".write(
+            to: root.appendingPathComponent("started/config.json"), atomically: true, encoding: .utf8)
+        #expect(throws: RunRecord.Problem.self) { try LearningCurves.drawable(folders) }
+    }
+
     /// Runs with other simulation timing are their own series in the task's panel, named in the legend and
     /// drawn in another colour; runs with the task's own timing still average together.
     @Test func timingVariantsAreSeparateSeries() throws {

@@ -9,7 +9,9 @@ struct Plot: ParsableCommand {
         abstract: "Plot learning curves (real return vs real environment steps, mean ± std over runs of the same "
             + "environment and algorithm) with the published MB-MPO results as reference marks.",
         discussion: """
-            Each DIR is a run folder (config.json + progress.csv) or a folder of run folders. MB-MPO plots \
+            Each DIR is a run folder (config.json + progress.csv) or a folder of run folders; a run that has \
+            logged no return yet (just started, or only its random-data iteration) is passed over with a line on \
+            standard error, unless no run is left. MB-MPO plots \
             PrePolicy-AverageReturn shifted left by half an iteration, the baselines EnvTrajs-AverageReturn, as the \
             paper's figures do. An .svg name writes SVG (our own writer); a .png name renders that SVG with \
             rsvg-convert (Debian package librsvg2-bin).
@@ -34,7 +36,11 @@ struct Plot: ParsableCommand {
             throw RunRecord.Problem(message: "--out must end in .svg or .png, got '\(out)'")
         }
         guard !runs.isEmpty else { throw RunRecord.Problem(message: "name at least one run folder") }
-        let records = try runs.flatMap(RunRecord.runFolders).map { try RunRecord(folder: $0, labelKeys: labelKeys) }
+        let (records, passedOver) = try LearningCurves.drawable(
+            try runs.flatMap(RunRecord.runFolders), labelKeys: labelKeys)
+        for problem in passedOver {
+            FileHandle.standardError.write(Data("mbmpo plot: passing over \(problem.message)\n".utf8))
+        }
         let (svg, series) = try learningCurveSVG(records)
         if format == "svg" {
             try writeChart(svg, to: out)
