@@ -75,7 +75,9 @@ public enum LearningCurves {
     /// The runs of `folders` that have a curve to draw, and the problems of those passed over because they have
     /// logged no return yet (a run just started, or a folder of runs that includes one); any other problem is
     /// thrown, and so is the first passed-over one when no run is left.
-    public static func drawable(_ folders: [String], labelKeys: [String] = []) throws -> (
+    public static func drawable(
+        _ folders: [String], labelKeys: [String] = []
+    ) throws -> (
         runs: [RunRecord], passedOver: [RunRecord.Problem]
     ) {
         var runs: [RunRecord] = [], passedOver: [RunRecord.Problem] = []

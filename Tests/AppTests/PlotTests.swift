@@ -278,8 +278,9 @@ import Testing
             header: "Iteration,n_timesteps,\"EnvTrajs-AverageReturn\"", rows: ["0,4000,"])
         let folders = try RunRecord.runFolders(in: root.path)
         let (runs, passedOver) = try LearningCurves.drawable(folders)
-        #expect(runs.map { URL(fileURLWithPath: $0.folder).lastPathComponent }.sorted()
-            == ["hc-0", "hc-1", "hc-2", "hopper-0"])
+        #expect(
+            runs.map { URL(fileURLWithPath: $0.folder).lastPathComponent }.sorted()
+                == ["hc-0", "hc-1", "hc-2", "hopper-0"])
         #expect(passedOver.count == 2 && passedOver.allSatisfy(\.nothingLoggedYet))
         #expect(passedOver.contains { $0.message.contains("started/progress.csv' has no rows yet") })
         #expect(passedOver.contains { $0.message.contains("random-only/progress.csv' has no n_timesteps with") })

@@ -24,8 +24,9 @@ struct RunDirectory {
         created = creating && !RegularFile.anythingExists(at: path)
         if creating {
             if manager.fileExists(atPath: url.appendingPathComponent("progress.csv").path) {
-                // a run still being written is named by its writer's PID (the lock says so); a finished one as such
-                _ = try RunFolderLock(folder: url, path: path)
+                // a run still being written is named by its writer's PID (the lock says so); a finished one as such,
+                // without writing to its folder
+                try RunFolderLock.refuseIfHeld(folder: url, path: path)
                 throw RunDirectoryError.notEmpty(path: path)
             }
             do {
@@ -107,18 +108,35 @@ final class RunFolderLock {
             throw RunDirectoryError.cannotWrite(path: file, reason: String(cString: strerror(errno)))
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            var buffer = [UInt8](repeating: 0, count: 32)
-            let count = pread(descriptor, &buffer, buffer.count, 0)
+            let error = Self.inUse(descriptor, path: path)
             close(descriptor)
-            let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
-            let holder = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw RunDirectoryError.inUse(
-                path: path, holder: holder.allSatisfy(\.isNumber) && !holder.isEmpty ? holder : nil)
+            throw error
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = pwrite(descriptor, pid, pid.count, 0)
         self.descriptor = descriptor
+    }
+
+    /// Throws ``RunDirectoryError/inUse(path:holder:)`` if another process holds the folder's lock, and otherwise
+    /// returns, reading `.lock` only (a shared lock tried and let go at once): nothing in the folder is created or
+    /// changed, so a finished or read-only run folder stays as it was.
+    static func refuseIfHeld(folder: URL, path: String) throws {
+        let descriptor = open(folder.appendingPathComponent(".lock").path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }  // no lock file (or none readable): nobody has held one
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { throw inUse(descriptor, path: path) }
+        _ = flock(descriptor, LOCK_UN)
+    }
+
+    /// The error for a lock another process holds, naming its PID where `.lock` holds one.
+    private static func inUse(_ descriptor: Int32, path: String) -> RunDirectoryError {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(descriptor, &buffer, buffer.count, 0)
+        let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+        let holder = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return RunDirectoryError.inUse(
+            path: path, holder: holder.allSatisfy(\.isNumber) && !holder.isEmpty ? holder : nil)
     }
 
     deinit { close(descriptor) }
