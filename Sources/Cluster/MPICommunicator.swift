@@ -164,17 +164,3 @@ public struct ClusterError: Error, CustomStringConvertible {
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
-
-extension Communicator {
-    /// Whether any rank asks for `flag` (a logical or over ranks): how the ranks agree to stop at the same safe point
-    /// when a signal reached only some of them, or at different moments.
-    public func anyRank(_ flag: Bool) -> Bool {
-        anyRank([flag])[0]
-    }
-
-    /// ``anyRank(_:)`` for several flags in one exchange: element i is whether any rank asks for `flags[i]`.
-    public func anyRank(_ flags: [Bool]) -> [Bool] {
-        let gathered = allGather(flags.map { $0 ? 1 : 0 })
-        return flags.indices.map { index in gathered.contains { $0[index] == 1 } }
-    }
-}

@@ -97,6 +97,33 @@ struct TimeLimitTests {
         #expect(unlimited.reached(iterationStarted: 0, now: 1e9).exitCode == nil)
     }
 
+    /// Over several ranks the stop is agreed, and the message gives the times of the rank that the limit stops
+    /// furthest past it, whichever rank prints it: here rank 1 (80 s used, a 30 s iteration next, past the 100 s
+    /// limit) decides, while rank 0's own clock (50 s, 10 s) would not stop. A signal on another rank stops too.
+    @Test func theStoppingRanksClockExplainsTheStop() {
+        final class OtherRank: Communicator {
+            let other: [Double]
+            init(_ other: [Double]) { self.other = other }
+            var rank: Int { 0 }
+            var size: Int { 2 }
+            func allGather(_ block: [Double]) -> [[Double]] { [block, other] }
+        }
+        func point(_ other: [Double]) -> SafePoint {
+            SafePoint(
+                communicator: OtherRank(other), timeLimit: TimeLimit(seconds: 100), started: 0, signalled: { false })
+        }
+        let stop = point([0, 1, 80, 30]).reached(iterationStarted: 40, now: 50)
+        #expect(stop.timeLimit && !stop.signal && stop.exitCode == TimeLimit.exitCode)
+        #expect(stop.reason == "time limit (1m 20s of 1m 40s used; the next iteration could take 30s)")
+        // the later of two stopping ranks; none stopping keeps this rank's times and goes on
+        let both = point([0, 1, 95, 1]).reached(iterationStarted: 20, now: 95)
+        #expect(both.timeLimit && both.elapsed == 95 && both.nextIteration == 75)
+        let neither = point([0, 0, 60, 20]).reached(iterationStarted: 40, now: 50)
+        #expect(neither.exitCode == nil && neither.elapsed == 50 && neither.nextIteration == 10)
+        let signalled = point([1, 0, 60, 20]).reached(iterationStarted: 40, now: 50)
+        #expect(signalled.signal && signalled.exitCode == Interruption.exitCode)
+    }
+
     /// Short times read in tenths; a signal comes before the time limit: its exit status and the plain "interrupted".
     @Test func signalComesBeforeTheTimeLimit() {
         let short = StopRequest(signal: false, timeLimit: true, limit: 0.1, elapsed: 0.84, nextIteration: 0.31)

@@ -110,12 +110,12 @@ struct TimeLimit: Equatable, ExpressibleByArgument {
 }
 
 /// What the ranks agreed at a safe point: whether a stop signal reached any of them, and whether the time limit
-/// stops the run on any of them (with this rank's clock, for the message).
+/// stops the run on any of them (with the clock of the rank it stops furthest past the limit, for the message).
 struct StopRequest {
     let signal: Bool
     let timeLimit: Bool
-    /// The limit's seconds, the seconds since `train` started and the next iteration's expected length, on this
-    /// rank.
+    /// The limit's seconds, the seconds since `train` started and the next iteration's expected length (on the
+    /// rank the time limit stops furthest past it; on this rank when it stops none).
     let limit: Double?
     let elapsed: Double
     let nextIteration: Double
@@ -177,13 +177,18 @@ final class SafePoint {
     }
 
     /// One exchange: a stop signal on any rank, or the time limit passed on any rank if an iteration of
-    /// `nextIteration` seconds started now.
+    /// `nextIteration` seconds started now. The message's times are those of the rank that would end furthest past
+    /// the limit (this rank's when none would), so that they explain the stop whichever rank decided it.
     private func agreed(now: Double, nextIteration: Double) -> StopRequest {
         let elapsed = now - started
         let outOfTime = timeLimit.map { elapsed + nextIteration > $0.seconds } ?? false
-        let agreed = communicator.anyRank([signalled(), outOfTime])
+        let mine = [signalled() ? 1 : 0, outOfTime ? 1 : 0, elapsed, nextIteration]
+        let all = communicator.allGather(mine)
+        precondition(all.allSatisfy { $0.count == mine.count }, "a rank sent a safe point of another shape")
+        let late = all.filter { $0[1] == 1 }
+        let clock = late.max { $0[2] + $0[3] < $1[2] + $1[3] } ?? mine
         return StopRequest(
-            signal: agreed[0], timeLimit: agreed[1], limit: timeLimit?.seconds, elapsed: elapsed,
-            nextIteration: nextIteration)
+            signal: all.contains { $0[0] == 1 }, timeLimit: !late.isEmpty, limit: timeLimit?.seconds,
+            elapsed: clock[2], nextIteration: clock[3])
     }
 }
