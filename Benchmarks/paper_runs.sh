@@ -38,6 +38,9 @@
 # --collect REPO copies each finished and scored run's logs into that checkout's Benchmarks/results at once
 # (`REPO/Benchmarks/results.py collect --changed-only`, with --note TEXT as the note, e.g. what shared the machine), so
 # that they are in the working tree to commit even if RUNS_DIR does not outlive the machine.
+# Before anything runs, every entry's configuration is checked (`mbmpo config show`): one refused here (bfloat16
+# products on a CPU without AVX512-BF16, a setting this binary does not know) is passed over with its reason, the
+# others run, and the script then exits with 1 (75 or 130 where it stopped first).
 # --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
@@ -158,8 +161,8 @@ entry_command() {
     done
   fi
   dir="$runs/$env${variant:+-$variant}-$algo-s$seed"
-  start=("$bin" train --env "$env" --algo "$algo" --seed "$seed" --iterations "$iterations" "${sets[@]}"
-    "${thread_args[@]}" --out "$dir")
+  settings_args=(--env "$env" --algo "$algo" --seed "$seed" --iterations "$iterations" "${sets[@]}" "${thread_args[@]}")
+  start=("$bin" train "${settings_args[@]}" --out "$dir")
 }
 
 if [ "$list" -eq 1 ]; then
@@ -229,9 +232,28 @@ if times:
 EOF
 }
 
+# Every entry's configuration, checked before anything runs (`mbmpo config show`, which refuses what `train` would):
+# one this machine or the binary refuses (bfloat16 products on a CPU without AVX512-BF16, a setting the binary does
+# not know) is passed over with its reason, and the script ends with status 1 once the others are done.
+declare -A refused=()
+for entry in "${plan[@]}"; do
+  entry_command "$entry"
+  if ! reason=$("$bin" config show "${settings_args[@]}" 2>&1 >/dev/null); then
+    refused[$entry]=1
+    echo "$dir: passed over, its configuration is refused here: ${reason#Error: }" >&2
+  fi
+done
+# The line that ends a plan with entries passed over, and its status; 0 when none was.
+passed_over() {
+  [ ${#refused[@]} -eq 0 ] && return 0
+  echo "${#refused[@]} of the plan's runs passed over (their configuration is refused here; see above)" >&2
+  return 1
+}
+
 # Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
 run_entry() {
-  local env algo seed iterations variant settings dir start rows=0 code limit=()
+  local env algo seed iterations variant settings dir start settings_args rows=0 code limit=()
+  [ -z "${refused[$1]:-}" ] || return 0
   entry_command "$1" || return 1
   [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
   # a run whose folder is gone (another machine) but whose complete logs are committed is not run again
@@ -287,6 +309,7 @@ if [ "$jobs" -eq 1 ]; then
   for entry in "${plan[@]}"; do
     run_entry "$entry" || { code=$?; [ $code -ne 75 ] || echo "--until: stopped; rerun to continue" >&2; exit $code; }
   done
+  passed_over || exit 1
   echo "all runs done"
   exit 0
 fi
@@ -323,4 +346,5 @@ while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi
 [ $interrupted -eq 0 ] || stop_code=130  # a Ctrl-C's status, also where a run stopped for --until meanwhile
 if [ $stopping -ne 0 ]; then echo "stopped; rerun to continue" >&2; exit $stop_code; fi
+passed_over || exit 1
 echo "all runs done"

@@ -161,6 +161,18 @@ if grep -q "committed (.*holds its 2 iterations); not run again" <<<"$out" \
 else
   echo "FAIL: paper_runs.sh on a committed run: $out"; failures=$((failures + 1))
 fi
+# an entry whose configuration is refused here (a key this binary does not know; bfloat16 products on a CPU without
+# AVX512-BF16) is passed over before anything runs, the others go on, and the script ends with status 1
+out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh "$work/collect" "half-cheetah:mb-mpo:0:2:typo:dynamics.noSuchKey=1" \
+  "$tiny_entry" 2>&1); code=$?
+if [ $code -eq 1 ] && [ ! -e "$work/collect/half-cheetah-typo-mb-mpo-s0" ] \
+  && grep -q "typo-mb-mpo-s0: passed over, its configuration is refused here: --set dynamics.noSuchKey: unknown key" \
+    <<<"$out" \
+  && grep -q "tiny-mb-mpo-s0: 2 iterations done" <<<"$out" && grep -q "^1 of the plan's runs passed over" <<<"$out"; then
+  echo "ok: paper_runs.sh passes over an entry whose configuration is refused, runs the rest and exits 1"
+else
+  echo "FAIL: paper_runs.sh with a refused entry: exit $code: $out"; failures=$((failures + 1))
+fi
 # status names the finished runs that Benchmarks/results does not hold, with the command that collects them
 held=$(python3 "$work/repo/Benchmarks/results.py" status "$work/collect")
 rm -r "$kept"
