@@ -38,9 +38,10 @@
 # --collect REPO copies each finished and scored run's logs into that checkout's Benchmarks/results at once
 # (`REPO/Benchmarks/results.py collect --changed-only`, with --note TEXT as the note, e.g. what shared the machine), so
 # that they are in the working tree to commit even if RUNS_DIR does not outlive the machine.
-# Before anything runs, every entry's configuration is checked (`mbmpo config show`): one refused here (bfloat16
-# products on a CPU without AVX512-BF16, a setting this binary does not know) is passed over with its reason, the
-# others run, and the script then exits with 1 (75 or 130 where it stopped first).
+# Before anything runs, the configuration of every run still to train is checked (`mbmpo config show`): one refused
+# here (bfloat16 products on a CPU without AVX512-BF16, a setting this binary does not know) is passed over with its
+# reason, the others run, and the script then exits with 1 (with 75 or 130 where it stopped first, and with train's
+# own status where a run failed, which also ends the script).
 # --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
@@ -232,12 +233,29 @@ if times:
 EOF
 }
 
-# Every entry's configuration, checked before anything runs (`mbmpo config show`, which refuses what `train` would):
-# one this machine or the binary refuses (bfloat16 products on a CPU without AVX512-BF16, a setting the binary does
-# not know) is passed over with its reason, and the script ends with status 1 once the others are done.
+# Sets rows (the iterations in the entry's folder), kept (where Benchmarks/results would hold its logs) and state for
+# the entry entry_command last read: "committed" when its folder is not here but Benchmarks/results holds all its
+# iterations (a run finished on another machine), "finished" when its folder holds them, else "".
+training_state() {
+  rows=0 state=
+  [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
+  kept="${collect:-$root}/Benchmarks/results/$env/$algo/s$seed${variant:+-$variant}/progress.csv"
+  if [ ! -d "$dir" ] && [ -f "$kept" ] && [ $(($(wc -l < "$kept") - 1)) -ge "$iterations" ]; then
+    state=committed
+  elif [ "$rows" -ge "$iterations" ]; then
+    state=finished
+  fi
+}
+
+# Every entry still to train has its configuration checked before anything runs (`mbmpo config show`, which refuses
+# what `train` would): one this machine or the binary refuses (bfloat16 products on a CPU without AVX512-BF16, a
+# setting the binary does not know) is passed over with its reason, and the script ends with status 1 once the
+# others are done. Committed and finished runs are not checked: they need no training here.
 declare -A refused=()
 for entry in "${plan[@]}"; do
   entry_command "$entry"
+  training_state
+  [ -z "$state" ] || continue
   if ! reason=$("$bin" config show "${settings_args[@]}" 2>&1 >/dev/null); then
     refused[$entry]=1
     echo "$dir: passed over, its configuration is refused here: ${reason#Error: }" >&2
@@ -252,13 +270,12 @@ passed_over() {
 
 # Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
 run_entry() {
-  local env algo seed iterations variant settings dir start settings_args rows=0 code limit=()
+  local env algo seed iterations variant settings dir start settings_args rows kept state code limit=()
   [ -z "${refused[$1]:-}" ] || return 0
   entry_command "$1" || return 1
-  [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
+  training_state
   # a run whose folder is gone (another machine) but whose complete logs are committed is not run again
-  local kept="${collect:-$root}/Benchmarks/results/$env/$algo/s$seed${variant:+-$variant}/progress.csv"
-  if [ ! -d "$dir" ] && [ -f "$kept" ] && [ $(($(wc -l < "$kept") - 1)) -ge "$iterations" ]; then
+  if [ "$state" = committed ]; then
     echo "$dir: committed ($kept holds its $iterations iterations); not run again"
     return 0
   fi
@@ -266,7 +283,7 @@ run_entry() {
     echo "$dir: not touched, the --until time has passed"
     return 75
   fi
-  if [ "$rows" -ge "$iterations" ]; then
+  if [ "$state" = finished ]; then
     echo "$dir: $rows iterations done"
     finish "$dir"
     return 0

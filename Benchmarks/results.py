@@ -420,9 +420,16 @@ def headline():
     return tasks
 
 
+def shown_ratio(steps):
+    """The ratio of `steps` to MB-MPO's 101 000 as the tables print it (one decimal below 10, whole above), which
+    is also the value the verdict compares with SAMPLE_RATIO, so that the words and the printed ratio agree."""
+    ratio = steps / MBMPO_STEPS
+    return round(ratio, 1) if ratio < 10 else round(ratio)
+
+
 def ratio_text(steps):
     """The steps and their ratio to MB-MPO's 101 000: '46.0·10⁶ (×456)'."""
-    ratio = steps / MBMPO_STEPS
+    ratio = shown_ratio(steps)
     return f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})"
 
 
@@ -461,34 +468,50 @@ NAMES = {"trpo": "TRPO", "ppo": "PPO", "mb-mpo": "MB-MPO", "me-trpo": "ME-TRPO",
 
 def claim_against(final, read, crossing):
     """One model-free method's verdict for a task, MB-MPO's return at 100 000 steps being `final`: (whether the claim
-    holds, the words)."""
+    holds, the words). The asymptote's notes in the table that qualify it (a curve still rising, a higher peak
+    before, a run stopped short) are repeated here."""
     name, level = NAMES[read["algo"]], read["asymptote"]
-    rising = (f" (its curve was still rising at {steps_text(read['reach'])}, so its asymptote may lie higher)"
-              if "still rising" in read["notes"] else "")
+    qualifiers = []
+    if "still rising" in read["notes"]:
+        qualifiers.append(f"its curve was still rising at {steps_text(read['reach'])}, so it may lie higher")
+    qualifiers += [f"its curve's {n}" for n in read["notes"] if n.startswith("peak")]
+    qualifiers += [f"its run {n}" for n in read["notes"] if n.startswith("stopped at")]
+    asymptote_words = f"its asymptote {level:.1f}" + (f" ({'; '.join(qualifiers)})" if qualifiers else "")
     if level - final > REACHES * abs(level):
-        share = f" ({final / level:.0%} of it)" if level > 0 and final > 0 else ""
+        share = f", {final / level:.0%} of it" if level > 0 and final > 0 else ""
         where = (f"{name} gets there in {ratio_text(crossing)}" if crossing is not None
                  else f"{name} does not get there within {steps_text(read['reach'])}")
-        return False, f"does not hold against {name}: below its asymptote {level:.1f}{share}; {where}"
+        return False, f"does not hold against {name}: below {asymptote_words}{share}; {where}"
     if crossing is None:
-        return True, (f"holds against {name}: its asymptote {level:.1f} reached{rising}, and {name} does not reach "
-                      f"MB-MPO's return within {steps_text(read['reach'])}")
-    if crossing / MBMPO_STEPS >= SAMPLE_RATIO:
-        return True, (f"holds against {name}: its asymptote {level:.1f} reached{rising}, and {name} needs "
-                      f"{ratio_text(crossing)} to reach MB-MPO's return")
-    return False, (f"holds in return but not in samples against {name}: its asymptote {level:.1f} reached{rising}, "
-                   f"but {name} needs only {ratio_text(crossing)}")
+        return True, (f"holds against {name}: {asymptote_words} reached, and {name} does not reach MB-MPO's return "
+                      f"within {steps_text(read['reach'])}")
+    if shown_ratio(crossing) >= SAMPLE_RATIO:
+        return True, (f"holds against {name}: {asymptote_words} reached, and {name} needs {ratio_text(crossing)} to "
+                      "reach MB-MPO's return")
+    return False, (f"holds in return but not in samples against {name}: {asymptote_words} reached, but {name} needs "
+                   f"only {ratio_text(crossing)}")
 
 
 def ordering(baselines):
-    """The model-based methods at 52 000 steps, best first ('MB-MPO 446.9 > ME-TRPO 112.3'), those without a
-    finished run, and whether MB-MPO comes first (None until all three have one)."""
+    """The model-based methods at 52 000 steps, best first, with their seed counts ('MB-MPO 446.9 (3 seeds) >
+    ME-TRPO 112.3 (1 seed)'), those without a finished run, and whether MB-MPO comes first, strictly (None until
+    all three have one)."""
     means = {algo: sum(v) / len(v) for algo, v in baselines.items() if v}
     ranked = sorted(means, key=lambda algo: -means[algo])
-    text = " > ".join(f"{NAMES[a]} {means[a]:.1f}" for a in ranked)
+    text = " > ".join(f"{NAMES[a]} {means[a]:.1f} ({len(baselines[a])} seed{'s' if len(baselines[a]) > 1 else ''})"
+                      for a in ranked)
     missing = [NAMES[a] for a in baselines if a not in means]
-    first = None if missing else ranked[0] == "mb-mpo"
+    first = None if missing else all(means["mb-mpo"] > v for a, v in means.items() if a != "mb-mpo")
     return text, missing, first
+
+
+def verdict_rules():
+    """The sentence that states the verdict's reading rules, from the constants themselves."""
+    return (f"Reading rules: MB-MPO reaches a model-free method's asymptote when its 100 000-step return is at "
+            f"most {REACHES * 100:g} % (of the asymptote's magnitude) below it, and the claim holds against that "
+            f"method when it does and the method needs at least {SAMPLE_RATIO} times MB-MPO's 101 000 steps (the "
+            "ratio as the table prints it) to first reach that return, or never does within its run; the paper's "
+            "ordering is MB-MPO first among the three model-based methods at 52 000 steps.")
 
 
 def verdict(tasks):
@@ -514,7 +537,7 @@ def verdict(tasks):
         text, missing, first = ordering(task["baselines"])
         if text:
             parts.append(f"at 52 000 steps {text}"
-                         + (f" (no finished run yet for {' and '.join(missing)})" if missing else ""))
+                         + (f"; no finished run yet for {' and '.join(missing)}" if missing else ""))
         else:
             parts.append("no model-based run at 52 000 steps yet")
         if first is not None:
@@ -529,6 +552,8 @@ def verdict(tasks):
              f"{'s' if ranked != 1 else ''} where all three have a finished run" if ranked
              else "no task has a finished run of all three model-based methods yet")
     lines.append(f"Of the {len(tasks)} tasks, the claim holds {against}; {order}.")
+    lines.append("")
+    lines.append(verdict_rules())
     return "\n".join(lines) + "\n"
 
 
@@ -1101,22 +1126,35 @@ def selftest(_args):
           [True, False, True, False])
     check("claim_against: the words for a return below the asymptote",
           claim_against(80.0, level, 2 * MBMPO_STEPS)[1],
-          "does not hold against TRPO: below its asymptote 100.0 (80% of it); TRPO gets there in 202·10³ (×2.0)")
+          "does not hold against TRPO: below its asymptote 100.0, 80% of it; TRPO gets there in 202·10³ (×2.0)")
     check("claim_against: negative returns, 5 % of the magnitude below and just inside it",
           [claim_against(-4.3, dict(level, asymptote=-4.0), None)[0],
            claim_against(-4.19, dict(level, asymptote=-4.0), None)[0]], [False, True])
     check("claim_against: a still-rising curve says so",
           "still rising at 10.0·10⁶" in claim_against(120.0, dict(level, notes=["still rising"]), None)[1], True)
-    check("ordering: best first, a missing method, MB-MPO first, MB-MPO second",
+    check("ordering: best first with seed counts, a missing method, MB-MPO first, second, tied",
           [ordering({"mb-mpo": [1.0, 3.0], "me-trpo": [5.0], "mb-mpc": []}),
            ordering({"mb-mpo": [6.0], "me-trpo": [5.0], "mb-mpc": [-1.0]})[2],
-           ordering({"mb-mpo": [4.0], "me-trpo": [5.0], "mb-mpc": [-1.0]})[2]],
-          [("ME-TRPO 5.0 > MB-MPO 2.0", ["MB-MPC"], None), True, False])
+           ordering({"mb-mpo": [4.0], "me-trpo": [5.0], "mb-mpc": [-1.0]})[2],
+           ordering({"mb-mpo": [5.0], "me-trpo": [5.0], "mb-mpc": [-1.0]})[2]],
+          [("ME-TRPO 5.0 (1 seed) > MB-MPO 2.0 (2 seeds)", ["MB-MPC"], None), True, False, False])
+    check("claim_against: the ratio compared as printed (×49.96 shows ×50 and holds; ×49.4 shows ×49 and not)",
+          [claim_against(98.0, level, 49.96 * MBMPO_STEPS)[0], claim_against(98.0, level, 49.4 * MBMPO_STEPS)[0]],
+          [True, False])
+    check("claim_against: exactly 5 % below the asymptote still reaches it", claim_against(95.0, level, None)[0], True)
+    check("claim_against: a stopped run and a higher peak qualify the asymptote",
+          claim_against(120.0, dict(level, notes=["peak 130.0 at 2.0·10⁶", "stopped at 3 of 9 iterations"]), None)[1],
+          "holds against TRPO: its asymptote 100.0 (its curve's peak 130.0 at 2.0·10⁶; its run stopped at 3 of 9 "
+          "iterations) reached, and TRPO does not reach MB-MPO's return within 10.0·10⁶")
     made_up = [{"env": "a", "model_free": {"trpo": level}, "crossing": {"trpo": None}, "finals": [110.0],
                 "baselines": {"mb-mpo": [9.0], "me-trpo": [5.0], "mb-mpc": [1.0]}},
                {"env": "b", "model_free": {}, "crossing": {}, "finals": [],
                 "baselines": {"mb-mpo": [], "me-trpo": [], "mb-mpc": []}}]
-    check("verdict: the closing count", verdict(made_up).splitlines()[-1],
+    check("verdict: a task's line", verdict(made_up).splitlines()[0],
+          "- **a**: MB-MPO 110.0 at 100 000 steps (1 seed); holds against TRPO: its asymptote 100.0 reached, and TRPO "
+          "does not reach MB-MPO's return within 10.0·10⁶; no PPO run; at 52 000 steps MB-MPO 9.0 (1 seed) > ME-TRPO "
+          "5.0 (1 seed) > MB-MPC 1.0 (1 seed): MB-MPO first, the paper's ordering.")
+    check("verdict: the closing count", verdict(made_up).splitlines()[-3],
           "Of the 2 tasks, the claim holds against TRPO on 1 of the 1 task measured and against PPO on 0 of the 0 "
           "tasks measured; MB-MPO comes first among the model-based methods on 1 of the 1 task where all three "
           "have a finished run.")

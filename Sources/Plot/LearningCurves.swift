@@ -55,20 +55,23 @@ public enum LearningCurves {
         return preferred.first { name in run.columns[name]?.contains { $0 != nil } ?? false }
     }
 
-    /// The run's curve: rows with both `n_timesteps` and the metric. A run with no such row (only its random-data
-    /// iteration logged, which has no return) is a problem marked ``RunRecord/Problem/nothingLoggedYet``.
+    /// The run's curve: rows with both `n_timesteps` and the metric. A `progress.csv` with an `n_timesteps` column
+    /// but no return logged yet (only its random-data iteration done) is a problem marked
+    /// ``RunRecord/Problem/nothingLoggedYet``; one without that column is not a run's log, a plain problem.
     static func curve(of run: RunRecord) throws -> Curve {
-        let problem = RunRecord.Problem(
-            message: "'\(run.folder)/progress.csv' has no n_timesteps with "
-                + "PrePolicy-AverageReturn or EnvTrajs-AverageReturn yet", nothingLoggedYet: true)
-        guard let metric = metric(for: run), let steps = run.columns["n_timesteps"], let values = run.columns[metric]
-        else { throw problem }
+        guard let steps = run.columns["n_timesteps"] else {
+            throw RunRecord.Problem(message: "'\(run.folder)/progress.csv' has no n_timesteps column")
+        }
+        let nothingYet = RunRecord.Problem(
+            message: "'\(run.folder)/progress.csv' has no return logged yet "
+                + "(PrePolicy-AverageReturn or EnvTrajs-AverageReturn)", nothingLoggedYet: true)
+        guard let metric = metric(for: run), let values = run.columns[metric] else { throw nothingYet }
         let known = steps.compactMap { $0 }
         let shift = run.algorithm == "mb-mpo" && known.count >= 2 ? (known[1] - known[0]) / 2 : 0
         let points = zip(steps, values).compactMap { step, value in
             step.flatMap { x in value.map { (x: x - shift, y: $0) } }
         }
-        guard !points.isEmpty else { throw problem }
+        guard !points.isEmpty else { throw nothingYet }
         return Curve(metric: metric, shift: shift, points: points)
     }
 

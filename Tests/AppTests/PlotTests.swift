@@ -283,7 +283,7 @@ import Testing
                 == ["hc-0", "hc-1", "hc-2", "hopper-0"])
         #expect(passedOver.count == 2 && passedOver.allSatisfy(\.nothingLoggedYet))
         #expect(passedOver.contains { $0.message.contains("started/progress.csv' has no rows yet") })
-        #expect(passedOver.contains { $0.message.contains("random-only/progress.csv' has no n_timesteps with") })
+        #expect(passedOver.contains { $0.message.contains("random-only/progress.csv' has no return logged yet") })
         let svgURL = root.appendingPathComponent("curves.svg")
         try Plot.parse([root.path, "--out", svgURL.path]).run()
         #expect(try Self.parse(TestFiles.text(svgURL)).first?.name == "svg")
@@ -296,10 +296,20 @@ import Testing
         } catch let problem as RunRecord.Problem {
             #expect(problem.message.hasSuffix("started/progress.csv' has no rows yet"))
         }
-        // an unreadable run among drawable ones is not passed over
+        // an unreadable run among drawable ones is not passed over, nor is a CSV that is not a run's log
         try "{\"algorithm\": \"mb-mpo\"}".write(
             to: root.appendingPathComponent("started/config.json"), atomically: true, encoding: .utf8)
         #expect(throws: RunRecord.Problem.self) { try LearningCurves.drawable(folders) }
+        let foreign = root.appendingPathComponent("foreign")
+        try Self.writeRun(
+            foreign, environment: "hopper", algorithm: "mb-mpo", header: "step,reward", rows: ["1,2.5"])
+        let withForeign = [root.appendingPathComponent("hc-0").path, foreign.path]
+        #expect(throws: RunRecord.Problem.self) { try LearningCurves.drawable(withForeign) }
+        do {
+            _ = try LearningCurves.drawable(withForeign)
+        } catch let problem as RunRecord.Problem {
+            #expect(!problem.nothingLoggedYet && problem.message.hasSuffix("has no n_timesteps column"))
+        }
     }
 
     /// Runs with other simulation timing are their own series in the task's panel, named in the legend and
