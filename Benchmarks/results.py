@@ -380,9 +380,9 @@ def shortfall(env, algo, seed, rows):
 def headline():
     """Per task (in TASKS' order), what the headline table and the verdict read from the committed default-setting
     runs: each model-free method's asymptote (mean over its seeds), the steps its shortest curve reached and the
-    curves' notes; MB-MPO's settled return at 100 000 steps per seed; the steps each model-free method took to first
-    reach that return's mean (None where a curve never did); and the settled returns at 52 000 steps of MB-MPO and
-    the model-based baselines per seed."""
+    curves' notes; MB-MPO's settled return at 100 000 steps per seed and their mean (None without one); the steps
+    each model-free method took to first reach that mean (None where a curve never did); and the settled returns at
+    52 000 steps of MB-MPO and the model-based baselines per seed."""
     by_task, short = {}, {}
     for env, algo, seed, rows in runs():
         if "-" in seed:  # variants (bfloat16 products, the submission timing) are reported on their own
@@ -405,13 +405,13 @@ def headline():
             notes += [n for _, ns in read for n in ns if n.startswith("peak")]
             notes += [f"stopped at {n}" for n in short.get((env, algo), [])]
             task["model_free"][algo] = {
-                "asymptote": sum(a for a, _ in read) / len(read), "reach": min(p[-1][0] for p in curves),
+                "algo": algo, "asymptote": sum(a for a, _ in read) / len(read), "reach": min(p[-1][0] for p in curves),
                 "notes": notes, "curves": curves}
         task["finals"] = [v for v in (settled_at(p, MBMPO_STEPS) for p in algos.get("mb-mpo", [])) if v is not None]
+        task["final"] = sum(task["finals"]) / len(task["finals"]) if task["finals"] else None
         if task["finals"]:
-            target = sum(task["finals"]) / len(task["finals"])
             for algo, read in task["model_free"].items():
-                reached = [first_reaching(p, target) for p in read["curves"]]
+                reached = [first_reaching(p, task["final"]) for p in read["curves"]]
                 task["crossing"][algo] = None if any(r is None for r in reached) else sum(reached) / len(reached)
         task["baselines"] = {
             algo: [v for v in (settled_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
@@ -425,6 +425,11 @@ def shown_ratio(steps):
     is also the value the verdict compares with SAMPLE_RATIO, so that the words and the printed ratio agree."""
     ratio = steps / MBMPO_STEPS
     return round(ratio, 1) if ratio < 10 else round(ratio)
+
+
+def counted(count, noun):
+    """'1 seed', '3 seeds', '0 tasks'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def ratio_text(steps):
@@ -498,8 +503,7 @@ def ordering(baselines):
     all three have one)."""
     means = {algo: sum(v) / len(v) for algo, v in baselines.items() if v}
     ranked = sorted(means, key=lambda algo: -means[algo])
-    text = " > ".join(f"{NAMES[a]} {means[a]:.1f} ({len(baselines[a])} seed{'s' if len(baselines[a]) > 1 else ''})"
-                      for a in ranked)
+    text = " > ".join(f"{NAMES[a]} {means[a]:.1f} ({counted(len(baselines[a]), 'seed')})" for a in ranked)
     missing = [NAMES[a] for a in baselines if a not in means]
     first = None if missing else all(means["mb-mpo"] > v for a, v in means.items() if a != "mb-mpo")
     return text, missing, first
@@ -519,16 +523,15 @@ def verdict(tasks):
     lines, holds, measured, firsts, ranked = [], {"trpo": 0, "ppo": 0}, {"trpo": 0, "ppo": 0}, 0, 0
     for task in tasks:
         parts = []
-        if task["finals"]:
-            final = sum(task["finals"]) / len(task["finals"])
-            seeds = len(task["finals"])
-            parts.append(f"MB-MPO {final:.1f} at 100 000 steps ({seeds} seed{'s' if seeds > 1 else ''})")
+        final = task["final"]
+        if final is not None:
+            parts.append(f"MB-MPO {final:.1f} at 100 000 steps ({counted(len(task['finals']), 'seed')})")
             for algo in ("trpo", "ppo"):
                 read = task["model_free"].get(algo)
                 if read is None:
                     parts.append(f"no {NAMES[algo]} run")
                     continue
-                ok, words = claim_against(final, dict(read, algo=algo), task["crossing"][algo])
+                ok, words = claim_against(final, read, task["crossing"][algo])
                 measured[algo] += 1
                 holds[algo] += ok
                 parts.append(words)
@@ -546,10 +549,10 @@ def verdict(tasks):
             parts[-1] += ": MB-MPO first, the paper's ordering" if first else ": not the paper's ordering"
         lines.append(f"- **{task['env']}**: " + "; ".join(parts) + ".")
     lines.append("")
-    against = " and ".join(f"against {NAMES[a]} on {holds[a]} of the {measured[a]} "
-                           f"task{'s' if measured[a] != 1 else ''} measured" for a in ("trpo", "ppo"))
-    order = (f"MB-MPO comes first among the model-based methods on {firsts} of the {ranked} task"
-             f"{'s' if ranked != 1 else ''} where all three have a finished run" if ranked
+    against = " and ".join(f"against {NAMES[a]} on {holds[a]} of the {counted(measured[a], 'task')} measured"
+                           for a in ("trpo", "ppo"))
+    order = (f"MB-MPO comes first among the model-based methods on {firsts} of the {counted(ranked, 'task')} "
+             "where all three have a finished run" if ranked
              else "no task has a finished run of all three model-based methods yet")
     lines.append(f"Of the {len(tasks)} tasks, the claim holds {against}; {order}.")
     lines.append("")
@@ -1147,8 +1150,8 @@ def selftest(_args):
           "holds against TRPO: its asymptote 100.0 (its curve's peak 130.0 at 2.0·10⁶; its run stopped at 3 of 9 "
           "iterations) reached, and TRPO does not reach MB-MPO's return within 10.0·10⁶")
     made_up = [{"env": "a", "model_free": {"trpo": level}, "crossing": {"trpo": None}, "finals": [110.0],
-                "baselines": {"mb-mpo": [9.0], "me-trpo": [5.0], "mb-mpc": [1.0]}},
-               {"env": "b", "model_free": {}, "crossing": {}, "finals": [],
+                "final": 110.0, "baselines": {"mb-mpo": [9.0], "me-trpo": [5.0], "mb-mpc": [1.0]}},
+               {"env": "b", "model_free": {}, "crossing": {}, "finals": [], "final": None,
                 "baselines": {"mb-mpo": [], "me-trpo": [], "mb-mpc": []}}]
     check("verdict: a task's line", verdict(made_up).splitlines()[0],
           "- **a**: MB-MPO 110.0 at 100 000 steps (1 seed); holds against TRPO: its asymptote 100.0 reached, and TRPO "
