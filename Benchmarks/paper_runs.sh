@@ -23,9 +23,10 @@
 #                seeds 22, 33 to 200 000 real steps (40 iterations), TRPO and PPO on all six for seed 22 to 10^6 (20
 #                and 500 iterations, the step budget ending PPO's sooner where its batches overrun).
 # Each run lives in RUNS_DIR/ENV-ALGO-sSEED (ENV-VARIANT-ALGO-sSEED for a variant, whose KEY=VALUE settings go to
-# `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log. A run
-# with no folder there whose logs, all its iterations, Benchmarks/results already holds (the checkout's of --collect,
-# else the script's own; a run finished on another machine) is not run again.
+# `mbmpo train --set`; the pseudo-setting preset=NAME goes to `--preset NAME`) and logs to that name plus .log; two
+# entries with one folder are refused. A run with no folder there whose finished logs (all its iterations, or its
+# step budget reached) Benchmarks/results already holds (the checkout's of --collect, else the script's own; a run
+# finished on another machine) is not run again.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
 # safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
@@ -138,10 +139,16 @@ thread_args=()
 # Splits entry $1 into env, algo, seed, iterations, variant, settings; fails (with a message) if it is malformed.
 parse_entry() {
   IFS=: read -r env algo seed iterations variant settings <<<"$1"
-  if [ -z "$env" ] || [ -z "$algo" ] || [ -z "$seed" ] || [ -z "$iterations" ] \
+  if [ -z "$env" ] || [ -z "$algo" ] || ! [[ "$seed" =~ ^[0-9]+$ ]] || ! [[ "$iterations" =~ ^[1-9][0-9]*$ ]] \
      || { [ -n "$variant" ] && [ -z "$settings" ]; }; then
-    echo "bad entry '$1' (expected ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...])" >&2; return 1
+    echo "bad entry '$1' (expected ENV:ALGO:SEED:ITERATIONS[:VARIANT:KEY=VALUE,...], SEED and ITERATIONS numbers)" >&2
+    return 1
   fi
+}
+
+# "1 iteration", "3 iterations".
+iterations_text() {
+  if [ "$1" -eq 1 ]; then echo "1 iteration"; else echo "$1 iterations"; fi
 }
 
 # Checks every entry before anything starts.
@@ -166,8 +173,20 @@ entry_command() {
   start=("$bin" train "${settings_args[@]}" --out "$dir")
 }
 
+# Two entries with one run folder (the same task, algorithm, seed and variant; the folder's name leaves out the
+# iteration count and the settings) would train it twice, at once with --jobs.
+declare -A entry_of=()
+for entry in "${plan[@]}"; do
+  entry_command "$entry"
+  if [ -n "${entry_of[$dir]:-}" ]; then
+    echo "the entries '${entry_of[$dir]}' and '$entry' would share the run folder $dir" >&2; exit 1
+  fi
+  entry_of[$dir]=$entry
+done
+
 if [ "$list" -eq 1 ]; then
-  for entry in "${plan[@]}"; do entry_command "$entry" && echo "${start[*]}"; done
+  # quoted as the shell reads them, so that a RUNS_DIR with spaces stays one word (results.py reads them so)
+  for entry in "${plan[@]}"; do entry_command "$entry" && printf '%q' "$bin" && printf ' %q' "${start[@]:1}" && echo; done
   exit 0
 fi
 [ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }
@@ -211,40 +230,52 @@ seconds_left() {
 }
 
 # The seconds an iteration is expected to take, from Time-Itr: `last DIR` reads the last row of DIR/progress.csv,
-# `first ALGO` the longest first row among RUNS_DIR's runs of ALGO; prints nothing without such a row.
+# `first ALGO ENV VARIANT` the longest first row among RUNS_DIR's runs of ALGO, or where none has one, among the
+# committed runs of that entry's other seeds (Benchmarks/results/ENV/ALGO/sN[-VARIANT], measured on other machines);
+# prints nothing without such a row. A folder whose files cannot be read is passed over.
 iteration_seconds() {
-  python3 - "$1" "$2" "$runs" <<'EOF' 2>/dev/null
-import csv, glob, json, os, sys
-which, what, runs = sys.argv[1:4]
-if which == "last":
-    folders = [what]
-else:
-    folders = [os.path.dirname(path) for path in glob.glob(os.path.join(runs, "*", "config.json"))
-               if json.load(open(path)).get("algorithm") == what]
-times = []
-for folder in folders:
+  python3 - "$runs" "${collect:-$root}/Benchmarks/results" "$@" <<'EOF' 2>/dev/null
+import csv, glob, json, os, re, sys
+runs, committed, which, what = sys.argv[1:5]
+
+def first_row_seconds(folder):
     try:
-        rows = list(csv.DictReader(open(os.path.join(folder, "progress.csv"))))
-        times.append(float(rows[-1 if which == "last" else 0]["Time-Itr"]))
-    except (OSError, IndexError, KeyError, ValueError):
+        with open(os.path.join(folder, "config.json")) as f:
+            if json.load(f).get("algorithm") != what:
+                return None
+        with open(os.path.join(folder, "progress.csv"), newline="") as f:
+            return float(next(csv.DictReader(f))["Time-Itr"])
+    except (OSError, ValueError, AttributeError, StopIteration, KeyError, TypeError, csv.Error):
+        return None
+
+if which == "last":
+    try:
+        with open(os.path.join(what, "progress.csv"), newline="") as f:
+            print(float(list(csv.DictReader(f))[-1]["Time-Itr"]))
+    except (OSError, ValueError, IndexError, KeyError, TypeError, csv.Error):
         pass
-if times:
-    print(max(times))
+else:
+    env, variant = sys.argv[5:7]
+    seeds = [folder for folder in glob.glob(os.path.join(committed, glob.escape(env), glob.escape(what), "s*"))
+             if re.fullmatch(r"s\d+" + (re.escape("-" + variant) if variant else ""), os.path.basename(folder))]
+    for folders in (glob.glob(os.path.join(glob.escape(runs), "*")), seeds):
+        times = [t for t in map(first_row_seconds, folders) if t is not None]
+        if times:
+            print(max(times))
+            break
 EOF
 }
 
 # Sets rows (the iterations in the entry's folder), kept (where Benchmarks/results would hold its logs) and state for
-# the entry entry_command last read: "committed" when its folder is not here but Benchmarks/results holds all its
-# iterations (a run finished on another machine), "finished" when its folder holds them, else "".
+# the entry entry_command last read: "committed" when its folder is not here but Benchmarks/results holds the run
+# done (finished on another machine), "finished" when its folder holds it done, else "". Done: all its iterations
+# logged, or its step budget (totalSteps) reached. results.py decides (`state`), as its status and collect do.
 training_state() {
-  rows=0 state=
-  [ -f "$dir/progress.csv" ] && rows=$(($(wc -l < "$dir/progress.csv") - 1))
-  kept="${collect:-$root}/Benchmarks/results/$env/$algo/s$seed${variant:+-$variant}/progress.csv"
-  if [ ! -d "$dir" ] && [ -f "$kept" ] && [ $(($(wc -l < "$kept") - 1)) -ge "$iterations" ]; then
-    state=committed
-  elif [ "$rows" -ge "$iterations" ]; then
-    state=finished
-  fi
+  local line
+  line=$(python3 "${collect:-$root}/Benchmarks/results.py" state "$dir" "$env" "$algo" "$seed" "$iterations") \
+    || { echo "$dir: results.py state failed" >&2; return 1; }
+  read -r state rows kept <<<"$line"
+  [ "$state" != - ] || state=
 }
 
 # Every entry still to train has its configuration checked before anything runs (`mbmpo config show`, which refuses
@@ -254,7 +285,7 @@ training_state() {
 declare -A refused=()
 for entry in "${plan[@]}"; do
   entry_command "$entry"
-  training_state
+  training_state || exit 1
   [ -z "$state" ] || continue
   if ! reason=$("$bin" config show "${settings_args[@]}" 2>&1 >/dev/null); then
     refused[$entry]=1
@@ -273,10 +304,10 @@ run_entry() {
   local env algo seed iterations variant settings dir start settings_args rows kept state code limit=()
   [ -z "${refused[$1]:-}" ] || return 0
   entry_command "$1" || return 1
-  training_state
+  training_state || return 1
   # a run whose folder is gone (another machine) but whose complete logs are committed is not run again
   if [ "$state" = committed ]; then
-    echo "$dir: committed ($kept holds its $iterations iterations); not run again"
+    echo "$dir: committed ($kept holds it finished); not run again"
     return 0
   fi
   if [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
@@ -284,7 +315,7 @@ run_entry() {
     return 75
   fi
   if [ "$state" = finished ]; then
-    echo "$dir: $rows iterations done"
+    echo "$dir: $(iterations_text "$rows") done"
     finish "$dir"
     return 0
   fi
@@ -293,7 +324,7 @@ run_entry() {
     if [ -e "$dir/checkpoints/latest" ]; then
       what=resumed estimate=$(iteration_seconds last "$dir")
     else
-      estimate=$(iteration_seconds first "$algo")
+      estimate=$(iteration_seconds first "$algo" "$env" "$variant")
     fi
     left=$(seconds_left)
     if ! awk -v left="$left" -v estimate="${estimate:-0}" 'BEGIN { exit !(left > estimate) }'; then
@@ -303,7 +334,7 @@ run_entry() {
     limit=(--time-limit "$left")
   fi
   if [ -e "$dir/checkpoints/latest" ]; then
-    echo "$dir: resuming after $rows iterations"
+    echo "$dir: resuming after $(iterations_text "$rows")"
     "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" "${limit[@]}" >>"$dir.log" 2>&1
   else
     echo "$dir: starting"
@@ -312,10 +343,11 @@ run_entry() {
   code=$?
   if [ $code -eq 0 ] && [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
     echo "$dir: finished; scored on the next call (the --until time has passed)"
+    return 75
   elif [ $code -eq 0 ]; then
     finish "$dir"
   elif [ $code -eq 75 ]; then
-    echo "$dir: stopped for --until after $(($(wc -l < "$dir/progress.csv") - 1)) iterations"
+    echo "$dir: stopped for --until after $(iterations_text $(($(wc -l < "$dir/progress.csv") - 1)))"
   else
     echo "$dir: train exited with $code (see $dir.log)" >&2
   fi

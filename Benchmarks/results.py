@@ -5,6 +5,7 @@
     python3 Benchmarks/results.py tables [--write | --check]
     python3 Benchmarks/results.py figures [--mbmpo BINARY]
     python3 Benchmarks/results.py status RUNS_DIR [--plan NAME]
+    python3 Benchmarks/results.py state RUN_DIR ENV ALGO SEED ITERATIONS
     python3 Benchmarks/results.py selftest
 
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
@@ -18,10 +19,10 @@ collect   copies a finished run's config.json and progress.csv (and eval.json, r
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
           or fell from a higher peak; MB-MPO at 100 000 steps over its seeds, each seed's mean over its last 3 logged
           iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
-          the mean of 5 consecutive logged returns does, averaged over seeds — and that count over the 101 000 steps
-          MB-MPO's return was logged at; the model-based baselines, likewise the mean of their last 3 iterations up to
-          52 000, beside MB-MPO's read the same way; an asymptote whose run stopped before its planned iterations
-          says so) from the committed logs, and the same numbers in words, per task (whether the paper's claim holds
+          the mean of 5 consecutive logged returns does, averaged over the seeds that do, the others named — and that
+          count over the 101 000 steps MB-MPO's return was logged at; the model-based baselines, likewise the mean of
+          their last 3 iterations up to 52 000, beside MB-MPO's read the same way; an asymptote whose run stopped
+          before its planned iterations says so) from the committed logs, and the same numbers in words, per task (whether the paper's claim holds
           against TRPO and PPO: MB-MPO's return within REACHES of the method's asymptote, and the method needing at
           least SAMPLE_RATIO times MB-MPO's steps to first reach it, or never doing so; the model-based methods'
           order at 52 000 steps) and counted over the tasks; prints both, writes them between the results-table
@@ -50,7 +51,13 @@ status    lists the run folders of RUNS_DIR (Benchmarks/paper_runs.sh's): per ru
           left, and for each run not started the mean wall clock of the complete runs of its algorithm and length
           among RUNS_DIR's folders, or else the committed ones (measured on other machines). Last comes the collect
           command for the finished runs that Benchmarks/results does not hold (or holds with fewer iterations), as
-          a run folder may not outlive its machine. Exits 1 only if RUNS_DIR cannot be listed.
+          a run folder may not outlive its machine. Exits 1 only if RUNS_DIR cannot be listed. A run is done when
+          it logged its planned iterations or reached its step budget (totalSteps, which ends PPO's runs early
+          where its batches overrun).
+state     prints where one entry of Benchmarks/paper_runs.sh's plan stands, as 'STATE ROWS KEPT', which the script
+          reads: STATE is 'committed' (no RUN_DIR, but Benchmarks/results holds the run done), 'finished' (RUN_DIR
+          holds it done, ITERATIONS logged or its step budget reached) or '-'; ROWS the iterations RUN_DIR logged;
+          KEPT the folder of Benchmarks/results that holds (or would hold) its logs.
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -64,6 +71,7 @@ import math
 import os
 import platform
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -269,14 +277,22 @@ def binary_ranges(starts, iterations):
 
 
 def runs():
-    """Every committed run: (env, algo, seed folder name, rows)."""
+    """Every committed run: (env, algo, seed folder name, rows). Files beside the folders are passed over; a
+    progress.csv that cannot be read ends the program with a one-line error."""
+    def folders(*parts):
+        path = os.path.join(RESULTS, *parts)
+        return sorted(n for n in os.listdir(path) if os.path.isdir(os.path.join(path, n))) if os.path.isdir(path) else []
+
     found = []
-    for env in sorted(os.listdir(RESULTS)) if os.path.isdir(RESULTS) else []:
-        for algo in sorted(os.listdir(os.path.join(RESULTS, env))):
-            for seed in sorted(os.listdir(os.path.join(RESULTS, env, algo)), key=seed_order):
+    for env in folders():
+        for algo in folders(env):
+            for seed in sorted(folders(env, algo), key=seed_order):
                 path = os.path.join(RESULTS, env, algo, seed, "progress.csv")
                 if os.path.isfile(path):
-                    found.append((env, algo, seed, read_progress(path)))
+                    try:
+                        found.append((env, algo, seed, read_progress(path)))
+                    except (OSError, ValueError, csv.Error) as error:
+                        sys.exit(f"{path}: cannot be read ({error})")
     return found
 
 
@@ -361,6 +377,17 @@ def seeds_cell(values):
     return f"{mean:.1f} ± {std:.1f} ({len(values)})" if len(values) > 1 else f"{mean:.1f} (1)"
 
 
+def complete(config, rows, planned=None):
+    """Whether a run of `config` that logged `rows` is done: it logged its planned iterations (`planned`, else the
+    config's), or reached its step budget (`totalSteps`, which ends PPO's runs before their iterations where its
+    batches overrun). Without a planned count it is not."""
+    planned = config.get("iterations") if planned is None else planned
+    budget = config.get("totalSteps")
+    steps = number(rows[-1], "n_timesteps") if rows else None
+    return (isinstance(planned, int) and len(rows) >= planned) or (
+        isinstance(budget, (int, float)) and steps is not None and steps >= budget)
+
+
 def shortfall(env, algo, seed, rows):
     """'N of M iterations' for a committed run that stopped before its planned iterations and step budget (its
     config.json), else None."""
@@ -369,10 +396,8 @@ def shortfall(env, algo, seed, rows):
             config = json.load(f)
     except (OSError, ValueError):
         return None
-    planned, budget = config.get("iterations"), config.get("totalSteps")
-    steps = number(rows[-1], "n_timesteps") if rows else None
-    if not isinstance(planned, int) or len(rows) >= planned or (
-            isinstance(budget, (int, float)) and steps is not None and steps >= budget):
+    planned = config.get("iterations") if isinstance(config, dict) else None
+    if not isinstance(planned, int) or complete(config, rows):
         return None
     return f"{len(rows)} of {planned} iterations"
 
@@ -381,8 +406,9 @@ def headline():
     """Per task (in TASKS' order), what the headline table and the verdict read from the committed default-setting
     runs: each model-free method's asymptote (mean over its seeds), the steps its shortest curve reached and the
     curves' notes; MB-MPO's settled return at 100 000 steps per seed and their mean (None without one); the steps
-    each model-free method took to first reach that mean (None where a curve never did); and the settled returns at
-    52 000 steps of MB-MPO and the model-based baselines per seed."""
+    each model-free method took to first reach that mean (the mean over its seeds that do; None where none does) and
+    the steps reached by each of its seeds that does not ("missed"); and the settled returns at 52 000 steps of
+    MB-MPO and the model-based baselines per seed."""
     by_task, short = {}, {}
     for env, algo, seed, rows in runs():
         if "-" in seed:  # variants (bfloat16 products, the submission timing) are reported on their own
@@ -394,7 +420,7 @@ def headline():
     tasks = []
     for env in TASKS:
         algos = by_task.get(env, {})
-        task = {"env": env, "model_free": {}, "crossing": {}}
+        task = {"env": env, "model_free": {}, "crossing": {}, "missed": {}}
         for algo in ("trpo", "ppo"):
             curves = [p for p in algos.get(algo, []) if p]
             if not curves:
@@ -412,7 +438,9 @@ def headline():
         if task["finals"]:
             for algo, read in task["model_free"].items():
                 reached = [first_reaching(p, task["final"]) for p in read["curves"]]
-                task["crossing"][algo] = None if any(r is None for r in reached) else sum(reached) / len(reached)
+                hits = [r for r in reached if r is not None]
+                task["crossing"][algo] = sum(hits) / len(hits) if hits else None
+                task["missed"][algo] = [p[-1][0] for p, r in zip(read["curves"], reached) if r is None]
         task["baselines"] = {
             algo: [v for v in (settled_at(p, BASELINE_STEPS) for p in algos.get(algo, [])) if v is not None]
             for algo in ("mb-mpo", "me-trpo", "mb-mpc")}
@@ -432,10 +460,15 @@ def counted(count, noun):
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def ratio_text(steps):
-    """The steps and their ratio to MB-MPO's 101 000: '46.0·10⁶ (×456)'."""
+def ratio_text(steps, missed=(), seeds=1):
+    """The steps and their ratio to MB-MPO's 101 000: '46.0·10⁶ (×456)'; where some of the method's `seeds` never
+    get there (`missed`: the steps each of those reached), the mean is over the others, and the text says so."""
     ratio = shown_ratio(steps)
-    return f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})"
+    text = f"{steps_text(steps)} (×{ratio:.1f})" if ratio < 10 else f"{steps_text(steps)} (×{ratio:.0f})"
+    if missed:
+        others = "the other does not" if len(missed) == 1 else f"the other {len(missed)} do not"
+        text += f", in {seeds - len(missed)} of {counted(seeds, 'seed')} ({others} get there within {steps_text(min(missed))})"
+    return text
 
 
 def table(tasks):
@@ -456,7 +489,7 @@ def table(tasks):
             elif task["crossing"][algo] is None:
                 cells.append(f"not within {steps_text(read['reach'])}")
             else:
-                cells.append(ratio_text(task["crossing"][algo]))
+                cells.append(ratio_text(task["crossing"][algo], task["missed"][algo], len(read["curves"])))
         # MB-MPO and the model-based baselines at the same real steps
         cells += [seeds_cell(task["baselines"][algo]) for algo in ("mb-mpo", "me-trpo", "mb-mpc")]
         lines.append("| " + " | ".join(cells) + " |")
@@ -471,11 +504,14 @@ REACHES, SAMPLE_RATIO = 0.05, 50
 NAMES = {"trpo": "TRPO", "ppo": "PPO", "mb-mpo": "MB-MPO", "me-trpo": "ME-TRPO", "mb-mpc": "MB-MPC"}
 
 
-def claim_against(final, read, crossing):
+def claim_against(final, read, crossing, missed=()):
     """One model-free method's verdict for a task, MB-MPO's return at 100 000 steps being `final`: (whether the claim
     holds, the words). The asymptote's notes in the table that qualify it (a curve still rising, a higher peak
-    before, a run stopped short) are repeated here."""
+    before, a run stopped short) are repeated here. `crossing` is the mean over the method's seeds that reach
+    `final`, `missed` the steps reached by each seed that does not (the ratio is read from the mean; a seed that
+    never gets there only strengthens the claim)."""
     name, level = NAMES[read["algo"]], read["asymptote"]
+    seeds = len(read.get("curves", [None]))
     qualifiers = []
     if "still rising" in read["notes"]:
         qualifiers.append(f"its curve was still rising at {steps_text(read['reach'])}, so it may lie higher")
@@ -484,17 +520,17 @@ def claim_against(final, read, crossing):
     asymptote_words = f"its asymptote {level:.1f}" + (f" ({'; '.join(qualifiers)})" if qualifiers else "")
     if level - final > REACHES * abs(level):
         share = f", {final / level:.0%} of it" if level > 0 and final > 0 else ""
-        where = (f"{name} gets there in {ratio_text(crossing)}" if crossing is not None
+        where = (f"{name} gets there in {ratio_text(crossing, missed, seeds)}" if crossing is not None
                  else f"{name} does not get there within {steps_text(read['reach'])}")
         return False, f"does not hold against {name}: below {asymptote_words}{share}; {where}"
     if crossing is None:
         return True, (f"holds against {name}: {asymptote_words} reached, and {name} does not reach MB-MPO's return "
                       f"within {steps_text(read['reach'])}")
     if shown_ratio(crossing) >= SAMPLE_RATIO:
-        return True, (f"holds against {name}: {asymptote_words} reached, and {name} needs {ratio_text(crossing)} to "
-                      "reach MB-MPO's return")
+        return True, (f"holds against {name}: {asymptote_words} reached, and {name} needs "
+                      f"{ratio_text(crossing, missed, seeds)} to reach MB-MPO's return")
     return False, (f"holds in return but not in samples against {name}: {asymptote_words} reached, but {name} needs "
-                   f"only {ratio_text(crossing)}")
+                   f"only {ratio_text(crossing, missed, seeds)}")
 
 
 def ordering(baselines):
@@ -531,7 +567,7 @@ def verdict(tasks):
                 if read is None:
                     parts.append(f"no {NAMES[algo]} run")
                     continue
-                ok, words = claim_against(final, read, task["crossing"][algo])
+                ok, words = claim_against(final, read, task["crossing"][algo], task["missed"][algo])
                 measured[algo] += 1
                 holds[algo] += ok
                 parts.append(words)
@@ -610,10 +646,14 @@ def experiment_runs(prefix):
         variant = seed.split("-", 1)[1] if "-" in seed else ""
         if not variant.startswith(prefix):
             continue
-        with open(os.path.join(RESULTS, env, algo, seed, "config.json")) as f:
-            config = json.load(f)
+        path = os.path.join(RESULTS, env, algo, seed, "config.json")
+        try:
+            with open(path) as f:
+                config = json.load(f)
+        except (OSError, ValueError) as error:
+            sys.exit(f"{path}: cannot be read ({error})")
         points = curve(rows, algo)
-        if len(rows) < config.get("iterations", 0) or not points:
+        if not complete(config, rows) or not points:
             continue  # unfinished
         found.append((algo, config, settled_at(points, points[-1][0])))
     return found
@@ -827,21 +867,29 @@ EXPERIMENT_LABELS = {
 }
 
 
+def plot(mbmpo, arguments, out):
+    """`mbmpo plot ARGUMENTS --out OUT`; a missing binary or a failed plot ends the program with a one-line error."""
+    try:
+        done = subprocess.run([mbmpo, "plot", *arguments, "--out", out])
+    except OSError as error:
+        sys.exit(f"cannot run {mbmpo} ({error.strerror}); build it (scripts/setup.sh) or pass --mbmpo")
+    if done.returncode != 0:
+        sys.exit(f"mbmpo plot failed for {os.path.relpath(out, ROOT)} (exit {done.returncode}, above)")
+
+
 def figures(args):
     for env in TASKS + GYMNASIUM_TASKS:
         folders = sorted({os.path.join(RESULTS, e, a, s) for e, a, s, _ in runs() if e == env and "-" not in s})
         if not folders:
             continue
-        out = os.path.join(ROOT, "docs", f"results-{env}.png")
-        subprocess.run([args.mbmpo, "plot", *folders, "--out", out], check=True)
+        plot(args.mbmpo, folders, os.path.join(ROOT, "docs", f"results-{env}.png"))
     for name, prefix in EXPERIMENTS.items():
         folders = sorted({os.path.join(RESULTS, e, a, s) for e, a, s, _ in runs()
                           if "-" in s and s.split("-", 1)[1].startswith(prefix)})
         if not folders:
             continue
         labels = [part for key in EXPERIMENT_LABELS[name] for part in ("--label-by", key)]
-        out = os.path.join(ROOT, "docs", f"experiment-{name}.png")
-        subprocess.run([args.mbmpo, "plot", *folders, *labels, "--out", out], check=True)
+        plot(args.mbmpo, folders + labels, os.path.join(ROOT, "docs", f"experiment-{name}.png"))
 
 
 def training_folders():
@@ -870,7 +918,8 @@ def logged_eta(log, rows):
             lines = [line for line in f if line.startswith("itr ")]
     except OSError:
         return None
-    found = re.match(r"itr (\d+)/\d+ .*\| ETA (?:(\d+)h )?(?:(\d+)m )?(?:(\d+)s)?\s*$", lines[-1]) if lines else None
+    # `train` writes it as "1h 02m", "3m 05s" or "12s"
+    found = re.match(r"itr (\d+)/\d+ .*\| ETA (?:(\d+)h)? ?(?:(\d+)m)? ?(?:(\d+)s)?\s*$", lines[-1]) if lines else None
     if not found or int(found.group(1)) != rows:
         return None
     hours, minutes, seconds = (int(found.group(i) or 0) for i in (2, 3, 4))
@@ -881,6 +930,41 @@ def committed_rows(name, config):
     """How many iterations Benchmarks/results holds of the run folder `name`, or None where it holds none."""
     committed = os.path.join(result_folder(name, config)[0], "progress.csv")
     return len(read_progress(committed)) if os.path.isfile(committed) else None
+
+
+def read_run(folder):
+    """(config, rows) of a run folder, ({}, []) for what it lacks or cannot be read (a run just started has no
+    progress.csv yet)."""
+    try:
+        with open(os.path.join(folder, "config.json")) as f:
+            config = json.load(f)
+    except (OSError, ValueError):
+        config = {}
+    try:
+        rows = read_progress(os.path.join(folder, "progress.csv"))
+    except (OSError, ValueError, csv.Error):
+        rows = []
+    return config if isinstance(config, dict) else {}, rows
+
+
+def entry_state(folder, config, iterations):
+    """Where a plan entry stands (Benchmarks/paper_runs.sh asks through `state`): ("committed", rows, kept) where its
+    run folder is not there but Benchmarks/results holds it done (finished on another machine), ("finished", rows,
+    kept) where the folder holds it done, else ("", rows, kept); rows are the folder's logged iterations, kept the
+    committed folder. Done: `iterations` logged, or the run's step budget reached (`complete`)."""
+    kept = result_folder(os.path.basename(folder), config)[0]
+    if not os.path.isdir(folder):
+        kept_config, kept_rows = read_run(kept)
+        return ("committed" if kept_rows and complete(kept_config, kept_rows, iterations) else ""), 0, kept
+    own_config, rows = read_run(folder)
+    return ("finished" if rows and complete(own_config, rows, iterations) else ""), len(rows), kept
+
+
+def state(args):
+    """Prints 'STATE ROWS KEPT' for one plan entry (STATE '-' for none), for paper_runs.sh."""
+    config = {"environment": args.env, "algorithm": args.algo, "seed": args.seed}
+    found, rows, kept = entry_state(args.folder.rstrip("/"), config, args.iterations)
+    print(found or "-", rows, kept)
 
 
 def hours_left(planned, rows, finished, eta_hours=None):
@@ -905,20 +989,15 @@ def typical_hours(measured, algorithm, iterations):
 def measured_runs(runs_dir):
     """(algorithm, iterations, hours) of every complete run, from RUNS_DIR's folders, or, for an algorithm and length
     that none of them has, from Benchmarks/results (whose wall clocks come from the machines that ran them)."""
-    def complete(folder):
-        try:
-            with open(os.path.join(folder, "config.json")) as f:
-                config = json.load(f)
-            rows = read_progress(os.path.join(folder, "progress.csv"))
-        except (OSError, ValueError):
+    def measured(folder):
+        config, rows = read_run(folder)
+        if not rows or not complete(config, rows):
             return None
-        if not isinstance(config, dict) or not rows or config.get("iterations") != len(rows):
-            return None
-        return config.get("algorithm"), len(rows), sum(number(r, "Time-Itr") or 0 for r in rows) / 3600
+        return config.get("algorithm"), config.get("iterations"), sum(number(r, "Time-Itr") or 0 for r in rows) / 3600
 
-    here = [run for run in map(complete, glob.glob(os.path.join(runs_dir, "*"))) if run]
+    here = [run for run in map(measured, glob.glob(os.path.join(runs_dir, "*"))) if run]
     kinds = {(algo, count) for algo, count, _ in here}
-    committed = [run for run in map(complete, glob.glob(os.path.join(RESULTS, "*", "*", "*"))) if run]
+    committed = [run for run in map(measured, glob.glob(os.path.join(RESULTS, "*", "*", "*"))) if run]
     return here + [run for run in committed if run[:2] not in kinds]
 
 
@@ -928,9 +1007,7 @@ def run_status(folder, config, rows, training, kept_rows, eta_hours=None):
     planned = config.get("iterations")
     points = curve(rows, config.get("algorithm"))
     steps = number(rows[-1], "n_timesteps") if rows else None
-    budget = config.get("totalSteps")
-    finished = (isinstance(planned, int) and len(rows) >= planned) or (
-        isinstance(budget, (int, float)) and steps is not None and steps >= budget)
+    finished = complete(config, rows)
     times = [t for t in (number(r, "Time-Itr") for r in rows) if t is not None]
     left = hours_left(planned, rows, finished, eta_hours)
     eta = f"≈ {left:.1f} h" if left else "–"
@@ -957,8 +1034,7 @@ def status(args):
         sys.exit(f"{args.runs_dir}: cannot list the run folders ({error.strerror})")
     lines = ["| run | state | iterations | steps | last return | last 3 | wall clock | left | scored "
              "| in Benchmarks/results |", "|---|---|---|---|---|---|---|---|---|---|"]
-    states = {}
-    left, unknown = 0.0, 0
+    states, hours_by_name = {}, {}
     uncollected = []
     for name in names:
         folder = os.path.join(args.runs_dir, name)
@@ -982,27 +1058,29 @@ def status(args):
         states[name] = cells[1]
         if cells[1] == "finished" and (kept is None or kept < len(rows)):
             uncollected.append(folder)
-        hours = hours_left(config.get("iterations"), rows, cells[1] == "finished", eta)
-        left, unknown = (left + hours, unknown) if hours is not None else (left, unknown + 1)
+        hours_by_name[name] = hours_left(config.get("iterations"), rows, cells[1] == "finished", eta)
     if args.plan:
-        counts = {}
+        counts, planned_hours = {}, []
         measured = measured_runs(args.runs_dir)
         for name, config, iterations in planned_runs(args.plan, args.runs_dir):
             if name not in states:
-                rows = committed_rows(name, config)
-                states[name] = "committed" if rows is not None and rows >= iterations else "not started"
-                lines.append(f"| {name} | {states[name]} | {rows or 0}/{iterations} | – | – | – | – | – | – "
-                             f"| {'yes' if rows is not None else '–'} |")
-                if states[name] == "not started":
-                    hours = typical_hours(measured, config["algorithm"], iterations)
-                    left, unknown = (left + hours, unknown) if hours is not None else (left, unknown + 1)
+                kept_config, kept_rows = read_run(result_folder(name, config)[0])
+                done = bool(kept_rows) and complete(kept_config, kept_rows, iterations)
+                states[name] = "committed" if done else "not started"
+                lines.append(f"| {name} | {states[name]} | {len(kept_rows)}/{iterations} | – | – | – | – | – | – "
+                             f"| {'yes' if kept_rows else '–'} |")
+                hours_by_name[name] = 0 if done else typical_hours(measured, config["algorithm"], iterations)
+            planned_hours.append(hours_by_name.get(name))
             counts[states[name]] = counts.get(states[name], 0) + 1
+        left = sum(h for h in planned_hours if h is not None)
+        unknown = sum(h is None for h in planned_hours)
         lines.append("")
-        lines.append(f"plan {args.plan}: {sum(counts.values())} runs; "
+        lines.append(f"plan {args.plan}: {counted(sum(counts.values()), 'run')}; "
                      + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
-        lines.append(f"training left: ≈ {left:.0f} h (each run's own pace; for the runs not started, the complete "
-                     "runs of the same algorithm and length: RUNS_DIR's, else the committed ones, from other machines)"
-                     + (f"; {unknown} runs without a measure not counted" if unknown else ""))
+        lines.append(f"training left: ≈ {left:.0f} h (the plan's runs, each at its own pace; for the runs not started, "
+                     "the complete runs of the same algorithm and length: RUNS_DIR's, else the committed ones, from "
+                     "other machines)"
+                     + (f"; {counted(unknown, 'run')} without a measure not counted" if unknown else ""))
     if uncollected:
         # a run folder may not outlive its machine: its logs are safe only once committed
         lines.append("")
@@ -1020,7 +1098,7 @@ def planned_runs(plan, runs_dir):
         sys.exit(listed.stderr.strip() or f"paper_runs.sh --plan {plan} --list failed")
     found = []
     for line in listed.stdout.splitlines():
-        words = line.split()
+        words = shlex.split(line)
         value = {words[i]: words[i + 1] for i in range(len(words) - 1) if words[i].startswith("--")}
         try:
             config = {"environment": value["--env"], "algorithm": value["--algo"], "seed": int(value["--seed"])}
@@ -1103,6 +1181,12 @@ def selftest(_args):
         check("logged_eta: the last iteration's", logged_eta(log, 4), 58 / 60 + 42 / 3600)
         check("logged_eta: not for the last logged iteration", logged_eta(log, 5), None)
         check("logged_eta: no log", logged_eta(log + ".missing", 4), None)
+        with open(log, "a") as f:
+            f.write("itr 5/13 | steps 20000 | fit 426 ep | 486.9 s | ETA 2h 42m\n")
+        check("logged_eta: an hour or more (no seconds)", logged_eta(log, 5), 2 + 42 / 60)
+        with open(log, "a") as f:
+            f.write("itr 6/13 | steps 24000 | 3.1 s | ETA 9s\n")
+        check("logged_eta: seconds only", logged_eta(log, 6), 9 / 3600)
     check("status: finished by its step budget",
           run_status("/nonexistent/r", dict(config, totalSteps=16000), rows, False, None)[1], "finished")
     with tempfile.TemporaryDirectory() as scratch:
@@ -1149,9 +1233,18 @@ def selftest(_args):
           claim_against(120.0, dict(level, notes=["peak 130.0 at 2.0·10⁶", "stopped at 3 of 9 iterations"]), None)[1],
           "holds against TRPO: its asymptote 100.0 (its curve's peak 130.0 at 2.0·10⁶; its run stopped at 3 of 9 "
           "iterations) reached, and TRPO does not reach MB-MPO's return within 10.0·10⁶")
-    made_up = [{"env": "a", "model_free": {"trpo": level}, "crossing": {"trpo": None}, "finals": [110.0],
+    two_seeds = dict(level, curves=[[], []])
+    check("claim_against: one of two seeds crosses at ×60, the other never: read from the one, and said",
+          claim_against(98.0, two_seeds, 60 * MBMPO_STEPS, [50_000_000]),
+          (True, "holds against TRPO: its asymptote 100.0 reached, and TRPO needs 6.1·10⁶ (×60), in 1 of 2 seeds "
+                 "(the other does not get there within 50.0·10⁶) to reach MB-MPO's return"))
+    check("ratio_text: two of three seeds miss, the shorter run named",
+          ratio_text(2 * MBMPO_STEPS, [10_000_000, 50_000_000], 3),
+          "202·10³ (×2.0), in 1 of 3 seeds (the other 2 do not get there within 10.0·10⁶)")
+    made_up = [{"env": "a", "model_free": {"trpo": level}, "crossing": {"trpo": None}, "missed": {"trpo": []},
+                "finals": [110.0],
                 "final": 110.0, "baselines": {"mb-mpo": [9.0], "me-trpo": [5.0], "mb-mpc": [1.0]}},
-               {"env": "b", "model_free": {}, "crossing": {}, "finals": [], "final": None,
+               {"env": "b", "model_free": {}, "crossing": {}, "missed": {}, "finals": [], "final": None,
                 "baselines": {"mb-mpo": [], "me-trpo": [], "mb-mpc": []}}]
     check("verdict: a task's line", verdict(made_up).splitlines()[0],
           "- **a**: MB-MPO 110.0 at 100 000 steps (1 seed); holds against TRPO: its asymptote 100.0 reached, and TRPO "
@@ -1185,9 +1278,15 @@ def main():
     st = commands.add_parser("status")
     st.add_argument("runs_dir")
     st.add_argument("--plan", default=None, help="also list this paper_runs.sh plan's runs that have no folder")
+    sa = commands.add_parser("state")
+    sa.add_argument("folder")
+    sa.add_argument("env")
+    sa.add_argument("algo")
+    sa.add_argument("seed", type=int)
+    sa.add_argument("iterations", type=int)
     commands.add_parser("selftest")
     args = parser.parse_args()
-    {"collect": collect, "tables": tables, "figures": figures, "status": status,
+    {"collect": collect, "tables": tables, "figures": figures, "status": status, "state": state,
      "selftest": selftest}[args.command](args)
 
 

@@ -127,8 +127,9 @@ out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --until "now + 2 seconds" "
   "half-cheetah:mb-mpo:0:3:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" \
   "hopper:mb-mpo:0:2:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" 2>&1); code=$?
 rows=$(($(wc -l < "$work/until/half-cheetah-tiny-mb-mpo-s0/progress.csv") - 1))
+done_text="$rows iterations"; [ "$rows" -ne 1 ] || done_text="1 iteration"
 if [ $code -eq 75 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 3 ] && [ ! -e "$work/until/hopper-tiny-mb-mpo-s0" ] \
-  && grep -q "stopped for --until after $rows iterations" <<<"$out"; then
+  && grep -q "stopped for --until after $done_text\$" <<<"$out"; then
   echo "ok: paper_runs.sh --until stopped the first run after $rows of 3 iterations and started no other (exit 75)"
 else
   echo "FAIL: paper_runs.sh --until: exit $code: $out"; failures=$((failures + 1))
@@ -155,11 +156,58 @@ else
 fi
 # a run whose folder is not there but whose logs are committed (finished on another machine) is not run again
 out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --collect "$work/repo" "$work/elsewhere" "$tiny_entry" 2>&1)
-if grep -q "committed (.*holds its 2 iterations); not run again" <<<"$out" \
+if grep -q "committed (.*/s0-tiny holds it finished); not run again" <<<"$out" \
   && [ ! -e "$work/elsewhere/half-cheetah-tiny-mb-mpo-s0" ]; then
   echo "ok: paper_runs.sh does not run again a run whose logs Benchmarks/results holds"
 else
   echo "FAIL: paper_runs.sh on a committed run: $out"; failures=$((failures + 1))
+fi
+# nor one that its step budget ended before its planned iterations (PPO's, where its batches overrun); one step short
+# of its budget, it is not committed
+kept_as() { echo "${kept%-tiny}-$1"; }  # the committed folder of the tiny run's copy under another variant name
+cp -r "$kept" "$(kept_as budget)" && cp -r "$kept" "$(kept_as short)"
+python3 - "${kept%-tiny}" <<'EOF'
+import csv, json, sys
+with open(sys.argv[1] + "-tiny/progress.csv", newline="") as f:
+    steps = float(list(csv.DictReader(f))[-1]["n_timesteps"])
+for variant, budget in (("budget", steps), ("short", steps + 1)):  # reached at its last row; one step short
+    with open(f"{sys.argv[1]}-{variant}/config.json") as f:
+        config = json.load(f)
+    config.update(iterations=5, totalSteps=budget)
+    with open(f"{sys.argv[1]}-{variant}/config.json", "w") as f:
+        json.dump(config, f)
+EOF
+out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --collect "$work/repo" "$work/elsewhere" \
+  "half-cheetah:mb-mpo:0:5:budget:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" 2>&1); code=$?
+short=$(python3 "$work/repo/Benchmarks/results.py" state "$work/elsewhere/half-cheetah-short-mb-mpo-s0" \
+  half-cheetah mb-mpo 0 5)
+if [ $code -eq 0 ] && grep -q "s0-budget holds it finished); not run again" <<<"$out" \
+  && [ ! -e "$work/elsewhere/half-cheetah-budget-mb-mpo-s0" ] && [ "$short" = "- 0 $(kept_as short)" ]; then
+  echo "ok: paper_runs.sh does not run again a committed run that its step budget ended (one step short of it, it is not committed)"
+else
+  echo "FAIL: paper_runs.sh on a budget-ended run: exit $code: $out / $short"; failures=$((failures + 1))
+fi
+rm -r "$(kept_as budget)" "$(kept_as short)"
+expect_error "would share the run folder $work/plans/hopper-mb-mpo-s22" env MBMPO_BIN="$bin" \
+  bash Benchmarks/paper_runs.sh "$work/plans" hopper:mb-mpo:22:25 hopper:mb-mpo:22:13
+# a run that finishes after --until is scored on the next call, and the script says so with 75 (rerun), not 0; a
+# stand-in binary whose train writes its one iteration and ends 2 s after the deadline
+cat > "$work/late-mbmpo" <<'EOF'
+#!/usr/bin/env bash
+[ "$1" = train ] || exit 0
+while [ $# -gt 1 ] && [ "$1" != --out ]; do shift; done
+mkdir -p "$2" && echo '{"environment": "hopper", "algorithm": "trpo", "seed": 0, "iterations": 1}' > "$2/config.json"
+printf 'n_timesteps,AverageReturn,Time-Itr\n50000,1.0,3.0\n' > "$2/progress.csv"
+sleep 3
+EOF
+chmod +x "$work/late-mbmpo"
+out=$(MBMPO_BIN="$work/late-mbmpo" bash Benchmarks/paper_runs.sh --until "now + 1 second" "$work/late" \
+  hopper:trpo:0:1:late:preset=quick 2>&1); code=$?
+if [ $code -eq 75 ] && grep -q "hopper-late-trpo-s0: finished; scored on the next call" <<<"$out" \
+  && [ ! -e "$work/late/hopper-late-trpo-s0/eval.json" ]; then
+  echo "ok: paper_runs.sh exits with 75 when a run finishes after --until, unscored"
+else
+  echo "FAIL: paper_runs.sh, a run finished after --until: exit $code: $out"; failures=$((failures + 1))
 fi
 # an entry still to train whose configuration is refused here (a key this binary does not know; bfloat16 products on
 # a CPU without AVX512-BF16) is passed over before anything runs, the others run, and the script ends with status 1;
