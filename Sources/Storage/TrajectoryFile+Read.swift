@@ -10,8 +10,16 @@ extension TrajectoryFile {
         let header = try readHeader(file)
         var episodes: [RecordedEpisode] = []
         for iteration in try file.children(of: "/").filter({ $0.hasPrefix("iter-") }) {
+            guard let number = Int(iteration.dropFirst(5)), number >= 0 else {
+                throw StorageError.malformed(path: path, reason: "group '\(iteration)' names no iteration")
+            }
             // a linked iteration file is verified and read on its own, never parsed unchecked through the link
             if let target = try file.externalLinkTarget(iteration) {
+                // the store links each iteration group to the group of the same name in that iteration's file
+                guard target.object == "/" + iteration else {
+                    throw StorageError.malformed(
+                        path: path, reason: "'\(iteration)' links to '\(target.object)' in \(target.file)")
+                }
                 let linked =
                     target.file.hasPrefix("/")
                     ? target.file
@@ -21,19 +29,21 @@ extension TrajectoryFile {
                 guard try readHeader(part) == header else {
                     throw StorageError.mismatch(path: linked, reason: "belongs to another run than \(path)")
                 }
-                episodes += try readIteration(part, group: target.object, header: header)
+                episodes += try readIteration(part, group: target.object, number: number, header: header)
                 try part.close()
             } else {
-                episodes += try readIteration(file, group: iteration, header: header)
+                episodes += try readIteration(file, group: iteration, number: number, header: header)
             }
         }
         try file.close()
         return (header, episodes)
     }
 
-    /// The episodes of one iteration group, kinds in collection order, episodes in index order.
+    /// The episodes of one iteration group, kinds in collection order, episodes in index order; each must record
+    /// the iteration `number` that the master file's group name gives (a link to another iteration's file, which
+    /// would count its episodes twice, is refused).
     static func readIteration(
-        _ file: HDF5File, group iteration: String, header: TrajectoryHeader
+        _ file: HDF5File, group iteration: String, number: Int, header: TrajectoryHeader
     ) throws
         -> [RecordedEpisode]
     {
@@ -42,7 +52,16 @@ extension TrajectoryFile {
             let group = "\(iteration)/\(kind)"
             let names = try file.children(of: group).filter { $0.hasPrefix("episode-") }
                 .sorted { (Int($0.dropFirst(8)) ?? 0) < (Int($1.dropFirst(8)) ?? 0) }
-            for name in names { episodes.append(try readEpisode(file, at: "\(group)/\(name)", header: header)) }
+            for name in names {
+                let episode = try readEpisode(file, at: "\(group)/\(name)", header: header)
+                guard episode.metadata.iteration == number else {
+                    throw StorageError.malformed(
+                        path: file.path,
+                        reason: "'\(group)/\(name)' records iteration \(episode.metadata.iteration), "
+                            + "where iteration \(number) was expected")
+                }
+                episodes.append(episode)
+            }
         }
         return episodes
     }
@@ -50,35 +69,59 @@ extension TrajectoryFile {
     static func readHeader(_ file: HDF5File) throws -> TrajectoryHeader {
         try file.checkFormat(format, version: version, kind: "trajectory file")
         func int(_ name: String) throws -> Int { Int(try file.attribute(name, as: Int64.self)) }
+        /// A width of every state or action; bounded so that no product of it with an episode's length overflows.
+        func width(_ name: String) throws -> Int {
+            let value = try int(name)
+            guard (0...Self.maximumWidth).contains(value) else {
+                throw StorageError.malformed(path: file.path, reason: "attribute '\(name)' is \(value)")
+            }
+            return value
+        }
         return TrajectoryHeader(
             environment: try file.stringAttribute("environment"),
             algorithm: try file.stringAttribute("algorithm"),
             seed: try file.attribute("seed", as: UInt64.self),
             rolloutsPerTask: try int("rollouts_per_task"),
-            observationSize: try int("observation_size"), actionSize: try int("action_size"),
-            nq: try int("nq"), nv: try int("nv"), dt: try file.attribute("dt", as: Double.self))
+            observationSize: try width("observation_size"), actionSize: try width("action_size"),
+            nq: try width("nq"), nv: try width("nv"), dt: try file.attribute("dt", as: Double.self))
     }
 
+    /// The largest observation, action, qpos or qvel width a trajectory file may declare.
+    static let maximumWidth = 1 << 20
+    /// The longest episode a trajectory file may declare (steps).
+    static let maximumLength = 1 << 30
+
+    /// Reads one episode, checking every dataset's shape against its `length` and the header's widths (qpos and qvel
+    /// may be empty, for an environment that records no states), so that a malformed file is refused with a line
+    /// naming the dataset instead of being read out of step.
     static func readEpisode(_ file: HDF5File, at group: String, header: TrajectoryHeader) throws -> RecordedEpisode {
         func int(_ name: String) throws -> Int { Int(try file.attribute(name, at: group, as: Int64.self)) }
         let steps = try int("length")
-        var path = Trajectory()
-        let observations = try file.read(Double.self, at: "\(group)/observations")
-        guard observations.shape == [steps + 1, header.observationSize] else {
-            throw StorageError.malformed(
-                path: file.path,
-                reason: "'\(group)/observations' has shape "
-                    + "\(observations.shape), expected [\(steps + 1), \(header.observationSize)]")
+        guard (0...Self.maximumLength).contains(steps) else {
+            throw StorageError.malformed(path: file.path, reason: "'\(group)' has length \(steps)")
         }
-        path.observations = Array(observations.values.prefix(steps * header.observationSize))
-        path.finalObservation = Array(observations.values.suffix(header.observationSize))
-        path.actions = try file.read(Double.self, at: "\(group)/actions").values
-        path.appliedActions = try file.read(Double.self, at: "\(group)/applied_actions").values
-        path.rewards = try file.read(Double.self, at: "\(group)/rewards").values
-        path.qpos = try file.read(Double.self, at: "\(group)/qpos").values
-        path.qvel = try file.read(Double.self, at: "\(group)/qvel").values
-        guard path.rewards.count == steps, path.actions.count == steps * header.actionSize else {
-            throw StorageError.malformed(path: file.path, reason: "'\(group)' has inconsistent step counts")
+        /// The dataset's values, which must have one of the `shapes`.
+        func values(_ name: String, _ shapes: [Int]...) throws -> [Double] {
+            let data = try file.read(Double.self, at: "\(group)/\(name)")
+            guard shapes.contains(data.shape) else {
+                throw StorageError.malformed(
+                    path: file.path,
+                    reason: "'\(group)/\(name)' has shape \(data.shape), expected \(shapes[0]) (length \(steps))")
+            }
+            return data.values
+        }
+        let o = header.observationSize, a = header.actionSize
+        var path = Trajectory()
+        let observations = try values("observations", [steps + 1, o])
+        path.observations = Array(observations.prefix(steps * o))
+        path.finalObservation = Array(observations.suffix(o))
+        path.actions = try values("actions", [steps, a])
+        path.appliedActions = try values("applied_actions", [steps, a])
+        path.rewards = try values("rewards", [steps])
+        path.qpos = try values("qpos", [steps + 1, header.nq], [0, 0])
+        path.qvel = try values("qvel", [steps + 1, header.nv], [0, 0])
+        guard path.qpos.isEmpty == path.qvel.isEmpty else {
+            throw StorageError.malformed(path: file.path, reason: "'\(group)' has only one of qpos and qvel")
         }
         path.environment = try int("environment")
         switch try file.stringAttribute("end", at: group) {

@@ -67,4 +67,18 @@ import Testing
         #expect(Eval.RecordedGroup.firstFlipped(groups) == 3)
         #expect(Eval.RecordedGroup.firstFlipped(Array(groups.reversed())) == 3)
     }
+
+    /// A NaN in the numbers (a recorded reward that is not finite) is refused with its place instead of the JSON
+    /// file being written as "?" (JSON has no NaN); finite documents are written as before.
+    @Test func jsonWithANonFiniteNumberIsRefusedWithItsPlace() throws {
+        let document = JSONValue.object([
+            "seed": .unsigned(1),
+            "groups": .array([.object(["returnMean": .number(1.5)]), .object(["returnMean": .number(.nan)])]),
+        ])
+        #expect(throws: NonFiniteJSONNumber(place: "groups[1].returnMean")) { try document.prettyText() }
+        #expect(throws: NonFiniteJSONNumber(place: "the top level")) { try JSONValue.number(-.infinity).prettyText() }
+        #expect(
+            try JSONValue.object(["a": .array([.number(1.5), .null])]).prettyText()
+                == "{\n  \"a\" : [\n    1.5,\n    null\n  ]\n}")
+    }
 }

@@ -75,6 +75,93 @@ import Testing
         #expect(paths.allSatisfy { $0.qpos.count == ($0.length + 1) * Int(model.nq) && !$0.qpos.isEmpty })
     }
 
+    /// A sealed file whose episode datasets disagree with the episode's length or the header's widths, or that
+    /// records another iteration than the group it is linked as, is refused with a line naming the dataset, never
+    /// read out of step (a qpos narrower than nq used to stop `eval --recorded` at a precondition).
+    @Test func malformedEpisodesAreRefusedNamingTheirDataset() throws {
+        let model = try EnvironmentID.hopper.loadModel()
+        let sampler = try VectorSampler(id: .hopper, model: model, count: 1, seed: 4)
+        var rng = SplitMix64(seed: 9)
+        let paths = try withUnsafeMutablePointer(to: &rng) { pointer in
+            try sampler.sample(horizon: 20, stop: .episodes(1), policy: uniformRandomPolicy(using: pointer))
+        }
+        let run = Fixture.folder()
+        let nq = Int(model.nq), nv = Int(model.nv)
+        let header = TrajectoryHeader(
+            environment: "hopper", algorithm: "mb-mpo", seed: 4, rolloutsPerTask: 1,
+            observationSize: sampler.spec.observationSize, actionSize: sampler.spec.actionSize, nq: nq, nv: nv,
+            dt: sampler.spec.dt)
+        let store = try TrajectoryStore(run: run, header: header)
+        store.add(.exploration, paths)
+        try store.commit(iteration: 0)
+        let part = run.appendingPathComponent("trajectories/iter-0000.h5").path
+        let pristine = try Data(contentsOf: URL(fileURLWithPath: part))
+        let group = "/iter-0000/exploration/episode-0000", steps = paths[0].length
+        /// The master's read error after `change` was made to the episode (and the file sealed again).
+        func error(_ change: (HDF5File) throws -> Void) throws -> String? {
+            try pristine.write(to: URL(fileURLWithPath: part))
+            let file = try HDF5File(opening: part, writable: true)
+            try change(file)
+            try file.close()
+            try FileSeal.seal(part, format: TrajectoryFile.format)
+            do {
+                _ = try TrajectoryFile.read(store.path)
+                return nil
+            } catch let error as StorageError {
+                return error.description
+            }
+        }
+        func replace(_ name: String, rows: Int, width: Int) -> (HDF5File) throws -> Void {
+            { file in
+                try file.delete("\(group)/\(name)")
+                try file.write(
+                    [Double](repeating: 0, count: rows * width), shape: [rows, width], at: "\(group)/\(name)")
+            }
+        }
+        #expect(try error { _ in } == nil)
+        #expect(
+            try error(replace("qpos", rows: steps + 1, width: nq - 1))
+                == "\(part): '\(group)/qpos' has shape [\(steps + 1), \(nq - 1)], expected [\(steps + 1), \(nq)] "
+                + "(length \(steps))")
+        #expect(
+            try error(replace("qvel", rows: steps, width: nv))
+                == "\(part): '\(group)/qvel' has shape [\(steps), \(nv)], expected [\(steps + 1), \(nv)] (length \(steps))"
+        )
+        #expect(try error(replace("qvel", rows: 0, width: 0)) == "\(part): '\(group)' has only one of qpos and qvel")
+        #expect(
+            try error(replace("actions", rows: steps, width: header.actionSize + 1))
+                == "\(part): '\(group)/actions' has shape [\(steps), \(header.actionSize + 1)], expected "
+                + "[\(steps), \(header.actionSize)] (length \(steps))")
+        #expect(
+            try error { try $0.setAttribute("length", Int64(steps - 1), at: group) }
+                == "\(part): '\(group)/observations' has shape [\(steps + 1), \(header.observationSize)], expected "
+                + "[\(steps), \(header.observationSize)] (length \(steps - 1))")
+        for length in [Int64(-1), Int64.max] {
+            #expect(
+                try error { try $0.setAttribute("length", length, at: group) }
+                    == "\(part): '\(group)' has length \(length)")
+        }
+        #expect(
+            try error { try $0.setAttribute("iteration", Int64(1), at: group) }
+                == "\(part): '\(group)' records iteration 1, where iteration 0 was expected")
+        #expect(
+            try error { try $0.setAttribute("nq", Int64(1) << 40) } == "\(part): attribute 'nq' is \(Int64(1) << 40)")
+        // the master's link to anything but the iteration file's group of the same name (its root, which held no
+        // episodes and dropped the iteration silently)
+        #expect(try error { _ in } == nil)
+        let master = try HDF5File(opening: store.path, writable: true)
+        try master.delete("iter-0000")
+        try master.linkExternal("iter-0000", file: "trajectories/iter-0000.h5", object: "/")
+        try master.close()
+        try FileSeal.seal(store.path, format: TrajectoryFile.format)
+        #expect(
+            throws: StorageError.malformed(
+                path: store.path, reason: "'iter-0000' links to '/' in trajectories/iter-0000.h5")
+        ) {
+            try TrajectoryFile.read(store.path)
+        }
+    }
+
     @Test func anInterruptedWriteLeavesEarlierIterationsReadable() throws {
         let run = Fixture.folder()
         let seen = try Self.record(run: run, iterations: 2)

@@ -104,7 +104,7 @@ extension Eval {
                 "groups": .array(groups.map(\.json)),
                 "firstFlippedIteration": first.map { .integer(Int64($0)) } ?? .null,
             ]
-            try AtomicFile.write(text: JSONValue.object(fields).prettyText + "\n", to: json)
+            try AtomicFile.write(text: try JSONValue.object(fields).prettyText() + "\n", to: json)
         }
     }
 

@@ -147,7 +147,7 @@ struct Eval: ParsableCommand {
             ]
             fields["upsideDownFraction"] = posture.map { .number($0.fraction) } ?? .null
             fields["upsideDownEpisodes"] = posture.map { .integer(Int64($0.episodes)) } ?? .null
-            try AtomicFile.write(text: JSONValue.object(fields).prettyText + "\n", to: json)
+            try AtomicFile.write(text: try JSONValue.object(fields).prettyText() + "\n", to: json)
         }
     }
 

@@ -59,7 +59,7 @@ enum ConfigurationFile {
 
     /// Pretty JSON with sorted keys (what `config.json` and `mbmpo config show` hold).
     static func prettyJSON(_ config: TrainingConfig) throws -> String {
-        try tree(of: config).prettyText
+        try tree(of: config).prettyText()
     }
 
     /// Deep-merges `patch` into `tree`; every key must exist in `tree` and every leaf value must have the

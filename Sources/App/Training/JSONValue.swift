@@ -78,10 +78,34 @@ enum JSONValue: Codable, Equatable {
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "?"
     }
 
-    /// Indented JSON text with sorted keys.
-    var prettyText: String {
+    /// Indented JSON text with sorted keys. JSON has no NaN or infinity: a document holding one is refused with the
+    /// place it is at (`returns[3]`), so that no file is written with a number standing in for it.
+    func prettyText() throws -> String {
+        if let place = nonFinitePlace() {
+            throw NonFiniteJSONNumber(place: place)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "?"
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
+
+    /// Where the first NaN or infinite number lies (`groups[2].returnMean`, keys in sorted order), or nil.
+    func nonFinitePlace(at prefix: String = "") -> String? {
+        switch self {
+        case .number(let value) where !value.isFinite: return prefix.isEmpty ? "the top level" : prefix
+        case .array(let values):
+            return values.indices.lazy.compactMap { values[$0].nonFinitePlace(at: "\(prefix)[\($0)]") }.first
+        case .object(let members):
+            return members.keys.sorted().lazy.compactMap {
+                members[$0]?.nonFinitePlace(at: prefix.isEmpty ? $0 : "\(prefix).\($0)")
+            }.first
+        default: return nil
+        }
+    }
+}
+
+/// A value that JSON cannot hold: a NaN or infinite number, at `place`.
+struct NonFiniteJSONNumber: Error, Equatable, CustomStringConvertible {
+    let place: String
+    var description: String { "cannot write a NaN or infinite number as JSON (at \(place))" }
 }

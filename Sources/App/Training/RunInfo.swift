@@ -68,7 +68,7 @@ enum RunInfo {
         }
         entries.append(.object(entry(event: event, fromIteration: fromIteration, threads: threads)))
         let document = JSONValue.object(["format": .string("mbmpo-run-info 1"), "entries": .array(entries)])
-        try AtomicFile.write(text: document.prettyText + "\n", to: path)
+        try AtomicFile.write(text: try document.prettyText() + "\n", to: path)
     }
 }
 

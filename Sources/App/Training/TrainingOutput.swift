@@ -90,7 +90,7 @@ extension TensorBoardWriter {
     /// and nulls as their JSON text).
     func appendConfiguration(_ config: TrainingConfig, now: Date = Date()) throws {
         let tree = try ConfigurationFile.tree(of: config)
-        try appendText("```json\n\(tree.prettyText)\n```", tag: "config", now: now)
+        try appendText("```json\n\(try tree.prettyText())\n```", tag: "config", now: now)
         var hparams: [(name: String, value: HyperparameterValue)] = []
         func flatten(_ value: JSONValue, _ path: String) {
             switch value {
