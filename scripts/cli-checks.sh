@@ -336,7 +336,20 @@ cp -r "$work/hc" "$work/dup" && sed -i 's/^  "seed" : \(.*\),$/  "seed" : \1, "s
 expect_error "config.json: not valid JSON: line .*duplicate key \"seed\"" "$bin" train --resume "$work/dup"
 cp -r "$work/hc" "$work/other" && sed -i 's/"horizon" : 200/"horizon" : 100/' "$work/other/config.json"
 expect_error "checkpoint of another configuration" "$bin" export --run "$work/other" --episodes 1 --out "$work/o.hdf5"
+# a folder whose checkpoints are gone but whose progress.csv holds more than the first iteration is not started again
+# (which would overwrite its logs and recorded episodes); its files stay as they were
+cp -r "$work/hc" "$work/lost" && rm -r "$work/lost/checkpoints"
+before=$(cd "$work/lost" && find . -type f -exec md5sum {} + | sort)
+expect_error "progress.csv holds 2 iterations but there is no checkpoint" "$bin" train --resume "$work/lost" \
+  --iterations 3
+if [ "$(cd "$work/lost" && find . -type f -exec md5sum {} + | sort)" = "$before" ]; then
+  echo "ok: the refused resume left the folder's files as they were"
+else
+  echo "FAIL: a refused resume without checkpoints changed the folder"; failures=$((failures + 1))
+fi
+# a run stopped in its first iteration, after logging it but before its first checkpoint, restarts from iteration 0
 cp -r "$work/hc" "$work/nockpt" && rm -r "$work/nockpt/checkpoints"
+head -n 2 "$work/hc/progress.csv" > "$work/nockpt/progress.csv"
 touch "$work/nockpt/.progress.csv.tmp" "$work/nockpt/.dat.nosync12ab" "$work/nockpt/trajectories/.iter-0001.h5.tmp"
 expect_ok "$bin" train --resume "$work/nockpt" --iterations 1
 if grep -q "has no checkpoint yet.*starting again from iteration 0" <<<"$out" \
@@ -441,6 +454,21 @@ assert 0 <= d['upsideDownFraction'] <= 1 and d['upsideDownEpisodes'] in (0, 1, 2
     echo "FAIL: eval of the $algo run: $out"; failures=$((failures + 1))
   fi
 done
+# export of an MB-MPC run records its planner's episodes, the ones eval scores (not the untrained policy network)
+exported=$("$bin" export --run "$work/models/mb-mpc" --episodes 2 --seed 3 --out "$work/models/mpc.hdf5" \
+  | sed -n 's/.*mean return \([-0-9.]*\) (the MPC planner.*/\1/p')
+evaluated=$(mean_return --run "$work/models/mb-mpc" --episodes 2 --seed 3)
+if [ -n "$exported" ] && [ "$exported" = "$evaluated" ]; then
+  echo "ok: export of the MB-MPC run records its planner's episodes (mean return $exported, as eval scores)"
+else
+  echo "FAIL: MB-MPC export's mean return '$exported', eval's '$evaluated'"; failures=$((failures + 1))
+fi
+# nor does export write over one of the run's own files
+cp "$work/hc/checkpoints/iter-0002.h5" "$work/iter-0002.copy"
+expect_error "is one of the run's own files" "$bin" export --run "$work/hc" --episodes 1 \
+  --out "$work/hc/checkpoints/iter-0002.h5"
+cmp -s "$work/hc/checkpoints/iter-0002.h5" "$work/iter-0002.copy" \
+  || { echo "FAIL: export wrote over a checkpoint"; failures=$((failures + 1)); }
 # eval --recorded: the MB-MPO run's recorded real episodes per iteration and kind, every episode counted once
 expect_ok "$bin" eval --run "$work/hc" --recorded --json "$work/models/recorded.json"
 if python3 - "$work/models/recorded.json" "$work/hc/trajectories.h5" "$out" <<'EOF'
@@ -521,6 +549,21 @@ if command -v rsvg-convert >/dev/null; then
   [ "$(head -c 4 "$work/curves.png" | tail -c 3)" = "PNG" ] || { echo "FAIL: no PNG written"; failures=$((failures + 1)); }
 else
   expect_error "rsvg-convert" "$bin" plot "$work/hc" --out "$work/curves.png"
+fi
+# a PNG rendering that fails leaves the existing file as it was (a stand-in rsvg-convert writes half a file and fails)
+mkdir -p "$work/failing-rsvg" && printf 'old picture' > "$work/kept.png"
+cat > "$work/failing-rsvg/rsvg-convert" <<'EOF'
+#!/usr/bin/env bash
+while [ $# -gt 0 ] && [ "$1" != --output ]; do shift; done
+printf 'half' > "$2"; echo "out of memory" >&2; exit 1
+EOF
+chmod +x "$work/failing-rsvg/rsvg-convert"
+expect_error "rsvg-convert could not write '$work/kept.png': out of memory" env PATH="$work/failing-rsvg:$PATH" \
+  "$bin" plot "$work/hc" --out "$work/kept.png"
+if [ "$(cat "$work/kept.png")" = "old picture" ] && [ -z "$(find "$work" -maxdepth 1 -name '.kept.png*')" ]; then
+  echo "ok: a failed PNG rendering left the existing file and no temporary file"
+else
+  echo "FAIL: a failed PNG rendering changed $work/kept.png"; failures=$((failures + 1))
 fi
 expect_error "--out must end in .svg or .png" "$bin" plot "$work/hc" --out "$work/curves.pdf"
 mkdir -p "$work/empty"

@@ -351,6 +351,9 @@ func escape(_ text: String) -> String {
         case ">": out += "&gt;"
         case "\"": out += "&quot;"
         case "'": out += "&apos;"
+        // XML 1.0 has no control characters but tab, line feed and carriage return, not even as references
+        case _ where character.unicodeScalars.contains { $0.value < 0x20 && ![0x09, 0x0A, 0x0D].contains($0.value) }:
+            out += "\u{FFFD}"
         default: out.append(character)
         }
     }

@@ -66,6 +66,7 @@ public enum LearningCurves {
             message: "'\(run.folder)/progress.csv' has no return logged yet "
                 + "(PrePolicy-AverageReturn or EnvTrajs-AverageReturn)", nothingLoggedYet: true)
         guard let metric = metric(for: run), let values = run.columns[metric] else { throw nothingYet }
+        try checkDrawable(run, steps: steps, values: values, metric: metric)
         let known = steps.compactMap { $0 }
         let shift = run.algorithm == "mb-mpo" && known.count >= 2 ? (known[1] - known[0]) / 2 : 0
         let points = zip(steps, values).compactMap { step, value in
@@ -73,6 +74,36 @@ public enum LearningCurves {
         }
         guard !points.isEmpty else { throw nothingYet }
         return Curve(metric: metric, shift: shift, points: points)
+    }
+
+    /// The largest magnitude of a step count or return the chart draws; beyond it a log is taken for damaged (a
+    /// return of 1e300 would overflow the axes' arithmetic), not drawn.
+    static let largestDrawn = 1e15
+
+    /// Refuses a log the chart cannot draw truthfully: `n_timesteps` that do not increase from row to row, or a step
+    /// count or return beyond ``largestDrawn``; rows are counted from 1 after the header.
+    static func checkDrawable(_ run: RunRecord, steps: [Double?], values: [Double?], metric: String) throws {
+        let file = "'\(run.folder)/progress.csv'"
+        func shown(_ value: Double) -> String {
+            value == value.rounded() && abs(value) <= largestDrawn ? String(Int(value)) : "\(value)"
+        }
+        var previous: Double?
+        for (index, step) in steps.enumerated() {
+            for (name, value) in [("n_timesteps", step), (metric, values[index])] {
+                if let value, abs(value) > largestDrawn {
+                    throw RunRecord.Problem(
+                        message: "\(file) row \(index + 1): \(name) \(shown(value)) is beyond what a plot draws (±1e15)"
+                    )
+                }
+            }
+            guard let step else { continue }
+            if let previous, step <= previous {
+                throw RunRecord.Problem(
+                    message: "\(file) row \(index + 1): n_timesteps \(shown(step)) does not increase (the row before "
+                        + "has \(shown(previous)))")
+            }
+            previous = step
+        }
     }
 
     /// The runs of `folders` that have a curve to draw, and the problems of those passed over because they have

@@ -164,47 +164,48 @@ public struct RunRecord {
         return text
     }
 
-    /// Splits CSV text into rows of fields (RFC 4180 quoting: "a,b" and "" inside quotes).
+    /// Splits CSV text into rows of fields (RFC 4180 quoting: "a,b" and "" inside quotes; rows end in LF or CRLF,
+    /// after a quoted field as after any other).
     static func parseCSV(_ text: String) -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
         var field = ""
         var quoted = false
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            switch (quoted, character) {
-            case (true, "\""):
-                if let next = iterator.next() {
-                    if next == "\"" {
-                        field.append("\"")
-                    } else {
-                        quoted = false
-                        if next == "," {
-                            row.append(field)
-                            field = ""
-                        } else if next == "\n" {
-                            row.append(field)
-                            rows.append(row)
-                            row = []
-                            field = ""
-                        } else {
-                            field.append(next)
-                        }
-                    }
-                } else {
-                    quoted = false
-                }
-            case (true, _): field.append(character)
-            case (false, "\""): quoted = true
-            case (false, ","):
+        /// A character outside quotes.
+        func plain(_ character: Character) {
+            switch character {
+            case "\"": quoted = true
+            case ",":
                 row.append(field)
                 field = ""
-            case (false, "\n"), (false, "\r\n"):
+            case "\n", "\r\n":
                 row.append(field)
                 rows.append(row)
                 row = []
                 field = ""
-            case (false, _): field.append(character)
+            default: field.append(character)
+            }
+        }
+        var iterator = text.makeIterator()
+        while let character = iterator.next() {
+            guard quoted else {
+                plain(character)
+                continue
+            }
+            guard character == "\"" else {
+                field.append(character)
+                continue
+            }
+            // a quote inside quotes: doubled, it stands for one; else it closes them
+            guard let next = iterator.next() else {
+                quoted = false
+                break
+            }
+            if next == "\"" {
+                field.append("\"")
+            } else {
+                quoted = false
+                plain(next)
             }
         }
         if !field.isEmpty || !row.isEmpty {

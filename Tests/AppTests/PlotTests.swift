@@ -487,11 +487,53 @@ import Testing
         #expect(LearningCurveChart.color(crowded[0], index: 1) == LearningCurveChart.color(rising, index: 0))
     }
 
+    /// A log the chart cannot draw truthfully is refused with its row: steps that do not increase, or a number so
+    /// large that the axes' arithmetic would overflow (1e300 used to trap converting a tick label to an integer).
+    @Test func logsThatCannotBeDrawnAreRefusedWithTheirRow() throws {
+        let root = try TestFiles.temporaryFolder("plot-refused")
+        let header = "Iteration,n_timesteps,EnvTrajs-AverageReturn"
+        let cases: [(rows: [String], message: String)] = [
+            (["0,3000,1", "1,2000,2"], "row 2: n_timesteps 2000 does not increase (the row before has 3000)"),
+            (["0,1000,1", "1,1000,2"], "row 2: n_timesteps 1000 does not increase (the row before has 1000)"),
+            (["0,1000,1", "1,2000,1e300"], "row 2: EnvTrajs-AverageReturn 1e+300 is beyond what a plot draws (±1e15)"),
+            (["0,1e18,1"], "row 1: n_timesteps 1e+18 is beyond what a plot draws (±1e15)"),
+        ]
+        for (index, (rows, message)) in cases.enumerated() {
+            let folder = root.appendingPathComponent("run-\(index)")
+            try Self.writeRun(folder, environment: "hopper", algorithm: "trpo", header: header, rows: rows)
+            let error = #expect(throws: RunRecord.Problem.self) { try LearningCurves.drawable([folder.path]) }
+            #expect(error?.message == "'\(folder.path)/progress.csv' \(message)")
+        }
+        // at the bound, and with a row that has no step, it draws
+        let edge = root.appendingPathComponent("edge")
+        try Self.writeRun(
+            edge, environment: "hopper", algorithm: "trpo", header: header,
+            rows: ["0,1000,-1e15", "1,,5", "2,3000,1e15"])
+        #expect(try LearningCurves.drawable([edge.path]).runs.count == 1)
+    }
+
+    /// The same run named twice, directly and through a link, is one run of the plot, not two identical curves.
+    @Test func aRunNamedTwiceIsPlottedOnce() throws {
+        let (root, _) = try Self.makeRuns()
+        let run = root.appendingPathComponent("hopper-0")
+        let link = root.appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: run)
+        let out = root.appendingPathComponent("twice.svg").path
+        try Plot.parse([run.path, run.path + "/", link.path, "--out", out]).run()
+        let lines = try Self.parse(TestFiles.text(URL(fileURLWithPath: out))).filter { $0.name == "polyline" }
+        #expect(lines.map { $0.attributes["data-runs"] } == ["1"])
+    }
+
     @Test func csvQuotingAndTicks() {
         #expect(RunRecord.parseCSV("a,\"b,c\",\"d\"\"e\"\n1,,2\n") == [["a", "b,c", "d\"e"], ["1", "", "2"]])
+        // rows end in CRLF after a quoted field as after a plain one
+        #expect(
+            RunRecord.parseCSV("\"n\",\"r\"\r\n\"1\",\"5\"\r\n2,6\r\n") == [["n", "r"], ["1", "5"], ["2", "6"]])
         let scale = AxisScale(covering: -93, 211, pixels: (0, 100))
         #expect(scale.ticks == [-100, 0, 100, 200, 300])
         #expect(abs(scale.value(atPixel: scale.pixel(42.5)) - 42.5) < 1e-9)
         #expect(AxisScale.label(100_000) == "100k" && AxisScale.label(-250) == "-250" && AxisScale.label(2.5) == "2.5")
+        // text in the SVG stays XML: markup escaped, control characters (none allowed in XML 1.0) replaced
+        #expect(escape("a<b & \"c\"\u{1}\td") == "a&lt;b &amp; &quot;c&quot;\u{FFFD}\td")
     }
 }

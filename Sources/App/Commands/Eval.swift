@@ -90,28 +90,9 @@ struct Eval: ParsableCommand {
         let (saved, setup) = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets)
         let state = saved.state
         let environment = try setup.id.make(model: setup.model, frameSkip: state.config.frameSkip)
-        let controllers: [PolicyEpisodes.Controller]
-        let controllerName: String
-        if let planner = setup.trainer as? MBMPCTrainer {
-            guard policy == .pre else {
-                throw ValidationError("--policy adapted needs an MB-MPO run; MB-MPC acts with its planner")
-            }
-            let plan = planner.singleEnvironmentController()
-            controllers = [{ observation, rng in plan(observation, &rng) }]
-            controllerName = "the MPC planner"
-        } else {
-            let layout = PolicyLayout(
-                observationSize: environment.spec.observationSize, actionSize: environment.spec.actionSize,
-                config: state.config.policy)
-            let sets = try PolicyEpisodes.actingParameters(state, adapted: policy == .adapted, path: path)
-            controllers = sets.map {
-                PolicyEpisodes.policyController(
-                    GaussianMLPPolicy(layout: layout, parameters: $0), deterministic: deterministic)
-            }
-            controllerName =
-                (policy == .adapted ? "adapted policies θ'_i" : "policy θ")
-                + (deterministic ? " (mean actions)" : " (sampled actions)")
-        }
+        let (controllers, controllerName, _) = try PolicyEpisodes.controllers(
+            setup, state: state, spec: environment.spec, path: path, adapted: policy == .adapted,
+            deterministic: deterministic)
         var returns: [Double] = [], lengths: [Double] = []
         var upsideDown: [(upsideDown: Int, states: Int)] = []
         let pitch = TorsoPitch(model: setup.model)

@@ -17,8 +17,9 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Roll out a trained policy in the real environment and write a Minari or D4RL HDF5 dataset.",
         discussion: """
-            Episode k starts from a reset with stream k of --seed and lasts at most the run's horizon. With \
-            --policy adapted (MB-MPO), episode k acts with the checkpoint's exploration parameters of task k mod M. \
+            Episode k starts from a reset with stream k of --seed and lasts at most the run's horizon: the episodes \
+            `mbmpo eval` scores with the same seed. With --policy adapted (MB-MPO), episode k acts with the \
+            checkpoint's exploration parameters of task k mod M; an MB-MPC run acts with its planner. \
             A Minari file named main_data.hdf5 also gets metadata.json beside it, so that its folder loads with \
             minari.MinariDataset(folder).
             """)
@@ -44,7 +45,7 @@ struct Export: ParsableCommand {
     @Option(help: "Seed of the start states and action noise.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Act with the policy's mean instead of sampling.")
+    @Flag(help: "Act with the policy's mean instead of sampling (no effect on MB-MPC's planner).")
     var deterministic = false
 
     @OptionGroup var assetOptions: AssetOptions
@@ -58,30 +59,30 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let run = URL(fileURLWithPath: runFolder, isDirectory: true)
+        try Self.refuseRunFile(out, run: run)
         let directory = CheckpointDirectory(run: run)
         let path = try checkpoint.map { directory.path(iteration: $0) } ?? directory.latestPath()
-        let state = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets).checkpoint.state
-        let id = try EnvironmentID(parsing: state.config.environment)
-        let parameterSets = try PolicyEpisodes.actingParameters(state, adapted: policy == .adapted, path: path)
-        let environment = try id.make(
-            assets: assetOptions.assets, timestep: state.config.physicsTimestep,
-            frameSkip: state.config.frameSkip)
-        let layout = PolicyLayout(
-            observationSize: environment.spec.observationSize,
-            actionSize: environment.spec.actionSize, config: state.config.policy)
+        let (saved, setup) = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets)
+        let state = saved.state
+        let id = setup.id
+        let environment = try id.make(model: setup.model, frameSkip: state.config.frameSkip)
+        // MB-MPC's episodes are its planner's, as `eval` scores them; the others act with θ (or θ'_i)
+        let (controllers, _, planner) = try PolicyEpisodes.controllers(
+            setup, state: state, spec: environment.spec, path: path, adapted: policy == .adapted,
+            deterministic: deterministic)
         var paths: [Trajectory] = [], tasks: [Int] = []
         for k in 0..<episodes {
-            let task = policy == .adapted ? k % parameterSets.count : -1
-            let acting = GaussianMLPPolicy(layout: layout, parameters: parameterSets[max(task, 0)])
+            let task = policy == .adapted ? k % controllers.count : -1
             paths.append(
                 try PolicyEpisodes.run(
                     environment, seed: seed, episode: k, horizon: state.config.sampling.horizon,
-                    act: PolicyEpisodes.policyController(acting, deterministic: deterministic)))
+                    act: controllers[max(task, 0)]))
             tasks.append(task)
         }
+        let policyName = planner ? "planner" : policy.rawValue
         var info = ExportInfo(
             environment: id.rawValue, algorithm: state.config.algorithm.rawValue,
-            policy: policy.rawValue, checkpointIteration: state.iteration, seed: seed,
+            policy: policyName, checkpointIteration: state.iteration, seed: seed,
             deterministic: deterministic, observationSize: environment.spec.observationSize,
             actionSize: environment.spec.actionSize, nq: environment.simulation.model.nq,
             nv: environment.simulation.model.nv)
@@ -98,8 +99,21 @@ struct Export: ParsableCommand {
         let mean = paths.reduce(0) { $0 + $1.totalReward } / Double(paths.count)
         print(
             "\(id.rawValue): \(paths.count) episodes, \(steps) steps, mean return \(format(mean, decimals: 2)) "
-                + "(\(policy.rawValue) policy of \(URL(fileURLWithPath: path).lastPathComponent)) → \(out) "
+                + "(\(planner ? "the MPC planner" : "\(policy.rawValue) policy") of "
+                + "\(URL(fileURLWithPath: path).lastPathComponent)) → \(out) "
                 + "[\(datasetFormat.rawValue)]")
     }
 
+    /// Refuses an output that is one of the run's own files: in its `checkpoints` or `trajectories` folder, or its
+    /// `trajectories.h5` (a dataset written over a checkpoint would leave the run unable to resume).
+    static func refuseRunFile(_ out: String, run: URL) throws {
+        func resolved(_ url: URL) -> String { url.resolvingSymlinksInPath().standardizedFileURL.path }
+        let target = URL(fileURLWithPath: out)
+        let folder = resolved(target.deletingLastPathComponent())
+        let own = ["checkpoints", "trajectories"].map { resolved(run.appendingPathComponent($0)) }
+        if own.contains(folder) || resolved(target) == resolved(run.appendingPathComponent("trajectories.h5")) {
+            throw ValidationError(
+                "--out \(out) is one of the run's own files (checkpoints, trajectories); choose another path")
+        }
+    }
 }

@@ -36,8 +36,12 @@ struct Plot: ParsableCommand {
             throw RunRecord.Problem(message: "--out must end in .svg or .png, got '\(out)'")
         }
         guard !runs.isEmpty else { throw RunRecord.Problem(message: "name at least one run folder") }
-        let (records, passedOver) = try LearningCurves.drawable(
-            try runs.flatMap(RunRecord.runFolders), labelKeys: labelKeys)
+        // a run named twice (or through a link) is one run, not two of the same curve
+        var seen = Set<String>()
+        let folders = try runs.flatMap(RunRecord.runFolders).filter {
+            seen.insert(URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path).inserted
+        }
+        let (records, passedOver) = try LearningCurves.drawable(folders, labelKeys: labelKeys)
         for problem in passedOver {
             FileHandle.standardError.write(Data("mbmpo plot: passing over \(problem.message)\n".utf8))
         }
@@ -68,7 +72,8 @@ func writeChart(_ text: String, to path: String) throws {
     }
 }
 
-/// Renders `svg` to the PNG file `path` with `rsvg-convert`, which must be on PATH.
+/// Renders `svg` to the PNG file `path` with `rsvg-convert`, which must be on PATH; into a temporary file renamed over
+/// `path` once complete, so that a failed rendering leaves an existing `path` as it was.
 func renderChartPNG(_ svg: String, to path: String) throws {
     guard let converter = findExecutable("rsvg-convert") else {
         throw RunRecord.Problem(
@@ -78,17 +83,25 @@ func renderChartPNG(_ svg: String, to path: String) throws {
         .appendingPathComponent("mbmpo-plot-\(ProcessInfo.processInfo.processIdentifier).svg")
     try writeChart(svg, to: temporary.path)
     defer { try? FileManager.default.removeItem(at: temporary) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: converter)
-    process.arguments = ["--format", "png", "--output", path, temporary.path]
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let line = message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
-        throw RunRecord.Problem(message: "rsvg-convert could not write '\(path)': \(line)")
+    do {
+        try AtomicFile.write(path) { png in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: converter)
+            process.arguments = ["--format", "png", "--output", png, temporary.path]
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                let line = message.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
+                throw RunRecord.Problem(message: "rsvg-convert could not write '\(path)': \(line)")
+            }
+        }
+    } catch let problem as RunRecord.Problem {
+        throw problem
+    } catch {
+        throw RunRecord.Problem(message: "cannot write '\(path)'")
     }
 }
 

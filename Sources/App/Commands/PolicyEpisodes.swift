@@ -43,6 +43,33 @@ enum PolicyEpisodes {
         return path
     }
 
+    /// What acts in a checkpoint's episodes: MB-MPC's planner (its models restored in `setup`'s trainer; `adapted`
+    /// is refused there and `deterministic` does not apply), else the Gaussian policy θ or, with `adapted`, one
+    /// controller per task's θ'_i (episode k uses controller k mod their count). `name` says which, for messages.
+    static func controllers(
+        _ setup: TrainingSetup, state: TrainingState, spec: EnvironmentSpec, path: String, adapted: Bool,
+        deterministic: Bool
+    ) throws -> (controllers: [Controller], name: String, planner: Bool) {
+        if let planner = setup.trainer as? MBMPCTrainer {
+            guard !adapted else {
+                throw ResumeError(
+                    description: "\(path): --policy adapted needs an MB-MPO run; MB-MPC acts with its planner")
+            }
+            let plan = planner.singleEnvironmentController()
+            return ([{ observation, rng in plan(observation, &rng) }], "the MPC planner", true)
+        }
+        let layout = PolicyLayout(
+            observationSize: spec.observationSize, actionSize: spec.actionSize, config: state.config.policy)
+        let sets = try actingParameters(state, adapted: adapted, path: path)
+        let controllers = sets.map {
+            policyController(GaussianMLPPolicy(layout: layout, parameters: $0), deterministic: deterministic)
+        }
+        let name =
+            (adapted ? "adapted policies θ'_i" : "policy θ")
+            + (deterministic ? " (mean actions)" : " (sampled actions)")
+        return (controllers, name, false)
+    }
+
     /// θ, or (with `adapted`) the stored θ'_i of every task of an MB-MPO checkpoint.
     static func actingParameters(_ state: TrainingState, adapted: Bool, path: String) throws -> [[Double]] {
         guard adapted else { return [state.policyParameters] }

@@ -67,6 +67,15 @@ extension Train {
                 throw ResumeError(
                     description: "\(folder): holds neither a checkpoint nor config.json; nothing to resume")
             }
+            // A run stopped in its first iteration may have logged that iteration before its first checkpoint was
+            // written; more rows than that mean the checkpoints are gone, and starting again would overwrite them.
+            let logged = try loggedIterations(run)
+            if logged > 1 {
+                throw ResumeError(
+                    description: "\(folder): progress.csv holds \(logged) iterations but there is no checkpoint "
+                        + "(checkpoints/ is missing or empty); resuming would start again and overwrite them, so "
+                        + "restore checkpoints/ or train into another folder")
+            }
             resolved = recorded
         } else {
             let path = try directory.latestPath()
@@ -87,6 +96,14 @@ extension Train {
         try RunWriter.checkWritable(run)
         return ResumePoint(folder: folder, saved: saved, config: resolved)
     }
+}
+
+/// The rows (iterations) in `run`/progress.csv: its non-empty lines after the header; 0 without the file.
+func loggedIterations(_ run: URL) throws -> Int {
+    let file = run.appendingPathComponent("progress.csv").path
+    guard RegularFile.anythingExists(at: file) else { return 0 }
+    let lines = try RegularFile.text(file).split(whereSeparator: \.isNewline)
+    return max(0, lines.filter { !$0.allSatisfy(\.isWhitespace) }.count - 1)
 }
 
 /// The configuration in `run`/config.json (strict JSON), or nil when the folder has none.
