@@ -57,12 +57,26 @@ import Testing
         ("<option timestep='nan'/>", "the physics timestep must be finite and at least 1e-6 s, got nan"),
         ("<option timestep='1e-320'/>", "the physics timestep must be finite and at least 1e-6 s"),
         ("<option gravity='0 0 inf'/>", "gravity must be finite, got [0.0, 0.0, inf]"),
+        // action bounds come from the control ranges: NaN used to trap building them, ±inf gave NaN returns
+        (
+            "<actuator><motor joint='j' ctrllimited='true' ctrlrange='nan 1'/></actuator>",
+            "actuator 0's ctrlrange must be finite, ordered and within ±1e6, got [nan, 1.0]"
+        ),
+        (
+            "<actuator><motor joint='j' ctrllimited='true' ctrlrange='-inf inf'/></actuator>",
+            "actuator 0's ctrlrange must be finite, ordered and within ±1e6, got [-inf, inf]"
+        ),
+        (
+            "<actuator><motor joint='j' ctrllimited='true' ctrlrange='-1e300 1e300'/></actuator>",
+            "actuator 0's ctrlrange must be finite, ordered and within ±1e6"
+        ),
+        ("<actuator><motor joint='j' gear='nan'/></actuator>", "actuator 0's gear must be finite, got [nan, 0.0"),
     ])
     func implausibleModelsAreRefused(option: String, expected: String) throws {
         // MuJoCo compiles these; training on them would never advance or would fill the data with NaN
         let path = NSTemporaryDirectory() + "mbmpo-implausible-\(getpid())-\(abs(option.hashValue)).xml"
         try
-            "<mujoco>\(option)<worldbody><body><joint type='slide'/><geom type='sphere' size='0.1'/></body></worldbody></mujoco>"
+            "<mujoco>\(option)<worldbody><body><joint name='j' type='slide'/><geom type='sphere' size='0.1'/></body></worldbody></mujoco>"
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {

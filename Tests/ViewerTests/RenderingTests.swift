@@ -1,3 +1,4 @@
+import CMuJoCo
 import Core
 import Foundation
 import Sim
@@ -181,5 +182,76 @@ extension OpenGLTests {
                 _ = try OffscreenRenderer(model: model, width: width, height: height)
             }
         }
+    }
+}
+
+/// A model whose `<visual>` settings MuJoCo's renderer cannot take is refused before any OpenGL is made: znear 0
+/// made `mjr_render` abort the process, numquads 100 000 crashed the GL driver.
+@Suite struct VisualSettingsTests {
+    @Test func unrenderableVisualSettingsAreRefusedWithTheSetting() throws {
+        let model = try EnvironmentID.hopper.loadModel()
+        #expect(SceneRenderer.visualProblem(model.pointer.pointee.vis) == nil)
+        let pristine = model.pointer.pointee.vis
+        let cases: [((inout mjVisual) -> Void, String)] = [
+            ({ $0.map.znear = 0 }, "needs finite planes with 0 < znear < zfar"),
+            ({ $0.map.zfar = $0.map.znear }, "needs finite planes with 0 < znear < zfar"),
+            ({ $0.map.znear = .nan }, "needs finite planes with 0 < znear < zfar"),
+            ({ $0.quality.numquads = 100_000 }, "<quality numquads=\"100000\"> must lie in 1…64"),
+            ({ $0.quality.numslices = 0 }, "<quality numslices=\"0\"> must lie in 1…256"),
+            ({ $0.quality.offsamples = 64 }, "<quality offsamples=\"64\"> must lie in 0…16"),
+        ]
+        for (change, expected) in cases {
+            var vis = pristine
+            change(&vis)
+            let problem = SceneRenderer.visualProblem(vis)
+            #expect(problem?.hasSuffix(expected) == true, "\(problem ?? "accepted")")
+        }
+        model.pointer.pointee.vis.map.znear = 0
+        let error = #expect(throws: RenderError.self) { try SceneRenderer(model: model) }
+        #expect(error.map { "\($0)" }?.hasPrefix("\(model.path): cannot render this model: <map znear=\"0.0\"") == true)
+    }
+}
+
+/// An MP4 is written through a temporary file renamed over `--out` only when the encoder has finished well: a
+/// failed or abandoned render leaves an existing video as it was, though ffmpeg truncates its output when it starts
+/// (stand-in encoders that behave so: one finishes, one fails after writing part of its output).
+@Suite struct VideoOutputTests {
+    static func encoder(in folder: String, status: Int) throws -> String {
+        let path = folder + "/ffmpeg-\(status)"
+        // the output is the last argument: truncated at once, as ffmpeg does, then the frames are read to the end
+        try "#!/bin/sh\nfor out; do :; done\nprintf partial > \"$out\"\ncat > /dev/null\nexit \(status)\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    @Test func onlyAFinishedVideoReplacesTheExistingFile() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/clip.mp4"
+        let frame = Image(width: 4, height: 2, pixels: [UInt8](repeating: 9, count: 24))
+        func hiddenFiles() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+        }
+
+        for abandon in [false, true] {
+            try "old video".write(toFile: path, atomically: true, encoding: .utf8)
+            let failing = try VideoSink(
+                path: path, width: 4, height: 2, framesPerSecond: 25, encoder: try Self.encoder(in: folder, status: 1))
+            try failing.write(frame)
+            if !abandon {
+                #expect(throws: VideoError.self) { try failing.finish() }
+            }
+            withExtendedLifetime(failing) {}
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "old video", "abandoned: \(abandon)")
+        }
+        #expect(try hiddenFiles().isEmpty)
+
+        let working = try VideoSink(
+            path: path, width: 4, height: 2, framesPerSecond: 25, encoder: try Self.encoder(in: folder, status: 0))
+        try working.write(frame)
+        try working.finish()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "partial")
+        #expect(try hiddenFiles().isEmpty)
     }
 }

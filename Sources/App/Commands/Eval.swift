@@ -93,17 +93,15 @@ struct Eval: ParsableCommand {
         let (controllers, controllerName, _) = try PolicyEpisodes.controllers(
             setup, state: state, spec: environment.spec, path: path, adapted: policy == .adapted,
             deterministic: deterministic)
-        var returns: [Double] = [], lengths: [Double] = []
-        var upsideDown: [(upsideDown: Int, states: Int)] = []
-        let pitch = TorsoPitch(model: setup.model)
-        for k in 0..<episodes {
-            let path = try PolicyEpisodes.run(
+        let paths = try (0..<episodes).map { k in
+            try PolicyEpisodes.run(
                 environment, seed: seed, episode: k, horizon: state.config.sampling.horizon,
                 act: controllers[k % controllers.count])
-            returns.append(path.totalReward)
-            lengths.append(Double(path.length))
-            if let counts = pitch?.upsideDownStates(qpos: path.qpos) { upsideDown.append(counts) }
         }
+        try PolicyEpisodes.checkNoneDiverged(paths)
+        let returns = paths.map(\.totalReward), lengths = paths.map { Double($0.length) }
+        let pitch = TorsoPitch(model: setup.model)
+        let upsideDown = pitch.map { pitch in paths.map { pitch.upsideDownStates(qpos: $0.qpos) } } ?? []
         let score = Score(returns: returns, lengths: lengths)
         let file = URL(fileURLWithPath: path).lastPathComponent
         print(

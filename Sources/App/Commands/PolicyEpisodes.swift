@@ -70,6 +70,20 @@ enum PolicyEpisodes {
         return (controllers, name, false)
     }
 
+    /// Refuses episodes of which any diverged (the simulation became unstable): a return or score over them would
+    /// mean nothing, and the cause is the model (`--assets`) or its timestep, not the policy.
+    static func checkNoneDiverged(_ paths: [Trajectory]) throws {
+        let reasons = paths.compactMap { path -> String? in
+            if case .diverged(let reason) = path.end { return reason }
+            return nil
+        }
+        guard let first = reasons.first else { return }
+        throw ResumeError(
+            description:
+                "\(reasons.count) of \(paths.count) episodes diverged\(first.isEmpty ? "" : " (\(first))"); no score "
+                + "is given for them: check the model (--assets) and its timestep")
+    }
+
     /// θ, or (with `adapted`) the stored θ'_i of every task of an MB-MPO checkpoint.
     static func actingParameters(_ state: TrainingState, adapted: Bool, path: String) throws -> [[Double]] {
         guard adapted else { return [state.policyParameters] }

@@ -62,6 +62,7 @@ struct Rollout: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if let record { try write(paths, to: record, spec: sampler.spec, model: model) }
+        try PolicyEpisodes.checkNoneDiverged(paths)
         let returns = paths.map(\.totalReward)
         let mean = returns.reduce(0, +) / Double(returns.count)
         let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()

@@ -56,8 +56,9 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
     }
 
     /// What makes a compiled model unusable for training although MuJoCo accepts it: a timestep that is not
-    /// positive and finite (or so small that time stands still), gravity or a body mass that is not finite, or a
-    /// negative mass. Nil when none.
+    /// positive and finite (or so small that time stands still), gravity or a body mass that is not finite, a
+    /// negative mass, or an actuator whose control range is not finite and ordered (or implausibly wide) or whose
+    /// gear is not finite. Nil when none.
     static func implausibility(of model: mjModel) -> String? {
         let timestep = model.opt.timestep
         guard timestep.isFinite && timestep >= 1e-6 else {
@@ -71,8 +72,21 @@ public final class MuJoCoModel: @unchecked Sendable {  // immutable after init; 
                 return "body \(body)'s mass must be finite and not negative, got \(mass)"
             }
         }
+        // the environments take their action bounds from the control ranges, and act through the gears
+        for actuator in 0..<Int(model.nu) {
+            let lower = model.actuator_ctrlrange[2 * actuator], upper = model.actuator_ctrlrange[2 * actuator + 1]
+            guard lower.isFinite, upper.isFinite, lower <= upper, max(abs(lower), abs(upper)) <= largestControl else {
+                return
+                    "actuator \(actuator)'s ctrlrange must be finite, ordered and within ±1e6, got [\(lower), \(upper)]"
+            }
+            let gear = (0..<6).map { model.actuator_gear[6 * actuator + $0] }
+            guard gear.allSatisfy(\.isFinite) else { return "actuator \(actuator)'s gear must be finite, got \(gear)" }
+        }
         return nil
     }
+
+    /// The largest control magnitude an actuator's range may reach (the environments' action bounds): 1e6.
+    static let largestControl = 1e6
 
     deinit { mj_deleteModel(pointer) }
 

@@ -62,8 +62,13 @@ public enum VideoError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Pipes raw RGB frames into `ffmpeg`, which encodes them as H.264 in an MP4 file.
+/// Pipes raw RGB frames into `ffmpeg`, which encodes them as H.264 in an MP4 file. ffmpeg writes a hidden temporary
+/// file beside `path` (`.NAME.tmp`), renamed over `path` once it has finished well: a render that fails or is
+/// abandoned leaves an existing `path` as it was (ffmpeg truncates its output when it starts).
 public final class VideoSink: FrameSink {
+    public let path: String
+    let temporary: String
+    var renamed = false
     let process = Process()
     let input = Pipe()
     let errors = Pipe()
@@ -80,17 +85,22 @@ public final class VideoSink: FrameSink {
         return nil
     }
 
-    /// Starts ffmpeg writing `path` from width × height RGB frames at `framesPerSecond`.
-    public init(path: String, width: Int, height: Int, framesPerSecond: Double) throws {
-        guard let ffmpeg = Self.findFFmpeg() else { throw VideoError.ffmpegMissing }
+    /// Starts ffmpeg (`encoder`, else the one on PATH) writing `path` from width × height RGB frames at
+    /// `framesPerSecond`.
+    public init(path: String, width: Int, height: Int, framesPerSecond: Double, encoder: String? = nil) throws {
+        guard let ffmpeg = encoder ?? Self.findFFmpeg() else { throw VideoError.ffmpegMissing }
         (self.width, self.height) = (width, height)
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        temporary = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".tmp").path
+        unlink(temporary)
         process.executableURL = URL(fileURLWithPath: ffmpeg)
         process.arguments = [
             "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)",
             "-framerate", OverlayText.fixed(framesPerSecond, decimals: 3), "-i", "-",
             // H.264 in yuv420p needs even sizes
             "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
-            path,
+            "-f", "mp4", temporary,
         ]
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
@@ -119,13 +129,26 @@ public final class VideoSink: FrameSink {
         }
     }
 
-    /// Closes ffmpeg's input, waits for it to write the file, and reports a failure.
+    /// Closes ffmpeg's input, waits for it to write the file, and renames it over `path`; reports a failure.
     public func finish() throws {
         guard !finished else { return }
         finished = true
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw failure() }
+        guard rename(temporary, path) == 0 else {
+            throw VideoError.ffmpegFailed(
+                status: 0, message: "cannot move the video to \(path): \(String(cString: strerror(errno)))")
+        }
+        renamed = true
+    }
+
+    deinit {
+        if !finished {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+        if !renamed { unlink(temporary) }
     }
 
     /// Waits for a failed ffmpeg and describes its failure.

@@ -12,6 +12,8 @@ public enum RenderError: Error, Equatable, CustomStringConvertible {
     case mujocoContext(String)
     /// Width or height outside what the renderer supports.
     case badSize(width: Int, height: Int, maximum: Int)
+    /// The model's `<visual>` settings would make MuJoCo's renderer abort or exhaust memory.
+    case badVisual(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum RenderError: Error, Equatable, CustomStringConvertible {
             return "cannot set up MuJoCo rendering: \(line)"
         case .badSize(let width, let height, let maximum):
             return "image size \(width)×\(height) is not supported: width and height must be in 1…\(maximum)"
+        case .badVisual(let path, let problem):
+            return "\(path): cannot render this model: \(problem)"
         }
     }
 }

@@ -62,6 +62,9 @@ public final class SceneRenderer {
     ) throws {
         self.model = model
         let m = model.pointer
+        if let problem = Self.visualProblem(m.pointee.vis) {
+            throw RenderError.badVisual(path: model.path, problem: problem)
+        }
         if let size = offscreenSize {
             m.pointee.vis.global.offwidth = Int32(size.width)
             m.pointee.vis.global.offheight = Int32(size.height)
@@ -94,6 +97,28 @@ public final class SceneRenderer {
             setFlag(mjRND_REFLECTION, false)
         }
         select(camera: defaultCamera)
+    }
+
+    /// What in a model's `<visual>` settings MuJoCo's renderer cannot take: clipping planes that are not finite with
+    /// 0 < znear < zfar (MuJoCo aborts on them in `mjr_render`), or quality settings past what a scene needs, where
+    /// building the context takes minutes and gigabytes (numquads 3000) or crashes the GL driver (100 000). Nil when
+    /// none.
+    static func visualProblem(_ vis: mjVisual) -> String? {
+        let near = Double(vis.map.znear), far = Double(vis.map.zfar)
+        guard near.isFinite, far.isFinite, near > 0, far > near else {
+            return "<map znear=\"\(near)\" zfar=\"\(far)\"> needs finite planes with 0 < znear < zfar"
+        }
+        let quality = vis.quality
+        let limits: [(name: String, value: Int32, range: ClosedRange<Int32>)] = [
+            ("shadowsize", quality.shadowsize, 0...16384), ("offsamples", quality.offsamples, 0...16),
+            ("numslices", quality.numslices, 1...256), ("numstacks", quality.numstacks, 1...256),
+            ("numquads", quality.numquads, 1...64),
+        ]
+        for limit in limits where !limit.range.contains(limit.value) {
+            return
+                "<quality \(limit.name)=\"\(limit.value)\"> must lie in \(limit.range.lowerBound)…\(limit.range.upperBound)"
+        }
+        return nil
     }
 
     deinit {
