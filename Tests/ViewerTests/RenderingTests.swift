@@ -255,3 +255,24 @@ extension OpenGLTests {
         #expect(try hiddenFiles().isEmpty)
     }
 }
+
+/// Rendering PNG frames into a folder that holds an earlier, longer rendering leaves only this one's frames: the
+/// stale `frame-NNNNNN.png` files numbered past it are removed, and any other file is kept.
+@Suite struct FrameFolderTests {
+    @Test func staleFramesOfALongerRenderingAreRemoved() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let frame = Image(width: 2, height: 1, pixels: [UInt8](repeating: 7, count: 6))
+        let first = try PNGFolderSink(folder: folder)
+        for _ in 0..<5 { try first.write(frame) }
+        try first.finish()
+        try "keep".write(toFile: folder + "/notes.txt", atomically: true, encoding: .utf8)
+        try "keep".write(toFile: folder + "/frame-x.png", atomically: true, encoding: .utf8)
+        let second = try PNGFolderSink(folder: folder)
+        for _ in 0..<2 { try second.write(frame) }
+        try second.finish()
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+                == ["frame-000000.png", "frame-000001.png", "frame-x.png", "notes.txt"])
+    }
+}

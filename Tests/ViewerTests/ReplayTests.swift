@@ -81,6 +81,17 @@ struct ReplayTests {
                 trajectories: [good]))
         while driver.end == .running { try driver.advance() }
         #expect(driver.end == .truncated && driver.step == 2 && driver.episodeReturn == 3)
+        // --steps cuts a recorded episode as a time limit would, even one that terminated
+        var terminated = good
+        terminated.end = .terminated
+        let cut = try ReplayDriver(
+            source: RecordedReplay(name: "hopper", simulation: simulation, trajectories: [terminated], steps: 1))
+        while cut.end == .running { try cut.advance() }
+        #expect(cut.end == .truncated && cut.step == 1 && cut.episodeReturn == 1)
+        let whole = try ReplayDriver(
+            source: RecordedReplay(name: "hopper", simulation: simulation, trajectories: [terminated], steps: 5))
+        while whole.end == .running { try whole.advance() }
+        #expect(whole.end == .terminated && whole.step == 2 && whole.episodeReturn == 3)
         // an empty recording ends at once instead of looping
         var empty = Trajectory()
         empty.qpos = Array(good.qpos.prefix(model.nq))

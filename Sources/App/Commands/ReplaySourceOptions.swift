@@ -108,7 +108,7 @@ struct ReplaySourceOptions: ParsableArguments {
             let environment = try id.make(assets: assetOptions.assets)
             return try RecordedReplay(
                 name: id.rawValue, simulation: environment.simulation,
-                trajectories: Array(recorded.dropFirst(episode).prefix(episodes)), dt: dt)
+                trajectories: Array(recorded.dropFirst(episode).prefix(episodes)), dt: dt, steps: steps)
         }
         if run != nil || checkpoint != nil {
             guard let reader = ReplayReaders.policy else { throw ReplayInputError.readerMissing("policy checkpoints") }

@@ -40,8 +40,19 @@ public final class PNGFolderSink: FrameSink {
         count += 1
     }
 
-    /// Nothing to flush: every frame is a complete file.
-    public func finish() throws {}
+    /// Every frame is a complete file; what is left is to remove the frames of an earlier, longer rendering into the
+    /// same folder (`frame-NNNNNN.png` numbered past this one's last), so that the folder holds this rendering only.
+    /// Other files are left alone.
+    public func finish() throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix("frame-") && name.hasSuffix(".png") {
+            let digits = name.dropFirst(6).dropLast(4)
+            guard digits.count == 6, digits.allSatisfy(\.isASCII), let index = Int(digits), index >= count else {
+                continue
+            }
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+    }
 }
 
 /// Errors from the video encoder.

@@ -130,12 +130,17 @@ public final class RecordedReplay: ReplaySource {
     let nq: Int, nv: Int
     /// Seconds between recorded states (the recording run's dt, which may differ from `simulation`'s).
     public let dt: Double
+    /// Steps after which each episode is cut (`--steps`), nil for whole episodes.
+    public let steps: Int?
     var episode = 0
     var row = 0
 
     /// Checks that every trajectory holds (length + 1) rows of nq positions and nv velocities for `simulation`;
-    /// `dt` is the recording's step (default: the simulation's).
-    public init(name: String, simulation: Simulation, trajectories: [Trajectory], dt: Double? = nil) throws {
+    /// `dt` is the recording's step (default: the simulation's); `steps` cuts each episode after that many steps, as
+    /// a time limit would.
+    public init(
+        name: String, simulation: Simulation, trajectories: [Trajectory], dt: Double? = nil, steps: Int? = nil
+    ) throws {
         guard !trajectories.isEmpty else { throw ReplayError.noTrajectories }
         let nq = simulation.model.nq, nv = simulation.model.nv
         for (index, trajectory) in trajectories.enumerated() {
@@ -152,6 +157,7 @@ public final class RecordedReplay: ReplaySource {
         self.trajectories = trajectories
         (self.nq, self.nv) = (nq, nv)
         self.dt = dt ?? simulation.dt
+        self.steps = steps
     }
 
     public var episodeCount: Int { trajectories.count }
@@ -165,12 +171,14 @@ public final class RecordedReplay: ReplaySource {
     /// Sets the next recorded state and reports the recorded reward.
     public func step() throws -> ReplayStep {
         let trajectory = trajectories[episode]
-        // a recording cut by the sampler's time limit may still say .running
-        let finalEnd = trajectory.end == .running ? EpisodeEnd.truncated : trajectory.end
-        guard row < trajectory.length else { return ReplayStep(reward: 0, end: finalEnd) }
+        let length = min(trajectory.length, steps ?? trajectory.length)
+        // a recording cut by the sampler's time limit may still say .running, and one cut here ends as a time limit
+        let finalEnd =
+            trajectory.end == .running || length < trajectory.length ? EpisodeEnd.truncated : trajectory.end
+        guard row < length else { return ReplayStep(reward: 0, end: finalEnd) }
         row += 1
         try setRow()
-        return ReplayStep(reward: trajectory.rewards[row - 1], end: row == trajectory.length ? finalEnd : .running)
+        return ReplayStep(reward: trajectory.rewards[row - 1], end: row == length ? finalEnd : .running)
     }
 
     func setRow() throws {
