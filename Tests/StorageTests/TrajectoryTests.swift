@@ -54,22 +54,31 @@ import Testing
         #expect(part.episodes.map(\.trajectory) == expected.filter { $0.2 == 1 }.map(\.1))
     }
 
-    @Test func statesOfAMuJoCoTaskRoundTrip() throws {
+    /// `episodes` random hopper episodes of at most `horizon` steps (with their states) recorded as iteration 0 of a
+    /// store in a new run folder.
+    static func recordHopper(
+        environments: Int, episodes: Int, horizon: Int
+    ) throws -> (
+        store: TrajectoryStore, header: TrajectoryHeader, paths: [Trajectory], model: MuJoCoModel
+    ) {
         let model = try EnvironmentID.hopper.loadModel()
-        let sampler = try VectorSampler(id: .hopper, model: model, count: 2, seed: 4)
+        let sampler = try VectorSampler(id: .hopper, model: model, count: environments, seed: 4)
         var rng = SplitMix64(seed: 9)
         let paths = try withUnsafeMutablePointer(to: &rng) { pointer in
-            try sampler.sample(horizon: 30, stop: .episodes(3), policy: uniformRandomPolicy(using: pointer))
+            try sampler.sample(horizon: horizon, stop: .episodes(episodes), policy: uniformRandomPolicy(using: pointer))
         }
-        let run = Fixture.folder()
         let header = TrajectoryHeader(
             environment: "hopper", algorithm: "mb-mpo", seed: 4, rolloutsPerTask: 1,
-            observationSize: sampler.spec.observationSize,
-            actionSize: sampler.spec.actionSize, nq: Int(model.nq), nv: Int(model.nv),
-            dt: sampler.spec.dt)
-        let store = try TrajectoryStore(run: run, header: header)
+            observationSize: sampler.spec.observationSize, actionSize: sampler.spec.actionSize, nq: Int(model.nq),
+            nv: Int(model.nv), dt: sampler.spec.dt)
+        let store = try TrajectoryStore(run: Fixture.folder(), header: header)
         store.add(.exploration, paths)
         try store.commit(iteration: 0)
+        return (store, header, paths, model)
+    }
+
+    @Test func statesOfAMuJoCoTaskRoundTrip() throws {
+        let (store, _, paths, model) = try Self.recordHopper(environments: 2, episodes: 3, horizon: 30)
         let read = try TrajectoryFile.read(store.path)
         #expect(read.episodes.map(\.trajectory) == paths)
         #expect(paths.allSatisfy { $0.qpos.count == ($0.length + 1) * Int(model.nq) && !$0.qpos.isEmpty })
@@ -79,22 +88,10 @@ import Testing
     /// records another iteration than the group it is linked as, is refused with a line naming the dataset, never
     /// read out of step (a qpos narrower than nq used to stop `eval --recorded` at a precondition).
     @Test func malformedEpisodesAreRefusedNamingTheirDataset() throws {
-        let model = try EnvironmentID.hopper.loadModel()
-        let sampler = try VectorSampler(id: .hopper, model: model, count: 1, seed: 4)
-        var rng = SplitMix64(seed: 9)
-        let paths = try withUnsafeMutablePointer(to: &rng) { pointer in
-            try sampler.sample(horizon: 20, stop: .episodes(1), policy: uniformRandomPolicy(using: pointer))
-        }
-        let run = Fixture.folder()
-        let nq = Int(model.nq), nv = Int(model.nv)
-        let header = TrajectoryHeader(
-            environment: "hopper", algorithm: "mb-mpo", seed: 4, rolloutsPerTask: 1,
-            observationSize: sampler.spec.observationSize, actionSize: sampler.spec.actionSize, nq: nq, nv: nv,
-            dt: sampler.spec.dt)
-        let store = try TrajectoryStore(run: run, header: header)
-        store.add(.exploration, paths)
-        try store.commit(iteration: 0)
-        let part = run.appendingPathComponent("trajectories/iter-0000.h5").path
+        let (store, header, paths, _) = try Self.recordHopper(environments: 1, episodes: 1, horizon: 20)
+        let nq = header.nq, nv = header.nv
+        let part = URL(fileURLWithPath: store.path).deletingLastPathComponent()
+            .appendingPathComponent("trajectories/iter-0000.h5").path
         let pristine = try Data(contentsOf: URL(fileURLWithPath: part))
         let group = "/iter-0000/exploration/episode-0000", steps = paths[0].length
         /// The master's read error after `change` was made to the episode (and the file sealed again).
