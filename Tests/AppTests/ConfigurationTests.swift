@@ -60,6 +60,8 @@ import Testing
         ("{\"dynamics\": {\"hiddenSizes\": [1000000000]}}", "'dynamics.hiddenSizes' needs 1 to 16 layer widths"),
         ("{\"dynamics\": {\"learningRate\": 1e308}}", "'dynamics.learningRate' must lie in (0, 1], got 1e+308"),
         ("{\"policy\": {\"initialLogStd\": 100}}", "'policy.initialLogStd' must lie in [policy.minLogStd"),
+        // σ below e^-20 overflows the inner step's gradient (σ⁻²) to infinity
+        ("{\"policy\": {\"minLogStd\": -45, \"initialLogStd\": -45}}", "'policy.minLogStd' must lie in [-20"),
         ("{\"dynamics\": {\"bufferCapacity\": 1}}", "'dynamics.bufferCapacity' must lie in 2…1000000000, got 1"),
         ("{\"sampling\": {\"imaginedSteps\": 9223372036854775807}}", "'sampling.imaginedSteps' must lie in 0…"),
         ("{\"physicsTimestep\": 1e-320}", "'physicsTimestep' must lie in [0.00001, 0.1] seconds or be null"),

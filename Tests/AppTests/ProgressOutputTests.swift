@@ -146,4 +146,13 @@ import Testing
         Interruption.uninstall()
         #expect(!Interruption.isRequested)
     }
+
+    /// Numbers in the live display and the summaries: fixed point, and past ±1e15 (a return of -7.7e39 from a
+    /// diverging inner step used to trap converting to Int) Swift's own notation.
+    @Test func formattingKeepsHugeNumbers() {
+        #expect(format(1234.56, decimals: 1) == "1234.6" && format(-0.04, decimals: 1) == "0.0")
+        #expect(format(-2.5, decimals: 2) == "-2.50" && format(7, decimals: 0) == "7")
+        #expect(format(-7.7e39, decimals: 1) == "-7.7e+39" && format(1e16, decimals: 2) == "1e+16")
+        #expect(format(.infinity, decimals: 1) == "inf" && format(.nan, decimals: 1) == "nan")
+    }
 }

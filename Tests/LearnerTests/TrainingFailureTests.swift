@@ -105,6 +105,34 @@ import _TestSupport
             // 5 members of 23 → 65 536 → 65 536 → 65 536 → 17: 4.3·10¹⁰ parameters, 32 bytes each with Adam
             #expect(error.reason.hasPrefix("needs about 1.4 TB of memory, this machine has 16 GB"), "\(error.reason)")
         }
+        // what every member and every planning environment allocates counts whatever the thread count: each
+        // member trains in its own batch workspace, the MPC planner holds candidates for every real environment,
+        // and PPO's value network holds its parameters with their gradient and Adam moments
+        func item(_ config: TrainingConfig, _ name: String) -> Double {
+            MemoryEstimate(config: config, observationSize: 17, actionSize: 6, stateSize: 18, simulationBytes: 100_000)
+                .items.first { $0.name == name }?.bytes ?? .nan
+        }
+        var members = paper
+        members.dynamics.members = 100
+        members.threads = 1
+        var membersThreaded = members
+        membersThreaded.threads = 100
+        #expect(item(members, "dynamics ensemble") == item(membersThreaded, "dynamics ensemble"))
+        #expect(item(members, "dynamics ensemble") > 19 * item(paper, "dynamics ensemble"))
+        var planner = TrainingConfig.paper(.mbMPC, environment: "half-cheetah")
+        planner.threads = 1
+        var wider = planner
+        wider.meta.metaBatchSize *= 2
+        #expect(abs(item(wider, "MPC candidates") / item(planner, "MPC candidates") - 2) < 1e-9)
+        var value = TrainingConfig.paper(.ppo, environment: "half-cheetah")
+        value.ppo.valueHiddenSizes = [65_536, 65_536, 65_536]
+        #expect(item(value, "value network") > 8 * 5 * 2 * 65_536.0 * 65_536)
+        #expect(throws: ConfigurationError.self) {
+            try MemoryEstimate(
+                config: value, observationSize: 17, actionSize: 6, stateSize: 18, simulationBytes: 100_000
+            )
+            .check(available: 64e9)
+        }
         #expect(MemoryEstimate.text(bytes: 999) == "999 bytes")
         #expect(MemoryEstimate.text(bytes: 1_250_000) == "1.3 MB")
         #expect(MemoryEstimate.text(bytes: 4.2e13) == "42 TB")

@@ -24,9 +24,10 @@ func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }
 
-/// Fixed-point formatting without Foundation.
+/// Fixed-point formatting without Foundation; a value too large for it (beyond ±1e15, where the digits after the
+/// point mean nothing and Int would overflow) in Swift's own notation ("-7.7e+39").
 func format(_ value: Double, decimals: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
+    guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
     let rounded = (abs(value) * scale).rounded()

@@ -36,7 +36,6 @@ public struct MemoryEstimate: Equatable, Sendable {
         let policyParameters = zip(policyWidths, policyWidths.dropFirst()).reduce(Double(actionSize)) {
             $0 + Double($1.0 + 1) * Double($1.1)
         }
-        let threads = Double(config.threads)
         var items: [Item] = []
 
         // real rollouts: per step the observations, raw and applied actions, reward, simulator state, and (for the
@@ -55,10 +54,15 @@ public struct MemoryEstimate: Equatable, Sendable {
 
         if config.algorithm == .ppo {
             let valueHidden = Double(config.ppo.valueHiddenSizes.reduce(0, +))
+            let valueWidths = [observationSize] + config.ppo.valueHiddenSizes + [1]
+            let valueParameters = zip(valueWidths, valueWidths.dropFirst()).reduce(0.0) {
+                $0 + Double($1.0 + 1) * Double($1.1)
+            }
+            // per sample its activations; the parameters with their gradient and Adam moments
             items.append(
                 Item(
-                    name: "value network activations", keys: ["ppo.valueHiddenSizes", "sampling.horizon"],
-                    bytes: environments * horizon * 8 * 4 * valueHidden))
+                    name: "value network", keys: ["ppo.valueHiddenSizes", "sampling.horizon"],
+                    bytes: environments * horizon * 8 * 4 * valueHidden + valueParameters * 8 * 5))
         }
 
         if config.algorithm == .mbMPO || config.algorithm == .meTRPO {
@@ -90,12 +94,12 @@ public struct MemoryEstimate: Equatable, Sendable {
                 name: "transition buffer", keys: ["dynamics.bufferCapacity"],
                 bytes: capacity * (4 * 2 * (2 * o + a) + 8 * members)))
 
-        // weights, weight-norm parameters, gradients and Adam moments; per-thread training workspaces
+        // weights, weight-norm parameters, gradients and Adam moments; each member's training workspace for a batch
         let batch = Double(config.dynamics.batchSize)
         items.append(
             Item(
                 name: "dynamics ensemble", keys: ["dynamics.members", "dynamics.hiddenSizes", "dynamics.batchSize"],
-                bytes: members * modelParameters * 4 * 8 + min(threads, members) * batch * 4 * 4 * modelHidden))
+                bytes: members * modelParameters * 4 * 8 + members * batch * 4 * 4 * modelHidden))
 
         // θ, each task's adapted θ'_i and the conjugate-gradient vectors
         let tasks = Double(config.meta.metaBatchSize)
@@ -110,7 +114,7 @@ public struct MemoryEstimate: Equatable, Sendable {
             items.append(
                 Item(
                     name: "MPC candidates", keys: ["mpc.candidates", "mpc.planningHorizon"],
-                    bytes: threads * candidates * 8 * (planning * a + 3 * o + modelHidden)))
+                    bytes: environments * candidates * 8 * (planning * a + 3 * o + modelHidden)))
         }
         self.items = items
     }

@@ -386,7 +386,8 @@ extension TrainingConfig {
             "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
                 + "Sapphire Rapids); this one has none, use float32")
         try check.widths(policy.hiddenSizes, "policy.hiddenSizes")
-        try check.real(policy.minLogStd, "policy.minLogStd", -50...5)
+        // below e^-20 the inner step's gradient, which scales with σ⁻², overflows to infinity
+        try check.real(policy.minLogStd, "policy.minLogStd", -20...5)
         // e^5 ≈ 148 action units of noise: far beyond the [-1, 1] action box, and still finite in float32 sums
         try check.require(
             policy.initialLogStd.isFinite && policy.initialLogStd >= policy.minLogStd && policy.initialLogStd <= 5,
