@@ -34,7 +34,8 @@
 # --recorded`). --until TIME (anything `date -d` reads: "06:10", "2026-12-07 06:10", "now + 170 minutes", a batch
 # job's end time) gives every run the time left as its `train --time-limit`, so that it stops at the end of its
 # last iteration that ends by then. A run is not resumed when its last iteration (Time-Itr) would not end by then,
-# and not started when the longest first iteration of its algorithm among RUNS_DIR's runs would not; a finished
+# and not started when the longest first iteration of its algorithm among RUNS_DIR's runs (or, without one, among
+# the committed runs of the entry's other seeds) would not; a finished
 # run is scored only before TIME (else on the next call). The script then exits with 75: rerun it to continue.
 # --collect REPO copies each finished and scored run's logs into that checkout's Benchmarks/results at once
 # (`REPO/Benchmarks/results.py collect --changed-only`, with --note TEXT as the note, e.g. what shared the machine), so
@@ -184,9 +185,18 @@ for entry in "${plan[@]}"; do
   entry_of[$dir]=$entry
 done
 
+# A word as a POSIX shell (and Python's shlex, which results.py reads the list with) reads it: as it is when it has
+# only safe characters, else in single quotes.
+quoted() {
+  if [[ "$1" =~ ^[A-Za-z0-9_./=:,+@%-]+$ ]]; then printf '%s' "$1"; else printf "'%s'" "${1//\'/\'\\\'\'}"; fi
+}
 if [ "$list" -eq 1 ]; then
-  # quoted as the shell reads them, so that a RUNS_DIR with spaces stays one word (results.py reads them so)
-  for entry in "${plan[@]}"; do entry_command "$entry" && printf '%q' "$bin" && printf ' %q' "${start[@]:1}" && echo; done
+  for entry in "${plan[@]}"; do
+    entry_command "$entry" || exit 1
+    line=$(quoted "$bin")
+    for word in "${start[@]:1}"; do line+=" $(quoted "$word")"; done
+    echo "$line"
+  done
   exit 0
 fi
 [ -x "$bin" ] || { echo "no mbmpo binary at $bin (run scripts/setup.sh, or set MBMPO_BIN)" >&2; exit 1; }

@@ -92,23 +92,25 @@ public enum LearningCurves {
             for (name, value) in [("n_timesteps", step), (metric, values[index])] {
                 if let value, abs(value) > largestDrawn {
                     throw RunRecord.Problem(
-                        message: "\(file) row \(index + 1): \(name) \(shown(value)) is beyond what a plot draws (±1e15)"
-                    )
+                        message:
+                            "\(file) row \(index + 1): \(name) \(shown(value)) is beyond what a plot draws (±1e15)",
+                        undrawable: true)
                 }
             }
             guard let step else { continue }
             if let previous, step <= previous {
                 throw RunRecord.Problem(
                     message: "\(file) row \(index + 1): n_timesteps \(shown(step)) does not increase (the row before "
-                        + "has \(shown(previous)))")
+                        + "has \(shown(previous)))", undrawable: true)
             }
             previous = step
         }
     }
 
     /// The runs of `folders` that have a curve to draw, and the problems of those passed over because they have
-    /// logged no return yet (a run just started, or a folder of runs that includes one); any other problem is
-    /// thrown, and so is the first passed-over one when no run is left.
+    /// logged no return yet (a run just started, or a folder of runs that includes one) or a log no chart draws
+    /// (``checkDrawable(_:steps:values:metric:)``); any other problem is thrown, and so is the first passed-over one
+    /// when no run is left.
     public static func drawable(
         _ folders: [String], labelKeys: [String] = []
     ) throws -> (
@@ -120,7 +122,7 @@ public enum LearningCurves {
                 let run = try RunRecord(folder: folder, labelKeys: labelKeys)
                 _ = try curve(of: run)
                 runs.append(run)
-            } catch let problem as RunRecord.Problem where problem.nothingLoggedYet {
+            } catch let problem as RunRecord.Problem where problem.passedOver {
                 passedOver.append(problem)
             }
         }

@@ -26,11 +26,17 @@ public struct RunRecord {
         /// Whether the run has simply logged no return yet (no rows, or only its random-data iteration), which a
         /// plot of several runs passes over, rather than being unreadable.
         public let nothingLoggedYet: Bool
+        /// Whether the run's log holds what no chart draws truthfully (steps that do not increase, a return beyond
+        /// ±1e15 from a diverging run): a plot of several runs passes over it too, naming it.
+        public let undrawable: Bool
         public var description: String { message }
-        public init(message: String, nothingLoggedYet: Bool = false) {
+        public init(message: String, nothingLoggedYet: Bool = false, undrawable: Bool = false) {
             self.message = message
             self.nothingLoggedYet = nothingLoggedYet
+            self.undrawable = undrawable
         }
+        /// Whether a plot of several runs passes over this run rather than failing.
+        public var passedOver: Bool { nothingLoggedYet || undrawable }
     }
 
     /// Loads `folder/config.json` and `folder/progress.csv`; `labelKeys` are dotted key paths of `config.json`

@@ -510,6 +510,9 @@ import Testing
             edge, environment: "hopper", algorithm: "trpo", header: header,
             rows: ["0,1000,-1e15", "1,,5", "2,3000,1e15"])
         #expect(try LearningCurves.drawable([edge.path]).runs.count == 1)
+        // among other runs, such a log is passed over with its line (one diverging run does not stop the plot)
+        let (runs, passedOver) = try LearningCurves.drawable([edge.path, root.appendingPathComponent("run-2").path])
+        #expect(runs.count == 1 && passedOver.map(\.undrawable) == [true])
     }
 
     /// The same run named twice, directly and through a link, is one run of the plot, not two identical curves.

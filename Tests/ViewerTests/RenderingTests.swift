@@ -185,8 +185,8 @@ extension OpenGLTests {
     }
 }
 
-/// A model whose `<visual>` settings MuJoCo's renderer cannot take is refused before any OpenGL is made: znear 0
-/// made `mjr_render` abort the process, numquads 100 000 crashed the GL driver.
+/// A model whose `<visual>` settings MuJoCo's renderer cannot take is refused before MuJoCo's rendering context is
+/// made: znear 0 made `mjr_render` abort the process, numquads 100 000 crashed the GL driver.
 @Suite struct VisualSettingsTests {
     @Test func unrenderableVisualSettingsAreRefusedWithTheSetting() throws {
         let model = try EnvironmentID.hopper.loadModel()

@@ -79,6 +79,8 @@ struct Export: ParsableCommand {
                     act: controllers[max(task, 0)]))
             tasks.append(task)
         }
+        // a dataset of diverged episodes is as meaningless as their score: refused as `eval` refuses them
+        try PolicyEpisodes.checkNoneDiverged(paths)
         let policyName = planner ? "planner" : policy.rawValue
         var info = ExportInfo(
             environment: id.rawValue, algorithm: state.config.algorithm.rawValue,

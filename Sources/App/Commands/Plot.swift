@@ -101,7 +101,7 @@ func renderChartPNG(_ svg: String, to path: String) throws {
     } catch let problem as RunRecord.Problem {
         throw problem
     } catch {
-        throw RunRecord.Problem(message: "cannot write '\(path)'")
+        throw RunRecord.Problem(message: "cannot write '\(path)': \(error)")
     }
 }
 

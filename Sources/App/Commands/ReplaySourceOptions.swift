@@ -65,7 +65,10 @@ struct ReplaySourceOptions: ParsableArguments {
     @Option(help: "Random seed of the start states and random actions.")
     var seed: UInt64 = 0
 
-    @Option(help: "Stop each episode after this many steps (default: the environment's horizon).")
+    @Option(
+        help: ArgumentHelp(
+            "Stop each episode after this many steps (default: the environment's horizon; a recorded episode's "
+                + "whole length)."))
     var steps: Int?
 
     @Option(help: "Training run directory: replay its latest policy checkpoint.")

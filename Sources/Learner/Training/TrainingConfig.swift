@@ -386,7 +386,7 @@ extension TrainingConfig {
             "bfloat16 needs a CPU with AVX512-BF16 (e.g. AMD Zen 4 or later, Intel Cooper Lake or "
                 + "Sapphire Rapids); this one has none, use float32")
         try check.widths(policy.hiddenSizes, "policy.hiddenSizes")
-        // below e^-20 the inner step's gradient, which scales with σ⁻², overflows to infinity
+        // the inner step's gradient scales with σ⁻² and overflows to infinity below σ ≈ e^-43; -20 leaves a margin
         try check.real(policy.minLogStd, "policy.minLogStd", -20...5)
         // e^5 ≈ 148 action units of noise: far beyond the [-1, 1] action box, and still finite in float32 sums
         try check.require(

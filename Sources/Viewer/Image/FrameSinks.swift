@@ -61,6 +61,8 @@ public enum VideoError: Error, Equatable, CustomStringConvertible {
     case ffmpegMissing
     /// ffmpeg failed; the message is its last line of output.
     case ffmpegFailed(status: Int32, message: String)
+    /// The finished video could not be renamed from its partial file to its path.
+    case cannotMove(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -69,13 +71,16 @@ public enum VideoError: Error, Equatable, CustomStringConvertible {
                 + "folder to --out to get PNG frames"
         case .ffmpegFailed(let status, let message):
             return "ffmpeg failed (exit \(status)): \(message)"
+        case .cannotMove(let path, let reason):
+            return "cannot move the finished video to \(path): \(reason)"
         }
     }
 }
 
-/// Pipes raw RGB frames into `ffmpeg`, which encodes them as H.264 in an MP4 file. ffmpeg writes a hidden temporary
-/// file beside `path` (`.NAME.tmp`), renamed over `path` once it has finished well: a render that fails or is
-/// abandoned leaves an existing `path` as it was (ffmpeg truncates its output when it starts).
+/// Pipes raw RGB frames into `ffmpeg`, which encodes them as H.264 in an MP4 file. ffmpeg writes a hidden partial
+/// file beside `path` (`.NAME.part`, a name the run-folder cleanup of killed writers' `.NAME.tmp` files leaves
+/// alone), renamed over `path` once it has finished well: a render that fails or is abandoned leaves an existing
+/// `path` as it was (ffmpeg truncates its output when it starts).
 public final class VideoSink: FrameSink {
     public let path: String
     let temporary: String
@@ -103,7 +108,7 @@ public final class VideoSink: FrameSink {
         (self.width, self.height) = (width, height)
         self.path = path
         let url = URL(fileURLWithPath: path)
-        temporary = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".tmp").path
+        temporary = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".part").path
         unlink(temporary)
         process.executableURL = URL(fileURLWithPath: ffmpeg)
         process.arguments = [
@@ -148,8 +153,7 @@ public final class VideoSink: FrameSink {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw failure() }
         guard rename(temporary, path) == 0 else {
-            throw VideoError.ffmpegFailed(
-                status: 0, message: "cannot move the video to \(path): \(String(cString: strerror(errno)))")
+            throw VideoError.cannotMove(path: path, reason: String(cString: strerror(errno)))
         }
         renamed = true
     }
