@@ -109,13 +109,15 @@ struct Export: ParsableCommand {
     /// Refuses an output that is one of the run's own files: in its `checkpoints` or `trajectories` folder, or its
     /// `trajectories.h5` (a dataset written over a checkpoint would leave the run unable to resume).
     static func refuseRunFile(_ out: String, run: URL) throws {
-        func resolved(_ url: URL) -> String { url.resolvingSymlinksInPath().standardizedFileURL.path }
         let target = URL(fileURLWithPath: out)
-        let folder = resolved(target.deletingLastPathComponent())
-        let own = ["checkpoints", "trajectories"].map { resolved(run.appendingPathComponent($0)) }
-        if own.contains(folder) || resolved(target) == resolved(run.appendingPathComponent("trajectories.h5")) {
-            throw ValidationError(
-                "--out \(out) is one of the run's own files (checkpoints, trajectories); choose another path")
+        let folder = canonicalPath(target.deletingLastPathComponent().path)
+        let own = ["checkpoints", "trajectories"].map { canonicalPath(run.appendingPathComponent($0).path) }
+        if own.contains(folder)
+            || canonicalPath(out) == canonicalPath(run.appendingPathComponent("trajectories.h5").path)
+        {
+            throw ResumeError(
+                description:
+                    "--out \(out) is one of the run's own files (checkpoints, trajectories); choose another path")
         }
     }
 }

@@ -38,9 +38,7 @@ struct Plot: ParsableCommand {
         guard !runs.isEmpty else { throw RunRecord.Problem(message: "name at least one run folder") }
         // a run named twice (or through a link) is one run, not two of the same curve
         var seen = Set<String>()
-        let folders = try runs.flatMap(RunRecord.runFolders).filter {
-            seen.insert(URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path).inserted
-        }
+        let folders = try runs.flatMap(RunRecord.runFolders).filter { seen.insert(canonicalPath($0)).inserted }
         let (records, passedOver) = try LearningCurves.drawable(folders, labelKeys: labelKeys)
         for problem in passedOver {
             FileHandle.standardError.write(Data("mbmpo plot: passing over \(problem.message)\n".utf8))
@@ -103,6 +101,11 @@ func renderChartPNG(_ svg: String, to path: String) throws {
     } catch {
         throw RunRecord.Problem(message: "cannot write '\(path)': \(error)")
     }
+}
+
+/// `path` with its links resolved and `.` and `..` taken out: two names of one file give the same text.
+func canonicalPath(_ path: String) -> String {
+    URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
 }
 
 /// The first executable named `name` on PATH.
