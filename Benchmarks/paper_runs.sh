@@ -28,22 +28,22 @@
 # step budget reached) Benchmarks/results already holds (the checkout's of --collect, else the script's own; a run
 # finished on another machine) is not run again.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
-# 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C stops the current runs at a
-# safe point and starts no new one (rerun the script to continue). A finished run's final policy is scored on 20
-# episodes into its eval.json (`mbmpo eval`), its recorded episodes per iteration into recorded.json (`mbmpo eval
-# --recorded`). --until TIME (anything `date -d` reads: "06:10", "2026-12-07 06:10", "now + 170 minutes", a batch
-# job's end time) gives every run the time left as its `train --time-limit`, so that it stops at the end of its
-# last iteration that ends by then. A run is not resumed when its last iteration (Time-Itr) would not end by then,
-# and not started when the longest first iteration of its algorithm among RUNS_DIR's runs (or, without one, among
-# the committed runs of the entry's other seeds) would not; a finished
-# run is scored only before TIME (else on the next call). The script then exits with 75: rerun it to continue.
+# 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C, TERM or HUP stops the
+# current runs at a safe point and starts no new one (rerun the script to continue; it exits with 130, 143 or 129).
+# A finished run's final policy is scored on 20 episodes into its eval.json (`mbmpo eval`), its recorded episodes per
+# iteration into recorded.json (`mbmpo eval --recorded`). --until TIME (anything `date -d` reads: "06:10",
+# "2026-12-07 06:10", "now + 170 minutes", a batch job's end time) gives every run the time left as its
+# `train --time-limit`, so that it stops at the end of its last iteration that ends by then. A run is not resumed when
+# its last iteration (Time-Itr) would not end by then, and not started when the longest first iteration of its
+# algorithm among RUNS_DIR's runs (or, without one, among the committed runs of the entry's other seeds) would not; a
+# finished run is scored only before TIME (else on the next call). The script then exits with 75: rerun it to continue.
 # --collect REPO copies each finished and scored run's logs into that checkout's Benchmarks/results at once
 # (`REPO/Benchmarks/results.py collect --changed-only`, with --note TEXT as the note, e.g. what shared the machine), so
 # that they are in the working tree to commit even if RUNS_DIR does not outlive the machine.
 # Before anything runs, the configuration of every run still to train is checked (`mbmpo config show`): one refused
 # here (bfloat16 products on a CPU without AVX512-BF16, a setting this binary does not know) is passed over with its
-# reason, the others run, and the script then exits with 1 (with 75 or 130 where it stopped first, and with train's
-# own status where a run failed, which also ends the script).
+# reason, the others run, and the script then exits with 1 (with 75, 130, 143 or 129 where it stopped first, and with
+# train's own status where a run failed, which also ends the script).
 # --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
@@ -152,6 +152,13 @@ iterations_text() {
   if [ "$1" -eq 1 ]; then echo "1 iteration"; else echo "$1 iterations"; fi
 }
 
+# The iterations run folder $1 has logged (0 without a progress.csv).
+logged_rows() {
+  local lines
+  lines=$({ wc -l < "$1/progress.csv"; } 2>/dev/null) || lines=1
+  echo $((lines > 0 ? lines - 1 : 0))
+}
+
 # Checks every entry before anything starts.
 for entry in "${plan[@]}"; do parse_entry "$entry" || exit 1; done
 
@@ -239,41 +246,13 @@ seconds_left() {
   awk -v deadline="$deadline" -v now="$(date +%s.%N)" 'BEGIN { printf "%.3f", deadline - now }'
 }
 
-# The seconds an iteration is expected to take, from Time-Itr: `last DIR` reads the last row of DIR/progress.csv,
-# `first ALGO ENV VARIANT` the longest first row among RUNS_DIR's runs of ALGO, or where none has one, among the
-# committed runs of that entry's other seeds (Benchmarks/results/ENV/ALGO/sN[-VARIANT], measured on other machines);
-# prints nothing without such a row. A folder whose files cannot be read is passed over.
+# The seconds an iteration is expected to take, from Time-Itr (results.py estimate): `--resume DIR` reads the last
+# row of DIR/progress.csv, `--runs-dir RUNS_DIR --algo ALGO --env ENV --variant VARIANT` the longest first row among
+# RUNS_DIR's runs of ALGO, or where none has one, among the committed runs of that entry's other seeds
+# (Benchmarks/results/ENV/ALGO/sN[-VARIANT], measured on other machines); prints nothing without such a row. A folder
+# whose files cannot be read is passed over.
 iteration_seconds() {
-  python3 - "$runs" "${collect:-$root}/Benchmarks/results" "$@" <<'EOF' 2>/dev/null
-import csv, glob, json, os, re, sys
-runs, committed, which, what = sys.argv[1:5]
-
-def first_row_seconds(folder):
-    try:
-        with open(os.path.join(folder, "config.json")) as f:
-            if json.load(f).get("algorithm") != what:
-                return None
-        with open(os.path.join(folder, "progress.csv"), newline="") as f:
-            return float(next(csv.DictReader(f))["Time-Itr"])
-    except (OSError, ValueError, AttributeError, StopIteration, KeyError, TypeError, csv.Error):
-        return None
-
-if which == "last":
-    try:
-        with open(os.path.join(what, "progress.csv"), newline="") as f:
-            print(float(list(csv.DictReader(f))[-1]["Time-Itr"]))
-    except (OSError, ValueError, IndexError, KeyError, TypeError, csv.Error):
-        pass
-else:
-    env, variant = sys.argv[5:7]
-    seeds = [folder for folder in glob.glob(os.path.join(committed, glob.escape(env), glob.escape(what), "s*"))
-             if re.fullmatch(r"s\d+" + (re.escape("-" + variant) if variant else ""), os.path.basename(folder))]
-    for folders in (glob.glob(os.path.join(glob.escape(runs), "*")), seeds):
-        times = [t for t in map(first_row_seconds, folders) if t is not None]
-        if times:
-            print(max(times))
-            break
-EOF
+  python3 "${collect:-$root}/Benchmarks/results.py" estimate "$@" 2>/dev/null
 }
 
 # Sets rows (the iterations in the entry's folder), kept (where Benchmarks/results would hold its logs) and state for
@@ -332,9 +311,9 @@ run_entry() {
   if [ -n "$deadline" ]; then
     local left estimate what=started
     if [ -e "$dir/checkpoints/latest" ]; then
-      what=resumed estimate=$(iteration_seconds last "$dir")
+      what=resumed estimate=$(iteration_seconds --resume "$dir")
     else
-      estimate=$(iteration_seconds first "$algo" "$env" "$variant")
+      estimate=$(iteration_seconds --runs-dir "$runs" --algo "$algo" --env "$env" --variant "$variant")
     fi
     left=$(seconds_left)
     if ! awk -v left="$left" -v estimate="${estimate:-0}" 'BEGIN { exit !(left > estimate) }'; then
@@ -357,40 +336,37 @@ run_entry() {
   elif [ $code -eq 0 ]; then
     finish "$dir"
   elif [ $code -eq 75 ]; then
-    echo "$dir: stopped for --until after $(iterations_text $(($(wc -l < "$dir/progress.csv") - 1)))"
+    echo "$dir: stopped for --until after $(iterations_text "$(logged_rows "$dir")")"
+  elif [ $code -eq 130 ] || [ $code -eq 143 ] || [ $code -eq 129 ]; then
+    echo "$dir: stopped by a signal after $(iterations_text "$(logged_rows "$dir")")"
   else
     echo "$dir: train exited with $code (see $dir.log)" >&2
   fi
   return $code
 }
 
-if [ "$jobs" -eq 1 ]; then
-  for entry in "${plan[@]}"; do
-    run_entry "$entry" || { code=$?; [ $code -ne 75 ] || echo "--until: stopped; rerun to continue" >&2; exit $code; }
-  done
-  passed_over || exit 1
-  echo "all runs done"
-  exit 0
-fi
-
-# Several at once: a new run starts whenever one ends, until the plan is done, a run fails, a run stops for --until,
-# or Ctrl-C (or TERM), which is passed on once to every running train (each stops at its next safe point and exits
-# with 130). Job control gives each run its own process group, so the terminal's Ctrl-C reaches only this script.
+# N at once (one by default): a new run starts whenever one ends, until the plan is done, a run fails, a run stops
+# for --until, or Ctrl-C (or TERM or HUP, e.g. a batch scheduler's), which is passed on once to every running train
+# (each stops at its next safe point and exits with 128 + the signal's number, as the script then does). Job control
+# gives each run its own process group, so a signal to this script's group (the terminal's Ctrl-C, a kill of the
+# group) reaches the trains only through this script, once: a train signalled twice would quit at once.
 stopping=0 failed=0 stop_code=130 interrupted=0
 declare -A running=()
 set -m
 stop_all() {
-  stopping=1 interrupted=1
+  stopping=1 interrupted=$2
   local pid
-  for pid in "${!running[@]}"; do kill -INT -- "-$pid" 2>/dev/null; done
+  for pid in "${!running[@]}"; do kill -"$1" -- "-$pid" 2>/dev/null; done
 }
-trap stop_all INT TERM
+trap 'stop_all INT 130' INT
+trap 'stop_all TERM 143' TERM
+trap 'stop_all HUP 129' HUP
 reap_one() {
   local pid= code
   wait -n -p pid "${!running[@]}"; code=$?
   [ -n "${pid:-}" ] || return 0  # interrupted by the trap: the run is still going
   unset "running[$pid]"
-  if [ $code -eq 130 ]; then stopping=1
+  if [ $code -eq 130 ] || [ $code -eq 143 ] || [ $code -eq 129 ]; then stopping=1
   elif [ $code -eq 75 ]; then stopping=1 stop_code=75
   elif [ $code -ne 0 ]; then failed=$code; stopping=1
   fi
@@ -398,12 +374,17 @@ reap_one() {
 for entry in "${plan[@]}"; do
   while [ ${#running[@]} -ge "$jobs" ]; do reap_one; done
   [ $stopping -eq 0 ] || break
-  run_entry "$entry" &
+  # the signal passed on to the run's group reaches this subshell too: it waits for its train to stop, and reports
+  { trap : INT TERM HUP; run_entry "$entry"; } &
   running[$!]=1
 done
 while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi
-[ $interrupted -eq 0 ] || stop_code=130  # a Ctrl-C's status, also where a run stopped for --until meanwhile
-if [ $stopping -ne 0 ]; then echo "stopped; rerun to continue" >&2; exit $stop_code; fi
+[ $interrupted -eq 0 ] || stop_code=$interrupted  # the signal's status, also where a run stopped for --until meanwhile
+if [ $stopping -ne 0 ]; then
+  [ $stop_code -ne 75 ] || echo "--until: stopped; rerun to continue" >&2
+  [ $stop_code -eq 75 ] || echo "stopped; rerun to continue" >&2
+  exit $stop_code
+fi
 passed_over || exit 1
 echo "all runs done"

@@ -6,6 +6,8 @@
     python3 Benchmarks/results.py figures [--mbmpo BINARY]
     python3 Benchmarks/results.py status RUNS_DIR [--plan NAME]
     python3 Benchmarks/results.py state RUN_DIR ENV ALGO SEED ITERATIONS
+    python3 Benchmarks/results.py estimate (--resume RUN_DIR | --runs-dir RUNS_DIR --algo ALGO --env ENV
+                                            [--variant NAME])
     python3 Benchmarks/results.py selftest
 
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
@@ -58,6 +60,10 @@ state     prints where one entry of Benchmarks/paper_runs.sh's plan stands, as '
           reads: STATE is 'committed' (no RUN_DIR, but Benchmarks/results holds the run done), 'finished' (RUN_DIR
           holds it done, ITERATIONS logged or its step budget reached) or '-'; ROWS the iterations RUN_DIR logged;
           KEPT the folder of Benchmarks/results that holds (or would hold) its logs.
+estimate  prints the seconds the script's --until expects an entry's next iteration to take, from Time-Itr (nothing
+          where no row tells): for a run it resumes, RUN_DIR's last logged iteration; for one it starts, the longest
+          first iteration of ALGO among RUNS_DIR's run folders, or where none has one, among the committed runs of
+          the same ENV, ALGO and variant (the entry's other seeds, measured on other machines).
 selftest  checks the reading rules above (the settled return, the asymptote's notes, the first crossing) on made-up
           curves; the test suite runs it.
 
@@ -73,6 +79,7 @@ import platform
 import re
 import shlex
 import subprocess
+import signal
 import sys
 import tempfile
 
@@ -926,12 +933,6 @@ def logged_eta(log, rows):
     return hours + minutes / 60 + seconds / 3600
 
 
-def committed_rows(name, config):
-    """How many iterations Benchmarks/results holds of the run folder `name`, or None where it holds none."""
-    committed = os.path.join(result_folder(name, config)[0], "progress.csv")
-    return len(read_progress(committed)) if os.path.isfile(committed) else None
-
-
 def read_run(folder):
     """(config, rows) of a run folder, ({}, []) for what it lacks or cannot be read (a run just started has no
     progress.csv yet)."""
@@ -965,6 +966,37 @@ def state(args):
     config = {"environment": args.env, "algorithm": args.algo, "seed": args.seed}
     found, rows, kept = entry_state(args.folder.rstrip("/"), config, args.iterations)
     print(found or "-", rows, kept)
+
+
+def first_iteration_seconds(folder, algorithm):
+    """The wall clock of a run folder's first logged iteration if it ran `algorithm`, else None."""
+    config, rows = read_run(folder)
+    return number(rows[0], "Time-Itr") if rows and config.get("algorithm") == algorithm else None
+
+
+def expected_seconds(resume=None, runs_dir=None, algo=None, env=None, variant=""):
+    """The seconds Benchmarks/paper_runs.sh expects an entry's next iteration to take, None where nothing tells: for
+    a run it resumes (`resume`, its folder), its last logged iteration; for one it starts, the longest first
+    iteration of `algo` among `runs_dir`'s folders, else among the committed seeds of the same task, algorithm and
+    variant (their wall clocks come from the machines that ran them)."""
+    if resume:
+        rows = read_run(resume)[1]
+        return number(rows[-1], "Time-Itr") if rows else None
+    suffix = f"-{variant}" if variant else ""
+    committed = [folder for folder in glob.glob(os.path.join(RESULTS, glob.escape(env), glob.escape(algo), "s*"))
+                 if re.fullmatch(r"s\d+" + re.escape(suffix), os.path.basename(folder))]
+    for folders in (glob.glob(os.path.join(glob.escape(runs_dir), "*")), committed):
+        times = [t for t in (first_iteration_seconds(f, algo) for f in folders) if t is not None]
+        if times:
+            return max(times)
+    return None
+
+
+def estimate(args):
+    """Prints `expected_seconds` for paper_runs.sh, nothing where nothing tells."""
+    seconds = expected_seconds(args.resume, args.runs_dir, args.algo, args.env, args.variant)
+    if seconds is not None:
+        print(seconds)
 
 
 def hours_left(planned, rows, finished, eta_hours=None):
@@ -1048,7 +1080,8 @@ def status(args):
             # a run that has just started has no progress.csv yet
             progress = os.path.join(folder, "progress.csv")
             rows = read_progress(progress) if os.path.exists(progress) else []
-            kept = committed_rows(name, config)
+            # how many iterations Benchmarks/results holds of it, None for none
+            kept = len(read_run(result_folder(name, config)[0])[1]) or None
         except (OSError, ValueError, KeyError) as error:
             print(f"{folder}: skipped, not a readable run folder ({error})", file=sys.stderr)
             continue
@@ -1198,6 +1231,25 @@ def selftest(_args):
                 json.dump({"firstFlippedIteration": first}, f)
             check(f"flip_onset: first flipped {first}", flip_onset(recorded, logged), expected)
     with tempfile.TemporaryDirectory() as scratch:
+        for name, algo, times in (("a", "mb-mpo", (100, 7)), ("b", "mb-mpo", (300, 8)), ("c", "me-trpo", (900,)),
+                                  ("d", "mb-mpo", ())):
+            os.makedirs(os.path.join(scratch, name))
+            with open(os.path.join(scratch, name, "config.json"), "w") as f:
+                json.dump({"algorithm": algo}, f)
+            with open(os.path.join(scratch, name, "progress.csv"), "w") as f:
+                f.write("n_timesteps,Time-Itr\n" + "".join(f"{i},{t}\n" for i, t in enumerate(times)))
+        check("expected_seconds: a resumed run's last iteration, none logged yet",
+              [expected_seconds(os.path.join(scratch, "b")), expected_seconds(os.path.join(scratch, "d"))], [8.0, None])
+        check("expected_seconds: the longest first iteration of the algorithm among the runs",
+              [expected_seconds(None, scratch, "mb-mpo", "hopper"), expected_seconds(None, scratch, "me-trpo", "x")],
+              [300.0, 900.0])
+        kept = [read_run(os.path.join(RESULTS, "half-cheetah", "mb-mpo", seed))[1] for seed in ("s22", "s33", "s12")]
+        firsts = [number(rows[0], "Time-Itr") for rows in kept if rows]
+        check("expected_seconds: none here, the committed seeds' longest first iteration, none committed",
+              [expected_seconds(None, os.path.join(scratch, "none"), "mb-mpo", "half-cheetah"),
+               expected_seconds(None, os.path.join(scratch, "none"), "mb-mpo", "nowhere")],
+              [max(firsts) if firsts else None, None])
+    with tempfile.TemporaryDirectory() as scratch:
         planned = planned_runs("results", os.path.join(scratch, "runs"))
         check("planned_runs: --list makes no folder", os.path.exists(os.path.join(scratch, "runs")), False)
     check("planned_runs: the first run", planned[0] if planned else None,
@@ -1260,6 +1312,8 @@ def selftest(_args):
 
 
 def main():
+    # `status ... | head` ends quietly, as other commands do, rather than with a BrokenPipeError
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     c = commands.add_parser("collect")
@@ -1284,10 +1338,18 @@ def main():
     sa.add_argument("algo")
     sa.add_argument("seed", type=int)
     sa.add_argument("iterations", type=int)
+    es = commands.add_parser("estimate")
+    es.add_argument("--resume", default=None, metavar="DIR", help="the run folder to be resumed")
+    es.add_argument("--runs-dir", default=None)
+    es.add_argument("--algo", default=None)
+    es.add_argument("--env", default=None)
+    es.add_argument("--variant", default="")
     commands.add_parser("selftest")
     args = parser.parse_args()
+    if args.command == "estimate" and not args.resume and None in (args.runs_dir, args.algo, args.env):
+        parser.error("estimate: give --resume DIR, or --runs-dir, --algo and --env")
     {"collect": collect, "tables": tables, "figures": figures, "status": status, "state": state,
-     "selftest": selftest}[args.command](args)
+     "estimate": estimate, "selftest": selftest}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -209,6 +209,35 @@ if [ $code -eq 75 ] && grep -q "hopper-late-trpo-s0: finished; scored on the nex
 else
   echo "FAIL: paper_runs.sh, a run finished after --until: exit $code: $out"; failures=$((failures + 1))
 fi
+# TERM to the script, or to its whole process group (a batch scheduler's), reaches the running train once, through the
+# script, which exits with 143; a stand-in binary whose train writes an iteration and records the signals it gets
+cat > "$work/waiting-mbmpo" <<'EOF'
+#!/usr/bin/env bash
+[ "$1" = train ] || exit 0
+while [ $# -gt 1 ] && [ "$1" != --out ]; do shift; done
+mkdir -p "$2" && echo '{"environment": "hopper", "algorithm": "trpo", "seed": 0, "iterations": 2}' > "$2/config.json"
+printf 'n_timesteps,AverageReturn,Time-Itr\n50000,1.0,3.0\n' > "$2/progress.csv"
+trap 'echo TERM >> "$2.signals"; exit 143' TERM
+touch "$2.ready"
+for _ in $(seq 300); do sleep 0.1; done
+EOF
+chmod +x "$work/waiting-mbmpo"
+for target in script group; do
+  setsid env MBMPO_BIN="$work/waiting-mbmpo" bash Benchmarks/paper_runs.sh "$work/signal-$target" \
+    hopper:trpo:0:2:wait:preset=quick hopper:trpo:0:2:next:preset=quick > "$work/signal-$target.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do [ -e "$work/signal-$target/hopper-wait-trpo-s0.ready" ] && break; sleep 0.1; done
+  if [ $target = script ]; then kill -TERM "$pid"; else kill -TERM -- "-$pid"; fi
+  wait "$pid"; code=$?
+  got=$(cat "$work/signal-$target/hopper-wait-trpo-s0.signals" 2>/dev/null | tr '\n' ' ')
+  if [ $code -eq 143 ] && [ "$got" = "TERM " ] && [ ! -e "$work/signal-$target/hopper-next-trpo-s0" ] \
+    && grep -q "hopper-wait-trpo-s0: stopped by a signal after 1 iteration$" "$work/signal-$target.out"; then
+    echo "ok: paper_runs.sh passes a TERM to its $target on to train once and exits with 143"
+  else
+    echo "FAIL: paper_runs.sh, TERM to its $target: exit $code, train got '$got': $(cat "$work/signal-$target.out")"
+    failures=$((failures + 1))
+  fi
+done
 # an entry still to train whose configuration is refused here (a key this binary does not know; bfloat16 products on
 # a CPU without AVX512-BF16) is passed over before anything runs, the others run, and the script ends with status 1;
 # a finished run is not checked (its folder here holds a finished run under the refused entry's name)
