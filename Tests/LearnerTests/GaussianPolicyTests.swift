@@ -91,16 +91,34 @@ import _TestSupport
         let sampled = policy.sampleBlocks(
             observations: observations, parameterSets: [policy.parameters, other.parameters],
             using: &rng)
-        #expect(sampled.means == means)
-        #expect(sampled.actions[0] == means[0] + exp(logStds[0]) * again.nextGaussian())
+        // every action is its own block's mean plus its block's σ times the next draw, in row-major order
+        let blockMeans =
+            policy.means(observations: Array(observations[0..<12]))
+            + other.means(observations: Array(observations[12..<24]))
+        let expected = (0..<16).map { i in
+            blockMeans[i] + exp((i < 8 ? policy : other).logStd()[i % 2]) * again.nextGaussian()
+        }
+        #expect(sampled.actions == expected)
+        #expect(sampled.logStds == logStds && policy.logStd() != other.logStd())
     }
 
-    @Test func logLikelihoodsMatchTheDistributionFunction() {
+    @Test func logLikelihoodsMatchTheDensity() {
+        // log N(a; μ(o), σ²) = Σ_d −½ ((a_d − μ_d) / σ_d)² − log σ_d − ½ log 2π, row by row, each row's mean
+        // computed on its own
         let policy = PolicyFixture.policy()
-        let observations = [0.1, 0.2, 0.3], actions = [0.5, -0.5]
-        let means = policy.means(observations: observations)
-        let expected = DiagonalGaussian.logLikelihood(actions, mean: means, logStd: policy.logStd())
-        #expect(policy.logLikelihoods(observations: observations, actions: actions) == [expected])
+        let observations = (0..<12).map { cos(1.7 * Double($0)) }, actions = (0..<8).map { sin(0.9 * Double($0)) }
+        let logStd = policy.logStd()
+        let expected = (0..<4).map { r in
+            let mean = policy.means(observations: Array(observations[(3 * r)..<(3 * r + 3)]))
+            return (0..<2).reduce(0.0) { sum, d in
+                let z = (actions[2 * r + d] - mean[d]) / exp(logStd[d])
+                return sum - 0.5 * z * z - logStd[d] - 0.5 * log(2 * Double.pi)
+            }
+        }
+        let logLikelihoods = policy.logLikelihoods(observations: observations, actions: actions)
+        #expect(logLikelihoods.count == 4)
+        #expect(maxRelativeError(logLikelihoods, expected) < 1e-13)
+        #expect(Set(expected).count == 4)
     }
 
     @Test func configRoundTripsThroughJSON() throws {

@@ -36,7 +36,7 @@ struct MLPTests {
             probe.parameters = p
             return probe.lossAndGradient(input: x, target: t, rows: rows).loss
         }
-        expectGradientsMatch(analytic.gradient, numeric, tolerance: 1e-5)
+        expectGradientsMatch(analytic.gradient, numeric)
         let y = net(x, rows: rows)
         let mse = zip(y, t).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(y.count)
         #expect(abs(analytic.loss - mse) < 1e-14)

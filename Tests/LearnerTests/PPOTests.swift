@@ -8,6 +8,8 @@ import _TestSupport
 /// observation standardization into the policy.
 @Suite struct PPOTests {
     static let policy = PolicyLayout(observationSize: 3, actionSize: 2, hiddenSizes: [5, 4])
+    /// The same shapes with the log-std clamped at −0.5 (the fixture puts the first log-std parameter below it).
+    static let clampedPolicy = PolicyLayout(observationSize: 3, actionSize: 2, hiddenSizes: [5, 4], minLogStd: -0.5)
     static let value = PolicyLayout(observationSize: 3, actionSize: 1, hiddenSizes: [4])
 
     static func gaussians(_ count: Int, scale: Double, using rng: inout SplitMix64) -> [Double] {
@@ -15,11 +17,16 @@ import _TestSupport
     }
 
     /// A batch sampled at (θ_old, φ_old), and a point (θ, φ) far enough away that some ratios and value changes
-    /// are clipped and some are not.
-    static func fixture(seed: UInt64) -> (batch: PPOTrainer.Batch, parameters: [Double], rows: [Int]) {
+    /// are clipped and some are not; with `clamped`, the first log-std parameter is −0.8 at both points, below the
+    /// clamp of ``clampedPolicy``.
+    static func fixture(
+        seed: UInt64, clamped: Bool = false
+    ) -> (batch: PPOTrainer.Batch, parameters: [Double], rows: [Int]) {
         var rng = SplitMix64(seed: seed)
         let n = 40
-        let thetaOld = gaussians(policy.parameterCount, scale: 0.5, using: &rng)
+        let policy = clamped ? clampedPolicy : policy
+        var thetaOld = gaussians(policy.parameterCount, scale: 0.5, using: &rng)
+        if clamped { thetaOld[policy.logStdOffset] = -0.8 }
         let phiOld = gaussians(value.parameterCount, scale: 0.5, using: &rng)
         let observations = gaussians(n * 3, scale: 1, using: &rng)
         let oldPolicy = GaussianMLPPolicy(layout: policy, parameters: thetaOld)
@@ -29,7 +36,8 @@ import _TestSupport
             oldLogLikelihoods: oldPolicy.logLikelihoods(observations: observations, actions: actions),
             advantages: gaussians(n, scale: 1, using: &rng), returns: gaussians(n, scale: 1, using: &rng),
             oldValues: PPOLoss.values(value, phiOld, observations: observations))
-        let theta = zip(thetaOld, gaussians(policy.parameterCount, scale: 0.15, using: &rng)).map { $0 + $1 }
+        var theta = zip(thetaOld, gaussians(policy.parameterCount, scale: 0.15, using: &rng)).map { $0 + $1 }
+        if clamped { theta[policy.logStdOffset] = -0.8 }
         let phi = zip(phiOld, gaussians(value.parameterCount, scale: 0.3, using: &rng)).map { $0 + $1 }
         return (batch, theta + phi, Array(stride(from: 1, to: n, by: 2)) + [0, 2, 4, 6])
     }
@@ -39,32 +47,29 @@ import _TestSupport
             + loss.config.valueCoefficient * statistics.valueLoss
     }
 
-    @Test(arguments: [false, true])
-    func gradientMatchesCentralDifferences(standardize: Bool) {
+    @Test(arguments: [false, true], [false, true])
+    func gradientMatchesCentralDifferences(standardize: Bool, clamped: Bool) {
         var config = PPOConfig()
         config.entropyCoefficient = 0.01
-        let loss = PPOLoss(policy: Self.policy, value: Self.value, config: config, standardizeAdvantages: standardize)
-        let (batch, parameters, rows) = Self.fixture(seed: standardize ? 4 : 3)
+        let policy = clamped ? Self.clampedPolicy : Self.policy
+        let loss = PPOLoss(policy: policy, value: Self.value, config: config, standardizeAdvantages: standardize)
+        let (batch, parameters, rows) = Self.fixture(seed: standardize ? 4 : 3, clamped: clamped)
         let (statistics, gradient) = loss.evaluate(parameters: parameters, batch: batch, rows: rows)
         // the point exercises both branches of both clips
         #expect(statistics.clipFraction > 0.1 && statistics.clipFraction < 0.9, "\(statistics.clipFraction)")
-        let phi = Array(parameters[Self.policy.parameterCount...])
+        let phi = Array(parameters[policy.parameterCount...])
         let changes = zip(PPOLoss.values(Self.value, phi, observations: batch.observations), batch.oldValues)
             .map { abs($0 - $1) }
         #expect(changes.contains { $0 > config.clipRange } && changes.contains { $0 < config.clipRange })
-        let h = 1e-6
-        var worst = 0.0
-        for k in parameters.indices {
-            var plus = parameters, minus = parameters
-            plus[k] += h
-            minus[k] -= h
-            let difference =
-                (Self.total(loss, loss.evaluate(parameters: plus, batch: batch, rows: rows).0)
-                    - Self.total(loss, loss.evaluate(parameters: minus, batch: batch, rows: rows).0)) / (2 * h)
-            worst = max(worst, abs(difference - gradient[k]) / max(1, abs(difference)))
+        let fd = finiteDifferenceGradient(at: parameters, step: 1e-5) {
+            Self.total(loss, loss.evaluate(parameters: $0, batch: batch, rows: rows).0)
         }
+        let worst = maxRelativeError(gradient, fd, floor: 1e-4)
         #expect(worst < 1e-6, "largest relative gradient error \(worst)")
-        #expect(gradient[Self.policy.parameterCount + Self.value.logStdOffset] == 0)
+        #expect(gradient[policy.parameterCount + Self.value.logStdOffset] == 0)
+        // the clamped log-std gets no gradient (its finite difference is 0 too), the other one does
+        #expect(clamped ? gradient[policy.logStdOffset] == 0 : gradient[policy.logStdOffset] != 0)
+        #expect(gradient[policy.logStdOffset + 1] != 0)
     }
 
     /// Merging two batches one after the other equals merging their concatenation (Chan's update is exact).
