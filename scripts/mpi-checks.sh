@@ -35,6 +35,15 @@ for algo in mb-mpo me-trpo mb-mpc trpo ppo; do
     fi
   done
 done
+# Open MPI gives the ranks a pseudo-terminal whatever mpirun's own output is: under mpirun only the per-iteration
+# lines reach a log, no redrawn status line
+loud=(); for word in "${tiny[@]}"; do [ "$word" = --quiet ] || loud+=("$word"); done
+"${launcher[@]}" -n 2 "$bin" train --algo me-trpo "${loud[@]}" --iterations 1 --out "$work/lines" >"$work/lines.log" 2>&1
+if grep -q "^itr 1/1 | steps 1000" "$work/lines.log" && ! grep -q $'\e\[\|\r' "$work/lines.log"; then
+  echo "ok: under mpirun the log holds the iteration lines and no terminal control"
+else
+  echo "FAIL: under mpirun the log is not plain lines:"; cat -v "$work/lines.log" | tail -5; failures=$((failures + 1))
+fi
 # MB-MPO's imagined rows split by task: hopper (imagined paths that end early, so ranks reset different numbers of
 # rows each step), noisy, offset models (noise draws per row skipped for the other ranks' rows) and paths started from
 # real states of the buffer with their own length (Gymnasium's settings), and hopper with noise, 4 tasks and 2 members,

@@ -48,20 +48,27 @@ public enum TrajectoryFile {
         "episode-" + String(repeating: "0", count: max(0, 4 - String(index).count)) + String(index)
     }
 
-    /// The controller of a rollout kind under an algorithm.
-    static func policyName(kind: RealRolloutKind, algorithm: String) -> String {
+    /// The controller of a rollout kind under an algorithm; `tailored: false` (MB-MPO without tailored
+    /// exploration) makes the exploration rollouts θ's, `policy`.
+    static func policyName(kind: RealRolloutKind, algorithm: String, tailored: Bool = true) -> String {
         switch kind {
         case .random: return "uniform-random"
         case .preUpdate: return "pre-update"
         case .postUpdate: return "adapted"
-        case .exploration: return Algorithm(rawValue: algorithm)?.trainerType.explorationPolicyName ?? "policy"
+        case .exploration:
+            return tailored ? Algorithm(rawValue: algorithm)?.trainerType.explorationPolicyName ?? "policy" : "policy"
         }
     }
 
     /// The task an episode served: for an algorithm whose real rollouts serve tasks (MB-MPO), rollouts other than
-    /// the random phase map environment j to task j / rolloutsPerTask; everything else −1.
-    static func task(kind: RealRolloutKind, algorithm: String, environment: Int, rolloutsPerTask: Int) -> Int {
-        guard Algorithm(rawValue: algorithm)?.trainerType.realRolloutsServeTasks == true, kind != .random else {
+    /// the random phase map environment j to task j / rolloutsPerTask (exploration only where it is tailored, as
+    /// θ acts for every task otherwise); everything else −1.
+    static func task(
+        kind: RealRolloutKind, algorithm: String, environment: Int, rolloutsPerTask: Int, tailored: Bool = true
+    ) -> Int {
+        guard Algorithm(rawValue: algorithm)?.trainerType.realRolloutsServeTasks == true, kind != .random,
+            tailored || kind != .exploration
+        else {
             return -1
         }
         return environment / max(rolloutsPerTask, 1)

@@ -16,12 +16,17 @@ public struct TrajectoryHeader: Equatable, Sendable {
     public var observationSize: Int, actionSize: Int, nq: Int, nv: Int
     /// Seconds per environment step.
     public var dt: Double
+    /// Whether MB-MPO's exploration rollouts act with each task's adapted θ'_i (`meta.tailoredExploration`); when
+    /// not, θ acts for every environment and those episodes are recorded as `policy` with no task. Not a root
+    /// attribute: it names the episodes the store writes.
+    public var tailoredExploration: Bool
 
     /// A header from its parts.
     public init(
         environment: String, algorithm: String, seed: UInt64, rolloutsPerTask: Int, observationSize: Int,
-        actionSize: Int, nq: Int, nv: Int, dt: Double
+        actionSize: Int, nq: Int, nv: Int, dt: Double, tailoredExploration: Bool = true
     ) {
+        self.tailoredExploration = tailoredExploration
         self.environment = environment
         self.algorithm = algorithm
         self.seed = seed
@@ -132,14 +137,15 @@ public final class TrajectoryStore {
         iteration: Int
     ) throws {
         try file.createGroup(group)
-        let policy = TrajectoryFile.policyName(kind: kind, algorithm: header.algorithm)
+        let policy = TrajectoryFile.policyName(
+            kind: kind, algorithm: header.algorithm, tailored: header.tailoredExploration)
         try file.setAttribute("kind", kind.rawValue, at: group)
         try file.setAttribute("policy", policy, at: group)
         try file.setAttribute("episodes", Int64(paths.count), at: group)
         for (index, path) in paths.enumerated() {
             let task = TrajectoryFile.task(
                 kind: kind, algorithm: header.algorithm, environment: path.environment,
-                rolloutsPerTask: header.rolloutsPerTask)
+                rolloutsPerTask: header.rolloutsPerTask, tailored: header.tailoredExploration)
             let metadata = EpisodeMetadata(
                 iteration: iteration, kind: kind.rawValue, policy: policy,
                 environment: path.environment, task: task, seed: header.seed)

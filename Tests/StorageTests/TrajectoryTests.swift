@@ -14,12 +14,13 @@ import Testing
             environment: config.environment, algorithm: config.algorithm.rawValue,
             seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
             observationSize: spec.observationSize, actionSize: spec.actionSize, nq: 0, nv: 0,
-            dt: spec.dt)
+            dt: spec.dt, tailoredExploration: config.meta.tailoredExploration)
     }
 
     /// Runs `iterations` MB-MPO iterations recording into a store in `run`; returns what the hook saw.
-    static func record(run: URL, iterations: Int) throws -> [(RealRolloutKind, [Trajectory], Int)] {
-        let config = Fixture.config(.mbMPO)
+    static func record(
+        run: URL, iterations: Int, config: TrainingConfig = Fixture.config(.mbMPO)
+    ) throws -> [(RealRolloutKind, [Trajectory], Int)] {
         let trainer = Fixture.trainer(config)
         let store = try TrajectoryStore(run: run, header: header(config))
         var seen: [(RealRolloutKind, [Trajectory], Int)] = []
@@ -52,6 +53,23 @@ import Testing
         #expect(names.sorted() == ["iter-0000.h5", "iter-0001.h5"])
         let part = try TrajectoryFile.read(run.appendingPathComponent("trajectories/iter-0001.h5").path)
         #expect(part.episodes.map(\.trajectory) == expected.filter { $0.2 == 1 }.map(\.1))
+    }
+
+    /// Without tailored exploration θ collects the data for every task: its episodes are `policy`'s, with no task;
+    /// the post-update evaluation is still θ'_i's per task.
+    @Test func untailoredExplorationIsRecordedAsTheta() throws {
+        var config = Fixture.config(.mbMPO)
+        config.meta.tailoredExploration = false
+        let run = Fixture.folder()
+        let seen = try Self.record(run: run, iterations: 2, config: config)
+        let episodes = try TrajectoryFile.read(run.appendingPathComponent("trajectories.h5").path).episodes
+        #expect(episodes.count == seen.reduce(0) { $0 + $1.1.count })
+        let exploration = episodes.filter { $0.metadata.kind == RealRolloutKind.exploration.rawValue }
+        #expect(
+            exploration.count == 4
+                && exploration.allSatisfy { $0.metadata.policy == "policy" && $0.metadata.task == -1 })
+        let post = episodes.filter { $0.metadata.kind == RealRolloutKind.postUpdate.rawValue }
+        #expect(!post.isEmpty && post.allSatisfy { $0.metadata.policy == "adapted" && $0.metadata.task >= 0 })
     }
 
     /// `episodes` random hopper episodes of at most `horizon` steps (with their states) recorded as iteration 0 of a

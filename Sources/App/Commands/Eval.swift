@@ -106,7 +106,7 @@ struct Eval: ParsableCommand {
         let file = URL(fileURLWithPath: path).lastPathComponent
         print(
             "\(state.config.environment), \(state.config.algorithm.rawValue), \(controllerName) of \(file) "
-                + "(\(state.iteration) iterations, \(Int(state.loggedTimesteps)) real steps): return "
+                + "(\(state.iteration) iterations, n_timesteps \(Int(state.loggedTimesteps))): return "
                 + "\(format(score.returns.mean, decimals: 2)) ± \(format(score.returns.standardDeviation, decimals: 2)) "
                 + "(min \(format(score.returns.minimum, decimals: 2)), max \(format(score.returns.maximum, decimals: 2))) "
                 + "over \(episodes) episodes, length \(format(score.lengths.mean, decimals: 1)) ± "
@@ -117,7 +117,7 @@ struct Eval: ParsableCommand {
             var fields: [String: JSONValue] = [
                 "checkpoint": .string(path), "environment": .string(state.config.environment),
                 "algorithm": .string(state.config.algorithm.rawValue), "iteration": .integer(Int64(state.iteration)),
-                "realSteps": .integer(Int64(state.loggedTimesteps)), "policy": .string(policy.rawValue),
+                "nTimesteps": .integer(Int64(state.loggedTimesteps)), "policy": .string(policy.rawValue),
                 "deterministic": .bool(deterministic), "seed": .unsigned(seed), "episodes": .integer(Int64(episodes)),
                 "returnMean": .number(score.returns.mean), "returnStd": .number(score.returns.standardDeviation),
                 "returnMin": .number(score.returns.minimum), "returnMax": .number(score.returns.maximum),

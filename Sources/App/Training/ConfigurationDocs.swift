@@ -5,7 +5,7 @@ enum ConfigurationDocs {
     /// Key path → documentation.
     static let lines: [String: String] = [
         "environment":
-            "The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).",
+            "The task's command-line name: the paper's `half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`, or Gymnasium's `HalfCheetah-v5`, `Hopper-v5`, `Walker2d-v5`, `Ant-v5`, `Swimmer-v5`, `Reacher-v5`.",
         "algorithm":
             "The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the model-free `trpo`, `ppo`.",
         "iterations":

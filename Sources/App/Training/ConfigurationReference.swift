@@ -9,13 +9,18 @@ enum ConfigurationReference {
     /// Marks its end.
     static let endMarker = "<!-- end of configuration reference -->"
 
+    /// The defaults that the command line chooses where neither a file nor a flag sets the key, in words
+    /// (``ConfigurationOptions``).
+    static let commandLineDefaults = ["threads": "the processor count"]
+
     /// One row per key path: key, type, default (the `paper` preset of MB-MPO), description.
     static func markdown() throws -> String {
         let defaults = try ConfigurationFile.tree(of: TrainingConfig())
         var lines = ["| key | type | default | description |", "|---|---|---|---|"]
         for field in ConfigurationSchema.fields {
             let value = ConfigurationReference.value(at: field.path[...], in: defaults)?.compactText ?? "?"
-            lines.append("| `\(field.keyPath)` | \(field.kind.name) | `\(value)` | \(escape(field.doc)) |")
+            let cell = commandLineDefaults[field.keyPath] ?? "`\(value)`"
+            lines.append("| `\(field.keyPath)` | \(field.kind.name) | \(cell) | \(escape(field.doc)) |")
         }
         return lines.joined(separator: "\n") + "\n"
     }

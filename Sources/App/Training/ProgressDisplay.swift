@@ -99,7 +99,7 @@ final class ProgressDisplay {
         guard verbosity != .quiet else { return }
         emit(
             "\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
-                + "\(config.plannedIterations) iterations"
+                + "\(config.plannedIterations) iteration\(config.plannedIterations == 1 ? "" : "s")"
                 + (config.totalSteps.map { " (budget \($0) real steps)" } ?? "")
                 + ", \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
                 + (config.dynamics.matrixPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Foundation
 import Learner
 import TensorBoard
@@ -21,7 +22,11 @@ final class TrainingOutput {
         iterations = config.plannedIterations
         events = try TensorBoardWriter(folder: folder)
         try events.appendConfiguration(config)
-        display = ProgressDisplay(iterations: config.plannedIterations, completed: completed, verbosity: verbosity)
+        // Open MPI gives each rank a pseudo-terminal whatever mpirun's own output is (often a log file): under an MPI
+        // launcher, per-iteration lines only
+        display = ProgressDisplay(
+            iterations: config.plannedIterations, completed: completed, verbosity: verbosity,
+            interactive: isatty(STDOUT_FILENO) != 0 && !MPICommunicator.isLaunchedByMPI)
         display.start(config: config, folder: folder.path)
     }
 

@@ -109,7 +109,8 @@ public struct MPCConfig: Codable, Equatable, Sendable {
 
 /// Everything a training run needs besides the environment.
 public struct TrainingConfig: Codable, Equatable, Sendable {
-    /// The task's command-line name (`half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`).
+    /// The task's command-line name: the paper's `half-cheetah`, `ant`, `walker2d`, `hopper`, `swimmer`, `pr2`, or
+    /// Gymnasium's `HalfCheetah-v5`, `Hopper-v5`, `Walker2d-v5`, `Ant-v5`, `Swimmer-v5`, `Reacher-v5`.
     public var environment: String = "half-cheetah"
     /// The training algorithm: `mb-mpo` (the paper's method), the model-based baselines `me-trpo`, `mb-mpc`, or the
     /// model-free `trpo`, `ppo`.
