@@ -36,7 +36,12 @@ expect_ok "$bin" train --resume "$tmp/b" --iterations 3
 strip_time() { python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); k=[i for i,c in enumerate(r[0]) if not c.startswith("Time-")]; print([[x[i] for i in k] for x in r])' "$1"; }
 check "resumed progress.csv equals the uninterrupted one" test "$(strip_time "$tmp/a/progress.csv")" = "$(strip_time "$tmp/b/progress.csv")"
 expect_ok "$bin" export --run "$tmp/a" --episodes 3 --out "$tmp/a-minari.hdf5"
-expect_ok "$bin" export --run "$tmp/a" --checkpoint 2 --episodes 2 --format d4rl --policy adapted --out "$tmp/a-d4rl.h5"
+expect_ok "$bin" export --run "$tmp/a" --iteration 2 --episodes 2 --format d4rl --policy adapted --out "$tmp/a-d4rl.h5"
+# a checkpoint file, as eval, replay and render take it, gives the same dataset as --run with --iteration
+expect_ok "$bin" export --checkpoint "$tmp/a/checkpoints/iter-0002.h5" --episodes 2 --format d4rl --policy adapted \
+  --out "$tmp/a-d4rl-file.h5"
+check "export --checkpoint FILE equals --run --iteration" cmp -s <(python3 "$(dirname "$0")/h5values.py" "$tmp/a-d4rl.h5") \
+  <(python3 "$(dirname "$0")/h5values.py" "$tmp/a-d4rl-file.h5")
 expect_ok env -u DISPLAY "$bin" render --trajectories "$tmp/a/trajectories.h5" --episode 2 --width 32 --height 32 --out "$tmp/frames"
 expect_ok env -u DISPLAY "$bin" render --run "$tmp/a" --steps 3 --width 32 --height 32 --out "$tmp/frames2"
 
@@ -46,7 +51,11 @@ expect_error "no such run folder" "$bin" train --resume "$tmp/nothing"
 expect_error "cannot be combined with it" "$bin" train --resume "$tmp/a" --seed 4
 expect_error "is fewer" "$bin" train --resume "$tmp/a" --iterations 1
 expect_error "no episode 999" "$bin" render --trajectories "$tmp/a/trajectories.h5" --episode 999 --out "$tmp/f"
-expect_error "iter-0009.h5: no such file" "$bin" export --run "$tmp/a" --checkpoint 9 --episodes 1 --out "$tmp/x.h5"
+expect_error "iter-0009.h5: no such file" "$bin" export --run "$tmp/a" --iteration 9 --episodes 1 --out "$tmp/x.h5"
+expect_error "for the checkpoint after 2 iterations pass --run DIR --iteration 2" "$bin" export --run "$tmp/a" \
+  --checkpoint 2 --episodes 1 --out "$tmp/x.h5"
+expect_error "one of the run's own files" "$bin" export --checkpoint "$tmp/a/checkpoints/iter-0002.h5" --episodes 1 \
+  --out "$tmp/a/checkpoints/iter-0001.h5"
 "$bin" train "${tiny[@]}" --algo me-trpo --iterations 1 --out "$tmp/m" >/dev/null 2>&1
 expect_error "needs an MB-MPO run" "$bin" export --run "$tmp/m" --episodes 1 --policy adapted --out "$tmp/x.h5"
 check "failed commands left run a unchanged" test "$before" = "$(fingerprint "$tmp/a")"

@@ -18,14 +18,7 @@ struct Eval: ParsableCommand {
             robot, how much of them the torso spent upside down, so that one sees when a flipped gait began.
             """)
 
-    @Option(name: .customLong("run"), help: "Training run folder (its latest checkpoint, or --iteration's).")
-    var runFolder: String?
-
-    @Option(help: "A checkpoint file to evaluate instead of a run folder's.")
-    var checkpoint: String?
-
-    @Option(help: "With --run: the checkpoint after this many iterations (default: the latest).")
-    var iteration: Int?
+    @OptionGroup var choice: CheckpointChoice
 
     @Option(help: "Number of episodes (default: 10).")
     var episodes: Int?
@@ -48,18 +41,16 @@ struct Eval: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
-        guard (runFolder == nil) != (checkpoint == nil) else {
-            throw ValidationError("pass exactly one of --run DIR and --checkpoint FILE")
-        }
         if let episodes, episodes < 1 || episodes > 1_000_000 {
             throw ValidationError("--episodes must lie in 1…1000000, got \(episodes)")
         }
         if recorded {
-            guard runFolder != nil else {
+            guard choice.runFolder != nil else {
                 throw ValidationError("--recorded reads a run folder's episodes: pass --run DIR")
             }
             let conflicts = [
-                iteration.map { _ in "--iteration" }, episodes.map { _ in "--episodes" }, seed.map { _ in "--seed" },
+                choice.iteration.map { _ in "--iteration" }, episodes.map { _ in "--episodes" },
+                seed.map { _ in "--seed" },
                 policy == .adapted ? "--policy" : nil, deterministic ? "--deterministic" : nil,
             ].compactMap { $0 }
             guard conflicts.isEmpty else {
@@ -68,26 +59,15 @@ struct Eval: ParsableCommand {
                         + (conflicts.count == 1 ? "applies" : "apply") + " only to new episodes")
             }
         }
-        if let iteration, iteration < 1 || checkpoint != nil {
-            throw ValidationError(
-                checkpoint != nil
-                    ? "--iteration picks a checkpoint of --run; it cannot be combined with --checkpoint"
-                    : "--iteration must be at least 1, got \(iteration)")
-        }
     }
 
     func run() throws {
-        if recorded, let runFolder { return try scoreRecorded(run: runFolder) }
+        if recorded, let runFolder = choice.runFolder { return try scoreRecorded(run: runFolder) }
         let (episodes, seed) = (self.episodes ?? 10, self.seed ?? 0)
-        let run = runFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
-        let path: String
-        if let checkpoint {
-            path = checkpoint
-        } else {
-            let directory = CheckpointDirectory(run: run!)
-            path = try iteration.map { directory.path(iteration: $0) } ?? directory.latestPath()
-        }
-        let (saved, setup) = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets)
+        let path = try choice.path()
+        let (saved, setup) = try TrainingSetup.checkedCheckpoint(
+            path, run: choice.runFolder.map { URL(fileURLWithPath: $0, isDirectory: true) },
+            assets: assetOptions.assets)
         let state = saved.state
         let environment = try setup.id.make(model: setup.model, frameSkip: state.config.frameSkip)
         let (controllers, controllerName, _) = try PolicyEpisodes.controllers(

@@ -24,11 +24,7 @@ struct Export: ParsableCommand {
             minari.MinariDataset(folder).
             """)
 
-    @Option(name: .customLong("run"), help: "Training run folder.")
-    var runFolder: String
-
-    @Option(help: "Checkpoint to export: iterations completed (default: the latest).")
-    var checkpoint: Int?
+    @OptionGroup var choice: CheckpointChoice
 
     @Option(help: "Number of episodes.")
     var episodes: Int
@@ -52,17 +48,14 @@ struct Export: ParsableCommand {
 
     func validate() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes)") }
-        if let checkpoint, checkpoint < 1 {
-            throw ValidationError("--checkpoint must be at least 1, got \(checkpoint)")
-        }
     }
 
     func run() throws {
-        let run = URL(fileURLWithPath: runFolder, isDirectory: true)
-        try Self.refuseRunFile(out, run: run)
-        let directory = CheckpointDirectory(run: run)
-        let path = try checkpoint.map { directory.path(iteration: $0) } ?? directory.latestPath()
-        let (saved, setup) = try TrainingSetup.checkedCheckpoint(path, run: run, assets: assetOptions.assets)
+        let path = try choice.path()
+        try Self.refuseRunFile(out, run: choice.run, checkpoint: path)
+        let (saved, setup) = try TrainingSetup.checkedCheckpoint(
+            path, run: choice.runFolder.map { URL(fileURLWithPath: $0, isDirectory: true) },
+            assets: assetOptions.assets)
         let state = saved.state
         let id = setup.id
         let environment = try id.make(model: setup.model, frameSkip: state.config.frameSkip)
@@ -107,14 +100,19 @@ struct Export: ParsableCommand {
     }
 
     /// Refuses an output that is one of the run's own files: in its `checkpoints` or `trajectories` folder, or its
-    /// `trajectories.h5` (a dataset written over a checkpoint would leave the run unable to resume).
-    static func refuseRunFile(_ out: String, run: URL) throws {
+    /// `trajectories.h5` (a dataset written over a checkpoint would leave the run unable to resume), or the
+    /// checkpoint read itself (where it lies outside a run folder).
+    static func refuseRunFile(_ out: String, run: URL?, checkpoint: String) throws {
         let target = URL(fileURLWithPath: out)
         let folder = canonicalPath(target.deletingLastPathComponent().path)
-        let own = ["checkpoints", "trajectories"].map { canonicalPath(run.appendingPathComponent($0).path) }
-        if own.contains(folder)
-            || canonicalPath(out) == canonicalPath(run.appendingPathComponent("trajectories.h5").path)
-        {
+        var own = false
+        if let run {
+            own =
+                ["checkpoints", "trajectories"].map { canonicalPath(run.appendingPathComponent($0).path) }
+                .contains(folder)
+                || canonicalPath(out) == canonicalPath(run.appendingPathComponent("trajectories.h5").path)
+        }
+        if own || canonicalPath(out) == canonicalPath(checkpoint) {
             throw ResumeError(
                 description:
                     "--out \(out) is one of the run's own files (checkpoints, trajectories); choose another path")
