@@ -311,7 +311,7 @@ if python3 -c "import tensorboard" 2>/dev/null; then
 else
   echo "note: tensorboard is not installed (PyPI unreachable?); the TensorBoard reader check is skipped"
 fi
-# --report (the quick preset's default) ends with the learning curve and a picture strip of the final policy
+# --report ends with the learning curve and a picture strip of the final policy
 cp -r "$work/hc" "$work/report"
 expect_ok "$bin" train --resume "$work/report" --report
 if grep -q "learning curve: $work/report/learning-curve" <<<"$out" && grep -q "final policy: $work/report/final-policy.png" <<<"$out" \

@@ -23,7 +23,10 @@ struct Render: ParsableCommand {
     @Option(help: "Render every N-th step (plus each episode's first and last state).")
     var every: Int = 1
 
-    @Option(help: "Rendering quality: fast (no shadows, reflections or multisampling: about 6-8x faster at 640x480 and 13-19x at 64x64 on software OpenGL, `mbmpo bench render`) or full.")
+    @Option(
+        help:
+            "Rendering quality: fast (no shadows, reflections or multisampling: about 6-8x faster at 640x480 and 13-19x at 64x64 on software OpenGL, `mbmpo bench render`) or full."
+    )
     var quality: RenderQuality = .fast
 
     @Flag(help: "Draw the viewer's text overlay (environment, episode, step, return) on the frames.")
