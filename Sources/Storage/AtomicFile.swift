@@ -7,10 +7,13 @@ import Foundation
 /// Writes files so that they are either complete or absent: into a temporary file in the same folder, flushed to
 /// disk, then renamed over the final name (rename is atomic within a file system), and the folder entry synced.
 public enum AtomicFile {
-    /// The temporary name used for `path` (hidden, same folder): `.NAME.tmp`.
-    public static func temporaryPath(for path: String) -> String {
+    /// The temporary name process `process` (by default this one) uses for `path`: hidden, in the same folder,
+    /// `.NAME.PID.tmp`, so that two processes writing one file at once (two `eval --json` into one file) each fill
+    /// their own and the last rename wins whole. A run folder's cleanup of killed writers' files removes it.
+    public static func temporaryPath(for path: String, process: Int32 = getpid()) -> String {
         let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".tmp").path
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(process).tmp")
+            .path
     }
 
     /// Calls `body` with a temporary path to fill, then syncs and renames it to `path`. On any error the temporary

@@ -74,7 +74,8 @@ import Testing
         let process = try Self.start(
             Self.tiny + ["--iterations", "4", "--out", crashed.path],
             environment: ["MBMPO_TEST_CHECKPOINT_PAUSE": "3:60"])
-        let temporary = AtomicFile.temporaryPath(for: crashed.appendingPathComponent("checkpoints/iter-0003.h5").path)
+        let temporary = AtomicFile.temporaryPath(
+            for: crashed.appendingPathComponent("checkpoints/iter-0003.h5").path, process: process.processIdentifier)
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: temporary) && process.isRunning && Date() < deadline {
             usleep(10_000)

@@ -78,7 +78,7 @@ public enum VideoError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Pipes raw RGB frames into `ffmpeg`, which encodes them as H.264 in an MP4 file. ffmpeg writes a hidden partial
-/// file beside `path` (`.NAME.part`, a name the run-folder cleanup of killed writers' `.NAME.tmp` files leaves
+/// file beside `path` (`.NAME.part`, a name the run-folder cleanup of killed writers' `.NAME.PID.tmp` files leaves
 /// alone), renamed over `path` once it has finished well: a render that fails or is abandoned leaves an existing
 /// `path` as it was (ffmpeg truncates its output when it starts).
 public final class VideoSink: FrameSink {
