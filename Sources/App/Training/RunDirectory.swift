@@ -45,8 +45,8 @@ struct RunDirectory {
         }
     }
 
-    /// Removes what writers killed mid-write left behind: ``AtomicFile``'s `.NAME.PID.tmp` files and the temporary files
-    /// of Foundation's atomic writes (`.dat.nosync…`) that earlier versions used, in the folder and its
+    /// Removes what writers killed mid-write left behind: ``AtomicFile``'s `.NAME.PID.tmp` files and the temporary
+    /// files of Foundation's atomic writes (`.dat.nosync…`) that earlier versions used, in the folder and its
     /// `checkpoints` and `trajectories` folders. Called with the lock held, so no writer is using them.
     func removeLeftoverTemporaryFiles() {
         let manager = FileManager.default
