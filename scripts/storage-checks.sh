@@ -36,6 +36,15 @@ expect_ok "$bin" train --resume "$tmp/b" --iterations 3
 strip_time() { python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); k=[i for i,c in enumerate(r[0]) if not c.startswith("Time-")]; print([[x[i] for i in k] for x in r])' "$1"; }
 check "resumed progress.csv equals the uninterrupted one" test "$(strip_time "$tmp/a/progress.csv")" = "$(strip_time "$tmp/b/progress.csv")"
 expect_ok "$bin" export --run "$tmp/a" --episodes 3 --out "$tmp/a-minari.hdf5"
+# a Minari folder's metadata.json goes with its main_data.hdf5: a D4RL file written over that takes ours away, and
+# leaves someone else's metadata.json alone
+expect_ok "$bin" export --run "$tmp/a" --episodes 2 --out "$tmp/ds/main_data.hdf5"
+check "a Minari export writes metadata.json" test -f "$tmp/ds/metadata.json"
+expect_ok "$bin" export --run "$tmp/a" --episodes 2 --format d4rl --out "$tmp/ds/main_data.hdf5"
+check "a D4RL export over it removes our metadata.json" test ! -e "$tmp/ds/metadata.json"
+echo '{"author": "someone"}' > "$tmp/ds/metadata.json"
+expect_ok "$bin" export --run "$tmp/a" --episodes 2 --format d4rl --out "$tmp/ds/main_data.hdf5"
+check "and keeps another's" grep -q someone "$tmp/ds/metadata.json"
 expect_ok "$bin" export --run "$tmp/a" --iteration 2 --episodes 2 --format d4rl --policy adapted --out "$tmp/a-d4rl.h5"
 # a checkpoint file, as eval, replay and render take it, gives the same dataset as --run with --iteration
 expect_ok "$bin" export --checkpoint "$tmp/a/checkpoints/iter-0002.h5" --episodes 2 --format d4rl --policy adapted \

@@ -53,7 +53,9 @@ public struct ExportInfo: Equatable, Sendable {
 /// Writes exported episodes (schemas in `docs/storage.md`); the file is written atomically.
 public enum DatasetExport {
     /// Writes `episodes` (with the task each served) to `path` in `format`. A Minari file named `main_data.hdf5`
-    /// also gets Minari's `metadata.json` beside it, which makes its folder loadable with `minari.MinariDataset`.
+    /// also gets Minari's `metadata.json` beside it, which makes its folder loadable with `minari.MinariDataset`; a
+    /// D4RL file written there removes the `metadata.json` an earlier Minari export of ours left (it would describe
+    /// a file that is gone), and leaves anyone else's alone.
     public static func write(
         _ episodes: [Trajectory], tasks: [Int], info: ExportInfo, format: ExportFormat,
         to path: String
@@ -66,11 +68,21 @@ public enum DatasetExport {
         case .d4rl: try writeD4RL(episodes, tasks: tasks, info: info, into: file)
         }
         try AtomicFile.write(bytes: try file.closeToImage(), to: path)
-        if format == .minari && URL(fileURLWithPath: path).lastPathComponent == "main_data.hdf5" {
-            let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(
-                "metadata.json")
-            try AtomicFile.write(text: try minariMetadata(info, episodes: episodes), to: metadata.path)
+        guard URL(fileURLWithPath: path).lastPathComponent == "main_data.hdf5" else { return }
+        let metadata = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("metadata.json")
+        switch format {
+        case .minari: try AtomicFile.write(text: try minariMetadata(info, episodes: episodes), to: metadata.path)
+        case .d4rl:
+            if isOwnMinariMetadata(metadata) { try? FileManager.default.removeItem(at: metadata) }
         }
+    }
+
+    /// Whether `url` is a Minari `metadata.json` this exporter wrote (its `author` is mbmpo).
+    static func isOwnMinariMetadata(_ url: URL) -> Bool {
+        guard let data = try? Data(contentsOf: url),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
+        return object["author"] as? String == "mbmpo" && object["minari_version"] != nil
     }
 
     /// The Minari release whose dataset layout the export follows (`metadata.json` beside `main_data.hdf5`, with
