@@ -72,6 +72,22 @@ if command -v ffmpeg >/dev/null; then
 else
   echo "note: ffmpeg is not on PATH; the MP4 rendering check is skipped"
 fi
+# Ctrl-C during a video stops at the next frame: the encoder's partial file goes, an existing video stays as it was
+# (a stand-in encoder that copies the raw frames into its output, so that this runs without ffmpeg)
+mkdir -p "$frames/encoder" && printf '#!/usr/bin/env bash\ncat > "${@: -1}"\n' > "$frames/encoder/ffmpeg"
+chmod +x "$frames/encoder/ffmpeg" && printf 'an earlier video' > "$frames/kept.mp4" && cp "$frames/kept.mp4" "$frames/old.mp4"
+PATH="$frames/encoder:$PATH" "$bin" render --env hopper --episodes 50 --width 64 --height 64 --out "$frames/kept.mp4" \
+  >/dev/null 2>"$frames/stop.err" &
+pid=$!
+for _ in $(seq 200); do [ -s "$frames/.kept.mp4.part" ] && break; sleep 0.05; done
+kill -INT "$pid"; wait "$pid"; code=$?
+if [ $code -eq 130 ] && [ ! -e "$frames/.kept.mp4.part" ] && cmp -s "$frames/kept.mp4" "$frames/old.mp4" \
+  && grep -q "^interrupted after [0-9]* frames: no video written, $frames/kept.mp4 left as it was$" "$frames/stop.err"; then
+  echo "ok: Ctrl-C during an MP4 render leaves no partial file and the earlier video as it was (exit 130)"
+else
+  echo "FAIL: Ctrl-C during an MP4 render: exit $code, $(cat "$frames/stop.err"); $(ls -a "$frames")"
+  failures=$((failures + 1))
+fi
 expect_error "ffmpeg was not found" env PATH=/nonexistent "$bin" render --env hopper --out "$frames/x.mp4"
 touch "$frames/file"
 expect_error "it is a file" "$bin" render --env swimmer --steps 2 --out "$frames/file"

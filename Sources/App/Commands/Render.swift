@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Sim
 import Viewer
 
@@ -53,11 +54,31 @@ struct Render: ParsableCommand {
         let renderer = try OffscreenRenderer(
             model: replay.simulation.model, width: width, height: height,
             quality: quality)
-        let sink: any FrameSink =
-            video
-            ? try VideoSink(path: out, width: width, height: height, framesPerSecond: 1 / (replay.dt * Double(every)))
-            : try PNGFolderSink(folder: out)
-        let summary = try renderReplay(driver: driver, renderer: renderer, sink: sink, every: every, overlay: overlay)
+        // Ctrl-C or TERM stops at the next frame: a video is abandoned (ffmpeg's partial file removed, an existing
+        // --out left as it was), PNG frames written so far stay; a second signal quits at once
+        Interruption.install(quiet: true)
+        defer { Interruption.uninstall() }
+        let summary: RenderSummary
+        do {
+            let sink: any FrameSink =
+                video
+                ? try VideoSink(
+                    path: out, width: width, height: height, framesPerSecond: 1 / (replay.dt * Double(every)))
+                : try PNGFolderSink(folder: out)
+            summary = try renderReplay(
+                driver: driver, renderer: renderer, sink: sink, every: every, overlay: overlay,
+                shouldStop: { Interruption.isRequested })
+        } catch {
+            // the terminal's Ctrl-C also reaches ffmpeg, whose exit may be seen first as a write failure
+            guard Interruption.isRequested else { throw error }
+            let frames = (error as? RenderInterrupted).map { " after \($0.frames) frames" } ?? ""
+            FileHandle.standardError.write(
+                Data(
+                    ("interrupted\(frames): "
+                        + (video ? "no video written, \(out) left as it was" : "the frames so far are in \(out)")
+                        + "\n").utf8))
+            throw ExitCode(Interruption.exitCode)
+        }
         let returns = summary.returns.map { format($0, decimals: 2) }.joined(separator: ", ")
         print(
             "\(replay.name): \(summary.frames) frames of \(width)×\(height), \(summary.episodes) episode(s) "

@@ -78,17 +78,26 @@ public protocol FrameSink: AnyObject {
     func finish() throws
 }
 
+/// A render stopped by `renderReplay`'s `shouldStop` before its last frame; the sink was not finished.
+public struct RenderInterrupted: Error {
+    /// Frames handed to the sink before the stop.
+    public let frames: Int
+}
+
 /// Plays every episode of `driver`, renders the first state and every `every`-th step plus each episode's last
-/// state, and hands the frames to `sink`. With `overlay`, frames carry the viewer's text overlay.
+/// state, and hands the frames to `sink`. With `overlay`, frames carry the viewer's text overlay. `shouldStop` is
+/// asked before each frame: when it answers true, ``RenderInterrupted`` is thrown and the sink is not finished (a
+/// video sink then leaves no file).
 public func renderReplay(
     driver: ReplayDriver, renderer: OffscreenRenderer, sink: any FrameSink, every: Int = 1,
-    overlay: Bool = false
+    overlay: Bool = false, shouldStop: () -> Bool = { false }
 ) throws -> RenderSummary {
     precondition(every >= 1, "frame interval must be at least 1, got \(every)")
     let start = DispatchTime.now().uptimeNanoseconds
     let data = driver.source.simulation.data.pointer
     var frames = 0
     while true {
+        if shouldStop() { throw RenderInterrupted(frames: frames) }
         if driver.step % every == 0 || driver.end != .running {
             let text = overlay ? OverlayText.make(driver: driver, framesPerSecond: nil, extra: []) : nil
             try sink.write(renderer.render(data: data, overlay: text))
