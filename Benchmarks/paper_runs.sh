@@ -234,7 +234,9 @@ score_recorded() {
 # A finished run: scored (eval.json, recorded.json), then with --collect its logs copied into REPO's Benchmarks/results.
 finish() {
   evaluate "$1"
+  stop_requested && { echo "$1: scoring stopped by a signal; scored on the next call"; return 138; }
   score_recorded "$1"
+  stop_requested && { echo "$1: scoring stopped by a signal; scored on the next call"; return 138; }
   [ -n "$collect" ] || return 0
   [ -f "$1/eval.json" ] || { echo "$1: not collected, its final policy is not scored" >&2; return 0; }
   python3 "$collect/Benchmarks/results.py" collect "$1" --changed-only ${note:+--note "$note"} \
@@ -289,11 +291,15 @@ passed_over() {
 }
 
 # Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
+# Whether a stop signal reached this run's subshell (set by its trap): what it runs before train (results.py, eval)
+# may have been stopped by it too, and no train is started after it.
+stop_requested() { [ -n "${stop_pending:-}" ]; }
+
 run_entry() {
   local env algo seed iterations variant settings dir start settings_args rows kept state code limit=()
   [ -z "${refused[$1]:-}" ] || return 0
   entry_command "$1" || return 1
-  training_state || return 1
+  training_state || { stop_requested && return 138; return 1; }
   # a run whose folder is gone (another machine) but whose complete logs are committed is not run again
   if [ "$state" = committed ]; then
     echo "$dir: committed ($kept holds it finished); not run again"
@@ -306,7 +312,7 @@ run_entry() {
   if [ "$state" = finished ]; then
     echo "$dir: $(iterations_text "$rows") done"
     finish "$dir"
-    return 0
+    return
   fi
   if [ -n "$deadline" ]; then
     local left estimate what=started
@@ -322,6 +328,10 @@ run_entry() {
     fi
     limit=(--time-limit "$left")
   fi
+  if stop_requested; then
+    echo "$dir: not started, a stop signal came first"
+    return 138
+  fi
   if [ -e "$dir/checkpoints/latest" ]; then
     echo "$dir: resuming after $(iterations_text "$rows")"
     "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" "${limit[@]}" >>"$dir.log" 2>&1
@@ -335,9 +345,10 @@ run_entry() {
     return 75
   elif [ $code -eq 0 ]; then
     finish "$dir"
+    return
   elif [ $code -eq 75 ]; then
     echo "$dir: stopped for --until after $(iterations_text "$(logged_rows "$dir")")"
-  elif [ $code -eq 130 ] || [ $code -eq 143 ] || [ $code -eq 129 ]; then
+  elif stopped_by_signal $code; then
     echo "$dir: stopped by a signal after $(iterations_text "$(logged_rows "$dir")")"
   else
     echo "$dir: train exited with $code (see $dir.log)" >&2
@@ -346,27 +357,36 @@ run_entry() {
 }
 
 # N at once (one by default): a new run starts whenever one ends, until the plan is done, a run fails, a run stops
-# for --until, or Ctrl-C (or TERM or HUP, e.g. a batch scheduler's), which is passed on once to every running train
-# (each stops at its next safe point and exits with 128 + the signal's number, as the script then does). Job control
-# gives each run its own process group, so a signal to this script's group (the terminal's Ctrl-C, a kill of the
-# group) reaches the trains only through this script, once: a train signalled twice would quit at once.
+# for --until, or a stop signal: Ctrl-C, TERM, HUP (a batch scheduler's) or USR1 (a batch script's trap passing one
+# on). It is passed on to every running train as SIGUSR1, which stops train at its next safe point and never makes
+# it quit at once, so a train that gets the stop directly as well (a scheduler signalling every process of a job)
+# still finishes its iteration; the script then exits with 128 + the number of the signal it got. Job control gives
+# each run its own process group, so the terminal's Ctrl-C reaches the trains only through this script. Started
+# with SIGINT ignored (in the background of a non-interactive shell), the script cannot catch Ctrl-C: stop it with
+# TERM. With `stty tostop` set, a run writing to the terminal from its background group would be stopped: unset it.
 stopping=0 failed=0 stop_code=130 interrupted=0
 declare -A running=()
 set -m
+stopped_by_signal() { [ "$1" -eq 130 ] || [ "$1" -eq 143 ] || [ "$1" -eq 129 ] || [ "$1" -eq 138 ]; }
 stop_all() {
-  stopping=1 interrupted=$2
+  stopping=1 interrupted=$1
   local pid
-  for pid in "${!running[@]}"; do kill -"$1" -- "-$pid" 2>/dev/null; done
+  for pid in "${!running[@]}"; do kill -USR1 -- "-$pid" 2>/dev/null; done
 }
-trap 'stop_all INT 130' INT
-trap 'stop_all TERM 143' TERM
-trap 'stop_all HUP 129' HUP
+trap 'stop_all 130' INT
+trap 'stop_all 143' TERM
+trap 'stop_all 129' HUP
+trap 'stop_all 138' USR1
+if grep -q '^SigIgn:' /proc/$$/status 2>/dev/null \
+  && (( (16#$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status) >> 1) & 1 )); then
+  echo "note: SIGINT is ignored here (started in the background of a non-interactive shell); stop the runs with TERM"
+fi
 reap_one() {
   local pid= code
   wait -n -p pid "${!running[@]}"; code=$?
   [ -n "${pid:-}" ] || return 0  # interrupted by the trap: the run is still going
   unset "running[$pid]"
-  if [ $code -eq 130 ] || [ $code -eq 143 ] || [ $code -eq 129 ]; then stopping=1
+  if stopped_by_signal $code; then stopping=1 stop_code=$code
   elif [ $code -eq 75 ]; then stopping=1 stop_code=75
   elif [ $code -ne 0 ]; then failed=$code; stopping=1
   fi
@@ -374,9 +394,12 @@ reap_one() {
 for entry in "${plan[@]}"; do
   while [ ${#running[@]} -ge "$jobs" ]; do reap_one; done
   [ $stopping -eq 0 ] || break
-  # the signal passed on to the run's group reaches this subshell too: it waits for its train to stop, and reports
-  { trap : INT TERM HUP; run_entry "$entry"; } &
+  # the signal passed on to the run's group reaches this subshell too: it notes it (starting no train after it)
+  # and waits for its train to stop
+  { trap 'stop_pending=1' INT TERM HUP USR1; run_entry "$entry"; } &
   running[$!]=1
+  # a stop that came while the run was being launched has not reached it yet
+  [ $stopping -eq 0 ] || kill -USR1 -- "-$!" 2>/dev/null
 done
 while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi

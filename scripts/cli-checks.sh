@@ -229,32 +229,48 @@ if [ $code -eq 75 ] && grep -q "hopper-late-trpo-s0: finished; scored on the nex
 else
   echo "FAIL: paper_runs.sh, a run finished after --until: exit $code: $out"; failures=$((failures + 1))
 fi
-# TERM to the script, or to its whole process group (a batch scheduler's), reaches the running train once, through the
-# script, which exits with 143; a stand-in binary whose train writes an iteration and records the signals it gets
+# A stop reaches the running train once, as SIGUSR1 through the script, whether it is the terminal's Ctrl-C (INT to
+# the script's process group), a TERM to the script alone or a TERM to its group; the script exits with 128 + its
+# signal and starts no other run. A stand-in train records the signals it gets and lingers a second after the
+# first, as a real one finishes its iteration; Python starts the script with SIGINT caught, as a terminal does.
 cat > "$work/waiting-mbmpo" <<'EOF'
 #!/usr/bin/env bash
 [ "$1" = train ] || exit 0
 while [ $# -gt 1 ] && [ "$1" != --out ]; do shift; done
 mkdir -p "$2" && echo '{"environment": "hopper", "algorithm": "trpo", "seed": 0, "iterations": 2}' > "$2/config.json"
 printf 'n_timesteps,AverageReturn,Time-Itr\n50000,1.0,3.0\n' > "$2/progress.csv"
-trap 'echo TERM >> "$2.signals"; exit 143' TERM
+got=
+for name in INT TERM HUP USR1; do trap "echo $name >> '$2.signals'; got=\${got:-$name}" "$name"; done
 touch "$2.ready"
-for _ in $(seq 300); do sleep 0.1; done
+for _ in $(seq 300); do sleep 0.1; [ -z "$got" ] || break; done
+[ -n "$got" ] && sleep 1 && exit 138
 EOF
 chmod +x "$work/waiting-mbmpo"
-for target in script group; do
-  setsid env MBMPO_BIN="$work/waiting-mbmpo" bash Benchmarks/paper_runs.sh "$work/signal-$target" \
-    hopper:trpo:0:2:wait:preset=quick hopper:trpo:0:2:next:preset=quick > "$work/signal-$target.out" 2>&1 &
-  pid=$!
-  for _ in $(seq 300); do [ -e "$work/signal-$target/hopper-wait-trpo-s0.ready" ] && break; sleep 0.1; done
-  if [ $target = script ]; then kill -TERM "$pid"; else kill -TERM -- "-$pid"; fi
-  wait "$pid"; code=$?
-  got=$(cat "$work/signal-$target/hopper-wait-trpo-s0.signals" 2>/dev/null | tr '\n' ' ')
-  if [ $code -eq 143 ] && [ "$got" = "TERM " ] && [ ! -e "$work/signal-$target/hopper-next-trpo-s0" ] \
-    && grep -q "hopper-wait-trpo-s0: stopped by a signal after 1 iteration$" "$work/signal-$target.out"; then
-    echo "ok: paper_runs.sh passes a TERM to its $target on to train once and exits with 143"
+for case in "INT group 130" "TERM script 143" "TERM group 143"; do
+  read -r name target expected <<<"$case"
+  folder="$work/signal-$name-$target"
+  code=$(MBMPO_BIN="$work/waiting-mbmpo" python3 - "$folder" "$name" "$target" <<'EOF'
+import os, signal, subprocess, sys, time
+folder, name, target = sys.argv[1:4]
+script = subprocess.Popen(
+    ["bash", "Benchmarks/paper_runs.sh", folder, "hopper:trpo:0:2:wait:preset=quick", "hopper:trpo:0:2:next:preset=quick"],
+    stdout=open(folder + ".out", "w"), stderr=subprocess.STDOUT, start_new_session=True,
+    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+for _ in range(300):
+    if os.path.exists(os.path.join(folder, "hopper-wait-trpo-s0.ready")):
+        break
+    time.sleep(0.1)
+number = getattr(signal, "SIG" + name)
+os.killpg(script.pid, number) if target == "group" else os.kill(script.pid, number)
+print(script.wait(timeout=60))
+EOF
+)
+  got=$(tr '\n' ' ' < "$folder/hopper-wait-trpo-s0.signals" 2>/dev/null)
+  if [ "$code" = "$expected" ] && [ "$got" = "USR1 " ] && [ ! -e "$folder/hopper-next-trpo-s0" ] \
+    && grep -q "hopper-wait-trpo-s0: stopped by a signal after 1 iteration$" "$folder.out"; then
+    echo "ok: paper_runs.sh passes $name to its $target on to train once (as USR1) and exits with $expected"
   else
-    echo "FAIL: paper_runs.sh, TERM to its $target: exit $code, train got '$got': $(cat "$work/signal-$target.out")"
+    echo "FAIL: paper_runs.sh, $name to its $target: exit $code, train got '$got': $(cat "$folder.out")"
     failures=$((failures + 1))
   fi
 done

@@ -56,7 +56,10 @@ public enum TrajectoryFile {
         case .preUpdate: return "pre-update"
         case .postUpdate: return "adapted"
         case .exploration:
-            return tailored ? Algorithm(rawValue: algorithm)?.trainerType.explorationPolicyName ?? "policy" : "policy"
+            // only MB-MPO's rollouts serve tasks, and only its exploration can be tailored (MB-MPC's stays `mpc`)
+            let trainer = Algorithm(rawValue: algorithm)?.trainerType
+            return tailored || trainer?.realRolloutsServeTasks != true
+                ? trainer?.explorationPolicyName ?? "policy" : "policy"
         }
     }
 

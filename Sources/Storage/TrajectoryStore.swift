@@ -17,9 +17,19 @@ public struct TrajectoryHeader: Equatable, Sendable {
     /// Seconds per environment step.
     public var dt: Double
     /// Whether MB-MPO's exploration rollouts act with each task's adapted θ'_i (`meta.tailoredExploration`); when
-    /// not, θ acts for every environment and those episodes are recorded as `policy` with no task. Not a root
-    /// attribute: it names the episodes the store writes.
+    /// not, θ acts for every environment and those episodes are recorded as `policy` with no task (other algorithms
+    /// are not affected). Not a root attribute: it names the episodes the store writes, and a header read from a
+    /// file has it true; headers compare without it.
     public var tailoredExploration: Bool
+
+    /// Equal run facts (``tailoredExploration`` is not one of them: a file does not record it).
+    public static func == (a: TrajectoryHeader, b: TrajectoryHeader) -> Bool {
+        (a.environment, a.algorithm, a.seed, a.rolloutsPerTask) == (
+            b.environment, b.algorithm, b.seed, b.rolloutsPerTask
+        )
+            && (a.observationSize, a.actionSize, a.nq, a.nv) == (b.observationSize, b.actionSize, b.nq, b.nv)
+            && a.dt == b.dt
+    }
 
     /// A header from its parts.
     public init(

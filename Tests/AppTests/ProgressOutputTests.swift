@@ -134,8 +134,11 @@ import Testing
         #expect(printed.hasSuffix("    n_timesteps = 5000\n    AvgEpochsPerModel = 12\n    Time-Itr = 1.5\n"))
     }
 
-    /// SIGINT only sets the flag (the process goes on); uninstalling clears it.
-    @Test func sigintSetsTheFlag() {
+    /// SIGINT only sets the flag (the process goes on); uninstalling clears it. SIGUSR1, what launchers pass on,
+    /// never counts toward quitting: a stop sent to a whole job and passed on by its launcher (TERM directly, USR1
+    /// through the launcher, in either order) still stops at the safe point. (One test, as both use the process's
+    /// handler.)
+    @Test func sigintSetsTheFlagAndLauncherSignalsNeverQuit() {
         Interruption.install()
         #expect(!Interruption.isRequested)
         // process-directed, as a terminal's Ctrl-C is: any thread that does not block SIGINT runs the handler
@@ -145,6 +148,18 @@ import Testing
         #expect(interruptionCount.load(ordering: .relaxed) == 1)
         Interruption.uninstall()
         #expect(!Interruption.isRequested)
+
+        Interruption.install(quiet: true)
+        for signal in [SIGUSR1, SIGTERM, SIGUSR1] {
+            let before = interruptionCount.load(ordering: .relaxed)
+            kill(getpid(), signal)
+            for _ in 0..<200 where interruptionCount.load(ordering: .relaxed) == before { usleep(5_000) }
+        }
+        // still here: a second TERM would have quit
+        #expect(interruptionCount.load(ordering: .relaxed) == 3 && escalatingCount.load(ordering: .relaxed) == 1)
+        #expect(Interruption.exitCode == 128 + SIGUSR1)
+        Interruption.uninstall()
+        #expect(escalatingCount.load(ordering: .relaxed) == 0)
     }
 
     /// Numbers in the live display and the summaries: fixed point, and past ±1e15 (a return of -7.7e39 from a

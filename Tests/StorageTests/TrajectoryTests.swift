@@ -2,8 +2,9 @@ import Core
 import Foundation
 import Learner
 import Sim
-import Storage
 import Testing
+
+@testable import Storage
 
 /// Trajectory files: every real rollout of a run round-trips exactly, grouped by iteration and kind, and an
 /// interrupted write never damages earlier iterations.
@@ -70,6 +71,13 @@ import Testing
                 && exploration.allSatisfy { $0.metadata.policy == "policy" && $0.metadata.task == -1 })
         let post = episodes.filter { $0.metadata.kind == RealRolloutKind.postUpdate.rawValue }
         #expect(!post.isEmpty && post.allSatisfy { $0.metadata.policy == "adapted" && $0.metadata.task >= 0 })
+        // the setting concerns MB-MPO alone: MB-MPC's exploration stays its planner's, ME-TRPO's θ's
+        #expect(TrajectoryFile.policyName(kind: .exploration, algorithm: "mb-mpc", tailored: false) == "mpc")
+        #expect(TrajectoryFile.policyName(kind: .exploration, algorithm: "mb-mpo", tailored: true) == "adapted")
+        #expect(TrajectoryFile.policyName(kind: .exploration, algorithm: "me-trpo", tailored: false) == "policy")
+        // a header read back from the file (which does not record the setting) equals the one written
+        let read = try TrajectoryFile.read(run.appendingPathComponent("trajectories.h5").path).header
+        #expect(read == Self.header(config) && read.tailoredExploration != config.meta.tailoredExploration)
     }
 
     /// `episodes` random hopper episodes of at most `horizon` steps (with their states) recorded as iteration 0 of a

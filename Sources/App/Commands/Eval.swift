@@ -49,7 +49,8 @@ struct Eval: ParsableCommand {
                 throw ValidationError("--recorded reads a run folder's episodes: pass --run DIR")
             }
             let conflicts = [
-                choice.iteration.map { _ in "--iteration" }, episodes.map { _ in "--episodes" },
+                choice.checkpoint.map { _ in "--checkpoint" }, choice.iteration.map { _ in "--iteration" },
+                episodes.map { _ in "--episodes" },
                 seed.map { _ in "--seed" },
                 policy == .adapted ? "--policy" : nil, deterministic ? "--deterministic" : nil,
             ].compactMap { $0 }

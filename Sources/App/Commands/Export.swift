@@ -114,8 +114,9 @@ struct Export: ParsableCommand {
         }
         if own || canonicalPath(out) == canonicalPath(checkpoint) {
             throw ResumeError(
-                description:
-                    "--out \(out) is one of the run's own files (checkpoints, trajectories); choose another path")
+                description: own
+                    ? "--out \(out) is one of the run's own files (checkpoints, trajectories); choose another path"
+                    : "--out \(out) is the checkpoint being read; choose another path")
         }
     }
 }

@@ -6,9 +6,11 @@ import Synchronization
     import Darwin
 #endif
 
-/// Stop signals since ``Interruption/install()``. The signal handler only adds to it (plus, on the second signal,
-/// an async-signal-safe `write` and `_exit`); the training loop reads it at its safe point.
+/// Stop signals since ``Interruption/install()``. The signal handler only adds to it (plus, on the second signal
+/// other than SIGUSR1, an async-signal-safe `write` and `_exit`); the training loop reads it at its safe point.
 let interruptionCount = Atomic<Int>(0)
+/// Stop signals other than SIGUSR1 since ``Interruption/install()``: the second of them quits at once.
+let escalatingCount = Atomic<Int>(0)
 /// The first stop signal's number (0 before any).
 let interruptionSignal = Atomic<Int32>(0)
 /// Whether the handler keeps quiet about the first signal (ranks other than 0 of an MPI run: rank 0 speaks for all).
@@ -19,7 +21,9 @@ let interruptedExitCode: Int32 = 130
 
 /// Stops training cleanly on Ctrl-C, SIGTERM (what batch schedulers send before their kill at a time limit) and
 /// SIGHUP (a closed terminal): the first asks the loop to stop after the current iteration's files are written; a
-/// second one exits at once.
+/// second one exits at once. SIGUSR1 asks for the same stop but never quits: it is what launchers pass on (`mpirun`,
+/// `Benchmarks/paper_runs.sh`, a batch script's trap), so that a stop sent both to the whole job and through its
+/// launcher still stops at the safe point.
 enum Interruption {
     /// The signals handled. SIGUSR1 is the one `mpirun` passes on to every rank of an MPI run without ending the
     /// job (its own Ctrl-C and SIGTERM kill the ranks a second later, before they reach a safe point).
@@ -44,6 +48,7 @@ enum Interruption {
     static func uninstall() {
         for number in signals { signal(number, SIG_DFL) }
         interruptionCount.store(0, ordering: .relaxed)
+        escalatingCount.store(0, ordering: .relaxed)
         interruptionSignal.store(0, ordering: .relaxed)
     }
 
@@ -58,9 +63,10 @@ enum Interruption {
     static var isRequested: Bool { interruptionCount.load(ordering: .relaxed) > 0 }
 }
 
-/// The handler: counts, tells the user what happens, and exits on the second signal.
+/// The handler: counts, tells the user what happens, and exits on the second signal other than SIGUSR1.
 private func interruptionHandler(_ signal: Int32) {
     let previous = interruptionCount.add(1, ordering: .relaxed).oldValue
+    let escalations = signal == SIGUSR1 ? 0 : escalatingCount.add(1, ordering: .relaxed).newValue
     if previous == 0 {
         interruptionSignal.store(signal, ordering: .relaxed)
         if interruptionQuiet.load(ordering: .relaxed) {
@@ -72,7 +78,7 @@ private func interruptionHandler(_ signal: Int32) {
             writeToStandardError(
                 "\nSIGTERM, SIGHUP or SIGUSR1: stopping after this iteration's results are written (another quits)\n")
         }
-    } else {
+    } else if escalations >= 2 {
         writeToStandardError("\nstopped again: quitting now; this iteration's results are lost\n")
         _exit(128 + interruptionSignal.load(ordering: .relaxed))
     }
