@@ -28,8 +28,9 @@
 # step budget reached) Benchmarks/results already holds (the checkout's of --collect, else the script's own; a run
 # finished on another machine) is not run again.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
-# 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C, TERM or HUP stops the
-# current runs at a safe point and starts no new one (rerun the script to continue; it exits with 130, 143 or 129).
+# 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C, TERM, HUP or USR1 stops
+# the current runs at a safe point and starts no new one (rerun the script to continue; it exits with 130, 143, 129
+# or 138); a second one ends them at once.
 # A finished run's final policy is scored on 20 episodes into its eval.json (`mbmpo eval`), its recorded episodes per
 # iteration into recorded.json (`mbmpo eval --recorded`). --until TIME (anything `date -d` reads: "06:10",
 # "2026-12-07 06:10", "now + 170 minutes", a batch job's end time) gives every run the time left as its
@@ -360,18 +361,26 @@ run_entry() {
 # for --until, or a stop signal: Ctrl-C, TERM, HUP (a batch scheduler's) or USR1 (a batch script's trap passing one
 # on). It is passed on to every running train as SIGUSR1, which stops train at its next safe point and never makes
 # it quit at once, so a train that gets the stop directly as well (a scheduler signalling every process of a job)
-# still finishes its iteration; the script then exits with 128 + the number of the signal it got. Job control gives
-# each run its own process group, so the terminal's Ctrl-C reaches the trains only through this script. Started
-# with SIGINT ignored (in the background of a non-interactive shell), the script cannot catch Ctrl-C: stop it with
-# TERM. With `stty tostop` set, a run writing to the terminal from its background group would be stopped: unset it.
+# still finishes its iteration; the script then exits with 128 + the number of the signal it got. A second stop
+# ends the runs at once (SIGKILL: their current iterations are lost, as train's own second Ctrl-C loses its). Job
+# control gives each run its own process group, so the terminal's Ctrl-C reaches the trains only through this
+# script. Started with SIGINT ignored (in the background of a non-interactive shell), the script cannot catch
+# Ctrl-C: stop it with TERM. With `stty tostop` set, a run writing to the terminal from its background group would
+# be stopped: unset it.
 stopping=0 failed=0 stop_code=130 interrupted=0
 declare -A running=()
 set -m
 stopped_by_signal() { [ "$1" -eq 130 ] || [ "$1" -eq 143 ] || [ "$1" -eq 129 ] || [ "$1" -eq 138 ]; }
+stops=0
 stop_all() {
-  stopping=1 interrupted=$1
-  local pid
-  for pid in "${!running[@]}"; do kill -USR1 -- "-$pid" 2>/dev/null; done
+  stopping=1 stops=$((stops + 1))
+  [ "$interrupted" -ne 0 ] || interrupted=$1
+  local pid signal=USR1
+  if [ $stops -ge 2 ]; then
+    signal=KILL
+    echo "stopped again: ending the runs at once; their current iterations are lost" >&2
+  fi
+  for pid in "${!running[@]}"; do kill -"$signal" -- "-$pid" 2>/dev/null; done
 }
 trap 'stop_all 130' INT
 trap 'stop_all 143' TERM
@@ -386,7 +395,7 @@ reap_one() {
   wait -n -p pid "${!running[@]}"; code=$?
   [ -n "${pid:-}" ] || return 0  # interrupted by the trap: the run is still going
   unset "running[$pid]"
-  if stopped_by_signal $code; then stopping=1 stop_code=$code
+  if stopped_by_signal $code || [ $code -eq 137 ]; then stopping=1 stop_code=$code
   elif [ $code -eq 75 ]; then stopping=1 stop_code=75
   elif [ $code -ne 0 ]; then failed=$code; stopping=1
   fi

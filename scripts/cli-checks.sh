@@ -231,8 +231,9 @@ else
 fi
 # A stop reaches the running train once, as SIGUSR1 through the script, whether it is the terminal's Ctrl-C (INT to
 # the script's process group), a TERM to the script alone or a TERM to its group; the script exits with 128 + its
-# signal and starts no other run. A stand-in train records the signals it gets and lingers a second after the
-# first, as a real one finishes its iteration; Python starts the script with SIGINT caught, as a terminal does.
+# signal and starts no other run; a second Ctrl-C ends the run at once. A stand-in train records the signals it gets
+# and lingers a second after the first, as a real one finishes its iteration; Python starts the script with SIGINT
+# caught, as a terminal does.
 cat > "$work/waiting-mbmpo" <<'EOF'
 #!/usr/bin/env bash
 [ "$1" = train ] || exit 0
@@ -246,12 +247,12 @@ for _ in $(seq 300); do sleep 0.1; [ -z "$got" ] || break; done
 [ -n "$got" ] && sleep 1 && exit 138
 EOF
 chmod +x "$work/waiting-mbmpo"
-for case in "INT group 130" "TERM script 143" "TERM group 143"; do
-  read -r name target expected <<<"$case"
-  folder="$work/signal-$name-$target"
-  code=$(MBMPO_BIN="$work/waiting-mbmpo" python3 - "$folder" "$name" "$target" <<'EOF'
+for case in "INT group 130 1" "TERM script 143 1" "TERM group 143 1" "INT group 130 2"; do
+  read -r name target expected times <<<"$case"
+  folder="$work/signal-$name-$target-$times"
+  code=$(MBMPO_BIN="$work/waiting-mbmpo" python3 - "$folder" "$name" "$target" "$times" <<'EOF'
 import os, signal, subprocess, sys, time
-folder, name, target = sys.argv[1:4]
+folder, name, target, times = sys.argv[1:5]
 script = subprocess.Popen(
     ["bash", "Benchmarks/paper_runs.sh", folder, "hopper:trpo:0:2:wait:preset=quick", "hopper:trpo:0:2:next:preset=quick"],
     stdout=open(folder + ".out", "w"), stderr=subprocess.STDOUT, start_new_session=True,
@@ -261,14 +262,20 @@ for _ in range(300):
         break
     time.sleep(0.1)
 number = getattr(signal, "SIG" + name)
-os.killpg(script.pid, number) if target == "group" else os.kill(script.pid, number)
+for _ in range(int(times)):
+    os.killpg(script.pid, number) if target == "group" else os.kill(script.pid, number)
+    time.sleep(0.3)
 print(script.wait(timeout=60))
 EOF
 )
   got=$(tr '\n' ' ' < "$folder/hopper-wait-trpo-s0.signals" 2>/dev/null)
+  # once: train stops at its safe point and says so; twice: it is ended at once (SIGKILL), as a second Ctrl-C does
+  said="hopper-wait-trpo-s0: stopped by a signal after 1 iteration$"
+  [ "$times" -eq 1 ] || said="^stopped again: ending the runs at once; their current iterations are lost$"
   if [ "$code" = "$expected" ] && [ "$got" = "USR1 " ] && [ ! -e "$folder/hopper-next-trpo-s0" ] \
-    && grep -q "hopper-wait-trpo-s0: stopped by a signal after 1 iteration$" "$folder.out"; then
-    echo "ok: paper_runs.sh passes $name to its $target on to train once (as USR1) and exits with $expected"
+    && grep -q "$said" "$folder.out"; then
+    how="once (as USR1)"; [ "$times" -eq 1 ] || how="as USR1, then the second as SIGKILL"
+    echo "ok: paper_runs.sh passes $name to its $target on to train $how and exits with $expected"
   else
     echo "FAIL: paper_runs.sh, $name to its $target: exit $code, train got '$got': $(cat "$folder.out")"
     failures=$((failures + 1))
