@@ -43,8 +43,8 @@
 # that they are in the working tree to commit even if RUNS_DIR does not outlive the machine.
 # Before anything runs, the configuration of every run still to train is checked (`mbmpo config show`): one refused
 # here (bfloat16 products on a CPU without AVX512-BF16, a setting this binary does not know) is passed over with its
-# reason, the others run, and the script then exits with 1 (with 75, 130, 143 or 129 where it stopped first, and with
-# train's own status where a run failed, which also ends the script).
+# reason, the others run, and the script then exits with 1 (with 75, 130, 143, 129 or 138 where it stopped first, and
+# with train's own status where a run failed, which also ends the script).
 # --list prints the plan's runs, one `mbmpo train` command line each, and runs nothing. Tables:
 # python3 Benchmarks/results.py tables; where the runs stand: python3 Benchmarks/results.py status RUNS_DIR.
 set -uo pipefail
@@ -234,6 +234,7 @@ score_recorded() {
 
 # A finished run: scored (eval.json, recorded.json), then with --collect its logs copied into REPO's Benchmarks/results.
 finish() {
+  stop_requested && { echo "$1: finished; scored on the next call (a stop signal came)"; return 138; }
   evaluate "$1"
   stop_requested && { echo "$1: scoring stopped by a signal; scored on the next call"; return 138; }
   score_recorded "$1"
@@ -292,9 +293,25 @@ passed_over() {
 }
 
 # Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
-# Whether a stop signal reached this run's subshell (set by its trap): what it runs before train (results.py, eval)
-# may have been stopped by it too, and no train is started after it.
-stop_requested() { [ -n "${stop_pending:-}" ]; }
+# Whether a stop came: the script's stop file (made before any signal is passed on, so that a run launched just
+# then, before its trap was set, still sees it) or this run's subshell's trap. What the run does before train
+# (results.py, eval) may have been stopped by it too, and no train or scoring is started after it.
+stop_requested() { [ -n "${stop_pending:-}" ] || [ -e "$stop_file" ]; }
+
+# Runs train ("$@") in the background of this run's subshell, in the run's process group, and waits for it. A stop
+# passed on to the group reaches train directly; one that came while train was being started (between fork and
+# exec, where the subshell's trap took it) is passed on once more. Until train has installed its handler (first
+# thing) SIGUSR1 ends it, exit 138, before it has written anything of this start.
+train_waiting() {
+  local pid
+  "$@" &
+  pid=$!
+  stop_requested && kill -USR1 "$pid" 2>/dev/null
+  # a wait the trap interrupts returns > 128 while train still runs; once train has ended, its status (bash keeps
+  # it for a second wait, also where the trap interrupted the first just as train ended)
+  while wait "$pid"; kill -0 "$pid" 2>/dev/null; do :; done
+  wait "$pid"
+}
 
 run_entry() {
   local env algo seed iterations variant settings dir start settings_args rows kept state code limit=()
@@ -333,12 +350,15 @@ run_entry() {
     echo "$dir: not started, a stop signal came first"
     return 138
   fi
-  if [ -e "$dir/checkpoints/latest" ]; then
+  # a folder that train has started (config.json written) is resumed: from its checkpoint, or where it has none
+  # (killed during its first iteration), from config.json again; `train --out` would refuse it
+  if [ -e "$dir/config.json" ]; then
     echo "$dir: resuming after $(iterations_text "$rows")"
-    "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" "${limit[@]}" >>"$dir.log" 2>&1
+    train_waiting "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" "${limit[@]}" \
+      >>"$dir.log" 2>&1
   else
     echo "$dir: starting"
-    "${start[@]}" "${limit[@]}" >>"$dir.log" 2>&1
+    train_waiting "${start[@]}" "${limit[@]}" >>"$dir.log" 2>&1
   fi
   code=$?
   if [ $code -eq 0 ] && [ -n "$deadline" ] && awk -v left="$(seconds_left)" 'BEGIN { exit !(left <= 0) }'; then
@@ -361,8 +381,9 @@ run_entry() {
 # for --until, or a stop signal: Ctrl-C, TERM, HUP (a batch scheduler's) or USR1 (a batch script's trap passing one
 # on). It is passed on to every running train as SIGUSR1, which stops train at its next safe point and never makes
 # it quit at once, so a train that gets the stop directly as well (a scheduler signalling every process of a job)
-# still finishes its iteration; the script then exits with 128 + the number of the signal it got. A second stop
-# ends the runs at once (SIGKILL: their current iterations are lost, as train's own second Ctrl-C loses its). Job
+# still finishes its iteration; the script then exits with 128 + the number of the signal it got. A second Ctrl-C
+# or TERM ends the runs at once (SIGKILL: their current iterations are lost, as train's own second Ctrl-C loses
+# its; a second HUP or USR1 does not, as a closing terminal may send HUP twice). Job
 # control gives each run its own process group, so the terminal's Ctrl-C reaches the trains only through this
 # script. Started with SIGINT ignored (in the background of a non-interactive shell), the script cannot catch
 # Ctrl-C: stop it with TERM. With `stty tostop` set, a run writing to the terminal from its background group would
@@ -371,10 +392,14 @@ stopping=0 failed=0 stop_code=130 interrupted=0
 declare -A running=()
 set -m
 stopped_by_signal() { [ "$1" -eq 130 ] || [ "$1" -eq 143 ] || [ "$1" -eq 129 ] || [ "$1" -eq 138 ]; }
-stops=0
+stops=0 stop_file=$(mktemp "${TMPDIR:-/tmp}/paper_runs-stop.XXXXXX") && rm -f "$stop_file"
+trap 'rm -f "$stop_file"' EXIT
+# $1: the script's exit status for the signal; $2: 1 for Ctrl-C and TERM, whose second one ends the runs at once
 stop_all() {
-  stopping=1 stops=$((stops + 1))
+  stopping=1
+  [ "$2" -eq 0 ] || stops=$((stops + 1))
   [ "$interrupted" -ne 0 ] || interrupted=$1
+  : > "$stop_file"
   local pid signal=USR1
   if [ $stops -ge 2 ]; then
     signal=KILL
@@ -382,10 +407,10 @@ stop_all() {
   fi
   for pid in "${!running[@]}"; do kill -"$signal" -- "-$pid" 2>/dev/null; done
 }
-trap 'stop_all 130' INT
-trap 'stop_all 143' TERM
-trap 'stop_all 129' HUP
-trap 'stop_all 138' USR1
+trap 'stop_all 130 1' INT
+trap 'stop_all 143 1' TERM
+trap 'stop_all 129 0' HUP
+trap 'stop_all 138 0' USR1
 if grep -q '^SigIgn:' /proc/$$/status 2>/dev/null \
   && (( (16#$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status) >> 1) & 1 )); then
   echo "note: SIGINT is ignored here (started in the background of a non-interactive shell); stop the runs with TERM"
@@ -407,8 +432,7 @@ for entry in "${plan[@]}"; do
   # and waits for its train to stop
   { trap 'stop_pending=1' INT TERM HUP USR1; run_entry "$entry"; } &
   running[$!]=1
-  # a stop that came while the run was being launched has not reached it yet
-  [ $stopping -eq 0 ] || kill -USR1 -- "-$!" 2>/dev/null
+  # a stop that came while the run was being launched finds the stop file
 done
 while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi

@@ -135,7 +135,7 @@ import Testing
     }
 
     /// SIGINT only sets the flag (the process goes on); uninstalling clears it. SIGUSR1, what launchers pass on,
-    /// never counts toward quitting: a stop sent to a whole job and passed on by its launcher (TERM directly, USR1
+    /// and SIGHUP, which a closing terminal may send twice, never count toward quitting: a stop sent to a whole job and passed on by its launcher (TERM directly, USR1
     /// through the launcher, in either order) still stops at the safe point. (One test, as both use the process's
     /// handler.)
     @Test func sigintSetsTheFlagAndLauncherSignalsNeverQuit() {
@@ -150,13 +150,13 @@ import Testing
         #expect(!Interruption.isRequested)
 
         Interruption.install(quiet: true)
-        for signal in [SIGUSR1, SIGTERM, SIGUSR1] {
+        for signal in [SIGUSR1, SIGTERM, SIGUSR1, SIGHUP] {
             let before = interruptionCount.load(ordering: .relaxed)
             kill(getpid(), signal)
             for _ in 0..<200 where interruptionCount.load(ordering: .relaxed) == before { usleep(5_000) }
         }
         // still here: a second TERM would have quit
-        #expect(interruptionCount.load(ordering: .relaxed) == 3 && escalatingCount.load(ordering: .relaxed) == 1)
+        #expect(interruptionCount.load(ordering: .relaxed) == 4 && escalatingCount.load(ordering: .relaxed) == 1)
         #expect(Interruption.exitCode == 128 + SIGUSR1)
         Interruption.uninstall()
         #expect(escalatingCount.load(ordering: .relaxed) == 0)

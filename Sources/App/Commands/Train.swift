@@ -77,11 +77,13 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let started = monotonicSeconds()  // what --time-limit counts from
+        // from the start: a stop during the setup (SIGUSR1 from mpirun or a launcher, Ctrl-C) must not kill the
+        // process half-way through creating its run folder; it is taken at the first safe point (rank 0 of an MPI
+        // run speaks once it trains)
+        Interruption.install(quiet: true)
         guard MPICommunicator.isLaunchedByMPI else {
             return try run(communicator: SingleProcess.shared, started: started)
         }
-        // from the start: SIGUSR1, what mpirun passes on, must never kill a rank (rank 0 speaks once it trains)
-        Interruption.install(quiet: true)
         // one run over the ranks of mpirun: rank 0 writes the run folder, the others compute alongside it
         let ranks: MPICommunicator
         do {

@@ -6,10 +6,10 @@ import Synchronization
     import Darwin
 #endif
 
-/// Stop signals since ``Interruption/install()``. The signal handler only adds to it (plus, on the second signal
-/// other than SIGUSR1, an async-signal-safe `write` and `_exit`); the training loop reads it at its safe point.
+/// Stop signals since ``Interruption/install()``. The signal handler only adds to it (plus, on the second Ctrl-C or
+/// SIGTERM, an async-signal-safe `write` and `_exit`); the training loop reads it at its safe point.
 let interruptionCount = Atomic<Int>(0)
-/// Stop signals other than SIGUSR1 since ``Interruption/install()``: the second of them quits at once.
+/// Ctrl-Cs and SIGTERMs since ``Interruption/install()``: the second of them quits at once.
 let escalatingCount = Atomic<Int>(0)
 /// The first stop signal's number (0 before any).
 let interruptionSignal = Atomic<Int32>(0)
@@ -21,9 +21,10 @@ let interruptedExitCode: Int32 = 130
 
 /// Stops training cleanly on Ctrl-C, SIGTERM (what batch schedulers send before their kill at a time limit) and
 /// SIGHUP (a closed terminal): the first asks the loop to stop after the current iteration's files are written; a
-/// second one exits at once. SIGUSR1 asks for the same stop but never quits: it is what launchers pass on (`mpirun`,
-/// `Benchmarks/paper_runs.sh`, a batch script's trap), so that a stop sent both to the whole job and through its
-/// launcher still stops at the safe point.
+/// second Ctrl-C or SIGTERM exits at once. SIGHUP (which a closing terminal may deliver twice: the shell passes it
+/// on, and the kernel sends it) and SIGUSR1 ask for the same stop but never quit: SIGUSR1 is what launchers pass on
+/// (`mpirun`, `Benchmarks/paper_runs.sh`, a batch script's trap), so that a stop sent both to the whole job and
+/// through its launcher still stops at the safe point.
 enum Interruption {
     /// The signals handled. SIGUSR1 is the one `mpirun` passes on to every rank of an MPI run without ending the
     /// job (its own Ctrl-C and SIGTERM kill the ranks a second later, before they reach a safe point).
@@ -39,14 +40,18 @@ enum Interruption {
         #else
             action.__sigaction_u.__sa_handler = interruptionHandler
         #endif
+        // one handler at a time: a second signal arriving inside the first's handler waits for it
         sigemptyset(&action.sa_mask)
+        for signal in signals { sigaddset(&action.sa_mask, signal) }
         action.sa_flags = SA_RESTART
         for signal in signals { sigaction(signal, &action, nil) }
     }
 
-    /// Restores the default behaviour and forgets earlier signals.
-    static func uninstall() {
+    /// Restores the default behaviour and forgets earlier signals; `ignoringLauncherStops` leaves SIGUSR1 ignored
+    /// (a finished run that a launcher's late stop reaches must not die of it while it closes).
+    static func uninstall(ignoringLauncherStops: Bool = false) {
         for number in signals { signal(number, SIG_DFL) }
+        if ignoringLauncherStops { signal(SIGUSR1, SIG_IGN) }
         interruptionCount.store(0, ordering: .relaxed)
         escalatingCount.store(0, ordering: .relaxed)
         interruptionSignal.store(0, ordering: .relaxed)
@@ -63,10 +68,11 @@ enum Interruption {
     static var isRequested: Bool { interruptionCount.load(ordering: .relaxed) > 0 }
 }
 
-/// The handler: counts, tells the user what happens, and exits on the second signal other than SIGUSR1.
+/// The handler: counts, tells the user what happens, and exits on the second Ctrl-C or SIGTERM.
 private func interruptionHandler(_ signal: Int32) {
     let previous = interruptionCount.add(1, ordering: .relaxed).oldValue
-    let escalations = signal == SIGUSR1 ? 0 : escalatingCount.add(1, ordering: .relaxed).newValue
+    let escalating = signal == SIGINT || signal == SIGTERM
+    let escalations = escalating ? escalatingCount.add(1, ordering: .relaxed).newValue : 0
     if previous == 0 {
         interruptionSignal.store(signal, ordering: .relaxed)
         if interruptionQuiet.load(ordering: .relaxed) {
@@ -74,9 +80,13 @@ private func interruptionHandler(_ signal: Int32) {
         } else if signal == SIGINT {
             writeToStandardError(
                 "\nCtrl-C: stopping after this iteration's results are written (press Ctrl-C again to quit at once)\n")
+        } else if signal == SIGTERM {
+            writeToStandardError(
+                "\nSIGTERM: stopping after this iteration's results are written (another SIGTERM quits at once)\n")
         } else {
             writeToStandardError(
-                "\nSIGTERM, SIGHUP or SIGUSR1: stopping after this iteration's results are written (another quits)\n")
+                "\nSIGHUP or SIGUSR1: stopping after this iteration's results are written (Ctrl-C twice quits at once)\n"
+            )
         }
     } else if escalations >= 2 {
         writeToStandardError("\nstopped again: quitting now; this iteration's results are lost\n")

@@ -57,7 +57,7 @@ final class TrainingOutput {
 
     /// The final line; restores the default Ctrl-C behaviour.
     func done(folder: URL) {
-        Interruption.uninstall()
+        Interruption.uninstall(ignoringLauncherStops: true)
         display.done(folder: folder.path)
     }
 }
