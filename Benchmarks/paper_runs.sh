@@ -292,7 +292,6 @@ passed_over() {
   return 1
 }
 
-# Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time).
 # Whether a stop came: the script's stop file (made before any signal is passed on, so that a run launched just
 # then, before its trap was set, still sees it) or this run's subshell's trap. What the run does before train
 # (results.py, eval) may have been stopped by it too, and no train or scoring is started after it.
@@ -313,6 +312,8 @@ train_waiting() {
   wait "$pid"
 }
 
+# Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time,
+# 138 when a stop came before train ran).
 run_entry() {
   local env algo seed iterations variant settings dir start settings_args rows kept state code limit=()
   [ -z "${refused[$1]:-}" ] || return 0
@@ -383,11 +384,10 @@ run_entry() {
 # it quit at once, so a train that gets the stop directly as well (a scheduler signalling every process of a job)
 # still finishes its iteration; the script then exits with 128 + the number of the signal it got. A second Ctrl-C
 # or TERM ends the runs at once (SIGKILL: their current iterations are lost, as train's own second Ctrl-C loses
-# its; a second HUP or USR1 does not, as a closing terminal may send HUP twice). Job
-# control gives each run its own process group, so the terminal's Ctrl-C reaches the trains only through this
-# script. Started with SIGINT ignored (in the background of a non-interactive shell), the script cannot catch
-# Ctrl-C: stop it with TERM. With `stty tostop` set, a run writing to the terminal from its background group would
-# be stopped: unset it.
+# its; a second HUP or USR1 does not, as a closing terminal may send HUP twice). Job control gives each run its own
+# process group, so the terminal's Ctrl-C reaches the trains only through this script. Started with SIGINT ignored
+# (in the background of a non-interactive shell), the script cannot catch Ctrl-C: stop it with TERM. With
+# `stty tostop` set, a run writing to the terminal from its background group would be stopped: unset it.
 stopping=0 failed=0 stop_code=130 interrupted=0
 declare -A running=()
 set -m
@@ -429,10 +429,10 @@ for entry in "${plan[@]}"; do
   while [ ${#running[@]} -ge "$jobs" ]; do reap_one; done
   [ $stopping -eq 0 ] || break
   # the signal passed on to the run's group reaches this subshell too: it notes it (starting no train after it)
-  # and waits for its train to stop
+  # and waits for its train to stop; a stop that came while the subshell was being launched, before its trap was
+  # set, left the stop file
   { trap 'stop_pending=1' INT TERM HUP USR1; run_entry "$entry"; } &
   running[$!]=1
-  # a stop that came while the run was being launched finds the stop file
 done
 while [ ${#running[@]} -gt 0 ]; do reap_one; done
 if [ $failed -ne 0 ]; then exit $failed; fi

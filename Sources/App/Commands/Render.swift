@@ -25,9 +25,9 @@ struct Render: ParsableCommand {
     var every: Int = 1
 
     @Option(
-        help:
-            "Rendering quality: fast (no shadows, reflections or multisampling: about 6-8x faster at 640x480 and 13-19x at 64x64 on software OpenGL, `mbmpo bench render`) or full."
-    )
+        help: ArgumentHelp(
+            "Rendering quality: fast (no shadows, reflections or multisampling: about 6-8x faster at 640x480 and "
+                + "13-19x at 64x64 on software OpenGL, `mbmpo bench render`) or full."))
     var quality: RenderQuality = .fast
 
     @Flag(help: "Draw the viewer's text overlay (environment, episode, step, return) on the frames.")
@@ -55,7 +55,7 @@ struct Render: ParsableCommand {
             model: replay.simulation.model, width: width, height: height,
             quality: quality)
         // Ctrl-C or TERM stops at the next frame: a video is abandoned (ffmpeg's partial file removed, an existing
-        // --out left as it was), PNG frames written so far stay; a second signal quits at once
+        // --out left as it was), PNG frames written so far stay; a second Ctrl-C or TERM quits at once
         Interruption.install(quiet: true)
         defer { Interruption.uninstall() }
         let summary: RenderSummary

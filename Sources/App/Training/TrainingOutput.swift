@@ -19,6 +19,11 @@ final class TrainingOutput {
     init(config: TrainingConfig, folder: URL, verbosity: Verbosity, completed: Int = 0) throws {
         // the handler goes in first: once the event file exists, Ctrl-C is handled
         Interruption.install()
+        if Interruption.isRequested {
+            // it came during the setup, while the handler (installed first thing) kept quiet
+            FileHandle.standardError.write(
+                Data("a stop signal came during the setup: stopping after this iteration's results are written\n".utf8))
+        }
         iterations = config.plannedIterations
         events = try TensorBoardWriter(folder: folder)
         try events.appendConfiguration(config)
