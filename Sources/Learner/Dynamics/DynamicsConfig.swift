@@ -17,8 +17,8 @@ public struct DynamicsConfig: Codable, Equatable, Sendable {
     /// Persistence ρ of the rolling validation average R ← ρR + (1 − ρ)v used for early stopping (0.99).
     public var rollingAveragePersistence: Double = 0.99
     /// Transitions kept in the FIFO buffer (300 000, as in the code submitted with the paper; the original
-    /// repository's final code keeps 100 000); the oldest are dropped beyond this. A 101 000-step run fills neither
-    /// size but for its last 1 000 steps, so the two agree on the paper's horizon; the larger keeps every transition.
+    /// repository's final code keeps 100 000); the oldest are dropped beyond this. A 101 000-step run holds 99 500
+    /// before its last iteration and 103 480 after it, so the two differ only in the last fit; the larger keeps all.
     public var bufferCapacity: Int = 300_000
     /// Whether every layer uses weight normalization W = V·diag(g/‖V[:, j]‖₂) with g initialized to 1.
     public var weightNormalization: Bool = true
