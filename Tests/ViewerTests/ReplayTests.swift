@@ -126,5 +126,7 @@ struct ReplayTests {
         #expect(values[0] == "swimmer" && values[1] == "1 / 2" && values[2] == "3" && values[5] == "60")
         #expect(values[3] == OverlayText.fixed(driver.episodeReturn, decimals: 2))
         #expect(OverlayText.fixed(-0.004, decimals: 2) == "0.00" && OverlayText.fixed(-1.235, decimals: 1) == "-1.2")
+        // a diverged episode's return: Swift's notation, where the Int conversion trapped
+        #expect(OverlayText.fixed(-7.7e39, decimals: 2) == "-7.7e+39")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Core
 import Sim
 
 /// `mbmpo envs`: one line per environment.
@@ -24,17 +25,5 @@ func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
 }
 
-/// Fixed-point formatting without Foundation; a value too large for it (beyond ±1e15, where the digits after the
-/// point mean nothing and Int would overflow) in Swift's own notation ("-7.7e+39").
-func format(_ value: Double, decimals: Int) -> String {
-    guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let rounded = (abs(value) * scale).rounded()
-    let integer = Int(rounded / scale)
-    let fraction = Int(rounded - Double(integer) * scale)
-    var fractionText = "\(fraction)"
-    while fractionText.count < decimals { fractionText = "0" + fractionText }
-    let sign = value < 0 && rounded > 0 ? "-" : ""
-    return decimals == 0 ? "\(sign)\(integer)" : "\(sign)\(integer).\(fractionText)"
-}
+/// Fixed-point formatting without Foundation (``fixedPointText(_:decimals:)``).
+func format(_ value: Double, decimals: Int) -> String { fixedPointText(value, decimals: decimals) }

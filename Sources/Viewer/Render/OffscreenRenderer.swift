@@ -1,4 +1,5 @@
 import CMuJoCo
+import Core
 import Dispatch
 import Sim
 
@@ -133,16 +134,7 @@ public enum OverlayText {
         return (rows.map(\.0).joined(separator: "\n"), rows.map(\.1).joined(separator: "\n"))
     }
 
-    /// Fixed-point text of `value` without Foundation.
-    public static func fixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "\(value)" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let rounded = (abs(value) * scale).rounded()
-        let integer = Int(rounded / scale), fraction = Int(rounded - Double(integer) * scale)
-        var fractionText = "\(fraction)"
-        while fractionText.count < decimals { fractionText = "0" + fractionText }
-        let sign = value < 0 && rounded > 0 ? "-" : ""
-        return decimals == 0 ? "\(sign)\(integer)" : "\(sign)\(integer).\(fractionText)"
-    }
+    /// Fixed-point text of `value` without Foundation (``fixedPointText(_:decimals:)``, which also takes a
+    /// diverged episode's return of 1e39 without trapping).
+    public static func fixed(_ value: Double, decimals: Int) -> String { fixedPointText(value, decimals: decimals) }
 }
