@@ -16,27 +16,12 @@ public struct TrajectoryHeader: Equatable, Sendable {
     public var observationSize: Int, actionSize: Int, nq: Int, nv: Int
     /// Seconds per environment step.
     public var dt: Double
-    /// Whether MB-MPO's exploration rollouts act with each task's adapted θ'_i (`meta.tailoredExploration`); when
-    /// not, θ acts for every environment and those episodes are recorded as `policy` with no task (other algorithms
-    /// are not affected). Not a root attribute: it names the episodes the store writes, and a header read from a
-    /// file has it true; headers compare without it.
-    public var tailoredExploration: Bool
-
-    /// Equal run facts (``tailoredExploration`` is not one of them: a file does not record it).
-    public static func == (a: TrajectoryHeader, b: TrajectoryHeader) -> Bool {
-        (a.environment, a.algorithm, a.seed, a.rolloutsPerTask) == (
-            b.environment, b.algorithm, b.seed, b.rolloutsPerTask
-        )
-            && (a.observationSize, a.actionSize, a.nq, a.nv) == (b.observationSize, b.actionSize, b.nq, b.nv)
-            && a.dt == b.dt
-    }
 
     /// A header from its parts.
     public init(
         environment: String, algorithm: String, seed: UInt64, rolloutsPerTask: Int, observationSize: Int,
-        actionSize: Int, nq: Int, nv: Int, dt: Double, tailoredExploration: Bool = true
+        actionSize: Int, nq: Int, nv: Int, dt: Double
     ) {
-        self.tailoredExploration = tailoredExploration
         self.environment = environment
         self.algorithm = algorithm
         self.seed = seed
@@ -61,15 +46,22 @@ public final class TrajectoryStore {
     public let folder: URL
     /// Run facts written as root attributes.
     public let header: TrajectoryHeader
+    /// Whether MB-MPO's exploration rollouts act with each task's adapted θ'_i (`meta.tailoredExploration`); when
+    /// not, θ acts for every environment and those episodes are recorded as `policy` with no task (other algorithms
+    /// are not affected).
+    public let tailoredExploration: Bool
     private var pending: [(kind: RealRolloutKind, paths: [Trajectory])] = []
     private var committed: [Int] = []
 
     /// A store in the run folder `run`; iterations ≥ `firstIteration` already on disk (from an interrupted run
     /// being resumed) are removed, earlier ones kept.
-    public init(run: URL, header: TrajectoryHeader, firstIteration: Int = 0) throws {
+    public init(
+        run: URL, header: TrajectoryHeader, tailoredExploration: Bool = true, firstIteration: Int = 0
+    ) throws {
         path = run.appendingPathComponent("trajectories.h5").path
         folder = run.appendingPathComponent("trajectories", isDirectory: true)
         self.header = header
+        self.tailoredExploration = tailoredExploration
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -148,14 +140,14 @@ public final class TrajectoryStore {
     ) throws {
         try file.createGroup(group)
         let policy = TrajectoryFile.policyName(
-            kind: kind, algorithm: header.algorithm, tailored: header.tailoredExploration)
+            kind: kind, algorithm: header.algorithm, tailored: tailoredExploration)
         try file.setAttribute("kind", kind.rawValue, at: group)
         try file.setAttribute("policy", policy, at: group)
         try file.setAttribute("episodes", Int64(paths.count), at: group)
         for (index, path) in paths.enumerated() {
             let task = TrajectoryFile.task(
                 kind: kind, algorithm: header.algorithm, environment: path.environment,
-                rolloutsPerTask: header.rolloutsPerTask, tailored: header.tailoredExploration)
+                rolloutsPerTask: header.rolloutsPerTask, tailored: tailoredExploration)
             let metadata = EpisodeMetadata(
                 iteration: iteration, kind: kind.rawValue, policy: policy,
                 environment: path.environment, task: task, seed: header.seed)

@@ -25,8 +25,10 @@ final class RunWriter {
             environment: config.environment, algorithm: config.algorithm.rawValue,
             seed: config.seed, rolloutsPerTask: config.sampling.realRolloutsPerTask,
             observationSize: spec.observationSize, actionSize: spec.actionSize,
-            nq: model.nq, nv: model.nv, dt: spec.dt, tailoredExploration: config.meta.tailoredExploration)
-        trajectories = try TrajectoryStore(run: run, header: header, firstIteration: resumed?.state.iteration ?? 0)
+            nq: model.nq, nv: model.nv, dt: spec.dt)
+        trajectories = try TrajectoryStore(
+            run: run, header: header, tailoredExploration: config.meta.tailoredExploration,
+            firstIteration: resumed?.state.iteration ?? 0)
         checkpoints = CheckpointDirectory(run: run, keep: keep)
         progress = try ProgressWriter(url: run.appendingPathComponent("progress.csv"))
         for row in resumed?.progress ?? [] { try progress.append(row) }
