@@ -27,6 +27,8 @@
 # entries with one folder are refused. A run with no folder there whose finished logs (all its iterations, or its
 # step budget reached) Benchmarks/results already holds (the checkout's of --collect, else the script's own; a run
 # finished on another machine) is not run again.
+# A run is resumed with the OpenBLAS kernels that trained its last iteration (OPENBLAS_CORETYPE set from its
+# run-info.json, whatever the environment says) where this CPU can run them, since kernel families round differently.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C, TERM, HUP or USR1 stops
 # the current runs at a safe point and starts no new one (rerun the script to continue; it exits with 130, 143, 129
@@ -353,10 +355,18 @@ run_entry() {
   fi
   # a folder that train has started (config.json written) is resumed: from its checkpoint, or where it has none
   # (killed during its first iteration), from config.json again; `train --out` would refuse it
+  # With the OpenBLAS kernels that trained its last iteration where this CPU runs them (OPENBLAS_CORETYPE, read from
+  # its run-info.json), so that sittings on machines set up differently give the results of an uninterrupted run:
+  # kernel families round differently. Where it cannot, the reason goes to the log, and train's header says more.
   if [ -e "$dir/config.json" ]; then
-    echo "$dir: resuming after $(iterations_text "$rows")"
-    train_waiting "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" "${limit[@]}" \
-      >>"$dir.log" 2>&1
+    local pin=() kernels with=
+    if [ "$rows" -gt 0 ] \
+      && kernels=$(python3 "${collect:-$root}/Benchmarks/results.py" kernels "$dir" 2>>"$dir.log"); then
+      pin=(env "OPENBLAS_CORETYPE=$kernels") with=" with OpenBLAS's $kernels kernels"
+    fi
+    echo "$dir: resuming after $(iterations_text "$rows")$with"
+    train_waiting "${pin[@]}" "$bin" train --resume "$dir" --iterations "$iterations" "${thread_args[@]}" \
+      "${limit[@]}" >>"$dir.log" 2>&1
   else
     echo "$dir: starting"
     train_waiting "${start[@]}" "${limit[@]}" >>"$dir.log" 2>&1

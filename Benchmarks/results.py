@@ -8,6 +8,7 @@
     python3 Benchmarks/results.py state RUN_DIR ENV ALGO SEED ITERATIONS
     python3 Benchmarks/results.py estimate (--resume RUN_DIR | --runs-dir RUNS_DIR --algo ALGO --env ENV
                                             [--variant NAME])
+    python3 Benchmarks/results.py kernels RUN_DIR
     python3 Benchmarks/results.py selftest
 
 collect   copies a finished run's config.json and progress.csv (and eval.json, recorded.json where the run has
@@ -15,7 +16,8 @@ collect   copies a finished run's config.json and progress.csv (and eval.json, r
           folders ENV-VARIANT-ALGO-sSEED, goes to s<seed>-<variant>; a folder named otherwise is refused, lest a run
           of other settings join the default seeds) and writes run-info.json beside them: the binary (--binary, or
           else read from the run's own run-info.json, which names the build of every start and resume: 'a0880b7
-          (iterations 0–12)'), this machine's CPU and the OpenBLAS kernels the run's log names, its wall-clock time
+          (iterations 0–12)'), the CPU and the OpenBLAS kernels that trained it (from the same file, per range of
+          iterations where they changed; for a run without it, this machine's CPU and the kernels its log names), its wall-clock time
           (the sum of Time-Itr) and a note (e.g. that it shared the machine). --changed-only leaves a run alone whose
           logs the folder already holds byte for byte (its run-info.json, with this machine's CPU, is not rewritten).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
@@ -127,7 +129,7 @@ def cpu_name():
     name = re.search(r"^model name\s*:\s*(.*)$", text, re.M)
     family = re.search(r"^cpu family\s*:\s*(\d+)$", text, re.M)
     model = re.search(r"^model\s*:\s*(\d+)$", text, re.M)
-    flags = set((re.search(r"^flags\s*:\s*(.*)$", text, re.M) or [None, ""])[1].split())
+    flags = cpu_flags()
     vector = "AVX512-BF16" if "avx512_bf16" in flags else "AVX-512" if "avx512f" in flags else \
         "AVX2" if "avx2" in flags else "SSE"
     return (f"{name.group(1) if name else 'unknown'} (family {family.group(1) if family else '?'}, "
@@ -183,13 +185,17 @@ def collect(args):
         for file, content in logs.items():
             with open(os.path.join(target, file), "wb") as out:
                 out.write(content)
-        kernels = None
-        try:
-            with open(folder + ".log") as log:
-                found = re.search(r"OpenBLAS (\S+) kernels", log.read())
-                kernels = found.group(1) if found else None
-        except OSError:
-            pass
+        # the machines and kernels that trained the run, from its run-info.json; a folder without one (an older
+        # binary's) is described by its log's header and this machine
+        kernels = entry_values(folder, len(rows), lambda e: e["openblasKernels"])
+        cpu = entry_values(folder, len(rows), entry_cpu)
+        if kernels is None:
+            try:
+                with open(folder + ".log") as log:
+                    found = re.search(r"OpenBLAS (\S+) kernels", log.read())
+                    kernels = found.group(1) if found else None
+            except OSError:
+                pass
         try:
             with open(os.path.join(folder, "eval.json")) as f:
                 scored = json.load(f).get("iteration")
@@ -209,7 +215,7 @@ def collect(args):
             "run": name, "environment": env, "algorithm": algo, "seed": seed, "variant": variant[1:] or None,
             "iterations": len(rows), "n_timesteps": number(last, "n_timesteps"),
             "wall_clock_seconds": round(sum(number(r, "Time-Itr") or 0 for r in rows), 1),
-            "binary": binary, "cpu": cpu_name(), "openblas_kernels": kernels, "note": args.note,
+            "binary": binary, "cpu": cpu or cpu_name(), "openblas_kernels": kernels, "note": args.note,
         }
         with open(os.path.join(target, "run-info.json"), "w") as out:
             json.dump(info, out, indent=2, sort_keys=True)
@@ -244,43 +250,124 @@ def holds(target, logs):
     return True
 
 
-def binaries(folder, iterations):
-    """Which builds trained the run `folder`, read from its run-info.json (`mbmpo train` adds an entry, with the
-    build's commit and the first iteration it ran, at every start, restart and resume): 'a0880b7 (iterations
-    0–12)', or one range per build in order ('2deadb2 (iterations 0–20), 8e4796c (21–24)'); None where the file is
-    missing or unreadable."""
+def entry_starts(folder, pick):
+    """(first iteration, pick(entry)) for every start, restart and resume that the run `folder`'s run-info.json
+    records (`mbmpo train` adds an entry, with the first iteration it ran, each time), in order; None where the file
+    is missing or unreadable, or an entry lacks what `pick` reads (an older binary's)."""
     try:
         with open(os.path.join(folder, "run-info.json")) as f:
             entries = json.load(f)["entries"]
-        starts = [(int(e["fromIteration"]), e["mbmpo"]["commit"][:7]) for e in entries
-                  if e.get("event") in ("start", "restart", "resume")]
-    except (OSError, ValueError, KeyError, TypeError):
+        return [(int(e["fromIteration"]), pick(e)) for e in entries
+                if e.get("event") in ("start", "restart", "resume")]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return binary_ranges(starts, iterations)
+
+
+def binaries(folder, iterations):
+    """Which builds trained the run `folder`, read from its run-info.json: 'a0880b7 (iterations 0–12)', or one
+    range per build in order ('2deadb2 (iterations 0–20), 8e4796c (21–24)'); None where the file is missing or
+    unreadable."""
+    starts = entry_starts(folder, lambda e: e["mbmpo"]["commit"][:7])
+    return binary_ranges(starts, iterations) if starts is not None else None
+
+
+def entry_values(folder, iterations, pick):
+    """What pick(entry) reads from the run-info.json entries that trained the run `folder`'s iterations: the value
+    alone when one value covers them all ('Cooperlake'), else one range per value as `binaries` gives them
+    ('Haswell (iterations 0–6), Cooperlake (7–24)'); None where the file or a value is missing."""
+    starts = entry_starts(folder, pick)
+    ranges = iteration_ranges(starts, iterations) if starts else None
+    if not ranges:
+        return None
+    return ranges[0][2] if len(ranges) == 1 else binary_ranges(starts, iterations)
+
+
+# how run-info.json's vectorLevel reads in a CPU's description (cpu_name's words)
+VECTOR_LEVELS = {"avx512-bf16": "AVX512-BF16", "avx512": "AVX-512", "avx2": "AVX2", "baseline": "SSE"}
+
+
+def entry_cpu(entry):
+    """The CPU of one run-info.json entry, described as cpu_name describes this machine's."""
+    cpu = entry["cpu"]
+    return (f"{cpu['model']} (family {cpu['family']}, model {cpu['modelNumber']}, "
+            f"{VECTOR_LEVELS.get(cpu['vectorLevel'], cpu['vectorLevel'])}, {cpu['logicalCPUs']} logical CPUs)")
+
+
+def trained_kernels(folder, iteration):
+    """The OpenBLAS kernel family that trained iteration `iteration` (0-based) of the run `folder`: that of the last
+    run-info.json entry that started at or before it (a resume that went back trained it again), as `mbmpo train`
+    reads it for its note on a resume with other kernels; None where nothing records it."""
+    found = None
+    for first, kernels in entry_starts(folder, lambda e: e.get("openblasKernels")) or []:
+        if first <= iteration:
+            found = kernels
+    return found
+
+
+# the /proc/cpuinfo flags each OpenBLAS kernel family needs (lower-case names, as OPENBLAS_CORETYPE takes them)
+KERNEL_FLAGS = {
+    "cooperlake": {"avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16"},
+    "skylakex": {"avx512f", "avx512bw", "avx512dq", "avx512vl"},
+    "haswell": {"avx2", "fma"}, "zen": {"avx2", "fma"}, "sandybridge": {"avx"}, "nehalem": {"sse4_2"},
+    "penryn": {"sse4_1"}, "core2": {"ssse3"}, "prescott": {"pni"},
+}
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            found = re.search(r"^flags\s*:\s*(.*)$", f.read(), re.M)
+    except OSError:
+        return set()
+    return set(found.group(1).split()) if found else set()
+
+
+def kernels(args):
+    """Prints the OpenBLAS kernel family that trained the run's last logged iteration, for paper_runs.sh to resume
+    it with (OPENBLAS_CORETYPE), when this CPU can run it; otherwise says why on standard error and exits 1."""
+    try:
+        rows = read_progress(os.path.join(args.folder, "progress.csv"))
+    except (OSError, ValueError) as error:
+        sys.exit(f"{args.folder}: no logged iteration ({error})")
+    name = trained_kernels(args.folder, len(rows) - 1) if rows else None
+    if name is None:
+        sys.exit(f"{args.folder}: its run-info.json does not name the kernels of its last iteration")
+    needed = KERNEL_FLAGS.get(name.lower())
+    if needed is None or not needed <= cpu_flags():
+        sys.exit(f"{args.folder}: its last iteration was trained with OpenBLAS's {name} kernels, which this CPU "
+                 + ("cannot run" if needed is not None else "may not run (a family this script does not know)"))
+    print(name)
 
 
 def binary_ranges(starts, iterations):
-    """(first iteration, commit) per start or resume, in order → 'C1 (iterations a–b), C2 (c–d)'; a later entry
-    that went back (a restart, or a resume from an earlier checkpoint) replaces what it overlaps, and one that ran
-    no iteration is left out."""
-    kept = []
-    for first, commit in starts:
-        kept = [(f, c) for f, c in kept if f < first]
-        kept.append((first, commit))
-    ranges = []
-    for i, (first, commit) in enumerate(kept):
-        last = (kept[i + 1][0] if i + 1 < len(kept) else iterations) - 1
-        if last < first:
-            continue
-        if ranges and ranges[-1][2] == commit:
-            ranges[-1][1] = last
-        else:
-            ranges.append([first, last, commit])
+    """(first iteration, commit) per start or resume, in order → 'C1 (iterations a–b), C2 (c–d)' (None for no
+    range)."""
+    ranges = iteration_ranges(starts, iterations)
     if not ranges:
         return None
     parts = [f"{c} ({a}–{b})" if a < b else f"{c} ({a})" for a, b, c in ranges]
     parts[0] = parts[0].replace(" (", " (iterations " if ranges[0][0] < ranges[0][1] else " (iteration ", 1)
     return ", ".join(parts)
+
+
+def iteration_ranges(starts, iterations):
+    """(first iteration, value) per start or resume, in order → [first, last, value] per run of iterations with one
+    value; a later entry that went back (a restart, or a resume from an earlier checkpoint) replaces what it
+    overlaps, and one that ran no iteration is left out."""
+    kept = []
+    for first, value in starts:
+        kept = [(f, c) for f, c in kept if f < first]
+        kept.append((first, value))
+    ranges = []
+    for i, (first, value) in enumerate(kept):
+        last = (kept[i + 1][0] if i + 1 < len(kept) else iterations) - 1
+        if last < first:
+            continue
+        if ranges and ranges[-1][2] == value:
+            ranges[-1][1] = last
+        else:
+            ranges.append([first, last, value])
+    return ranges
 
 
 def runs():
@@ -1199,6 +1286,20 @@ def selftest(_args):
            binary_ranges([(0, "a"), (13, "b")], 13), binary_ranges([], 13), binary_ranges([(0, "a"), (1, "b")], 2)],
           ["a (iterations 0–12)", "a (iterations 0–2), b (3–12)", "a (iterations 0–2), c (3–12)",
            "a (iterations 0–8), b (9–12)", "a (iterations 0–12)", None, "a (iteration 0), b (1)"])
+    with tempfile.TemporaryDirectory() as scratch:
+        def entry(first, kernels, event="resume", family=25):
+            return {"event": event, "fromIteration": first, "openblasKernels": kernels, "mbmpo": {"commit": "abc1234"},
+                    "cpu": {"model": "AMD EPYC", "family": family, "modelNumber": 17, "vectorLevel": "avx512-bf16",
+                            "logicalCPUs": 2}}
+        with open(os.path.join(scratch, "run-info.json"), "w") as f:
+            json.dump({"entries": [entry(0, "Cooperlake", "start"), entry(5, "Haswell", family=26),
+                                   entry(3, "SkylakeX"), entry(9, "Cooperlake", "eval")]}, f)
+        check("entry_values, trained_kernels: a resume that went back retrains, other events count for nothing",
+              [entry_values(scratch, 13, lambda e: e["openblasKernels"]), entry_values(scratch, 3, entry_cpu),
+               entry_values(scratch, 13, lambda e: e["mbmpo"]["commit"]),
+               [trained_kernels(scratch, i) for i in (0, 2, 3, 12)], entry_values(scratch + "/none", 13, entry_cpu)],
+              ["Cooperlake (iterations 0–2), SkylakeX (3–12)", "AMD EPYC (family 25, model 17, AVX512-BF16, 2 logical "
+               "CPUs)", "abc1234", ["Cooperlake", "Cooperlake", "SkylakeX", "SkylakeX"], None])
     measured = [("mb-mpo", 25, 3.0), ("mb-mpo", 25, 4.0), ("mb-mpo", 13, 1.0), ("me-trpo", 25, 9.0)]
     check("seeds_cell: none, one, two (population std)", [seeds_cell([]), seeds_cell([5.0]), seeds_cell([1.0, 3.0])],
           ["–", "5.0 (1)", "2.0 ± 1.0 (2)"])
@@ -1344,12 +1445,14 @@ def main():
     es.add_argument("--algo", default=None)
     es.add_argument("--env", default=None)
     es.add_argument("--variant", default="")
+    kn = commands.add_parser("kernels")
+    kn.add_argument("folder")
     commands.add_parser("selftest")
     args = parser.parse_args()
     if args.command == "estimate" and not args.resume and None in (args.runs_dir, args.algo, args.env):
         parser.error("estimate: give --resume DIR, or --runs-dir, --algo and --env")
     {"collect": collect, "tables": tables, "figures": figures, "status": status, "state": state,
-     "estimate": estimate, "selftest": selftest}[args.command](args)
+     "estimate": estimate, "kernels": kernels, "selftest": selftest}[args.command](args)
 
 
 if __name__ == "__main__":

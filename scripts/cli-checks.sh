@@ -154,6 +154,29 @@ if [ $code -eq 75 ] && [ "$rows" -ge 1 ] && [ "$rows" -lt 3 ] && [ ! -e "$work/u
 else
   echo "FAIL: paper_runs.sh --until: exit $code: $out"; failures=$((failures + 1))
 fi
+# a run resumes with the OpenBLAS kernels of its last iteration (its run-info.json's), so that sittings on machines
+# set up differently chain to an uninterrupted run's results; collect records them from the same file. The stopped
+# run is made to say Prescott's (which any x86-64 CPU runs) trained it
+pinned=Prescott; grep -q "OpenBLAS Prescott kernels" "$work/until/half-cheetah-tiny-mb-mpo-s0.log" && pinned=Core2
+python3 - "$work/until/half-cheetah-tiny-mb-mpo-s0/run-info.json" "$pinned" <<'EOF'
+import json, sys
+info = json.load(open(sys.argv[1]))
+for entry in info["entries"]:
+    entry["openblasKernels"] = sys.argv[2]
+json.dump(info, open(sys.argv[1], "w"))
+EOF
+mkdir -p "$work/pin/Benchmarks" && cp Benchmarks/results.py "$work/pin/Benchmarks/"
+out=$(MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --collect "$work/pin" "$work/until" \
+  "half-cheetah:mb-mpo:0:3:tiny:preset=quick,meta.stepsPerIteration=1,dynamics.maxEpochs=5" 2>&1); code=$?
+log=$(cat "$work/until/half-cheetah-tiny-mb-mpo-s0.log")
+if [ $code -eq 0 ] && grep -q "resuming after $done_text with OpenBLAS's $pinned kernels" <<<"$out" \
+  && grep -q "3 iterations, .*OpenBLAS $pinned kernels" <<<"$log" && ! grep -q "^note: this run's last" <<<"$log" \
+  && python3 -c "import json, sys; sys.exit(json.load(open(sys.argv[1]))['openblas_kernels'] != sys.argv[2])" \
+    "$work/pin/Benchmarks/results/half-cheetah/mb-mpo/s0-tiny/run-info.json" "$pinned"; then
+  echo "ok: paper_runs.sh resumed the run with the $pinned kernels of its last iteration, and collect recorded them"
+else
+  echo "FAIL: paper_runs.sh, resuming with the run's kernels: exit $code: $out / $log"; failures=$((failures + 1))
+fi
 expect_error "--collect: '$work/nowhere' is not an mbmpo checkout" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh \
   --collect "$work/nowhere" "$work/plans"
 expect_error "--note goes with --collect" env MBMPO_BIN="$bin" bash Benchmarks/paper_runs.sh --note x "$work/plans"
@@ -602,6 +625,28 @@ then
 else
   echo "FAIL: run-info.json after a resume"; failures=$((failures + 1))
 fi
+# a resume with other OpenBLAS kernels than those that trained the last iteration says so and names the setting
+# that resumes exactly; with the same kernels it says nothing
+trained=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["entries"][-1]["openblasKernels"])' \
+  "$work/budget/run-info.json")
+other=Prescott; [ "$trained" != Prescott ] || other=Core2
+cp -r "$work/hc" "$work/kernels" && rm -rf "$work/budget"
+out=$(OPENBLAS_CORETYPE=$other "$bin" train --resume "$work/kernels" --iterations 3 2>&1); code=$?
+if [ $code -eq 0 ] && grep -q "^note: this run's last iteration was trained with OpenBLAS's $trained kernels and it resumes with $other ones.*OPENBLAS_CORETYPE=$trained resumes it exactly" <<<"$out"; then
+  echo "ok: a resume with $other kernels after $trained ones says how to resume exactly"
+else
+  echo "FAIL: resume with other kernels (exit $code): $out"; failures=$((failures + 1))
+fi
+out=$(OPENBLAS_CORETYPE=$trained "$bin" train --resume "$work/kernels" --iterations 4 2>&1); code=$?
+# its last iteration was the $other one: back to $trained is a change too; then the same family again is not
+if [ $code -eq 0 ] && grep -q "trained with OpenBLAS's $other kernels and it resumes with $trained ones" <<<"$out" \
+  && out=$(OPENBLAS_CORETYPE=$trained "$bin" train --resume "$work/kernels" --iterations 5 2>&1) \
+  && ! grep -q "^note: this run's last iteration" <<<"$out"; then
+  echo "ok: the note follows the kernels of the last iteration, and a resume with the same ones has none"
+else
+  echo "FAIL: resume notes after a change of kernels: $out"; failures=$((failures + 1))
+fi
+rm -rf "$work/kernels"
 # default run folders never collide: the second run of the same name gets a numbered suffix
 absolute_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 for _ in 1 2; do (cd "$work" && "$absolute_bin" train --algo trpo "${mf[@]}" --iterations 1 --quiet >/dev/null); done

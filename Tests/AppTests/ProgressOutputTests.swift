@@ -83,6 +83,50 @@ import Testing
         #expect(ProgressDisplay.kernelNote(coreName: "Prescott", forced: nil, cpuFlags: ["sse3"]) == nil)
     }
 
+    /// Which kernels trained an iteration, read from run-info.json as `train` appends to it: the last entry that
+    /// started at or before the iteration, so that a resume that went back (retraining from an earlier checkpoint)
+    /// takes over the iterations it ran again.
+    @Test func kernelsOfAnIterationFollowTheRunInfoEntries() throws {
+        let folder = try TestFiles.temporaryFolder("kernels")
+        #expect(RunInfo.kernels(trainingIteration: 0, in: folder) == nil)
+        func entry(_ from: Int, _ kernels: String?) -> String {
+            "{\"event\": \"resume\", \"fromIteration\": \(from)"
+                + (kernels.map { ", \"openblasKernels\": \"\($0)\"" } ?? "") + "}"
+        }
+        let entries = [entry(0, "Cooperlake"), entry(5, "Haswell"), entry(3, "SkylakeX"), entry(9, nil)]
+        try ("{\"format\": \"mbmpo-run-info 1\", \"entries\": [" + entries.joined(separator: ", ") + "]}")
+            .write(to: folder.appendingPathComponent(RunInfo.fileName), atomically: true, encoding: .utf8)
+        let found = (0..<11).map { RunInfo.kernels(trainingIteration: $0, in: folder) }
+        #expect(found[0..<3] == ["Cooperlake", "Cooperlake", "Cooperlake"])
+        // 3–8 were last trained by the entry that went back to 3 (Haswell's 5–8 were trained again)
+        #expect(found[3..<9].allSatisfy { $0 == "SkylakeX" })
+        // an entry without the field (an older binary's) knows nothing
+        #expect(found[9] == nil && found[10] == nil)
+        try "{not json".write(
+            to: folder.appendingPathComponent(RunInfo.fileName), atomically: true, encoding: .utf8)
+        #expect(RunInfo.kernels(trainingIteration: 0, in: folder) == nil)
+    }
+
+    /// The resume note names the family to set when this CPU can run it, says so when it cannot, and stays quiet
+    /// when nothing changed (the names compare without case, as OpenBLAS reads them).
+    @Test func kernelChangeNoteSaysHowToResumeExactly() {
+        let zen4: Set<String> = ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16", "pni"]
+        let zen3: Set<String> = ["avx2", "fma", "pni", "ssse3", "sse4_1", "sse4_2", "avx"]
+        #expect(RunInfo.kernelChangeNote(previous: "Cooperlake", current: "cooperlake", cpuFlags: zen4) == nil)
+        let back = RunInfo.kernelChangeNote(previous: "Cooperlake", current: "Haswell", cpuFlags: zen4)
+        #expect(back?.contains("OPENBLAS_CORETYPE=Cooperlake resumes it exactly") == true)
+        #expect(back?.contains("resumes with Haswell ones") == true)
+        let impossible = RunInfo.kernelChangeNote(previous: "SkylakeX", current: "Zen", cpuFlags: zen3)
+        #expect(impossible?.contains("cannot run the SkylakeX kernels") == true)
+        #expect(impossible?.contains("OPENBLAS_CORETYPE") == false)
+        let unknown = RunInfo.kernelChangeNote(previous: "SapphireRapids", current: "Zen", cpuFlags: zen4)
+        #expect(unknown?.contains("where the CPU can run them") == true)
+        #expect(OpenBLASKernels.runnable("Haswell", cpuFlags: zen3) == true)
+        #expect(OpenBLASKernels.runnable("Cooperlake", cpuFlags: zen4.subtracting(["avx512_bf16"])) == false)
+        #expect(OpenBLASKernels.runnable("SkylakeX", cpuFlags: zen4.subtracting(["avx512f"])) == false)
+        #expect(OpenBLASKernels.runnable("Prescott", cpuFlags: zen3) == true)
+    }
+
     /// A resumed run counts on from its checkpoint: the line shows the row's own iteration, the bar the total done.
     @Test func resumedRunCountsFromItsCheckpoint() {
         var printed = ""

@@ -231,6 +231,14 @@ struct Train: ParsableCommand {
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
             completed: trainer.context.iteration)
+        // read before this process's own entry goes in
+        if resumed != nil, trainer.context.iteration > 0,
+            let previous = RunInfo.kernels(trainingIteration: trainer.context.iteration - 1, in: run.url),
+            let note = RunInfo.kernelChangeNote(
+                previous: previous, current: BLAS.coreName, cpuFlags: ProgressDisplay.cpuFlags())
+        {
+            output.note(note)
+        }
         try RunInfo.append(
             to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
             fromIteration: trainer.context.iteration, threads: config.threads)

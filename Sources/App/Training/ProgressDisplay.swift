@@ -221,6 +221,11 @@ final class ProgressDisplay {
         return parts.joined(separator: " | ")
     }
 
+    /// Prints a line of its own (a note under the header) above the status line.
+    func note(_ text: String) {
+        emit(text + "\n")
+    }
+
     /// Prints `text` (if any) above the status line and redraws the status line on a terminal.
     private func emit(_ text: String?) {
         lock.withLock {

@@ -99,3 +99,61 @@ struct CPUDescription {
             modelNumber: Int(fields["model"] ?? "") ?? 0, vectorLevel: level)
     }
 }
+
+extension RunInfo {
+    /// The OpenBLAS kernel family that trained iteration `iteration` (0-based) of the run in `run`, from its
+    /// run-info.json: the `openblasKernels` of the last entry that started at or before that iteration (a later
+    /// entry that went back, resuming from an earlier checkpoint, trained it again). Nil where the file, such an
+    /// entry or its field is missing.
+    static func kernels(trainingIteration iteration: Int, in run: URL) -> String? {
+        let path = run.appendingPathComponent(fileName).path
+        guard let text = try? RegularFile.text(path), let tree = JSONValue(parsing: text),
+            case .array(let entries)? = tree.objectMembers?["entries"]
+        else { return nil }
+        var found: String?
+        for entry in entries {
+            guard let members = entry.objectMembers, case .integer(let first)? = members["fromIteration"],
+                first <= iteration
+            else { continue }
+            if case .string(let name)? = members["openblasKernels"] { found = name } else { found = nil }
+        }
+        return found
+    }
+
+    /// A note for a run resumed with other OpenBLAS kernels than those that trained its last iteration: the two
+    /// families round differently, so from here its results differ in the last bits from an uninterrupted run's.
+    /// Nil when the families are the same.
+    static func kernelChangeNote(previous: String, current: String, cpuFlags: Set<String>) -> String? {
+        guard previous.lowercased() != current.lowercased() else { return nil }
+        let note =
+            "note: this run's last iteration was trained with OpenBLAS's \(previous) kernels and it resumes with "
+            + "\(current) ones, so from here its results differ in the last bits from an uninterrupted run's; "
+        switch OpenBLASKernels.runnable(previous, cpuFlags: cpuFlags) {
+        case true?: return note + "OPENBLAS_CORETYPE=\(previous) resumes it exactly"
+        case false?: return note + "this CPU cannot run the \(previous) kernels, so no exact resume is possible here"
+        case nil: return note + "OPENBLAS_CORETYPE=\(previous) resumes it exactly where the CPU can run them"
+        }
+    }
+}
+
+/// OpenBLAS's kernel families (the names `openblas_get_corename` gives and `OPENBLAS_CORETYPE` takes) and the
+/// instruction sets they need.
+enum OpenBLASKernels {
+    /// The /proc/cpuinfo flags each known family needs (lower-case names).
+    static let requiredFlags: [String: Set<String>] = [
+        "cooperlake": ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16"],
+        "skylakex": ["avx512f", "avx512bw", "avx512dq", "avx512vl"],
+        "haswell": ["avx2", "fma"],
+        "zen": ["avx2", "fma"],
+        "sandybridge": ["avx"],
+        "nehalem": ["sse4_2"],
+        "penryn": ["sse4_1"],
+        "core2": ["ssse3"],
+        "prescott": ["pni"],
+    ]
+
+    /// Whether a CPU with `cpuFlags` can run the kernel family `name`; nil for a family not in the table.
+    static func runnable(_ name: String, cpuFlags: Set<String>) -> Bool? {
+        requiredFlags[name.lowercased()].map { $0.isSubset(of: cpuFlags) }
+    }
+}

@@ -35,6 +35,11 @@ final class TrainingOutput {
         display.start(config: config, folder: folder.path)
     }
 
+    /// A note under the header (a resumed run's change of OpenBLAS kernels).
+    func note(_ text: String) {
+        display.note(text)
+    }
+
     /// The current phase, for the live display.
     func phase(_ name: String) {
         display.phase(name)
