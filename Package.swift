@@ -79,7 +79,8 @@ let package = Package(
             name: "ViewerTests", dependencies: ["Core", "Sim", "Viewer", "CMuJoCo", "CGLFW"],
             exclude: ["Fixtures"]),
         .testTarget(
-            name: "AppTests", dependencies: ["App", "Learner", "Sim", "Storage", "TensorBoard", "Plot"],
+            name: "AppTests",
+            dependencies: ["App", "Core", "Learner", "Sim", "Storage", "TensorBoard", "Plot", "_TestSupport"],
             exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]

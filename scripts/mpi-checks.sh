@@ -44,6 +44,18 @@ if grep -q "^itr 1/1 | steps 1000" "$work/lines.log" && ! grep -q $'\e\[\|\r' "$
 else
   echo "FAIL: under mpirun the log is not plain lines:"; cat -v "$work/lines.log" | tail -5; failures=$((failures + 1))
 fi
+# ranks that compute differently (here one with OpenBLAS's Prescott kernels beside one with Core2's, which any x86-64
+# CPU runs) would drift apart: every rank stops before anything is written, with one line naming the second rank
+"${launcher[@]}" -n 1 env OPENBLAS_CORETYPE=Prescott "$bin" train --algo trpo "${tiny[@]}" --iterations 1 \
+  --out "$work/mixed" : -n 1 env OPENBLAS_CORETYPE=Core2 "$bin" train --algo trpo "${tiny[@]}" --iterations 1 \
+  --out "$work/mixed" >"$work/mixed.log" 2>&1; code=$?
+if [ $code -ne 0 ] && [ ! -e "$work/mixed" ] && [ "$(grep -c "^error: rank 0 of 2: rank 1 (host .*) does not compute as rank 0" \
+     "$work/mixed.log")" -eq 1 ] && grep -q "OpenBLAS kernels Core2 against Prescott.*OPENBLAS_CORETYPE=Prescott" \
+     "$work/mixed.log"; then
+  echo "ok: ranks with other OpenBLAS kernels stop with one line naming them, and write nothing"
+else
+  echo "FAIL: ranks with other OpenBLAS kernels (exit $code):"; tail -5 "$work/mixed.log"; failures=$((failures + 1))
+fi
 # MB-MPO's imagined rows split by task: hopper (imagined paths that end early, so ranks reset different numbers of
 # rows each step), noisy, offset models (noise draws per row skipped for the other ranks' rows) and paths started from
 # real states of the buffer with their own length (Gymnasium's settings), and hopper with noise, 4 tasks and 2 members,

@@ -66,3 +66,36 @@ extension Communicator {
         return blocks.flatMap { $0 }
     }
 }
+
+extension Communicator {
+    /// Every rank's `texts`, in rank order (rank r's list at index r); one process gets its own list back. For what
+    /// the ranks of one run must agree on, compared once at the start.
+    public func gatherTexts(_ texts: [String]) -> [[String]] {
+        guard size > 1 else { return [texts] }
+        var block = [Double(texts.count)]
+        for text in texts { TextBlock.append(text, to: &block) }
+        return allGather(block).enumerated().map { rank, values in
+            var position = 0
+            func next() -> Int {
+                precondition(position < values.count, "rank \(rank)'s text block ended early")
+                defer { position += 1 }
+                return Int(values[position])
+            }
+            let count = next()
+            let texts = (0..<count).map { _ in
+                String(decoding: (0..<next()).map { _ in UInt8(clamping: next()) }, as: UTF8.self)
+            }
+            precondition(position == values.count, "rank \(rank)'s text block has extra values")
+            return texts
+        }
+    }
+}
+
+/// Text inside a block of doubles, as the collectives carry it: the UTF-8 length, then one value per byte.
+enum TextBlock {
+    static func append(_ text: String, to block: inout [Double]) {
+        let bytes = Array(text.utf8)
+        block.append(Double(bytes.count))
+        block += bytes.map(Double.init)
+    }
+}

@@ -29,7 +29,7 @@ final class StepExchange {
         for j in owned {
             if let error = errors[j] {
                 block.append(1)
-                Self.append(text: String(describing: error), to: &block)
+                TextBlock.append(String(describing: error), to: &block)
                 continue
             }
             let path = paths[j]
@@ -44,7 +44,7 @@ final class StepExchange {
             case .truncated: block.append(2)
             case .diverged(let reason):
                 block.append(3)
-                Self.append(text: reason, to: &block)
+                TextBlock.append(reason, to: &block)
             }
         }
         let blocks = communicator.allGather(block)
@@ -122,11 +122,6 @@ final class StepExchange {
         path.qvel += reader.values(reader.count())
     }
 
-    private static func append(text: String, to block: inout [Double]) {
-        let bytes = Array(text.utf8)
-        block.append(Double(bytes.count))
-        block += bytes.map(Double.init)
-    }
 }
 
 /// An error an environment owned by another rank threw while stepping, as that rank described it.

@@ -160,6 +160,7 @@ struct Train: ParsableCommand {
     /// The run, as rank `communicator.rank` of `communicator.size` (0 of 1 without MPI), in a process that started
     /// at `started` (``monotonicSeconds()``).
     func run(communicator: any Communicator, started: Double) throws {
+        try RankAgreement.check(communicator, host: ProcessInfo.processInfo.hostName)
         let resumed = try checkpointOptions.resume.map {
             try resumePoint($0, iterations: iterations, threads: threads, totalSteps: totalSteps)
         }
