@@ -314,6 +314,11 @@ train_waiting() {
   wait "$pid"
 }
 
+# The results.py that reads a run's kernels: this script's own, which knows its `kernels` command, else (a copy of the
+# script outside a checkout) the --collect checkout's.
+kernels_py=$root/Benchmarks/results.py
+[ -f "$kernels_py" ] || kernels_py=${collect:-$root}/Benchmarks/results.py
+
 # Runs (or resumes, or skips) one entry; returns train's exit status (75 when --until stopped it or left no time,
 # 138 when a stop came before train ran).
 run_entry() {
@@ -361,7 +366,7 @@ run_entry() {
   if [ -e "$dir/config.json" ]; then
     local pin=() kernels with=
     if [ "$rows" -gt 0 ] \
-      && kernels=$(python3 "${collect:-$root}/Benchmarks/results.py" kernels "$dir" 2>>"$dir.log"); then
+      && kernels=$(python3 "$kernels_py" kernels "$dir" 2>>"$dir.log"); then
       pin=(env "OPENBLAS_CORETYPE=$kernels") with=" with OpenBLAS's $kernels kernels"
     fi
     echo "$dir: resuming after $(iterations_text "$rows")$with"

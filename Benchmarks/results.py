@@ -19,7 +19,7 @@ collect   copies a finished run's config.json and progress.csv (and eval.json, r
           (iterations 0–12)'), the CPU and the OpenBLAS kernels that trained it (from the same file, per range of
           iterations where they changed; for a run without it, this machine's CPU and the kernels its log names), its wall-clock time
           (the sum of Time-Itr) and a note (e.g. that it shared the machine). --changed-only leaves a run alone whose
-          logs the folder already holds byte for byte (its run-info.json, with this machine's CPU, is not rewritten).
+          logs the folder already holds byte for byte (its run-info.json is not rewritten).
 tables    computes the headline table (per task: the model-free asymptote, marked where its curve is still rising
           or fell from a higher peak; MB-MPO at 100 000 steps over its seeds, each seed's mean over its last 3 logged
           iterations up to 101 000; the real steps TRPO and PPO need to first reach that return — the first row where
@@ -62,6 +62,10 @@ state     prints where one entry of Benchmarks/paper_runs.sh's plan stands, as '
           reads: STATE is 'committed' (no RUN_DIR, but Benchmarks/results holds the run done), 'finished' (RUN_DIR
           holds it done, ITERATIONS logged or its step budget reached) or '-'; ROWS the iterations RUN_DIR logged;
           KEPT the folder of Benchmarks/results that holds (or would hold) its logs.
+kernels   prints the OpenBLAS kernel family that trained the last iteration of RUN_DIR's newest checkpoint (its
+          run-info.json's last start or resume at or before it), where this CPU can run it, for
+          Benchmarks/paper_runs.sh to resume the run with as OPENBLAS_CORETYPE (kernel families round differently);
+          otherwise a one-line reason on standard error and exit 1.
 estimate  prints the seconds the script's --until expects an entry's next iteration to take, from Time-Itr (nothing
           where no row tells): for a run it resumes, RUN_DIR's last logged iteration; for one it starts, the longest
           first iteration of ALGO among RUNS_DIR's run folders, or where none has one, among the committed runs of
@@ -257,10 +261,13 @@ def entry_starts(folder, pick):
     try:
         with open(os.path.join(folder, "run-info.json")) as f:
             entries = json.load(f)["entries"]
-        return [(int(e["fromIteration"]), pick(e)) for e in entries
-                if e.get("event") in ("start", "restart", "resume")]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        starts = [(e["fromIteration"], pick(e)) for e in entries if e.get("event") in ("start", "restart", "resume")]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return None
+    # an integer as JSON writes one (not 2.5, "5" or true)
+    if not all(isinstance(first, int) and not isinstance(first, bool) for first, _ in starts):
+        return None
+    return starts
 
 
 def binaries(folder, iterations):
@@ -274,10 +281,10 @@ def binaries(folder, iterations):
 def entry_values(folder, iterations, pick):
     """What pick(entry) reads from the run-info.json entries that trained the run `folder`'s iterations: the value
     alone when one value covers them all ('Cooperlake'), else one range per value as `binaries` gives them
-    ('Haswell (iterations 0–6), Cooperlake (7–24)'); None where the file or a value is missing."""
+    ('Haswell (iterations 0–6), Cooperlake (7–24)'); None where the file or a value is missing or not text."""
     starts = entry_starts(folder, pick)
     ranges = iteration_ranges(starts, iterations) if starts else None
-    if not ranges:
+    if not ranges or any(not isinstance(value, str) for _, _, value in ranges):
         return None
     return ranges[0][2] if len(ranges) == 1 else binary_ranges(starts, iterations)
 
@@ -300,7 +307,7 @@ def trained_kernels(folder, iteration):
     found = None
     for first, kernels in entry_starts(folder, lambda e: e.get("openblasKernels")) or []:
         if first <= iteration:
-            found = kernels
+            found = kernels if isinstance(kernels, str) else None
     return found
 
 
@@ -322,16 +329,35 @@ def cpu_flags():
     return set(found.group(1).split()) if found else set()
 
 
-def kernels(args):
-    """Prints the OpenBLAS kernel family that trained the run's last logged iteration, for paper_runs.sh to resume
-    it with (OPENBLAS_CORETYPE), when this CPU can run it; otherwise says why on standard error and exits 1."""
+def checkpoint_iterations(folder):
+    """The iterations the checkpoint that `mbmpo train --resume` continues from holds: the N of the iter-N.h5 that
+    checkpoints/latest names, else of the newest iter-N.h5; None where there is none (the run restarts from 0)."""
+    pattern = re.compile(r"iter-(\d+)\.h5")
     try:
-        rows = read_progress(os.path.join(args.folder, "progress.csv"))
-    except (OSError, ValueError) as error:
-        sys.exit(f"{args.folder}: no logged iteration ({error})")
-    name = trained_kernels(args.folder, len(rows) - 1) if rows else None
+        with open(os.path.join(folder, "checkpoints", "latest")) as f:
+            named = pattern.fullmatch(f.read().strip())
+        if named:
+            return int(named.group(1))
+    except (OSError, ValueError):
+        pass
+    try:
+        found = [int(m.group(1)) for m in map(pattern.fullmatch, os.listdir(os.path.join(folder, "checkpoints"))) if m]
+    except OSError:
+        return None
+    return max(found) if found else None
+
+
+def kernels(args):
+    """Prints the OpenBLAS kernel family that trained the last iteration of the checkpoint a resume continues from
+    (`checkpoint_iterations`; progress.csv may hold a row more, written by a process killed before its checkpoint),
+    as `mbmpo train --resume` reads it, for paper_runs.sh to resume the run with (OPENBLAS_CORETYPE), when this CPU
+    can run it; otherwise says why on standard error and exits 1."""
+    done = checkpoint_iterations(args.folder)
+    if not done:
+        sys.exit(f"{args.folder}: no checkpoint to resume from; the run starts again from its first iteration")
+    name = trained_kernels(args.folder, done - 1)
     if name is None:
-        sys.exit(f"{args.folder}: its run-info.json does not name the kernels of its last iteration")
+        sys.exit(f"{args.folder}: its run-info.json does not name the kernels of iteration {done - 1}")
     needed = KERNEL_FLAGS.get(name.lower())
     if needed is None or not needed <= cpu_flags():
         sys.exit(f"{args.folder}: its last iteration was trained with OpenBLAS's {name} kernels, which this CPU "
@@ -1300,6 +1326,22 @@ def selftest(_args):
                [trained_kernels(scratch, i) for i in (0, 2, 3, 12)], entry_values(scratch + "/none", 13, entry_cpu)],
               ["Cooperlake (iterations 0–2), SkylakeX (3–12)", "AMD EPYC (family 25, model 17, AVX512-BF16, 2 logical "
                "CPUs)", "abc1234", ["Cooperlake", "Cooperlake", "SkylakeX", "SkylakeX"], None])
+        os.makedirs(os.path.join(scratch, "checkpoints"))
+        for name in ("iter-0003.h5", "iter-0004.h5", "iter-0010.h5.part"):
+            open(os.path.join(scratch, "checkpoints", name), "w").close()
+        newest = checkpoint_iterations(scratch)
+        with open(os.path.join(scratch, "checkpoints", "latest"), "w") as f:
+            f.write("iter-0003.h5\n")
+        check("checkpoint_iterations: the newest checkpoint, then the one latest names",
+              [newest, checkpoint_iterations(scratch), checkpoint_iterations(scratch + "/none")], [4, 3, None])
+        for text in ('{"entries": [{"event": "start", "fromIteration": 1e400}]}',
+                     '{"entries": [{"event": "start", "fromIteration": "0"}]}', "[" * 100_000 + "]" * 100_000,
+                     '{"entries": [{"event": "start", "fromIteration": 0, "openblasKernels": 7}]}'):
+            with open(os.path.join(scratch, "run-info.json"), "w") as f:
+                f.write(text)
+            check(f"entry_values, trained_kernels: a hostile run-info.json ({text[:40]}) reads as nothing",
+                  [entry_values(scratch, 3, lambda e: e["openblasKernels"]), trained_kernels(scratch, 0),
+                   binaries(scratch, 3) if "1e400" in text or "[" * 10 in text else None], [None, None, None])
     measured = [("mb-mpo", 25, 3.0), ("mb-mpo", 25, 4.0), ("mb-mpo", 13, 1.0), ("me-trpo", 25, 9.0)]
     check("seeds_cell: none, one, two (population std)", [seeds_cell([]), seeds_cell([5.0]), seeds_cell([1.0, 3.0])],
           ["–", "5.0 (1)", "2.0 ± 1.0 (2)"])

@@ -68,26 +68,14 @@ extension Communicator {
 }
 
 extension Communicator {
-    /// Every rank's `texts`, in rank order (rank r's list at index r); one process gets its own list back. For what
-    /// the ranks of one run must agree on, compared once at the start.
-    public func gatherTexts(_ texts: [String]) -> [[String]] {
+    /// Every rank's `texts`, in rank order (rank r's list at index r), nil for a rank whose block does not read as
+    /// texts (a rank running another build, at this point of its run); one process gets its own list back. For
+    /// what the ranks of one run must agree on, compared once at the start.
+    public func gatherTexts(_ texts: [String]) -> [[String]?] {
         guard size > 1 else { return [texts] }
         var block = [Double(texts.count)]
         for text in texts { TextBlock.append(text, to: &block) }
-        return allGather(block).enumerated().map { rank, values in
-            var position = 0
-            func next() -> Int {
-                precondition(position < values.count, "rank \(rank)'s text block ended early")
-                defer { position += 1 }
-                return Int(values[position])
-            }
-            let count = next()
-            let texts = (0..<count).map { _ in
-                String(decoding: (0..<next()).map { _ in UInt8(clamping: next()) }, as: UTF8.self)
-            }
-            precondition(position == values.count, "rank \(rank)'s text block has extra values")
-            return texts
-        }
+        return allGather(block).map(TextBlock.texts)
     }
 }
 
@@ -97,5 +85,28 @@ enum TextBlock {
         let bytes = Array(text.utf8)
         block.append(Double(bytes.count))
         block += bytes.map(Double.init)
+    }
+
+    /// A block of a count and that many texts, as ``Communicator/gatherTexts(_:)`` sends it; nil for anything else.
+    static func texts(_ values: [Double]) -> [String]? {
+        var position = 0
+        func count(limit: Int) -> Int? {
+            guard position < values.count, let value = Int(exactly: values[position]), value >= 0, value <= limit
+            else { return nil }
+            position += 1
+            return value
+        }
+        guard let texts = count(limit: values.count) else { return nil }
+        var found: [String] = []
+        for _ in 0..<texts {
+            guard let length = count(limit: values.count - position - 1) else { return nil }
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                guard let byte = count(limit: 255) else { return nil }
+                bytes.append(UInt8(byte))
+            }
+            found.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return position == values.count ? found : nil
     }
 }

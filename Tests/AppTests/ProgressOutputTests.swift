@@ -83,28 +83,55 @@ import Testing
         #expect(ProgressDisplay.kernelNote(coreName: "Prescott", forced: nil, cpuFlags: ["sse3"]) == nil)
     }
 
-    /// Which kernels trained an iteration, read from run-info.json as `train` appends to it: the last entry that
-    /// started at or before the iteration, so that a resume that went back (retraining from an earlier checkpoint)
-    /// takes over the iterations it ran again.
-    @Test func kernelsOfAnIterationFollowTheRunInfoEntries() throws {
+    /// Which entry trained an iteration, read from run-info.json as `train` appends to it: the last start, resume or
+    /// restart that began at or before the iteration, so that a resume that went back (retraining from an earlier
+    /// checkpoint) takes over the iterations it ran again.
+    @Test func theEntryOfAnIterationFollowsTheRunInfoEntries() throws {
         let folder = try TestFiles.temporaryFolder("kernels")
-        #expect(RunInfo.kernels(trainingIteration: 0, in: folder) == nil)
-        func entry(_ from: Int, _ kernels: String?) -> String {
-            "{\"event\": \"resume\", \"fromIteration\": \(from)"
+        #expect(RunInfo.trainingEntry(ofIteration: 0, in: folder) == nil)
+        func entry(_ event: String, _ from: Int, _ kernels: String?) -> String {
+            "{\"event\": \"\(event)\", \"fromIteration\": \(from), \"threads\": 2"
                 + (kernels.map { ", \"openblasKernels\": \"\($0)\"" } ?? "") + "}"
         }
-        let entries = [entry(0, "Cooperlake"), entry(5, "Haswell"), entry(3, "SkylakeX"), entry(9, nil)]
+        let entries = [
+            entry("start", 0, "Cooperlake"), entry("resume", 5, "Haswell"), entry("resume", 3, "SkylakeX"),
+            entry("other", 4, "Zen"), entry("restart", 9, nil),
+        ]
         try ("{\"format\": \"mbmpo-run-info 1\", \"entries\": [" + entries.joined(separator: ", ") + "]}")
             .write(to: folder.appendingPathComponent(RunInfo.fileName), atomically: true, encoding: .utf8)
-        let found = (0..<11).map { RunInfo.kernels(trainingIteration: $0, in: folder) }
-        #expect(found[0..<3] == ["Cooperlake", "Cooperlake", "Cooperlake"])
-        // 3–8 were last trained by the entry that went back to 3 (Haswell's 5–8 were trained again)
-        #expect(found[3..<9].allSatisfy { $0 == "SkylakeX" })
-        // an entry without the field (an older binary's) knows nothing
-        #expect(found[9] == nil && found[10] == nil)
+        let found = (0..<11).map { RunInfo.trainingEntry(ofIteration: $0, in: folder) }
+        #expect(found[0..<3].allSatisfy { $0?["openblasKernels"] == "Cooperlake" })
+        // 3–8 were last trained by the entry that went back to 3 (Haswell's 5–8 were trained again); an event
+        // that is not a training one counts for nothing
+        #expect(found[3..<9].allSatisfy { $0?["openblasKernels"] == "SkylakeX" })
+        // an entry without the field (an older binary's) knows nothing of it; non-string members are left out
+        #expect(found[9] != nil && found[9]?["openblasKernels"] == nil && found[10]?["event"] == "restart")
+        #expect(found[9]?["threads"] == nil)
         try "{not json".write(
             to: folder.appendingPathComponent(RunInfo.fileName), atomically: true, encoding: .utf8)
-        #expect(RunInfo.kernels(trainingIteration: 0, in: folder) == nil)
+        #expect(RunInfo.trainingEntry(ofIteration: 0, in: folder) == nil)
+    }
+
+    /// Another OpenBLAS build or MuJoCo gets a note of its own; a kernel family named in OpenBLAS's build string
+    /// is the kernels' note alone, and an entry that records none of them gets none.
+    @Test func resumeNotesNameWhatChanged() {
+        let build = "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64"
+        let previous = ["openblasKernels": "Haswell", "openblas": build, "mujoco": "2.2.2"]
+        func notes(_ kernels: String, _ openblas: String, _ mujoco: String) -> [String] {
+            RunInfo.resumeNotes(
+                previous: previous, kernels: kernels, openblas: openblas, mujoco: mujoco, cpuFlags: ["avx2", "fma"])
+        }
+        #expect(notes("Haswell", build, "2.2.2").isEmpty)
+        let kernelsOnly = notes("Zen", build.replacingOccurrences(of: "Haswell", with: "Zen"), "2.2.2")
+        #expect(kernelsOnly.count == 1 && kernelsOnly[0].contains("OPENBLAS_CORETYPE=Haswell resumes it exactly"))
+        let newer = notes("Haswell", build.replacingOccurrences(of: "0.3.21", with: "0.3.26"), "3.1.0")
+        #expect(
+            newer == [
+                "note: this run's last iteration was trained with \(build) where this process has "
+                    + "\(build.replacingOccurrences(of: "0.3.21", with: "0.3.26")), and MuJoCo 2.2.2 where this "
+                    + "process has 3.1.0, so from here its results differ from an uninterrupted run's"
+            ])
+        #expect(RunInfo.resumeNotes(previous: ["threads": "2"], cpuFlags: []).isEmpty)
     }
 
     /// The resume note names the family to set when this CPU can run it, says so when it cannot, and stays quiet

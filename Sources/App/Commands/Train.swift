@@ -228,18 +228,20 @@ struct Train: ParsableCommand {
             run: run.url, config: config, spec: trainer.context.spec, model: model,
             keep: checkpointOptions.keepCheckpoints, resumed: resumed?.saved?.checkpoint)
         if resumed != nil { try run.writeConfiguration(config) }
+        // what trained the checkpoint's last iteration, read before this process's own entry goes in
+        let previous =
+            resumed == nil || trainer.context.iteration == 0
+            ? nil : RunInfo.trainingEntry(ofIteration: trainer.context.iteration - 1, in: run.url)
+        // like the note on a folder without a checkpoint, whatever the verbosity (the run is no longer exact), and
+        // before the header, whose status line a terminal redraws
+        for note in previous.map({ RunInfo.resumeNotes(previous: $0, cpuFlags: ProgressDisplay.cpuFlags()) }) ?? [] {
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
         let output = try TrainingOutput(
             config: config, folder: run.url,
             verbosity: quiet ? .quiet : verbose ? .verbose : .normal,
-            completed: trainer.context.iteration)
-        // read before this process's own entry goes in
-        if resumed != nil, trainer.context.iteration > 0,
-            let previous = RunInfo.kernels(trainingIteration: trainer.context.iteration - 1, in: run.url),
-            let note = RunInfo.kernelChangeNote(
-                previous: previous, current: BLAS.coreName, cpuFlags: ProgressDisplay.cpuFlags())
-        {
-            output.note(note)
-        }
+            completed: trainer.context.iteration,
+            kernelHint: previous?["openblasKernels"].map { $0.lowercased() != BLAS.coreName.lowercased() } ?? true)
         try RunInfo.append(
             to: run.url, event: resumed == nil ? "start" : resumed?.saved == nil ? "restart" : "resume",
             fromIteration: trainer.context.iteration, threads: config.threads)

@@ -94,8 +94,9 @@ final class ProgressDisplay {
             .map { " (\($0))" } ?? ""
     }
 
-    /// The run's header line; starts the once-a-second redraw on a terminal.
-    func start(config: TrainingConfig, folder: String) {
+    /// The run's header line, with ``kernelNote(coreName:forced:cpuFlags:)`` under it where `kernelHint` allows;
+    /// starts the once-a-second redraw on a terminal.
+    func start(config: TrainingConfig, folder: String, kernelHint: Bool = true) {
         guard verbosity != .quiet else { return }
         emit(
             "\(config.algorithm.rawValue) on \(config.environment)\(Self.timingNote(config)), seed \(config.seed), "
@@ -103,10 +104,11 @@ final class ProgressDisplay {
                 + (config.totalSteps.map { " (budget \($0) real steps)" } ?? "")
                 + ", \(config.threads) thread(s), OpenBLAS \(BLAS.coreName) kernels"
                 + (config.dynamics.matrixPrecision == .bfloat16 ? ", bfloat16 model products" : "") + " → \(folder)\n")
-        if let note = Self.kernelNote(
-            coreName: BLAS.coreName,
-            forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-            cpuFlags: Self.cpuFlags())
+        if kernelHint,
+            let note = Self.kernelNote(
+                coreName: BLAS.coreName,
+                forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                cpuFlags: Self.cpuFlags())
         {
             emit(note + "\n")
         }
@@ -219,11 +221,6 @@ final class ProgressDisplay {
         parts.append("\(format(seconds, decimals: 1)) s")
         parts.append("ETA \(duration(remainingSeconds(now: clock()) ?? 0))")
         return parts.joined(separator: " | ")
-    }
-
-    /// Prints a line of its own (a note under the header) above the status line.
-    func note(_ text: String) {
-        emit(text + "\n")
     }
 
     /// Prints `text` (if any) above the status line and redraws the status line on a terminal.

@@ -28,7 +28,6 @@ enum RunInfo {
     /// This process's entry.
     static func entry(event: String, fromIteration: Int, threads: Int) -> [String: JSONValue] {
         let cpu = CPUDescription.current
-        let mujoco = Int(cmj_version())
         return [
             "event": .string(event),
             "time": .string(ISO8601DateFormatter().string(from: Date())),
@@ -41,7 +40,7 @@ enum RunInfo {
                 "build": .string(ProgramVersion.build),
             ]),
             "compiler": .string(BuildCommit.compiler),
-            "mujoco": .string("\(mujoco / 100).\(mujoco / 10 % 10).\(mujoco % 10)"),
+            "mujoco": .string(mujocoVersion),
             "openblas": .string(BLAS.configuration),
             "openblasKernels": .string(BLAS.coreName),
             "cpu": .object([
@@ -101,23 +100,66 @@ struct CPUDescription {
 }
 
 extension RunInfo {
-    /// The OpenBLAS kernel family that trained iteration `iteration` (0-based) of the run in `run`, from its
-    /// run-info.json: the `openblasKernels` of the last entry that started at or before that iteration (a later
-    /// entry that went back, resuming from an earlier checkpoint, trained it again). Nil where the file, such an
-    /// entry or its field is missing.
-    static func kernels(trainingIteration iteration: Int, in run: URL) -> String? {
+    /// The events of the entries `train` adds: a start, a resume, and a restart (a folder resumed before its first
+    /// checkpoint).
+    static let trainingEvents: Set<String> = ["start", "resume", "restart"]
+
+    /// The string members of the run-info.json entry that trained iteration `iteration` (0-based) of the run in
+    /// `run`: the last start, resume or restart that began at or before that iteration (a later one that went back,
+    /// resuming from an earlier checkpoint, trained it again), as `Benchmarks/results.py` reads it too. Nil where
+    /// the file or such an entry is missing.
+    static func trainingEntry(ofIteration iteration: Int, in run: URL) -> [String: String]? {
         let path = run.appendingPathComponent(fileName).path
         guard let text = try? RegularFile.text(path), let tree = JSONValue(parsing: text),
             case .array(let entries)? = tree.objectMembers?["entries"]
         else { return nil }
-        var found: String?
+        var found: [String: String]?
         for entry in entries {
-            guard let members = entry.objectMembers, case .integer(let first)? = members["fromIteration"],
-                first <= iteration
+            guard let members = entry.objectMembers, case .string(let event)? = members["event"],
+                trainingEvents.contains(event), case .integer(let first)? = members["fromIteration"], first <= iteration
             else { continue }
-            if case .string(let name)? = members["openblasKernels"] { found = name } else { found = nil }
+            found = members.compactMapValues { if case .string(let value) = $0 { value } else { nil } }
         }
         return found
+    }
+
+    /// The notes for a run resumed with other arithmetic than the entry `previous` (``trainingEntry(ofIteration:in:)``
+    /// of its last iteration) records: another OpenBLAS kernel family (``kernelChangeNote(previous:current:cpuFlags:)``),
+    /// another OpenBLAS build or MuJoCo version. From there its results differ from an uninterrupted run's. None
+    /// when they agree or `previous` does not record them (an older binary's entry).
+    static func resumeNotes(
+        previous: [String: String], kernels: String = BLAS.coreName, openblas: String = BLAS.configuration,
+        mujoco: String = mujocoVersion, cpuFlags: Set<String>
+    ) -> [String] {
+        var notes: [String] = []
+        if let trained = previous["openblasKernels"],
+            let note = kernelChangeNote(previous: trained, current: kernels, cpuFlags: cpuFlags)
+        {
+            notes.append(note)
+        }
+        // OpenBLAS's build string names the kernel family too: that part was compared above
+        func build(_ text: String, _ family: String?) -> String {
+            text.split(separator: " ").filter { $0.lowercased() != family?.lowercased() }.joined(separator: " ")
+        }
+        var others: [String] = []
+        if let trained = previous["openblas"], build(trained, previous["openblasKernels"]) != build(openblas, kernels) {
+            others.append("\(trained) where this process has \(openblas)")
+        }
+        if let trained = previous["mujoco"], trained != mujoco {
+            others.append("MuJoCo \(trained) where this process has \(mujoco)")
+        }
+        if !others.isEmpty {
+            notes.append(
+                "note: this run's last iteration was trained with " + others.joined(separator: ", and ")
+                    + ", so from here its results differ from an uninterrupted run's")
+        }
+        return notes
+    }
+
+    /// This process's MuJoCo version, "2.2.2".
+    static var mujocoVersion: String {
+        let version = Int(cmj_version())
+        return "\(version / 100).\(version / 10 % 10).\(version % 10)"
     }
 
     /// A note for a run resumed with other OpenBLAS kernels than those that trained its last iteration: the two
@@ -139,21 +181,26 @@ extension RunInfo {
 /// OpenBLAS's kernel families (the names `openblas_get_corename` gives and `OPENBLAS_CORETYPE` takes) and the
 /// instruction sets they need.
 enum OpenBLASKernels {
-    /// The /proc/cpuinfo flags each known family needs (lower-case names).
-    static let requiredFlags: [String: Set<String>] = [
-        "cooperlake": ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16"],
-        "skylakex": ["avx512f", "avx512bw", "avx512dq", "avx512vl"],
-        "haswell": ["avx2", "fma"],
-        "zen": ["avx2", "fma"],
-        "sandybridge": ["avx"],
-        "nehalem": ["sse4_2"],
-        "penryn": ["sse4_1"],
-        "core2": ["ssse3"],
-        "prescott": ["pni"],
+    /// The known families, fastest first, with the /proc/cpuinfo flags each needs.
+    static let families: [(name: String, flags: Set<String>)] = [
+        ("Cooperlake", ["avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16"]),
+        ("SkylakeX", ["avx512f", "avx512bw", "avx512dq", "avx512vl"]),
+        ("Haswell", ["avx2", "fma"]),
+        ("Zen", ["avx2", "fma"]),
+        ("Sandybridge", ["avx"]),
+        ("Nehalem", ["sse4_2"]),
+        ("Penryn", ["sse4_1"]),
+        ("Core2", ["ssse3"]),
+        ("Prescott", ["pni"]),
     ]
 
-    /// Whether a CPU with `cpuFlags` can run the kernel family `name`; nil for a family not in the table.
+    /// Whether a CPU with `cpuFlags` can run the kernel family `name` (any case); nil for a family not known here.
     static func runnable(_ name: String, cpuFlags: Set<String>) -> Bool? {
-        requiredFlags[name.lowercased()].map { $0.isSubset(of: cpuFlags) }
+        families.first { $0.name.lowercased() == name.lowercased() }.map { $0.flags.isSubset(of: cpuFlags) }
+    }
+
+    /// The known families a CPU with `cpuFlags` can run, fastest first.
+    static func runnable(cpuFlags: Set<String>) -> [String] {
+        families.filter { $0.flags.isSubset(of: cpuFlags) }.map(\.name)
     }
 }

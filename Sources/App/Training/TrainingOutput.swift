@@ -15,8 +15,12 @@ final class TrainingOutput {
     let iterations: Int
 
     /// Installs the Ctrl-C handler, opens the event file in the run folder and prints the header.
-    /// - Parameter completed: iterations already done (a resumed run continues counting from there).
-    init(config: TrainingConfig, folder: URL, verbosity: Verbosity, completed: Int = 0) throws {
+    /// - Parameters:
+    ///   - completed: iterations already done (a resumed run continues counting from there).
+    ///   - kernelHint: whether the header may suggest other OpenBLAS kernels for speed (not for a run resumed with
+    ///     the kernels of its last iteration, which other ones would take off its uninterrupted results).
+    init(config: TrainingConfig, folder: URL, verbosity: Verbosity, completed: Int = 0, kernelHint: Bool = true) throws
+    {
         // the handler goes in first: once the event file exists, Ctrl-C is handled
         Interruption.install()
         if Interruption.isRequested {
@@ -32,12 +36,7 @@ final class TrainingOutput {
         display = ProgressDisplay(
             iterations: config.plannedIterations, completed: completed, verbosity: verbosity,
             interactive: isatty(STDOUT_FILENO) != 0 && !MPICommunicator.isLaunchedByMPI)
-        display.start(config: config, folder: folder.path)
-    }
-
-    /// A note under the header (a resumed run's change of OpenBLAS kernels).
-    func note(_ text: String) {
-        display.note(text)
+        display.start(config: config, folder: folder.path, kernelHint: kernelHint)
     }
 
     /// The current phase, for the live display.
