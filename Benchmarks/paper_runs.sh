@@ -362,7 +362,7 @@ run_entry() {
   # (killed during its first iteration), from config.json again; `train --out` would refuse it
   # With the OpenBLAS kernels that trained its last iteration where this CPU runs them (OPENBLAS_CORETYPE, read from
   # its run-info.json), so that sittings on machines set up differently give the results of an uninterrupted run:
-  # kernel families round differently. Where it cannot, the reason goes to the log, and train's header says more.
+  # kernel families round differently. Where it cannot, the reason goes to the log, and train's own note there says more.
   if [ -e "$dir/config.json" ]; then
     local pin=() kernels with=
     if [ "$rows" -gt 0 ] \

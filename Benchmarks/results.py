@@ -63,7 +63,7 @@ state     prints where one entry of Benchmarks/paper_runs.sh's plan stands, as '
           holds it done, ITERATIONS logged or its step budget reached) or '-'; ROWS the iterations RUN_DIR logged;
           KEPT the folder of Benchmarks/results that holds (or would hold) its logs.
 kernels   prints the OpenBLAS kernel family that trained the last iteration of RUN_DIR's newest checkpoint (its
-          run-info.json's last start or resume at or before it), where this CPU can run it, for
+          run-info.json's last start, resume or restart at or before it), where this CPU can run it, for
           Benchmarks/paper_runs.sh to resume the run with as OPENBLAS_CORETYPE (kernel families round differently);
           otherwise a one-line reason on standard error and exit 1.
 estimate  prints the seconds the script's --until expects an entry's next iteration to take, from Time-Itr (nothing
@@ -258,8 +258,11 @@ def entry_starts(folder, pick):
     """(first iteration, pick(entry)) for every start, restart and resume that the run `folder`'s run-info.json
     records (`mbmpo train` adds an entry, with the first iteration it ran, each time), in order; None where the file
     is missing or unreadable, or an entry lacks what `pick` reads (an older binary's)."""
+    path = os.path.join(folder, "run-info.json")
     try:
-        with open(os.path.join(folder, "run-info.json")) as f:
+        if not os.path.isfile(path):  # a FIFO would hang the read
+            return None
+        with open(path) as f:
             entries = json.load(f)["entries"]
         starts = [(e["fromIteration"], pick(e)) for e in entries if e.get("event") in ("start", "restart", "resume")]
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
@@ -333,8 +336,11 @@ def checkpoint_iterations(folder):
     """The iterations the checkpoint that `mbmpo train --resume` continues from holds: the N of the iter-N.h5 that
     checkpoints/latest names, else of the newest iter-N.h5; None where there is none (the run restarts from 0)."""
     pattern = re.compile(r"iter-(\d+)\.h5")
+    latest = os.path.join(folder, "checkpoints", "latest")
     try:
-        with open(os.path.join(folder, "checkpoints", "latest")) as f:
+        if not os.path.isfile(latest):  # missing, or a FIFO that would hang the read
+            raise OSError(f"{latest} is not a regular file")
+        with open(latest) as f:
             named = pattern.fullmatch(f.read().strip())
         if named:
             return int(named.group(1))
@@ -371,8 +377,11 @@ def binary_ranges(starts, iterations):
     ranges = iteration_ranges(starts, iterations)
     if not ranges:
         return None
-    parts = [f"{c} ({a}–{b})" if a < b else f"{c} ({a})" for a, b, c in ranges]
-    parts[0] = parts[0].replace(" (", " (iterations " if ranges[0][0] < ranges[0][1] else " (iteration ", 1)
+    # the first range says what the numbers are (a value may hold parentheses of its own: a CPU's description)
+    parts = []
+    for i, (a, b, c) in enumerate(ranges):
+        word = ("iterations " if a < b else "iteration ") if i == 0 else ""
+        parts.append(f"{c} ({word}{a}–{b})" if a < b else f"{c} ({word}{a})")
     return ", ".join(parts)
 
 
@@ -1332,6 +1341,12 @@ def selftest(_args):
         newest = checkpoint_iterations(scratch)
         with open(os.path.join(scratch, "checkpoints", "latest"), "w") as f:
             f.write("iter-0003.h5\n")
+        with open(os.path.join(scratch, "run-info.json"), "w") as f:
+            json.dump({"entries": [entry(0, "Haswell", "start"), entry(7, "Haswell", family=26)]}, f)
+        check("entry_values: a run resumed on another CPU, whose description holds parentheses",
+              entry_values(scratch, 13, entry_cpu),
+              "AMD EPYC (family 25, model 17, AVX512-BF16, 2 logical CPUs) (iterations 0–6), AMD EPYC (family 26, model "
+              "17, AVX512-BF16, 2 logical CPUs) (7–12)")
         check("checkpoint_iterations: the newest checkpoint, then the one latest names",
               [newest, checkpoint_iterations(scratch), checkpoint_iterations(scratch + "/none")], [4, 3, None])
         for text in ('{"entries": [{"event": "start", "fromIteration": 1e400}]}',
