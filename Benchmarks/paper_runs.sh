@@ -28,7 +28,8 @@
 # step budget reached) Benchmarks/results already holds (the checkout's of --collect, else the script's own; a run
 # finished on another machine) is not run again.
 # A run is resumed with the OpenBLAS kernels that trained its last iteration (OPENBLAS_CORETYPE set from its
-# run-info.json, whatever the environment says) where this CPU can run them, since kernel families round differently.
+# run-info.json, whatever the environment says) where this CPU can run them, since kernel families can round
+# differently.
 # --jobs N runs N of them at once, each with T worker threads (default: the processor count divided by N, at least
 # 1; without --jobs, the configuration's own). Results do not depend on either. Ctrl-C, TERM, HUP or USR1 stops
 # the current runs at a safe point and starts no new one (rerun the script to continue; it exits with 130, 143, 129
@@ -362,7 +363,8 @@ run_entry() {
   # (killed during its first iteration), from config.json again; `train --out` would refuse it
   # With the OpenBLAS kernels that trained its last iteration where this CPU runs them (OPENBLAS_CORETYPE, read from
   # its run-info.json), so that sittings on machines set up differently give the results of an uninterrupted run:
-  # kernel families round differently. Where it cannot, the reason goes to the log, and train's own note there says more.
+  # kernel families can round differently. Where it cannot, the reason goes to the log, and train's own note there
+  # says more.
   if [ -e "$dir/config.json" ]; then
     local pin=() kernels with=
     if [ "$rows" -gt 0 ] \

@@ -64,7 +64,7 @@ state     prints where one entry of Benchmarks/paper_runs.sh's plan stands, as '
           KEPT the folder of Benchmarks/results that holds (or would hold) its logs.
 kernels   prints the OpenBLAS kernel family that trained the last iteration of RUN_DIR's newest checkpoint (its
           run-info.json's last start, resume or restart at or before it), where this CPU can run it, for
-          Benchmarks/paper_runs.sh to resume the run with as OPENBLAS_CORETYPE (kernel families round differently);
+          Benchmarks/paper_runs.sh to resume the run with as OPENBLAS_CORETYPE (kernel families can round differently);
           otherwise a one-line reason on standard error and exit 1.
 estimate  prints the seconds the script's --until expects an entry's next iteration to take, from Time-Itr (nothing
           where no row tells): for a run it resumes, RUN_DIR's last logged iteration; for one it starts, the longest

@@ -129,7 +129,7 @@ import Testing
             newer == [
                 "note: this run's last iteration was trained with \(build) where this process has "
                     + "\(build.replacingOccurrences(of: "0.3.21", with: "0.3.26")), and MuJoCo 2.2.2 where this "
-                    + "process has 3.1.0, so from here its results differ from an uninterrupted run's"
+                    + "process has 3.1.0, so from here its results may differ from an uninterrupted run's"
             ])
         #expect(RunInfo.resumeNotes(previous: ["threads": "2"], cpuFlags: []).isEmpty)
     }

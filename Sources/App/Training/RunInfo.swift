@@ -125,7 +125,7 @@ extension RunInfo {
 
     /// The notes for a run resumed with other arithmetic than the entry `previous` (``trainingEntry(ofIteration:in:)``
     /// of its last iteration) records: another OpenBLAS kernel family (``kernelChangeNote(previous:current:cpuFlags:)``),
-    /// another OpenBLAS build or MuJoCo version. From there its results differ from an uninterrupted run's. None
+    /// another OpenBLAS build or MuJoCo version. From there its results may differ from an uninterrupted run's. None
     /// when they agree or `previous` does not record them (an older binary's entry).
     static func resumeNotes(
         previous: [String: String], kernels: String = BLAS.coreName, openblas: String = BLAS.configuration,
@@ -151,7 +151,7 @@ extension RunInfo {
         if !others.isEmpty {
             notes.append(
                 "note: this run's last iteration was trained with " + others.joined(separator: ", and ")
-                    + ", so from here its results differ from an uninterrupted run's")
+                    + ", so from here its results may differ from an uninterrupted run's")
         }
         return notes
     }
@@ -162,14 +162,15 @@ extension RunInfo {
         return "\(version / 100).\(version / 10 % 10).\(version % 10)"
     }
 
-    /// A note for a run resumed with other OpenBLAS kernels than those that trained its last iteration: the two
-    /// families round differently, so from here its results differ in the last bits from an uninterrupted run's.
-    /// Nil when the families are the same.
+    /// A note for a run resumed with other OpenBLAS kernels than those that trained its last iteration: families
+    /// may round differently (Prescott's and Haswell's do; Zen's and Haswell's gave the same bits in the one run
+    /// compared), so from here its results may differ in the last bits from an uninterrupted run's. Nil when the
+    /// families are the same.
     static func kernelChangeNote(previous: String, current: String, cpuFlags: Set<String>) -> String? {
         guard previous.lowercased() != current.lowercased() else { return nil }
         let note =
             "note: this run's last iteration was trained with OpenBLAS's \(previous) kernels and it resumes with "
-            + "\(current) ones, so from here its results differ in the last bits from an uninterrupted run's; "
+            + "\(current) ones, so from here its results may differ in the last bits from an uninterrupted run's; "
         switch OpenBLASKernels.runnable(previous, cpuFlags: cpuFlags) {
         case true?: return note + "OPENBLAS_CORETYPE=\(previous) resumes it exactly"
         case false?: return note + "this CPU cannot run the \(previous) kernels, so no exact resume is possible here"
