@@ -289,7 +289,7 @@ def entry_values(folder, iterations, pick):
     ranges = iteration_ranges(starts, iterations) if starts else None
     if not ranges or any(not isinstance(value, str) for _, _, value in ranges):
         return None
-    return ranges[0][2] if len(ranges) == 1 else binary_ranges(starts, iterations)
+    return ranges[0][2] if len(ranges) == 1 else ranges_text(ranges)
 
 
 # how run-info.json's vectorLevel reads in a CPU's description (cpu_name's words)
@@ -374,7 +374,12 @@ def kernels(args):
 def binary_ranges(starts, iterations):
     """(first iteration, commit) per start or resume, in order → 'C1 (iterations a–b), C2 (c–d)' (None for no
     range)."""
-    ranges = iteration_ranges(starts, iterations)
+    return ranges_text(iteration_ranges(starts, iterations))
+
+
+def ranges_text(ranges):
+    """[first, last, value] per run of iterations (`iteration_ranges`) → 'V1 (iterations a–b), V2 (c–d)'; None for
+    none."""
     if not ranges:
         return None
     # the first range says what the numbers are (a value may hold parentheses of its own: a CPU's description)

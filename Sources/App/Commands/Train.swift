@@ -234,7 +234,7 @@ struct Train: ParsableCommand {
             ? nil : RunInfo.trainingEntry(ofIteration: trainer.context.iteration - 1, in: run.url)
         // like the note on a folder without a checkpoint, whatever the verbosity (the run is no longer exact), and
         // before the header, whose status line a terminal redraws
-        for note in previous.map({ RunInfo.resumeNotes(previous: $0, cpuFlags: ProgressDisplay.cpuFlags()) }) ?? [] {
+        for note in previous.map({ RunInfo.resumeNotes(previous: $0, cpuFlags: CPUDescription.current.flags) }) ?? [] {
             FileHandle.standardError.write(Data((note + "\n").utf8))
         }
         let output = try TrainingOutput(

@@ -79,15 +79,6 @@ final class ProgressDisplay {
             + "without it (or with SkylakeX) model fitting runs ≈ 1.5× faster (results differ in the last bits)"
     }
 
-    /// The CPU feature flags of the first processor in /proc/cpuinfo (empty where unreadable).
-    static func cpuFlags() -> Set<String> {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-            let colon = line.firstIndex(of: ":")
-        else { return [] }
-        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
-    }
-
     /// " (timestep 0.004 s, frame skip 5)" when the configuration overrides the task's simulation timing.
     static func timingNote(_ config: TrainingConfig) -> String {
         TrainingConfig.timingDescription(timestep: config.physicsTimestep, frameSkip: config.frameSkip)
@@ -108,7 +99,7 @@ final class ProgressDisplay {
             let note = Self.kernelNote(
                 coreName: BLAS.coreName,
                 forced: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-                cpuFlags: Self.cpuFlags())
+                cpuFlags: CPUDescription.current.flags)
         {
             emit(note + "\n")
         }

@@ -50,7 +50,7 @@ enum RankAgreement {
     /// nothing when they agree or there is one process.
     static func check(
         _ communicator: any Communicator, parts: [Part] = local, host: String,
-        runnableKernels: [String] = OpenBLASKernels.runnable(cpuFlags: ProgressDisplay.cpuFlags())
+        runnableKernels: [String] = OpenBLASKernels.runnable(cpuFlags: CPUDescription.current.flags)
     ) throws {
         guard communicator.size > 1 else { return }
         let all = communicator.gatherTexts([host, runnableKernels.joined(separator: ",")] + parts.map(\.value))

@@ -77,6 +77,8 @@ struct CPUDescription {
     let family: Int
     let modelNumber: Int
     let vectorLevel: String
+    /// Its feature flags (empty where /proc/cpuinfo cannot be read).
+    let flags: Set<String>
 
     static var current: CPUDescription {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -95,7 +97,7 @@ struct CPUDescription {
             ? "avx512-bf16" : flags.contains("avx512f") ? "avx512" : flags.contains("avx2") ? "avx2" : "baseline"
         return CPUDescription(
             model: fields["model name"] ?? "unknown", family: Int(fields["cpu family"] ?? "") ?? 0,
-            modelNumber: Int(fields["model"] ?? "") ?? 0, vectorLevel: level)
+            modelNumber: Int(fields["model"] ?? "") ?? 0, vectorLevel: level, flags: flags)
     }
 }
 
