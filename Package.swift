@@ -80,7 +80,9 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "AppTests",
-            dependencies: ["App", "Core", "Learner", "Sim", "Storage", "TensorBoard", "Plot", "_TestSupport"],
+            dependencies: [
+                "App", "Core", "Learner", "Sim", "Storage", "TensorBoard", "Plot", "Viewer", "_TestSupport",
+            ],
             exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v5]

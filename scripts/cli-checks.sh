@@ -383,6 +383,25 @@ if grep -q "learning curve: $work/report/learning-curve" <<<"$out" && grep -q "f
 else
   echo "FAIL: --report: $out"; failures=$((failures + 1))
 fi
+# the strip's episode is eval's first mean-action episode: the same return and share of upside-down states, to the
+# strip's one decimal
+strip=$(grep 'final policy:' <<<"$out")
+expect_ok "$bin" eval --run "$work/report" --deterministic --episodes 1 --json "$work/report-eval.json"
+if python3 - "$work/report-eval.json" "$strip" <<'PY'
+import json, re, sys
+e = json.load(open(sys.argv[1]))
+m = re.search(r"return (-?[0-9.]+); torso upside down in ([0-9.]+) % of its states(: the flipped gait)?\)$", sys.argv[2])
+ok = m and abs(float(m.group(1)) - e["returnMean"]) <= 0.05 + 1e-9 \
+    and abs(float(m.group(2)) - 100 * e["upsideDownFraction"]) <= 0.05 + 1e-9 \
+    and bool(m.group(3)) == (e["upsideDownEpisodes"] == 1)
+sys.exit(0 if ok else 1)
+PY
+then
+  echo "ok: the picture strip's return and upside-down share are eval's first mean-action episode's"
+else
+  echo "FAIL: picture strip against eval --deterministic --episodes 1: $strip / $(cat "$work/report-eval.json")"
+  failures=$((failures + 1))
+fi
 # the original repository's final hopper timing (0.004 s × 5): header, config.json and export use it
 expect_error "'physicsTimestep' must lie in \\[0.00001, 0.1\\]" "$bin" config show --set physicsTimestep=0
 expect_error "'frameSkip' must lie in 1…1000" "$bin" config show --set frameSkip=0

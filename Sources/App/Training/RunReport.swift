@@ -36,15 +36,58 @@ enum RunReport {
             let environment = try trained.environment.make(
                 assets: assets, timestep: trained.timestep, frameSkip: trained.frameSkip)
             let replay = PolicyReplay(environment: environment, policy: trained.policy, episodes: 1, seed: 0)
+            let posture = TorsoPitch(model: replay.simulation.model).map { PostureCount(replay, pitch: $0) }
             let renderer = try OffscreenRenderer(
                 model: replay.simulation.model, width: 320, height: 240, quality: .fast)
             let summary = try renderReplay(
-                driver: ReplayDriver(source: replay), renderer: renderer, sink: PictureStripSink(path: path),
-                every: max(1, replay.horizon / 5))
+                driver: ReplayDriver(source: posture ?? replay), renderer: renderer,
+                sink: PictureStripSink(path: path), every: max(1, replay.horizon / 5))
             let episodeReturn = summary.returns.first.map { format($0, decimals: 1) } ?? "?"
-            return "final policy: \(path) (\(summary.frames) frames of one episode, return \(episodeReturn))"
+            return "final policy: \(path) (\(summary.frames) frames of one episode, return \(episodeReturn)"
+                + (posture.map { "; " + $0.text } ?? "") + ")"
         } catch {
             return "final policy: not rendered (\(error))"
         }
+    }
+}
+
+/// Counts, while a replay plays, the states in which a planar robot's torso is upside down (``TorsoPitch``): the
+/// start state of each episode and the state after every step, as `mbmpo eval` counts a recorded path's states.
+final class PostureCount: ReplaySource {
+    let inner: any ReplaySource
+    let pitch: TorsoPitch
+    private(set) var upsideDown = 0
+    private(set) var states = 0
+
+    init(_ inner: any ReplaySource, pitch: TorsoPitch) {
+        (self.inner, self.pitch) = (inner, pitch)
+    }
+
+    var name: String { inner.name }
+    var simulation: Simulation { inner.simulation }
+    var episodeCount: Int { inner.episodeCount }
+    var dt: Double { inner.dt }
+
+    func startEpisode(_ index: Int) throws {
+        try inner.startEpisode(index)
+        count()
+    }
+
+    func step() throws -> ReplayStep {
+        let result = try inner.step()
+        count()
+        return result
+    }
+
+    private func count() {
+        states += 1
+        if TorsoPitch.isUpsideDown(simulation.qpos[pitch.qposIndex]) { upsideDown += 1 }
+    }
+
+    /// "torso upside down in 3.5 % of its states", with ": the flipped gait" past half of them.
+    var text: String {
+        let share = states > 0 ? Double(upsideDown) / Double(states) : 0
+        return "torso upside down in \(format(100 * share, decimals: 1)) % of its states"
+            + (2 * upsideDown > states ? ": the flipped gait" : "")
     }
 }
