@@ -5,7 +5,8 @@ import Viewer
 
 /// What a finished run shows a newcomer without further commands: its learning curve (`learning-curve.png`, or
 /// `.svg` where `rsvg-convert` is missing) and a picture strip of one episode of the final policy
-/// (`final-policy.png`: six frames, 0 % … 100 % of the horizon, rendered headless). Either part that cannot be made
+/// (`final-policy.png`: six frames, 0 % … 100 % of the horizon, rendered headless), whose line gives the episode's
+/// return and, for a planar robot, how much of it the torso spent upside down. Either part that cannot be made
 /// (no EGL, no converter) is named with its reason instead; the run itself is complete in any case.
 enum RunReport {
     /// Writes both files into `run` and returns one line per file: its path or why it is missing.
