@@ -80,7 +80,8 @@ struct CPUDescription {
     /// Its feature flags (empty where /proc/cpuinfo cannot be read).
     let flags: Set<String>
 
-    static var current: CPUDescription {
+    /// This machine's, read once per process (the header, run-info.json, resume notes and the MPI rank check use it).
+    static let current: CPUDescription = {
         let text = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let first = text.components(separatedBy: "\n\n").first ?? ""
         var fields: [String: String] = [:]
@@ -98,7 +99,7 @@ struct CPUDescription {
         return CPUDescription(
             model: fields["model name"] ?? "unknown", family: Int(fields["cpu family"] ?? "") ?? 0,
             modelNumber: Int(fields["model"] ?? "") ?? 0, vectorLevel: level, flags: flags)
-    }
+    }()
 }
 
 extension RunInfo {

@@ -85,10 +85,11 @@ final class PostureCount: ReplaySource {
         if TorsoPitch.isUpsideDown(simulation.qpos[pitch.qposIndex]) { upsideDown += 1 }
     }
 
-    /// "torso upside down in 3.5 % of its states", with ": the flipped gait" past half of them.
+    /// "torso upside down in 3.5 % of its states", with ": the flipped gait" past half of them (eval's
+    /// ``Eval/Posture`` rule, the states counted as one episode).
     var text: String {
-        let share = states > 0 ? Double(upsideDown) / Double(states) : 0
-        return "torso upside down in \(format(100 * share, decimals: 1)) % of its states"
-            + (2 * upsideDown > states ? ": the flipped gait" : "")
+        let posture = Eval.Posture([(upsideDown, states)])
+        return "torso upside down in \(format(100 * posture.fraction, decimals: 1)) % of its states"
+            + (posture.episodes > 0 ? ": the flipped gait" : "")
     }
 }
